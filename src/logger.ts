@@ -1,0 +1,26 @@
+import pino from 'pino';
+
+/** Log paths that may hold a secret or a phone number; pino replaces their values before writing. */
+export const REDACTED_PATHS = [
+  'temporaryPassword',
+  '*.temporaryPassword',
+  'password',
+  '*.password',
+  'mobile',
+  '*.mobile',
+  'telephone',
+  '*.telephone',
+  'pager',
+  '*.pager',
+  'fax',
+  '*.fax',
+  'req.headers.authorization',
+  'req.body',
+  'res.body',
+];
+
+export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream) {
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+}
+
+export type Logger = pino.Logger;

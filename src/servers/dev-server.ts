@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TemporalConfig } from '../../temporal-config';
+import { searchAttributes } from '../../temporal-config/search-attributes';
+import type { ResolvedExecutable } from './test-server';
+import { buildIntoCache, commandWorks, isExecutableFile, runCommand, type Log } from './tools';
+
+/** The newest Temporal CLI release that `go install` accepts (later ones carry `replace` directives). */
+export const CLI_VERSION = '1.5.1';
+const CLI_PACKAGE = 'github.com/temporalio/cli/cmd/temporal';
+
+/**
+ * Finds the Temporal CLI (the dev server), in this order: TEMPORAL_CLI_PATH; the project's cache;
+ * a build with `go install` from the Go module proxy; otherwise the SDK's own download.
+ */
+export async function resolveTemporalCli(config: TemporalConfig, log: Log): Promise<ResolvedExecutable> {
+  const explicit = config.tools.cliPath;
+  if (explicit) {
+    if (!isExecutableFile(explicit))
+      throw new Error(`TEMPORAL_CLI_PATH=${explicit} is not an executable file`);
+    return { executable: { type: 'existing-path', path: explicit }, source: 'environment' };
+  }
+  const entry = path.join(config.tools.cacheDir, `temporal-cli-${CLI_VERSION}`);
+  const binary = path.join(entry, 'temporal');
+  if (isExecutableFile(binary))
+    return { executable: { type: 'existing-path', path: binary }, source: 'cache' };
+
+  if (commandWorks('go', ['version'])) {
+    log(`Building the Temporal CLI ${CLI_VERSION} with go install into ${entry} (a few minutes, once)`);
+    const started = Date.now();
+    try {
+      await buildIntoCache(entry, (tmp) =>
+        runCommand(
+          'go',
+          [
+            'install',
+            `-ldflags=-X github.com/temporalio/cli/temporalcli.Version=${CLI_VERSION}`,
+            `${CLI_PACKAGE}@v${CLI_VERSION}`,
+          ],
+          { cwd: tmp, env: { ...process.env, GOBIN: tmp, GOFLAGS: '-buildvcs=false' } },
+        ),
+      );
+      log(`Temporal CLI ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return { executable: { type: 'existing-path', path: binary }, source: 'built' };
+    } catch (err) {
+      log(`go install failed, falling back to the SDK's download: ${(err as Error).message}`);
+    }
+  }
+  return {
+    executable: { type: 'cached-download', downloadDir: path.join(config.tools.cacheDir, 'sdk-download') },
+    source: 'sdk-download',
+  };
+}
+
+export const DEV_SERVER_HELP =
+  'Could not start the Temporal dev server. Install Go 1.23+ (the project builds the Temporal CLI ' +
+  `${CLI_VERSION} from the Go module proxy), or set TEMPORAL_CLI_PATH to a Temporal CLI binary, or allow the ` +
+  'Temporal SDK to download it from the internet, or set TEMPORAL_ADDRESS to use an existing cluster.';
+
+export interface DevServerOptions {
+  /** Where Temporal Web asks for decoded payloads. */
+  codecEndpoint?: string;
+}
+
+/**
+ * Starts the dev server with its SQLite database under the data folder, Temporal Web on its port and
+ * the project's search attributes registered. `teardown()` on the result stops it.
+ */
+export async function startDevServer(
+  config: TemporalConfig,
+  log: Log,
+  options: DevServerOptions = {},
+): Promise<TestWorkflowEnvironment> {
+  const { executable, source } = await resolveTemporalCli(config, log);
+  fs.mkdirSync(path.dirname(config.devServer.dbFile), { recursive: true });
+  try {
+    return await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable,
+        dbFilename: config.devServer.dbFile,
+        namespace: config.namespace,
+        ip: config.devServer.ip,
+        port: config.devServer.port,
+        ui: true,
+        uiPort: config.devServer.uiPort,
+        searchAttributes,
+        extraArgs: options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : [],
+      },
+    });
+  } catch (err) {
+    if (source === 'sdk-download')
+      throw new Error(`${DEV_SERVER_HELP}\nCause: ${(err as Error).message}`, { cause: err });
+    throw err;
+  }
+}

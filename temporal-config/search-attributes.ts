@@ -1,0 +1,21 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** Custom search attributes operators filter on in Temporal Web; registered on the dev server at start. */
+export const AccountStatus = defineSearchAttributeKey('AccountStatus', SearchAttributeType.KEYWORD);
+export const OrganisationCode = defineSearchAttributeKey('OrganisationCode', SearchAttributeType.KEYWORD);
+export const AccountEmail = defineSearchAttributeKey('AccountEmail', SearchAttributeType.KEYWORD);
+export const ProvisioningOverdue = defineSearchAttributeKey('ProvisioningOverdue', SearchAttributeType.BOOL);
+export const SyncOverdue = defineSearchAttributeKey('SyncOverdue', SearchAttributeType.BOOL);
+export const MfaExceptionEndsAt = defineSearchAttributeKey(
+  'MfaExceptionEndsAt',
+  SearchAttributeType.DATETIME,
+);
+
+export const searchAttributes = [
+  AccountStatus,
+  OrganisationCode,
+  AccountEmail,
+  ProvisioningOverdue,
+  SyncOverdue,
+  MfaExceptionEndsAt,
+];
