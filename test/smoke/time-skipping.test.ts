@@ -3,6 +3,7 @@ import { Worker } from '@temporalio/worker';
 import { testEnv } from '../helpers/global-setup';
 import { sleeper } from '../fixtures/smoke-workflows';
 import * as activities from '../fixtures/smoke-activities';
+import { testDataConverter } from '../helpers/test-keys';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -14,6 +15,7 @@ describe('Smoke: the time-skipping test server', () => {
       taskQueue: 'smoke-time-skipping',
       workflowsPath: require.resolve('../fixtures/smoke-workflows'),
       activities,
+      dataConverter: testDataConverter,
     });
     const serverTimeBefore = await env.currentTimeMs();
     const wallBefore = Date.now();

@@ -1,0 +1,79 @@
+import type { Directory, DirectoryEntry } from '../adapters/directory';
+import type { IncidentKind, Incidents } from '../adapters/incidents';
+import type { MailboxStatus, MailPlatform, PlatformAccount } from '../adapters/mail-platform';
+import type { PasswordSealer } from '../crypto/password-sealer';
+import { generateTemporaryPassword } from './temporary-password';
+
+export interface ActivityDeps {
+  platform: MailPlatform;
+  directory: Directory;
+  incidents: Incidents;
+  sealer: PasswordSealer;
+}
+
+/**
+ * Every side effect of a lifecycle. Each activity is idempotent, because each adapter call is: a retry
+ * leaves one account, one mailbox, one membership and one incident.
+ */
+export function createActivities({ platform, directory, incidents, sealer }: ActivityDeps) {
+  return {
+    /** R13: generates the temporary password, sets it on the new account, and returns it sealed. */
+    async createPlatformAccount(account: PlatformAccount): Promise<{ sealedTemporaryPassword: string }> {
+      const password = generateTemporaryPassword();
+      await platform.createAccount(account, password);
+      return { sealedTemporaryPassword: sealer.seal(password, account.accountId) };
+    },
+    mailboxStatus(accountId: string): Promise<MailboxStatus> {
+      return platform.mailboxStatus(accountId);
+    },
+    updatePlatformAccount(accountId: string, changes: { displayName: string }): Promise<void> {
+      return platform.updateAccount(accountId, changes);
+    },
+    deletePlatformAccount(accountId: string): Promise<void> {
+      return platform.deleteAccount(accountId);
+    },
+    beginSync(accountId: string): Promise<void> {
+      return platform.beginSync(accountId);
+    },
+    syncStatus(accountId: string): Promise<{ complete: boolean }> {
+      return platform.syncStatus(accountId);
+    },
+    addToGroup(accountId: string, group: string): Promise<void> {
+      return platform.addToGroup(accountId, group);
+    },
+    removeFromGroup(accountId: string, group: string): Promise<void> {
+      return platform.removeFromGroup(accountId, group);
+    },
+    assignPolicy(accountId: string, policy: string): Promise<void> {
+      return platform.assignPolicy(accountId, policy);
+    },
+    disableAccount(accountId: string, reason: string): Promise<void> {
+      return platform.disable(accountId, reason);
+    },
+    enableAccount(accountId: string): Promise<void> {
+      return platform.enable(accountId);
+    },
+    publishDirectoryEntry(entry: DirectoryEntry): Promise<void> {
+      return directory.upsert(entry);
+    },
+    setDirectoryPhoneVisibility(accountId: string, hidden: boolean): Promise<void> {
+      return directory.setPhoneVisibility(accountId, hidden);
+    },
+    raiseIncident(incident: {
+      key: string;
+      accountId: string;
+      kind: IncidentKind;
+      summary: string;
+    }): Promise<string> {
+      return incidents.raise(incident);
+    },
+    updateIncident(
+      id: string,
+      change: { noteKey: string; note: string; status: 'Open' | 'Resolved' },
+    ): Promise<void> {
+      return incidents.update(id, change);
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

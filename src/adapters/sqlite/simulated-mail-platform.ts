@@ -1,0 +1,261 @@
+import crypto from 'node:crypto';
+import { EXCHANGE_ONLINE } from '../../domain/account';
+import type { MailboxStatus, MailPlatform, PlatformAccount } from '../mail-platform';
+import type { Db } from './database';
+
+export interface SimulationSettings {
+  /** How long after the request a mailbox becomes active; null: never (to exercise R16). */
+  mailboxDelayMs: number | null;
+  /** How long after the AUP the platform sync completes; null: never (to exercise R20). */
+  syncDelayMs: number | null;
+}
+
+export interface PlatformOperation {
+  at: string;
+  accountId: string;
+  operation: string;
+  detail: string | null;
+}
+
+/**
+ * A stand-in for the mail platform for the embedded run and the tests: accounts, mailboxes that take
+ * `mailboxDelayMs` to provision, a sync that takes `syncDelayMs`, groups and policies, kept in SQLite so
+ * they survive restarts. Every call is recorded with the time it happened, by `clock`.
+ */
+export class SimulatedMailPlatform implements MailPlatform {
+  constructor(
+    private readonly db: Db,
+    private readonly settings: SimulationSettings,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS platform_accounts (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL,
+        display_name TEXT NOT NULL,
+        organisation_code TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        requested_at INTEGER NOT NULL,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        disabled_reason TEXT,
+        sync_started_at INTEGER,
+        deleted_at INTEGER
+      );
+      CREATE TABLE IF NOT EXISTS platform_group_members (
+        group_name TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        added_at INTEGER NOT NULL,
+        PRIMARY KEY (group_name, account_id)
+      );
+      CREATE TABLE IF NOT EXISTS platform_policies (
+        account_id TEXT PRIMARY KEY,
+        policy TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS platform_operations (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        account_id TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        detail TEXT
+      );
+    `);
+  }
+
+  async createAccount(account: PlatformAccount, temporaryPassword: string): Promise<void> {
+    const now = this.clock().getTime();
+    const passwordHash = hashPassword(temporaryPassword);
+    this.db.transaction(() => {
+      const existing = this.db
+        .prepare('SELECT deleted_at FROM platform_accounts WHERE id = ?')
+        .get(account.accountId) as { deleted_at: number | null } | undefined;
+      if (existing && existing.deleted_at === null) {
+        this.db
+          .prepare('UPDATE platform_accounts SET password_hash = ? WHERE id = ?')
+          .run(passwordHash, account.accountId);
+        this.record(now, account.accountId, 'setPassword');
+        return;
+      }
+      this.db
+        .prepare(
+          `INSERT INTO platform_accounts (id, email, display_name, organisation_code, password_hash, requested_at)
+           VALUES (@id, @email, @displayName, @org, @passwordHash, @now)
+           ON CONFLICT (id) DO UPDATE SET password_hash = @passwordHash, requested_at = @now, deleted_at = NULL,
+             enabled = 1, disabled_reason = NULL, sync_started_at = NULL`,
+        )
+        .run({
+          id: account.accountId,
+          email: account.email,
+          displayName: account.displayName,
+          org: account.organisationCode,
+          passwordHash,
+          now,
+        });
+      this.record(now, account.accountId, 'createAccount', account.email);
+    })();
+  }
+
+  async mailboxStatus(accountId: string): Promise<MailboxStatus> {
+    const now = this.clock().getTime();
+    this.record(now, accountId, 'mailboxStatus');
+    const row = this.live(accountId);
+    if (!row) return { state: 'Absent' };
+    const { mailboxDelayMs } = this.settings;
+    if (mailboxDelayMs !== null && now >= row.requested_at + mailboxDelayMs) {
+      return { state: 'Created', location: EXCHANGE_ONLINE };
+    }
+    return { state: 'Provisioning' };
+  }
+
+  async updateAccount(accountId: string, changes: { displayName: string }): Promise<void> {
+    this.db
+      .prepare('UPDATE platform_accounts SET display_name = ? WHERE id = ?')
+      .run(changes.displayName, accountId);
+    this.record(this.clock().getTime(), accountId, 'updateAccount', changes.displayName);
+  }
+
+  async deleteAccount(accountId: string): Promise<void> {
+    const now = this.clock().getTime();
+    this.db.transaction(() => {
+      const changed = this.db
+        .prepare('UPDATE platform_accounts SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL')
+        .run(now, accountId).changes;
+      this.db.prepare('DELETE FROM platform_group_members WHERE account_id = ?').run(accountId);
+      this.db.prepare('DELETE FROM platform_policies WHERE account_id = ?').run(accountId);
+      if (changed) this.record(now, accountId, 'deleteAccount');
+    })();
+  }
+
+  async beginSync(accountId: string): Promise<void> {
+    const now = this.clock().getTime();
+    const changed = this.db
+      .prepare('UPDATE platform_accounts SET sync_started_at = ? WHERE id = ? AND sync_started_at IS NULL')
+      .run(now, accountId).changes;
+    if (changed) this.record(now, accountId, 'beginSync');
+  }
+
+  async syncStatus(accountId: string): Promise<{ complete: boolean }> {
+    const now = this.clock().getTime();
+    this.record(now, accountId, 'syncStatus');
+    const row = this.live(accountId);
+    const { syncDelayMs } = this.settings;
+    const complete =
+      !!row &&
+      row.sync_started_at !== null &&
+      syncDelayMs !== null &&
+      now >= row.sync_started_at + syncDelayMs;
+    return { complete };
+  }
+
+  async addToGroup(accountId: string, group: string): Promise<void> {
+    const now = this.clock().getTime();
+    const added = this.db
+      .prepare(
+        'INSERT OR IGNORE INTO platform_group_members (group_name, account_id, added_at) VALUES (?, ?, ?)',
+      )
+      .run(group, accountId, now).changes;
+    if (added) this.record(now, accountId, 'addToGroup', group);
+  }
+
+  async removeFromGroup(accountId: string, group: string): Promise<void> {
+    const now = this.clock().getTime();
+    const removed = this.db
+      .prepare('DELETE FROM platform_group_members WHERE group_name = ? AND account_id = ?')
+      .run(group, accountId).changes;
+    if (removed) this.record(now, accountId, 'removeFromGroup', group);
+  }
+
+  async assignPolicy(accountId: string, policy: string): Promise<void> {
+    const changed = this.db
+      .prepare(
+        `INSERT INTO platform_policies (account_id, policy) VALUES (?, ?)
+         ON CONFLICT (account_id) DO UPDATE SET policy = excluded.policy WHERE policy <> excluded.policy`,
+      )
+      .run(accountId, policy).changes;
+    if (changed) this.record(this.clock().getTime(), accountId, 'assignPolicy', policy);
+  }
+
+  async disable(accountId: string, reason: string): Promise<void> {
+    const changed = this.db
+      .prepare('UPDATE platform_accounts SET enabled = 0, disabled_reason = ? WHERE id = ? AND enabled = 1')
+      .run(reason, accountId).changes;
+    if (changed) this.record(this.clock().getTime(), accountId, 'disable', reason);
+  }
+
+  async enable(accountId: string): Promise<void> {
+    const changed = this.db
+      .prepare(
+        'UPDATE platform_accounts SET enabled = 1, disabled_reason = NULL WHERE id = ? AND enabled = 0',
+      )
+      .run(accountId).changes;
+    if (changed) this.record(this.clock().getTime(), accountId, 'enable');
+  }
+
+  /** What the platform holds, for tests and for an operator looking at the simulation. */
+  inspect(accountId: string) {
+    const account = this.db.prepare('SELECT * FROM platform_accounts WHERE id = ?').get(accountId) as
+      | { enabled: number; disabled_reason: string | null; deleted_at: number | null; password_hash: string }
+      | undefined;
+    const groups = (
+      this.db
+        .prepare('SELECT group_name FROM platform_group_members WHERE account_id = ? ORDER BY group_name')
+        .all(accountId) as { group_name: string }[]
+    ).map((r) => r.group_name);
+    const policy = (
+      this.db.prepare('SELECT policy FROM platform_policies WHERE account_id = ?').get(accountId) as
+        { policy: string } | undefined
+    )?.policy;
+    return {
+      exists: !!account && account.deleted_at === null,
+      enabled: account?.enabled === 1,
+      disabledReason: account?.disabled_reason ?? null,
+      groups,
+      policy: policy ?? null,
+      passwordMatches: (password: string) => !!account && verifyPassword(password, account.password_hash),
+    };
+  }
+
+  operations(accountId: string, operation?: string): PlatformOperation[] {
+    const rows = this.db
+      .prepare(
+        `SELECT at, account_id, operation, detail FROM platform_operations
+         WHERE account_id = ? AND (? IS NULL OR operation = ?) ORDER BY seq`,
+      )
+      .all(accountId, operation ?? null, operation ?? null) as {
+      at: number;
+      account_id: string;
+      operation: string;
+      detail: string | null;
+    }[];
+    return rows.map((r) => ({
+      at: new Date(r.at).toISOString(),
+      accountId: r.account_id,
+      operation: r.operation,
+      detail: r.detail,
+    }));
+  }
+
+  private live(accountId: string) {
+    return this.db
+      .prepare(
+        'SELECT requested_at, sync_started_at FROM platform_accounts WHERE id = ? AND deleted_at IS NULL',
+      )
+      .get(accountId) as { requested_at: number; sync_started_at: number | null } | undefined;
+  }
+
+  private record(at: number, accountId: string, operation: string, detail?: string): void {
+    this.db
+      .prepare('INSERT INTO platform_operations (at, account_id, operation, detail) VALUES (?, ?, ?, ?)')
+      .run(at, accountId, operation, detail ?? null);
+  }
+}
+
+function hashPassword(password: string): string {
+  const salt = crypto.randomBytes(16);
+  return `scrypt:${salt.toString('base64')}:${crypto.scryptSync(password, salt, 32).toString('base64')}`;
+}
+
+function verifyPassword(password: string, stored: string): boolean {
+  const [, salt, hash] = stored.split(':');
+  const actual = crypto.scryptSync(password, Buffer.from(salt!, 'base64'), 32);
+  return crypto.timingSafeEqual(actual, Buffer.from(hash!, 'base64'));
+}

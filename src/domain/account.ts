@@ -1,0 +1,55 @@
+import type { OrganisationSnapshot } from './organisation';
+
+export type AccountStatus = 'Pending' | 'Active' | 'ProvisioningFailed' | 'Disabled';
+export type DisabledReason = 'NonUkMobile';
+export const EXCHANGE_ONLINE = 'Exchange Online';
+export type MailboxLocation = typeof EXCHANGE_ONLINE | null;
+
+/** Who made a change (R1, R2). */
+export interface Actor {
+  kind: 'local-admin' | 'national-admin' | 'identity-platform' | 'system';
+  id: string;
+  name: string;
+}
+
+export const SYSTEM: Actor = { kind: 'system', id: 'lifecycle', name: 'Account lifecycle engine' };
+
+/** What an administrator sets on an account; phone numbers in E.164. */
+export interface Profile {
+  title: string;
+  firstName: string;
+  lastName: string;
+  mobile?: string;
+  telephone?: string;
+  pager?: string;
+  fax?: string;
+  jobTitle?: string;
+  organisationalUnit?: string;
+  clinicalSpecialities: string[];
+  clinicalRoles: string[];
+  workAreas: string[];
+  site?: string;
+}
+
+/** Fields an edit may change (R25): the profile, all optional; a null clears an optional field. */
+export type ProfileChanges = {
+  [K in keyof Profile]?: undefined extends Profile[K] ? Profile[K] | null : Profile[K];
+};
+
+/** The account as the API hands it to a new lifecycle workflow. */
+export interface NewAccount {
+  id: string;
+  email: string;
+  profile: Profile;
+  organisation: OrganisationSnapshot;
+  notes: string;
+  createdBy: Actor;
+}
+
+export interface AuditEntry {
+  at: string;
+  actor: Actor;
+  action: string;
+  changes?: Record<string, { from: unknown; to: unknown }>;
+  detail?: string;
+}

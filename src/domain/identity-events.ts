@@ -1,0 +1,42 @@
+/** The first-login steps the identity platform reports, in the order a user normally takes them (R18). */
+export const GATES = [
+  'PasswordChanged',
+  'AupAccepted',
+  'SecretSet',
+  'MfaRegistered',
+  'ProfileUpdated',
+] as const;
+export type GateName = (typeof GATES)[number];
+
+/** A phone number the user registered, as the API classified it (R7). */
+export interface PhoneReport {
+  e164: string;
+  ukMobile: boolean;
+}
+
+export type MfaMethod = 'sms' | 'voice' | 'authenticator-app';
+
+export type IdentityEvent =
+  | { type: 'PasswordChanged' }
+  | { type: 'AupAccepted' }
+  | { type: 'SecretSet' }
+  | { type: 'MfaRegistered'; method: MfaMethod; phone?: PhoneReport }
+  | { type: 'ProfileUpdated'; mobile?: PhoneReport };
+
+/**
+ * R18 decision: the password change comes first; the account secret needs the AUP; MFA registration
+ * needs the AUP and the secret; the profile needs the password changed.
+ */
+export const PREREQUISITES: Record<GateName, GateName[]> = {
+  PasswordChanged: [],
+  AupAccepted: ['PasswordChanged'],
+  SecretSet: ['AupAccepted'],
+  MfaRegistered: ['AupAccepted', 'SecretSet'],
+  ProfileUpdated: ['PasswordChanged'],
+};
+
+export function reportedPhone(event: IdentityEvent): PhoneReport | undefined {
+  if (event.type === 'MfaRegistered') return event.phone;
+  if (event.type === 'ProfileUpdated') return event.mobile;
+  return undefined;
+}

@@ -1,0 +1,235 @@
+import {
+  EXCHANGE_ONLINE,
+  type AccountStatus,
+  type Actor,
+  type DisabledReason,
+  type MailboxLocation,
+  type NewAccount,
+  type Profile,
+} from './account';
+import { displayName } from './display-name';
+import { GATES, type GateName } from './identity-events';
+import type { OrganisationSnapshot } from './organisation';
+
+export type MfaExceptionTerm = 'short' | 'long';
+
+export interface MfaException {
+  term: MfaExceptionTerm;
+  riskAssessmentRef: string;
+  startedAt: string;
+  endsAt: string;
+  requestedBy: Actor;
+  /** The group the account left, and rejoins when the exception ends (R24). */
+  groupLeft: string;
+}
+
+/** Everything a lifecycle knows of its account; carried whole across continue-as-new. Times are ISO strings. */
+export interface AccountState {
+  id: string;
+  email: string;
+  displayName: string;
+  organisation: OrganisationSnapshot;
+  profile: Profile;
+  notes: string;
+  status: AccountStatus;
+  disabledReason: DisabledReason | null;
+  mailboxLocation: MailboxLocation;
+  createdAt: string;
+  createdBy: Actor;
+  activatedAt: string | null;
+  provisioning: {
+    attempt: number;
+    requestedAt: string | null;
+    polls: number;
+    lastPolledAt: string | null;
+    nextPollAt: string | null;
+    overdue: boolean;
+    incidentId: string | null;
+    failedAt: string | null;
+  };
+  gates: Record<GateName, string | null>;
+  sync: {
+    status: 'NotStarted' | 'Waiting' | 'Complete';
+    startedAt: string | null;
+    completedAt: string | null;
+    polls: number;
+    nextPollAt: string | null;
+    overdue: boolean;
+    incidentId: string | null;
+  };
+  mfa: {
+    applies: boolean;
+    group: string | null;
+    inGroup: boolean;
+    exception: MfaException | null;
+  };
+  defaultPolicy: string | null;
+  phonesHiddenInDirectory: boolean;
+}
+
+export function initialState(account: NewAccount, now: Date): AccountState {
+  return {
+    id: account.id,
+    email: account.email,
+    displayName: displayName(account.profile.firstName, account.profile.lastName),
+    organisation: account.organisation,
+    profile: account.profile,
+    notes: account.notes,
+    status: 'Pending',
+    disabledReason: null,
+    mailboxLocation: null,
+    createdAt: now.toISOString(),
+    createdBy: account.createdBy,
+    activatedAt: null,
+    provisioning: {
+      attempt: 1,
+      requestedAt: null,
+      polls: 0,
+      lastPolledAt: null,
+      nextPollAt: null,
+      overdue: false,
+      incidentId: null,
+      failedAt: null,
+    },
+    gates: {
+      PasswordChanged: null,
+      AupAccepted: null,
+      SecretSet: null,
+      MfaRegistered: null,
+      ProfileUpdated: null,
+    },
+    sync: {
+      status: 'NotStarted',
+      startedAt: null,
+      completedAt: null,
+      polls: 0,
+      nextPollAt: null,
+      overdue: false,
+      incidentId: null,
+    },
+    mfa: { applies: !account.organisation.nasManaged, group: null, inGroup: false, exception: null },
+    defaultPolicy: null,
+    phonesHiddenInDirectory: false,
+  };
+}
+
+export function isEditable(state: AccountState): boolean {
+  return (
+    (state.status === 'Active' || state.status === 'Disabled') && state.mailboxLocation === EXCHANGE_ONLINE
+  );
+}
+
+/** R18, R21, R22: MFA registration is a gate only where MFA applies and no exception is running. */
+export function gateApplies(state: AccountState, gate: GateName): boolean {
+  if (gate !== 'MfaRegistered') return true;
+  return state.mfa.applies && state.mfa.exception === null;
+}
+
+export function pendingGates(state: AccountState): GateName[] {
+  return GATES.filter((g) => gateApplies(state, g) && state.gates[g] === null);
+}
+
+/** R19: mail and Teams only once the account is Active, every applicable gate passed and the sync done. */
+export function canUseMail(state: AccountState): boolean {
+  return state.status === 'Active' && pendingGates(state).length === 0 && state.sync.status === 'Complete';
+}
+
+export interface GateView {
+  applies: boolean;
+  passed: boolean;
+  at: string | null;
+}
+
+/** What an administrator sees of an account (the `getAccount` query). */
+export interface AccountView {
+  id: string;
+  email: string;
+  displayName: string;
+  organisation: { code: string; name: string; connectorManaged: boolean; nasManaged: boolean };
+  status: AccountStatus;
+  disabledReason: DisabledReason | null;
+  mailboxLocation: MailboxLocation;
+  profile: Profile;
+  notes: string;
+  createdAt: string;
+  createdBy: Actor;
+  activatedAt: string | null;
+  provisioning: AccountState['provisioning'] & { overdueAt: string | null; failsAt: string | null };
+  gates: Record<GateName, GateView>;
+  pendingGates: GateName[];
+  canSendEmail: boolean;
+  canUseTeams: boolean;
+  sync: AccountState['sync'];
+  syncOverdue: boolean;
+  provisioningOverdue: boolean;
+  mfa: AccountState['mfa'] & { exceptionEndsAt: string | null };
+  defaultPolicy: string | null;
+  phonesHiddenInDirectory: boolean;
+  warnings: string[];
+}
+
+export function connectorWarning(org: OrganisationSnapshot): string[] {
+  return org.connectorManaged
+    ? [
+        `${org.name} is connector managed: manual edits may be overwritten by the connector unless the ` +
+          'connector is updated with the same information (R27).',
+      ]
+    : [];
+}
+
+export function viewOf(
+  state: AccountState,
+  deadlines: { overdueAt: string | null; failsAt: string | null },
+): AccountView {
+  const pending = pendingGates(state);
+  const mail = canUseMail(state);
+  const warnings = [...connectorWarning(state.organisation)];
+  if (!state.profile.mobile && pending.length > 0) {
+    warnings.push(
+      'The account holds no UK mobile number: the user cannot complete registration until one is set (R8).',
+    );
+  }
+  if (state.provisioning.overdue && state.status === 'Pending') {
+    warnings.push('Mailbox provisioning is overdue (over 24 hours); an incident has been raised (R16).');
+  }
+  if (state.sync.overdue && state.sync.status !== 'Complete') {
+    warnings.push(
+      'The platform sync is overdue (over 2 hours after the AUP); an incident has been raised (R20).',
+    );
+  }
+  if (state.status === 'Disabled' && state.disabledReason === 'NonUkMobile') {
+    warnings.push('Disabled: the user registered a non-UK phone number; set a UK mobile to re-enable (R7).');
+  }
+  const { code, name, connectorManaged, nasManaged } = state.organisation;
+  return {
+    id: state.id,
+    email: state.email,
+    displayName: state.displayName,
+    organisation: { code, name, connectorManaged, nasManaged },
+    status: state.status,
+    disabledReason: state.disabledReason,
+    mailboxLocation: state.mailboxLocation,
+    profile: state.profile,
+    notes: state.notes,
+    createdAt: state.createdAt,
+    createdBy: state.createdBy,
+    activatedAt: state.activatedAt,
+    provisioning: { ...state.provisioning, ...deadlines },
+    gates: Object.fromEntries(
+      GATES.map((g) => [
+        g,
+        { applies: gateApplies(state, g), passed: state.gates[g] !== null, at: state.gates[g] },
+      ]),
+    ) as Record<GateName, GateView>,
+    pendingGates: pending,
+    canSendEmail: mail,
+    canUseTeams: mail,
+    sync: state.sync,
+    syncOverdue: state.sync.overdue && state.sync.status !== 'Complete',
+    provisioningOverdue: state.provisioning.overdue && state.mailboxLocation === null,
+    mfa: { ...state.mfa, exceptionEndsAt: state.mfa.exception?.endsAt ?? null },
+    defaultPolicy: state.defaultPolicy,
+    phonesHiddenInDirectory: state.phonesHiddenInDirectory,
+    warnings,
+  };
+}

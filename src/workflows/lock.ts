@@ -1,0 +1,16 @@
+import { condition } from '@temporalio/workflow';
+
+/** Lets one piece of work at a time change the account, so platform calls never interleave. */
+export class Lock {
+  private held = false;
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    await condition(() => !this.held);
+    this.held = true;
+    try {
+      return await work();
+    } finally {
+      this.held = false;
+    }
+  }
+}

@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import type { WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../src/activities';
+import { serverTime } from '../../src/activities/server-time';
+import { openDatabase } from '../../src/adapters/sqlite/database';
+import {
+  SimulatedMailPlatform,
+  type SimulationSettings,
+} from '../../src/adapters/sqlite/simulated-mail-platform';
+import { SqliteDirectory } from '../../src/adapters/sqlite/sqlite-directory';
+import { SqliteIncidents } from '../../src/adapters/sqlite/sqlite-incidents';
+import { PasswordSealer } from '../../src/crypto/password-sealer';
+import type { Actor, NewAccount, Profile } from '../../src/domain/account';
+import { directoryEntryOf } from '../../src/domain/directory-entry';
+import { initialState, type AccountView } from '../../src/domain/lifecycle-state';
+import { snapshotOf } from '../../src/domain/organisation';
+import { DEFAULT_POLICY, type LifecyclePolicy } from '../../src/domain/policy';
+import { referenceData } from '../../src/reference/reference-data';
+import { accountLifecycle } from '../../src/workflows';
+import { getAccount, takeTemporaryPassword } from '../../src/workflows/definitions';
+import { accountWorkflowId } from '../../src/workflows/workflow-id';
+import { testEnv, workflowBundle } from './global-setup';
+import { testDataConverter, testKeyRing } from './test-keys';
+
+export const SECOND = 1000;
+export const MINUTE = 60 * SECOND;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+export const ADMIN: Actor = { kind: 'local-admin', id: 'admin-rj1', name: 'Alex Admin' };
+export const IDENTITY: Actor = { kind: 'identity-platform', id: 'idp', name: 'NHSmail identity platform' };
+
+let queues = 0;
+
+export interface AccountSpec {
+  organisation?: string;
+  profile?: Partial<Profile>;
+  policy?: Partial<LifecyclePolicy>;
+}
+
+/**
+ * One test's world: a worker on its own task queue, with the real activities over a simulated mail
+ * platform, directory and incidents in a private in-memory database, on the shared time-skipping server.
+ */
+export async function lifecycleHarness(
+  simulation: Partial<SimulationSettings> = {},
+  activityWrapper = <T>(a: T) => a,
+) {
+  const env = testEnv();
+  const db = openDatabase(':memory:');
+  const platform = new SimulatedMailPlatform(
+    db,
+    { mailboxDelayMs: 3 * HOUR, syncDelayMs: 30 * MINUTE, ...simulation },
+    serverTime,
+  );
+  const directory = new SqliteDirectory(db);
+  const incidents = new SqliteIncidents(db, serverTime);
+  const sealer = new PasswordSealer(testKeyRing);
+  const taskQueue = `lifecycle-${process.pid}-${++queues}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: activityWrapper(createActivities({ platform, directory, incidents, sealer })),
+    dataConverter: testDataConverter,
+  });
+
+  /** Reserves an address in the directory and starts the account's lifecycle, as the API does. */
+  async function start(spec: AccountSpec = {}) {
+    const org = referenceData.organisation(spec.organisation ?? 'RJ1');
+    assert.ok(org, `unknown organisation ${spec.organisation}`);
+    const profile: Profile = {
+      title: 'Dr',
+      firstName: 'John',
+      lastName: 'Smith',
+      mobile: '+447700900123',
+      clinicalSpecialities: ['300'],
+      clinicalRoles: ['R8000'],
+      workAreas: ['WA-WARD'],
+      ...spec.profile,
+    };
+    const draft: NewAccount = {
+      id: '',
+      email: '',
+      profile,
+      organisation: snapshotOf(org),
+      notes: '',
+      createdBy: ADMIN,
+    };
+    const { id: _id, email: _email, ...entry } = directoryEntryOf(initialState(draft, new Date()));
+    const reserved = await directory.reserve({
+      entry,
+      domain: org.emailDomains[0]!,
+      confirmNotDuplicate: true,
+    });
+    assert.equal(reserved.kind, 'reserved');
+    if (reserved.kind !== 'reserved') throw new Error('unreachable');
+    const account: NewAccount = { ...draft, id: reserved.id, email: reserved.email };
+    const handle = await env.client.workflow.start(accountLifecycle, {
+      taskQueue,
+      workflowId: accountWorkflowId(account.email),
+      args: [{ account, policy: { ...DEFAULT_POLICY, ...spec.policy } }],
+    });
+    const requested = await until(handle, (v) => v.provisioning.requestedAt !== null, 'mailbox requested');
+    return {
+      handle,
+      id: account.id,
+      email: account.email,
+      requestedAt: Date.parse(requested.provisioning.requestedAt!),
+    };
+  }
+
+  /** The temporary password, unsealed, as the API shows it. */
+  async function temporaryPassword(
+    handle: WorkflowHandle<typeof accountLifecycle>,
+    id: string,
+  ): Promise<string> {
+    const { sealedTemporaryPassword } = await handle.executeUpdate(takeTemporaryPassword);
+    return sealer.unseal(sealedTemporaryPassword, id);
+  }
+
+  return {
+    env,
+    client: env.client,
+    platform,
+    directory,
+    incidents,
+    sealer,
+    taskQueue,
+    start,
+    temporaryPassword,
+    /** Runs the test body with the worker polling. */
+    run: <T>(body: () => Promise<T>) => worker.runUntil(body),
+    /** Skips server time forward, letting the workflow work through every timer on the way. */
+    sleep: (ms: number) => env.sleep(ms),
+    now: () => env.currentTimeMs(),
+  };
+}
+
+export type Harness = Awaited<ReturnType<typeof lifecycleHarness>>;
+
+/** Queries until the account view satisfies `check` (work after a timer may still be finishing). */
+export async function until(
+  handle: WorkflowHandle<typeof accountLifecycle>,
+  check: (view: AccountView) => boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<AccountView> {
+  const deadline = Date.now() + timeoutMs;
+  let view = await handle.query(getAccount);
+  while (!check(view)) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for: ${what}; last status ${view.status}`);
+    await new Promise((r) => setTimeout(r, 50));
+    view = await handle.query(getAccount);
+  }
+  return view;
+}
+
+/** Brings a new account to Active in Exchange Online (the simulated mailbox takes 3 hours). */
+export async function activeAccount(h: Harness, spec: AccountSpec = {}) {
+  const started = await h.start(spec);
+  await h.sleep(3 * HOUR + 30 * MINUTE);
+  const view = await until(started.handle, (v) => v.status === 'Active', 'Active');
+  return { ...started, view };
+}
