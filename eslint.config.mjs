@@ -12,15 +12,17 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/workflows/**/*.ts'],
+    // Workflow code, and the domain code it runs, must be deterministic: no Node APIs and no I/O.
+    files: ['src/workflows/**/*.ts', 'src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process'],
+              group: ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'http', 'net'],
               message: 'Workflow code must be deterministic: no Node APIs.',
+              allowTypeImports: true,
             },
             {
               group: [
@@ -30,10 +32,13 @@ export default tseslint.config(
                 '@temporalio/client',
                 '@temporalio/worker',
                 '@temporalio/activity',
-                '**/activities/*',
-                '**/api/*',
+                '**/activities',
+                '**/activities/**',
+                '**/adapters/**',
+                '**/api/**',
               ],
-              message: 'Workflow code must not do I/O; call an activity.',
+              message: 'Workflow code must not do I/O: call an activity.',
+              allowTypeImports: true,
             },
           ],
         },

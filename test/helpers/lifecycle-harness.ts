@@ -32,6 +32,8 @@ export const ADMIN: Actor = { kind: 'local-admin', id: 'admin-rj1', name: 'Alex 
 export const IDENTITY: Actor = { kind: 'identity-platform', id: 'idp', name: 'NHSmail identity platform' };
 
 let queues = 0;
+/** One database for the whole run, as addresses (and so workflow IDs) are unique across all tests. */
+let sharedDb: ReturnType<typeof openDatabase> | undefined;
 
 export interface AccountSpec {
   organisation?: string;
@@ -41,14 +43,14 @@ export interface AccountSpec {
 
 /**
  * One test's world: a worker on its own task queue, with the real activities over a simulated mail
- * platform, directory and incidents in a private in-memory database, on the shared time-skipping server.
+ * platform, directory and incidents in an in-memory database, on the shared time-skipping server.
  */
 export async function lifecycleHarness(
   simulation: Partial<SimulationSettings> = {},
   activityWrapper = <T>(a: T) => a,
 ) {
   const env = testEnv();
-  const db = openDatabase(':memory:');
+  const db = (sharedDb ??= openDatabase(':memory:'));
   const platform = new SimulatedMailPlatform(
     db,
     { mailboxDelayMs: 3 * HOUR, syncDelayMs: 30 * MINUTE, ...simulation },
@@ -66,6 +68,8 @@ export async function lifecycleHarness(
     dataConverter: testDataConverter,
   });
 
+  const started: WorkflowHandle[] = [];
+
   /** Reserves an address in the directory and starts the account's lifecycle, as the API does. */
   async function start(spec: AccountSpec = {}) {
     const org = referenceData.organisation(spec.organisation ?? 'RJ1');
@@ -74,7 +78,7 @@ export async function lifecycleHarness(
       title: 'Dr',
       firstName: 'John',
       lastName: 'Smith',
-      mobile: '+447700900123',
+      mobile: ukTestMobile(),
       clinicalSpecialities: ['300'],
       clinicalRoles: ['R8000'],
       workAreas: ['WA-WARD'],
@@ -102,6 +106,7 @@ export async function lifecycleHarness(
       workflowId: accountWorkflowId(account.email),
       args: [{ account, policy: { ...DEFAULT_POLICY, ...spec.policy } }],
     });
+    started.push(handle);
     const requested = await until(handle, (v) => v.provisioning.requestedAt !== null, 'mailbox requested');
     return {
       handle,
@@ -130,12 +135,27 @@ export async function lifecycleHarness(
     taskQueue,
     start,
     temporaryPassword,
-    /** Runs the test body with the worker polling. */
-    run: <T>(body: () => Promise<T>) => worker.runUntil(body),
+    /**
+     * Runs the test body with the worker polling, then terminates the test's lifecycles: a timer of a
+     * lifecycle without a worker would stop the shared server from skipping time for the next test.
+     */
+    run: async <T>(body: () => Promise<T>): Promise<T> => {
+      try {
+        return await worker.runUntil(body);
+      } finally {
+        await Promise.all(started.map((h) => h.terminate('test finished').catch(() => undefined)));
+      }
+    },
     /** Skips server time forward, letting the workflow work through every timer on the way. */
     sleep: (ms: number) => env.sleep(ms),
     now: () => env.currentTimeMs(),
   };
+}
+
+let mobiles = 0;
+/** A UK mobile from Ofcom's range for drama (07700 900000 to 900999), a different one each call. */
+export function ukTestMobile(): string {
+  return `+447700900${String(mobiles++ % 1000).padStart(3, '0')}`;
 }
 
 export type Harness = Awaited<ReturnType<typeof lifecycleHarness>>;

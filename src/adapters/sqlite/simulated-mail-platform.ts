@@ -25,7 +25,7 @@ export interface PlatformOperation {
 export class SimulatedMailPlatform implements MailPlatform {
   constructor(
     private readonly db: Db,
-    private readonly settings: SimulationSettings,
+    readonly settings: SimulationSettings,
     private readonly clock: () => Date = () => new Date(),
   ) {
     db.exec(`

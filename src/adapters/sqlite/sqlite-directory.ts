@@ -60,11 +60,9 @@ export class SqliteDirectory implements Directory {
           return { kind: 'possible-duplicates', candidates: candidates.map(existingOf) };
       }
       const taken = this.db.prepare('SELECT 1 FROM directory_addresses WHERE address = ?');
-      let email = '';
-      for (let n = 0; ; n++) {
-        email = candidateAddress(localPart, request.domain, n);
-        if (!taken.get(email)) break;
-      }
+      let n = 0;
+      while (taken.get(candidateAddress(localPart, request.domain, n))) n++;
+      const email = candidateAddress(localPart, request.domain, n);
       const id = email;
       this.db
         .prepare('INSERT INTO directory_addresses (address, account_id, allocated_at) VALUES (?, ?, ?)')
