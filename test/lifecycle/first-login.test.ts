@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import type { IdentityEvent } from '../../src/domain/identity-events';
+import { editAttributes, getAccount, reportIdentityEvent } from '../../src/workflows/definitions';
+import {
+  ADMIN,
+  HOUR,
+  IDENTITY,
+  MINUTE,
+  activeAccount,
+  lifecycleHarness,
+  ukTestMobile,
+  until,
+  type Harness,
+} from '../helpers/lifecycle-harness';
+import { refusalOf } from '../helpers/refusal';
+
+const report = (event: IdentityEvent) => ({ args: [{ actor: IDENTITY, event }] as [{ actor: typeof IDENTITY; event: IdentityEvent }] });
+const SMS = (e164: string, ukMobile = true): IdentityEvent => ({ type: 'MfaRegistered', method: 'sms', phone: { e164, ukMobile } });
+
+async function onboard(h: Harness, handle: Awaited<ReturnType<Harness['start']>>['handle'], mobile: string) {
+  await handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' }));
+  await handle.executeUpdate(reportIdentityEvent, report({ type: 'AupAccepted' }));
+  await handle.executeUpdate(reportIdentityEvent, report({ type: 'SecretSet' }));
+  await handle.executeUpdate(reportIdentityEvent, report(SMS(mobile)));
+  return handle.executeUpdate(reportIdentityEvent, report({ type: 'ProfileUpdated' }));
+}
+
+describe('First login', () => {
+  it('R18: refuses every first-login event before the account is Active, naming what is missing', async () => {
+    const h = await lifecycleHarness();
+    await h.run(async () => {
+      const { handle } = await h.start();
+      const refused = await refusalOf(handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' })));
+      assert.match(refused.message, /Pending/);
+      assert.deepEqual(refused.missing, ['Active']);
+      assert.equal((await handle.query(getAccount)).gates.PasswordChanged.passed, false);
+    });
+  });
+
+  it('R18: refuses an out-of-order event naming the missing step, changes nothing, and takes a repeat harmlessly', async () => {
+    const h = await lifecycleHarness();
+    await h.run(async () => {
+      const { handle } = await activeAccount(h);
+      let refused = await refusalOf(handle.executeUpdate(reportIdentityEvent, report({ type: 'AupAccepted' })));
+      assert.deepEqual(refused.missing, ['PasswordChanged']);
+      assert.match(refused.message, /before PasswordChanged/);
+
+      await handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' }));
+      refused = await refusalOf(handle.executeUpdate(reportIdentityEvent, report({ type: 'SecretSet' })));
+      assert.deepEqual(refused.missing, ['AupAccepted']);
+      refused = await refusalOf(handle.executeUpdate(reportIdentityEvent, report(SMS(ukTestMobile()))));
+      assert.deepEqual(refused.missing, ['AupAccepted', 'SecretSet']);
+
+      await handle.executeUpdate(reportIdentityEvent, report({ type: 'AupAccepted' }));
+      refused = await refusalOf(handle.executeUpdate(reportIdentityEvent, report(SMS(ukTestMobile()))));
+      assert.deepEqual(refused.missing, ['SecretSet']);
+
+      const before = await handle.query(getAccount);
+      const repeat = await handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' }));
+      assert.equal(repeat.gates.PasswordChanged.at, before.gates.PasswordChanged.at, 'a repeat changes nothing');
+      assert.deepEqual(repeat.pendingGates, ['SecretSet', 'MfaRegistered', 'ProfileUpdated']);
+    });
+  });
+
+  it('R19: no mail or Teams until every gate has passed and the sync is complete', async () => {
+    const h = await lifecycleHarness({ syncDelayMs: 30 * MINUTE });
+    await h.run(async () => {
+      const mobile = ukTestMobile();
+      const { handle } = await activeAccount(h, { profile: { mobile } });
+      let view = await onboard(h, handle, mobile);
+      assert.deepEqual(view.pendingGates, []);
+      assert.equal(view.sync.status, 'Waiting');
+      assert.equal(view.canSendEmail, false, 'the sync is not complete yet');
+      assert.equal(view.canUseTeams, false);
+
+      await h.sleep(40 * MINUTE);
+      view = await until(handle, (v) => v.sync.status === 'Complete', 'sync complete');
+      assert.equal(view.canSendEmail, true);
+      assert.equal(view.canUseTeams, true);
+    });
+  });
+
+  it('R19: with the sync complete but a gate still open, mail stays off', async () => {
+    const h = await lifecycleHarness({ syncDelayMs: 10 * MINUTE });
+    await h.run(async () => {
+      const { handle } = await activeAccount(h);
+      await handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' }));
+      await handle.executeUpdate(reportIdentityEvent, report({ type: 'AupAccepted' }));
+      await h.sleep(HOUR);
+      const view = await until(handle, (v) => v.sync.status === 'Complete', 'sync complete');
+      assert.deepEqual(view.pendingGates, ['SecretSet', 'MfaRegistered', 'ProfileUpdated']);
+      assert.equal(view.canSendEmail, false);
+    });
+  });
+
+  it('R20: waits for the platform sync after the AUP, and at 2 hours raises an incident and shows syncOverdue', async () => {
+    const h = await lifecycleHarness({ syncDelayMs: null });
+    await h.run(async () => {
+      const { handle, id } = await activeAccount(h);
+      await handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' }));
+      const accepted = await handle.executeUpdate(reportIdentityEvent, report({ type: 'AupAccepted' }));
+      const aupAt = Date.parse(accepted.gates.AupAccepted.at!);
+      assert.equal(h.platform.operations(id, 'beginSync').length, 1);
+
+      await h.sleep(HOUR + 50 * MINUTE);
+      let view = await handle.query(getAccount);
+      assert.equal(view.syncOverdue, false, 'not overdue before 2 hours');
+      assert.ok(h.platform.operations(id, 'syncStatus').length > 0, 'the engine polls the sync');
+
+      await h.sleep(20 * MINUTE);
+      view = await until(handle, (v) => v.syncOverdue, 'sync overdue');
+      const incidents = (await h.incidents.list(id)).filter((i) => i.kind === 'SyncOverdue');
+      assert.equal(incidents.length, 1);
+      assert.ok(Date.parse(incidents[0]!.raisedAt) - aupAt >= 2 * HOUR, 'raised at 2 hours');
+      assert.ok(view.warnings.some((w) => w.includes('sync is overdue')));
+      assert.equal(view.canSendEmail, false);
+    });
+  });
+
+  it('R7: a non-UK number registered by the user disables the account until an administrator sets a UK mobile', async () => {
+    const h = await lifecycleHarness();
+    await h.run(async () => {
+      const { handle, id } = await activeAccount(h);
+      await handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' }));
+      await handle.executeUpdate(reportIdentityEvent, report({ type: 'AupAccepted' }));
+      await handle.executeUpdate(reportIdentityEvent, report({ type: 'SecretSet' }));
+      let view = await handle.executeUpdate(reportIdentityEvent, report(SMS('+33612345678', false)));
+      assert.equal(view.status, 'Disabled');
+      assert.equal(view.disabledReason, 'NonUkMobile');
+      assert.equal(view.gates.MfaRegistered.passed, false);
+      assert.equal(h.platform.inspect(id).enabled, false, 'disabled on the platform');
+
+      const refused = await refusalOf(handle.executeUpdate(reportIdentityEvent, report(SMS(ukTestMobile()))));
+      assert.match(refused.message, /disabled/);
+      assert.equal((await handle.query(getAccount)).status, 'Disabled', 'stays disabled');
+
+      const mobile = ukTestMobile();
+      view = await handle.executeUpdate(editAttributes, { args: [{ actor: ADMIN, changes: { mobile } }] });
+      assert.equal(view.status, 'Active');
+      assert.equal(view.disabledReason, null);
+      assert.equal(view.profile.mobile, mobile);
+      assert.equal(h.platform.inspect(id).enabled, true, 're-enabled on the platform');
+      view = await handle.executeUpdate(reportIdentityEvent, report(SMS(mobile)));
+      assert.equal(view.gates.MfaRegistered.passed, true);
+    });
+  });
+
+  it('R7: a non-UK mobile in a profile update also disables the account', async () => {
+    const h = await lifecycleHarness();
+    await h.run(async () => {
+      const { handle } = await activeAccount(h);
+      await handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' }));
+      const view = await handle.executeUpdate(
+        reportIdentityEvent,
+        report({ type: 'ProfileUpdated', mobile: { e164: '+12025550123', ukMobile: false } }),
+      );
+      assert.equal(view.status, 'Disabled');
+      assert.equal(view.gates.ProfileUpdated.passed, false);
+    });
+  });
+
+  it('R8: registration cannot complete while the account holds no UK mobile', async () => {
+    const h = await lifecycleHarness();
+    await h.run(async () => {
+      const { handle } = await activeAccount(h, { profile: { mobile: undefined } });
+      await handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' }));
+      const view = await handle.query(getAccount);
+      assert.ok(view.warnings.some((w) => w.includes('no UK mobile')));
+      const refused = await refusalOf(handle.executeUpdate(reportIdentityEvent, report({ type: 'ProfileUpdated' })));
+      assert.deepEqual(refused.missing, ['UK mobile number']);
+      const mobile = ukTestMobile();
+      const accepted = await handle.executeUpdate(
+        reportIdentityEvent,
+        report({ type: 'ProfileUpdated', mobile: { e164: mobile, ukMobile: true } }),
+      );
+      assert.equal(accepted.gates.ProfileUpdated.passed, true);
+      assert.equal(accepted.profile.mobile, mobile, 'the mobile the user gave is kept');
+    });
+  });
+});
