@@ -14,8 +14,14 @@ import {
 } from '../helpers/lifecycle-harness';
 import { refusalOf } from '../helpers/refusal';
 
-const report = (event: IdentityEvent) => ({ args: [{ actor: IDENTITY, event }] as [{ actor: typeof IDENTITY; event: IdentityEvent }] });
-const SMS = (e164: string, ukMobile = true): IdentityEvent => ({ type: 'MfaRegistered', method: 'sms', phone: { e164, ukMobile } });
+const report = (event: IdentityEvent) => ({
+  args: [{ actor: IDENTITY, event }] as [{ actor: typeof IDENTITY; event: IdentityEvent }],
+});
+const SMS = (e164: string, ukMobile = true): IdentityEvent => ({
+  type: 'MfaRegistered',
+  method: 'sms',
+  phone: { e164, ukMobile },
+});
 
 async function onboard(h: Harness, handle: Awaited<ReturnType<Harness['start']>>['handle'], mobile: string) {
   await handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' }));
@@ -30,7 +36,9 @@ describe('First login', () => {
     const h = await lifecycleHarness();
     await h.run(async () => {
       const { handle } = await h.start();
-      const refused = await refusalOf(handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' })));
+      const refused = await refusalOf(
+        handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' })),
+      );
       assert.match(refused.message, /Pending/);
       assert.deepEqual(refused.missing, ['Active']);
       assert.equal((await handle.query(getAccount)).gates.PasswordChanged.passed, false);
@@ -41,7 +49,9 @@ describe('First login', () => {
     const h = await lifecycleHarness();
     await h.run(async () => {
       const { handle } = await activeAccount(h);
-      let refused = await refusalOf(handle.executeUpdate(reportIdentityEvent, report({ type: 'AupAccepted' })));
+      let refused = await refusalOf(
+        handle.executeUpdate(reportIdentityEvent, report({ type: 'AupAccepted' })),
+      );
       assert.deepEqual(refused.missing, ['PasswordChanged']);
       assert.match(refused.message, /before PasswordChanged/);
 
@@ -57,7 +67,11 @@ describe('First login', () => {
 
       const before = await handle.query(getAccount);
       const repeat = await handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' }));
-      assert.equal(repeat.gates.PasswordChanged.at, before.gates.PasswordChanged.at, 'a repeat changes nothing');
+      assert.equal(
+        repeat.gates.PasswordChanged.at,
+        before.gates.PasswordChanged.at,
+        'a repeat changes nothing',
+      );
       assert.deepEqual(repeat.pendingGates, ['SecretSet', 'MfaRegistered', 'ProfileUpdated']);
     });
   });
@@ -166,7 +180,9 @@ describe('First login', () => {
       await handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' }));
       const view = await handle.query(getAccount);
       assert.ok(view.warnings.some((w) => w.includes('no UK mobile')));
-      const refused = await refusalOf(handle.executeUpdate(reportIdentityEvent, report({ type: 'ProfileUpdated' })));
+      const refused = await refusalOf(
+        handle.executeUpdate(reportIdentityEvent, report({ type: 'ProfileUpdated' })),
+      );
       assert.deepEqual(refused.missing, ['UK mobile number']);
       const mobile = ukTestMobile();
       const accepted = await handle.executeUpdate(

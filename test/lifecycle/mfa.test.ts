@@ -49,7 +49,7 @@ describe('MFA', () => {
     });
   });
 
-  it("R21: an organisation with a local Conditional Access group puts the account in that group instead", async () => {
+  it('R21: an organisation with a local Conditional Access group puts the account in that group instead', async () => {
     const h = await lifecycleHarness();
     await h.run(async () => {
       const { id, view } = await activeAccount(h, { organisation: 'RRV' });
@@ -141,7 +141,11 @@ describe('MFA', () => {
       const late = Date.parse(rejoined!.at) - end.getTime();
       assert.ok(late >= 0 && late < SECOND, `rejoined ${late} ms after the end`);
       assert.equal(after.mfa.group, 'UCLH-MFA-Local-CA');
-      assert.deepEqual(after.pendingGates, ['MfaRegistered', 'ProfileUpdated'], 'MFA registration required again');
+      assert.deepEqual(
+        after.pendingGates,
+        ['MfaRegistered', 'ProfileUpdated'],
+        'MFA registration required again',
+      );
     });
   });
 
@@ -186,7 +190,11 @@ describe('MFA', () => {
       const refused = await refusalOf(handle.executeUpdate(endMfaException, { args: [{ actor: ADMIN }] }));
       assert.match(refused.message, /no MFA exception/);
       await h.sleep(30 * DAY);
-      assert.deepEqual(h.platform.operations(id, 'addToGroup').length, 2, 'no second rejoin when the old end passes');
+      assert.deepEqual(
+        h.platform.operations(id, 'addToGroup').length,
+        2,
+        'no second rejoin when the old end passes',
+      );
     });
   });
 
@@ -203,7 +211,11 @@ describe('MFA', () => {
       assert.equal(replaced.mfa.exception!.groupLeft, CENTRAL_MFA_GROUP, 'still the group it first left');
 
       await h.sleep(13 * HOUR);
-      assert.notEqual((await handle.query(getAccount)).mfa.exception, null, 'the first end has passed without effect');
+      assert.notEqual(
+        (await handle.query(getAccount)).mfa.exception,
+        null,
+        'the first end has passed without effect',
+      );
       assert.deepEqual(h.platform.inspect(id).groups, []);
       await h.sleep(12 * HOUR);
       await until(handle, (v) => v.mfa.exception === null, 'exception over');
