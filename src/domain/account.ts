@@ -1,6 +1,7 @@
 import type { OrganisationSnapshot } from './organisation';
 
-export type AccountStatus = 'Pending' | 'Active' | 'ProvisioningFailed' | 'Disabled';
+export const ACCOUNT_STATUSES = ['Pending', 'Active', 'ProvisioningFailed', 'Disabled'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 export type DisabledReason = 'NonUkMobile';
 export const EXCHANGE_ONLINE = 'Exchange Online';
 export type MailboxLocation = typeof EXCHANGE_ONLINE | null;

@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EphemeralServerExecutable } from '@temporalio/testing';
 import type { TemporalConfig } from '../../temporal-config';
+import { PROJECT_ROOT } from '../project-root';
 import { buildIntoCache, commandWorks, isExecutableFile, runCommand, type Log } from './tools';
 
 /** The Maven project that names the test server's artifact and version. */
-export const TEST_SERVER_POM = path.resolve(__dirname, '../../temporal-config/test-server/pom.xml');
+export const TEST_SERVER_POM = path.join(PROJECT_ROOT, 'temporal-config/test-server/pom.xml');
 
 export interface ResolvedExecutable {
   executable: EphemeralServerExecutable;

@@ -153,9 +153,9 @@ export async function lifecycleHarness(
 }
 
 let mobiles = 0;
-/** A UK mobile from Ofcom's range for drama (07700 900000 to 900999), a different one each call. */
+/** A valid UK mobile (libphonenumber's example range, 07400 1xxxxx), a different one each call. */
 export function ukTestMobile(): string {
-  return `+447700900${String(mobiles++ % 1000).padStart(3, '0')}`;
+  return `+4474001${String(mobiles++ % 100000).padStart(5, '0')}`;
 }
 
 export type Harness = Awaited<ReturnType<typeof lifecycleHarness>>;

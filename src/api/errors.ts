@@ -1,0 +1,52 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from '../logger';
+import { REFUSED } from '../workflows/definitions';
+import { ApiError, sendProblem } from './problem';
+
+/** Maps every error to a problem answer: refusals to 409, unknown accounts to 404, bad bodies to 400. */
+export function errorHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const problem = toProblem(err);
+    if (problem.status >= 500) (req.log ?? logger).error({ err }, 'request failed');
+    sendProblem(res, problem);
+  };
+}
+
+function toProblem(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure && cause.type === REFUSED) {
+      const missing = (cause.details?.[0] as { missing?: string[] } | undefined)?.missing ?? [];
+      return new ApiError(409, 'Refused', cause.message, undefined, missing.length ? { missing } : {});
+    }
+  }
+  if (err instanceof WorkflowNotFoundError) return new ApiError(404, 'Not found', 'No such account.');
+  const bodyError = err as { type?: string; status?: number };
+  if (bodyError.type === 'entity.parse.failed') {
+    return new ApiError(400, 'Invalid request', 'The body is not valid JSON.', [
+      { path: '(body)', message: 'The request body must be valid JSON' },
+    ]);
+  }
+  if (bodyError.type === 'entity.too.large')
+    return new ApiError(413, 'Payload too large', 'The body is too large.');
+  if (typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
+    return new ApiError(bodyError.status, 'Bad request', (err as Error).message);
+  }
+  if (isUnavailable(err))
+    return new ApiError(503, 'Service unavailable', 'Temporal is not reachable; try again.');
+  return new ApiError(
+    500,
+    'Internal error',
+    'Something went wrong; the request id identifies it in the logs.',
+  );
+}
+
+function isUnavailable(err: unknown): boolean {
+  const code =
+    (err as { code?: number; cause?: { code?: number } }).code ??
+    (err as { cause?: { code?: number } }).cause?.code;
+  return code === 14 || code === 4; // gRPC UNAVAILABLE, DEADLINE_EXCEEDED
+}

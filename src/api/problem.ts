@@ -1,0 +1,38 @@
+import type { Response } from 'express';
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** An answer other than success, sent as application/problem+json (RFC 9457). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldError[],
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail ?? title);
+  }
+}
+
+export const badRequest = (errors: FieldError[]) =>
+  new ApiError(400, 'Invalid request', 'Correct the fields listed in errors; nothing was changed.', errors);
+export const forbidden = (detail: string) => new ApiError(403, 'Forbidden', detail);
+export const notFound = (detail: string) => new ApiError(404, 'Not found', detail);
+
+export function sendProblem(res: Response, error: ApiError): void {
+  res
+    .status(error.status)
+    .type('application/problem+json')
+    .json({
+      type: 'about:blank',
+      title: error.title,
+      status: error.status,
+      ...(error.detail ? { detail: error.detail } : {}),
+      ...(error.errors ? { errors: error.errors } : {}),
+      ...error.extra,
+    });
+}

@@ -1,0 +1,123 @@
+import type { Client } from '@temporalio/client';
+import type { Directory } from '../../adapters/directory';
+import type { PasswordSealer } from '../../crypto/password-sealer';
+import type { NewAccount, Profile } from '../../domain/account';
+import { directoryEntryOf } from '../../domain/directory-entry';
+import { connectorWarning, initialState } from '../../domain/lifecycle-state';
+import { snapshotOf } from '../../domain/organisation';
+import type { LifecyclePolicy } from '../../domain/policy';
+import { referenceData } from '../../reference/reference-data';
+import { accountLifecycle } from '../../workflows';
+import { takeTemporaryPassword } from '../../workflows/definitions';
+import { accountWorkflowId } from '../../workflows/workflow-id';
+import { actorOf, type Principal } from '../principals';
+import { ApiError } from '../problem';
+import type { CreateAccountBody } from '../schemas/requests';
+
+export interface CreateDeps {
+  client: Client;
+  directory: Directory;
+  sealer: PasswordSealer;
+  taskQueue: string;
+  policy: LifecyclePolicy;
+}
+
+export interface Created {
+  id: string;
+  email: string;
+  displayName: string;
+  status: 'Pending';
+  temporaryPassword: string | null;
+  warnings: string[];
+}
+
+const PASSWORD_WAIT_MS = 30_000;
+
+/**
+ * R11, R12 and R13 in order: reserve the address after the duplicate check (one atomic step), start the
+ * account's lifecycle, and collect the temporary password it set, to show once.
+ */
+export async function createAccount(
+  deps: CreateDeps,
+  principal: Principal,
+  body: CreateAccountBody,
+): Promise<Created> {
+  const org = referenceData.organisation(body.organisation)!;
+  const { emailAlias, organisation: _org, notes, confirmNotDuplicate, ...fields } = body;
+  const profile: Profile = {
+    ...fields,
+    clinicalSpecialities: fields.clinicalSpecialities ?? [],
+    clinicalRoles: fields.clinicalRoles ?? [],
+    workAreas: fields.workAreas ?? [],
+  };
+  const draft: NewAccount = {
+    id: '',
+    email: '',
+    profile,
+    organisation: snapshotOf(org),
+    notes: notes ?? '',
+    createdBy: actorOf(principal),
+  };
+  const { id: _id, email: _email, ...entry } = directoryEntryOf(initialState(draft, new Date()));
+  const reserved = await deps.directory.reserve({
+    entry,
+    domain: emailAlias.toLowerCase(),
+    confirmNotDuplicate: confirmNotDuplicate ?? false,
+  });
+  if (reserved.kind === 'duplicate') {
+    throw new ApiError(
+      409,
+      'Duplicate account',
+      'An account with this mobile number already exists. If the person moved from another organisation, ' +
+        'use the leavers and joiners route instead of creating an account (R12).',
+      undefined,
+      { existing: reserved.existing },
+    );
+  }
+  if (reserved.kind === 'possible-duplicates') {
+    throw new ApiError(
+      409,
+      'Possible duplicate account',
+      'Accounts with the same first and last name exist. If the person is none of them, send the request again ' +
+        'with "confirmNotDuplicate": true; if they are, use the leavers and joiners route (R12).',
+      undefined,
+      { candidates: reserved.candidates },
+    );
+  }
+  const account: NewAccount = { ...draft, id: reserved.id, email: reserved.email };
+  const handle = await deps.client.workflow
+    .start(accountLifecycle, {
+      taskQueue: deps.taskQueue,
+      workflowId: accountWorkflowId(account.email),
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      args: [{ account, policy: deps.policy }],
+    })
+    .catch(async (err: unknown) => {
+      await deps.directory.release(account.id);
+      throw err;
+    });
+
+  const warnings = [...connectorWarning(account.organisation)];
+  if (!profile.mobile) {
+    warnings.push('No mobile number: the user cannot complete registration until a UK mobile is added (R8).');
+  }
+  const base = {
+    id: account.id,
+    email: account.email,
+    displayName: entry.displayName,
+    status: 'Pending' as const,
+  };
+  try {
+    const { sealedTemporaryPassword } = await deps.client.connection.withDeadline(
+      Date.now() + PASSWORD_WAIT_MS,
+      () => handle.executeUpdate(takeTemporaryPassword),
+    );
+    return { ...base, temporaryPassword: deps.sealer.unseal(sealedTemporaryPassword, account.id), warnings };
+  } catch {
+    warnings.push(
+      'The account was created and will be provisioned, but its temporary password could not be collected ' +
+        'within 30 seconds (is the worker running?), so it is not shown: reset the password once the account is Active.',
+    );
+    return { ...base, temporaryPassword: null, warnings };
+  }
+}

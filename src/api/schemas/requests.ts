@@ -1,0 +1,199 @@
+import { z } from 'zod';
+import { ACCOUNT_STATUSES } from '../../domain/account';
+import { referenceData } from '../../reference/reference-data';
+import { parsePhone } from '../phone';
+import {
+  clinicalRoles,
+  clinicalSpecialities,
+  jobTitle,
+  notes,
+  organisationalUnit,
+  personName,
+  phoneNumber,
+  site,
+  title,
+  ukMobile,
+  workAreas,
+} from './fields';
+
+/** Checks the unit and site against the organisation's own lists (R9). */
+export function checkUnitAndSite(
+  organisationCode: string,
+  body: { organisationalUnit?: string | null; site?: string | null },
+  ctx: { addIssue: (issue: { code: 'custom'; path: string[]; message: string }) => void },
+): void {
+  const org = referenceData.organisation(organisationCode);
+  if (!org) return;
+  if (
+    typeof body.organisationalUnit === 'string' &&
+    !referenceData.unitCodes(org).has(body.organisationalUnit)
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['organisationalUnit'],
+      message: `Organisational unit "${body.organisationalUnit}" is not a unit of ${org.name}`,
+    });
+  }
+  if (typeof body.site === 'string' && !org.sites.some((s) => s.code === body.site)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['site'],
+      message: `Site "${body.site}" is not a site of ${org.name}`,
+    });
+  }
+}
+
+const profileFields = {
+  title,
+  firstName: personName('First name'),
+  lastName: personName('Last name'),
+  mobile: ukMobile.optional(),
+  telephone: phoneNumber('Telephone').optional(),
+  pager: phoneNumber('Pager').optional(),
+  fax: phoneNumber('Fax').optional(),
+  jobTitle: jobTitle.optional(),
+  organisationalUnit: organisationalUnit.optional(),
+  clinicalSpecialities: clinicalSpecialities.optional(),
+  clinicalRoles: clinicalRoles.optional(),
+  workAreas: workAreas.optional(),
+  site: site.optional(),
+};
+
+/** POST /v1/accounts (R3-R12). */
+export const createAccountBody = z
+  .strictObject({
+    ...profileFields,
+    emailAlias: z
+      .string({
+        error: (i) => (i.input === undefined ? 'Email alias is required' : 'Email alias must be text'),
+      })
+      .min(1, 'Email alias is required'),
+    organisation: z
+      .string({
+        error: (i) => (i.input === undefined ? 'Organisation is required' : 'Organisation must be text'),
+      })
+      .min(1, 'Organisation is required'),
+    notes: notes.optional(),
+    confirmNotDuplicate: z.boolean({ error: 'confirmNotDuplicate must be true or false' }).optional(),
+  })
+  .superRefine(
+    (body, ctx) => {
+      // Runs also when other fields failed, so every error is reported at once (R4): check types here.
+      if (typeof body.organisation !== 'string' || body.organisation === '') return;
+      const org = referenceData.organisation(body.organisation);
+      if (!org) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['organisation'],
+          message: `Unknown organisation code "${body.organisation}"`,
+        });
+        return;
+      }
+      if (
+        typeof body.emailAlias === 'string' &&
+        body.emailAlias &&
+        !org.emailDomains.includes(body.emailAlias.toLowerCase())
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['emailAlias'],
+          message: `Email alias must be one of ${org.name}'s domains: ${org.emailDomains.join(', ')}`,
+        });
+      }
+      checkUnitAndSite(org.code, body, ctx);
+    },
+    {
+      when: (payload) =>
+        typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
+    },
+  );
+export type CreateAccountBody = z.output<typeof createAccountBody>;
+
+const clearable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
+
+/** PATCH /v1/accounts/{id} (R25): the profile fields, all optional; null clears an optional one. */
+export const editAccountBody = z
+  .strictObject({
+    title: title.optional(),
+    firstName: personName('First name').optional(),
+    lastName: personName('Last name').optional(),
+    mobile: clearable(ukMobile),
+    telephone: clearable(phoneNumber('Telephone')),
+    pager: clearable(phoneNumber('Pager')),
+    fax: clearable(phoneNumber('Fax')),
+    jobTitle: clearable(jobTitle),
+    organisationalUnit: clearable(organisationalUnit),
+    clinicalSpecialities: clinicalSpecialities.optional(),
+    clinicalRoles: clinicalRoles.optional(),
+    workAreas: workAreas.optional(),
+    site: clearable(site),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' });
+export type EditAccountBody = z.output<typeof editAccountBody>;
+
+export const notesBody = z.strictObject({ notes });
+
+export const mfaExceptionBody = z.strictObject({
+  term: z.enum(['short', 'long'], { error: 'Term must be "short" (24 hours) or "long" (6 months)' }),
+  riskAssessmentRef: z
+    .string({ error: 'A risk assessment reference is required (R22)' })
+    .trim()
+    .min(1, 'A risk assessment reference is required (R22)')
+    .max(100),
+});
+
+export const directoryVisibilityBody = z.strictObject({
+  phonesHidden: z.boolean({ error: 'phonesHidden must be true or false' }),
+});
+
+/** A phone number the identity platform reports; any country, so a non-UK one can be acted on (R7). */
+const reportedPhone = z.string({ error: 'Phone number must be text' }).transform((value, ctx) => {
+  const phone = parsePhone(value);
+  if (!phone) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'Phone number must be a valid phone number in international format',
+    });
+    return z.NEVER;
+  }
+  return phone;
+});
+
+/** POST /v1/accounts/{id}/events (R18), from the identity platform only. */
+export const identityEventBody = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('PasswordChanged') }),
+    z.strictObject({ type: z.literal('AupAccepted') }),
+    z.strictObject({ type: z.literal('SecretSet') }),
+    z
+      .strictObject({
+        type: z.literal('MfaRegistered'),
+        method: z.enum(['sms', 'voice', 'authenticator-app'], {
+          error: 'Method must be sms, voice or authenticator-app',
+        }),
+        phoneNumber: reportedPhone.optional(),
+      })
+      .refine((e) => e.method === 'authenticator-app' || e.phoneNumber !== undefined, {
+        path: ['phoneNumber'],
+        message: 'A phone number is required for sms and voice registration',
+      }),
+    z.strictObject({ type: z.literal('ProfileUpdated'), mobile: reportedPhone.optional() }),
+  ],
+  { error: 'Type must be one of PasswordChanged, AupAccepted, SecretSet, MfaRegistered, ProfileUpdated' },
+);
+
+/** GET /v1/accounts query (R26). */
+export const listAccountsQuery = z.strictObject({
+  org: z.string().min(1).max(20).optional(),
+  q: z.string().max(100, 'q must be at most 100 characters').optional(),
+  status: z
+    .enum(ACCOUNT_STATUSES, { error: `Status must be one of ${ACCOUNT_STATUSES.join(', ')}` })
+    .optional(),
+  role: z.string().min(1).max(20).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+
+/** An account id is its primary address. */
+export const accountId = z.email({ error: 'The account id must be an account email address' }).max(254);

@@ -1,0 +1,31 @@
+import type { z } from 'zod';
+import { badRequest, type FieldError } from './problem';
+
+const NOT_SETTABLE: Record<string, string> = {
+  displayName: 'The display name is set from the first and last name and cannot be given (R5)',
+  organisation: 'The organisation cannot be edited: moving organisation is the leaver and joiner route (R28)',
+  emailAlias: 'The email alias cannot be edited once the account exists (R17)',
+};
+
+/** One error per field at fault, with the field's path (R4). */
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.flatMap((issue): FieldError[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: [...issue.path, key].join('.'),
+        message: NOT_SETTABLE[key] ?? `"${key}" is not a field of this request`,
+      }));
+    }
+    if (issue.path.length === 0 && issue.code === 'invalid_type') {
+      return [{ path: '(body)', message: 'The request body must be a JSON object' }];
+    }
+    return [{ path: issue.path.join('.') || '(body)', message: issue.message }];
+  });
+}
+
+/** The parsed value, or a 400 naming every field at fault. */
+export function parseOrReject<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw badRequest(fieldErrors(result.error));
+  return result.data;
+}

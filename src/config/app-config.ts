@@ -1,0 +1,127 @@
+import path from 'node:path';
+import ms, { type StringValue } from 'ms';
+import { z } from 'zod';
+import { PROJECT_ROOT } from '../project-root';
+import { DEFAULT_POLICY, type LifecyclePolicy } from '../domain/policy';
+import type { SimulationSettings } from '../adapters/sqlite/simulated-mail-platform';
+
+const duration = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const parsed = ms(value as StringValue);
+      if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < 0) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a duration such as 90s, 5m, 1h or 3d` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+const delay = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      if (value === 'never') return null;
+      const parsed = ms(value as StringValue);
+      if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < 0) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a duration such as 2m, or "never"` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  API_BODY_LIMIT: z.string().min(1).default('64kb'),
+  PRINCIPALS_FILE: z.string().min(1).optional(),
+  CODEC_ALLOWED_ORIGINS: z.string().optional(),
+  CODEC_TRUST_LOOPBACK: z.enum(['true', 'false']).optional(),
+  POLICY_MAILBOX_FIRST_POLL_AFTER: duration('POLICY_MAILBOX_FIRST_POLL_AFTER'),
+  POLICY_POLL_INTERVAL: duration('POLICY_POLL_INTERVAL'),
+  POLICY_POLL_MAX_INTERVAL: duration('POLICY_POLL_MAX_INTERVAL'),
+  POLICY_PROVISIONING_OVERDUE_AFTER: duration('POLICY_PROVISIONING_OVERDUE_AFTER'),
+  POLICY_PROVISIONING_FAIL_AFTER: duration('POLICY_PROVISIONING_FAIL_AFTER'),
+  POLICY_SYNC_FIRST_POLL_AFTER: duration('POLICY_SYNC_FIRST_POLL_AFTER'),
+  POLICY_SYNC_OVERDUE_AFTER: duration('POLICY_SYNC_OVERDUE_AFTER'),
+  POLICY_SHORT_MFA_EXCEPTION: duration('POLICY_SHORT_MFA_EXCEPTION'),
+  POLICY_LONG_MFA_EXCEPTION_MONTHS: z.coerce.number().int().min(1).max(24).optional(),
+  POLICY_HISTORY_EVENT_LIMIT: z.coerce.number().int().min(100).max(50_000).optional(),
+  SIM_MAILBOX_DELAY: delay('SIM_MAILBOX_DELAY'),
+  SIM_SYNC_DELAY: delay('SIM_SYNC_DELAY'),
+});
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  logLevel: string;
+  bodyLimit: string;
+  /** The principals file; the demo one for the embedded run when none is given. */
+  principalsFile: string;
+  codec: { allowedOrigins: string[]; trustLoopback: boolean };
+  policy: LifecyclePolicy;
+  simulation: SimulationSettings;
+  /** The embedded database of the simulated platform, the directory, incidents and idempotency keys. */
+  databaseFile: string;
+}
+
+/**
+ * The application's settings (the Temporal ones are in temporal-config/). `embedded` is true when
+ * `npm start` runs its own dev server: then demo principals and loopback access to the codec are the
+ * defaults; against a real cluster both must be configured.
+ */
+export function loadAppConfig(
+  env: NodeJS.ProcessEnv,
+  options: { embedded: boolean; dataDir: string; uiPort: number },
+): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(
+      `Invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  const e = parsed.data;
+  if (!options.embedded && !e.PRINCIPALS_FILE) {
+    throw new Error('PRINCIPALS_FILE is required when connecting to a Temporal cluster (TEMPORAL_ADDRESS)');
+  }
+  const uiOrigins = [`http://localhost:${options.uiPort}`, `http://127.0.0.1:${options.uiPort}`];
+  return {
+    port: e.PORT,
+    host: e.API_HOST,
+    logLevel: e.LOG_LEVEL,
+    bodyLimit: e.API_BODY_LIMIT,
+    principalsFile: path.resolve(e.PRINCIPALS_FILE ?? path.join(PROJECT_ROOT, 'config/dev-principals.json')),
+    codec: {
+      allowedOrigins: e.CODEC_ALLOWED_ORIGINS
+        ? e.CODEC_ALLOWED_ORIGINS.split(',')
+            .map((o) => o.trim())
+            .filter(Boolean)
+        : uiOrigins,
+      trustLoopback: e.CODEC_TRUST_LOOPBACK ? e.CODEC_TRUST_LOOPBACK === 'true' : options.embedded,
+    },
+    policy: {
+      mailboxFirstPollAfterMs: e.POLICY_MAILBOX_FIRST_POLL_AFTER ?? DEFAULT_POLICY.mailboxFirstPollAfterMs,
+      pollIntervalMs: e.POLICY_POLL_INTERVAL ?? DEFAULT_POLICY.pollIntervalMs,
+      pollMaxIntervalMs: e.POLICY_POLL_MAX_INTERVAL ?? DEFAULT_POLICY.pollMaxIntervalMs,
+      provisioningOverdueAfterMs:
+        e.POLICY_PROVISIONING_OVERDUE_AFTER ?? DEFAULT_POLICY.provisioningOverdueAfterMs,
+      provisioningFailAfterMs: e.POLICY_PROVISIONING_FAIL_AFTER ?? DEFAULT_POLICY.provisioningFailAfterMs,
+      syncFirstPollAfterMs: e.POLICY_SYNC_FIRST_POLL_AFTER ?? DEFAULT_POLICY.syncFirstPollAfterMs,
+      syncOverdueAfterMs: e.POLICY_SYNC_OVERDUE_AFTER ?? DEFAULT_POLICY.syncOverdueAfterMs,
+      shortMfaExceptionMs: e.POLICY_SHORT_MFA_EXCEPTION ?? DEFAULT_POLICY.shortMfaExceptionMs,
+      longMfaExceptionMonths: e.POLICY_LONG_MFA_EXCEPTION_MONTHS ?? DEFAULT_POLICY.longMfaExceptionMonths,
+      historyEventLimit: e.POLICY_HISTORY_EVENT_LIMIT ?? DEFAULT_POLICY.historyEventLimit,
+    },
+    simulation: {
+      mailboxDelayMs:
+        e.SIM_MAILBOX_DELAY === undefined ? DEFAULT_POLICY.mailboxFirstPollAfterMs : e.SIM_MAILBOX_DELAY,
+      syncDelayMs: e.SIM_SYNC_DELAY === undefined ? 60 * 60 * 1000 : e.SIM_SYNC_DELAY,
+    },
+    databaseFile: path.join(options.dataDir, 'engine.sqlite'),
+  };
+}
