@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { serverTime } from '../../src/activities/server-time';
@@ -128,6 +129,9 @@ export async function lifecycleHarness(
   return {
     env,
     client: env.client,
+    db,
+    /** Terminates this lifecycle too when the test ends. */
+    track: (handle: WorkflowHandle) => void started.push(handle),
     platform,
     directory,
     incidents,
@@ -136,12 +140,19 @@ export async function lifecycleHarness(
     start,
     temporaryPassword,
     /**
-     * Runs the test body with the worker polling, then terminates the test's lifecycles: a timer of a
-     * lifecycle without a worker would stop the shared server from skipping time for the next test.
+     * Runs the test body with the worker polling, then lets each lifecycle settle and terminates it: a
+     * timer of a lifecycle without a worker, or a workflow task left pending at termination, would stop
+     * the shared test server from skipping time in later tests.
      */
     run: async <T>(body: () => Promise<T>): Promise<T> => {
       try {
-        return await worker.runUntil(body);
+        return await worker.runUntil(async () => {
+          try {
+            return await body();
+          } finally {
+            await Promise.all(started.map(settled));
+          }
+        });
       } finally {
         await Promise.all(started.map((h) => h.terminate('test finished').catch(() => undefined)));
       }
@@ -159,6 +170,32 @@ export function ukTestMobile(): string {
 }
 
 export type Harness = Awaited<ReturnType<typeof lifecycleHarness>>;
+
+const BUSY = new Set([
+  'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED',
+  'EVENT_TYPE_WORKFLOW_TASK_STARTED',
+  'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED',
+  'EVENT_TYPE_ACTIVITY_TASK_STARTED',
+]);
+
+/** Waits (briefly) until the lifecycle has no work under way: its history still, its last event not a task. */
+async function settled(handle: WorkflowHandle): Promise<void> {
+  const deadline = Date.now() + 5000;
+  let seen = -1;
+  let stillSince = Date.now();
+  while (Date.now() < deadline) {
+    const events = (await handle.fetchHistory().catch(() => undefined))?.events ?? [];
+    const last = events[events.length - 1]?.eventType;
+    const name = last === undefined || last === null ? undefined : temporal.api.enums.v1.EventType[last];
+    if (events.length !== seen) {
+      seen = events.length;
+      stillSince = Date.now();
+    } else if (Date.now() - stillSince >= 250 && (name === undefined || !BUSY.has(name))) {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 
 /** Queries until the account view satisfies `check` (work after a timer may still be finishing). */
 export async function until(

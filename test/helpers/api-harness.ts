@@ -1,0 +1,105 @@
+import { Writable } from 'node:stream';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import supertest from 'supertest';
+import { createApp } from '../../src/api/app';
+import { IdempotencyKeys } from '../../src/api/idempotency';
+import { Principals } from '../../src/api/principals';
+import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
+import { DEFAULT_POLICY } from '../../src/domain/policy';
+import { createLogger } from '../../src/logger';
+import { PROJECT_ROOT } from '../../src/project-root';
+import { lifecycleHarness } from './lifecycle-harness';
+import { testKeyRing } from './test-keys';
+
+/** The demo principals the README lists (config/dev-principals.json). */
+export const TOKENS = {
+  gstt: 'dev-local-admin-gstt-0001',
+  uclhManchester: 'dev-local-admin-uclh-manchester-0002',
+  pharmacy: 'dev-local-admin-pharmacy-0003',
+  national: 'dev-national-admin-0004',
+  identity: 'dev-identity-platform-0005',
+};
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/**
+ * The API over a lifecycle harness: real routes, a real worker on the time-skipping server, the demo
+ * principals, and the logs captured. Workflow starts are counted, and the workflows ended with the test.
+ */
+export async function apiHarness(options: { codecTrustLoopback?: boolean } = {}) {
+  const h = await lifecycleHarness();
+  const logs: string[] = [];
+  const logger = createLogger(
+    'info',
+    new Writable({
+      write(chunk, _enc, done) {
+        logs.push(chunk.toString());
+        done();
+      },
+    }),
+  );
+  let starts = 0;
+  const workflow = new Proxy(h.client.workflow, {
+    get(target, prop) {
+      if (prop === 'start') {
+        return async (...args: Parameters<typeof target.start>) => {
+          starts++;
+          const handle = await target.start(...args);
+          h.track(handle as WorkflowHandle);
+          return handle;
+        };
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const client = new Proxy(h.client, {
+    get(target, prop) {
+      if (prop === 'workflow') return workflow;
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  }) as Client;
+  const app = createApp({
+    client,
+    directory: h.directory,
+    principals: Principals.fromFile(`${PROJECT_ROOT}/config/dev-principals.json`),
+    idempotency: new IdempotencyKeys(h.db),
+    sealer: h.sealer,
+    codec: new AesGcmPayloadCodec(testKeyRing),
+    codecAccess: {
+      allowedOrigins: ['http://localhost:8233'],
+      trustLoopback: options.codecTrustLoopback ?? false,
+    },
+    taskQueue: h.taskQueue,
+    policy: DEFAULT_POLICY,
+    logger,
+    bodyLimit: '64kb',
+    isWorkerRunning: () => true,
+  });
+  return { ...h, app, api: supertest(app), logs, starts: () => starts };
+}
+
+export type ApiHarness = Awaited<ReturnType<typeof apiHarness>>;
+
+let people = 0;
+/** A valid create body for a fresh person (unique name and mobile), for organisation RJ1 unless given. */
+export function newPerson(overrides: Record<string, unknown> = {}) {
+  const n = ++people;
+  const letters = String.fromCharCode(97 + (n % 26)) + String.fromCharCode(97 + (Math.floor(n / 26) % 26));
+  return {
+    title: 'Dr',
+    firstName: 'Testa',
+    lastName: `Person${letters}${n}`,
+    mobile: `074002${String(n % 100000).padStart(5, '0')}`,
+    jobTitle: 'Staff Nurse',
+    emailAlias: 'nhs.net',
+    organisation: 'RJ1',
+    clinicalSpecialities: ['300'],
+    clinicalRoles: ['R8001'],
+    workAreas: ['WA-WARD'],
+    site: 'RJ121',
+    organisationalUnit: 'RJ1-CARD-CCU',
+    ...overrides,
+  };
+}
