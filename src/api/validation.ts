@@ -7,9 +7,9 @@ const NOT_SETTABLE: Record<string, string> = {
   emailAlias: 'The email alias cannot be edited once the account exists (R17)',
 };
 
-/** One error per field at fault, with the field's path (R4). */
+/** One error per field at fault, with the field's path (R4): the first found where a field breaks several rules. */
 export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.flatMap((issue): FieldError[] => {
+  const all = error.issues.flatMap((issue): FieldError[] => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
         path: [...issue.path, key].join('.'),
@@ -21,6 +21,7 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
     }
     return [{ path: issue.path.join('.') || '(body)', message: issue.message }];
   });
+  return all.filter((e, i) => all.findIndex((other) => other.path === e.path) === i);
 }
 
 /** The parsed value, or a 400 naming every field at fault. */
