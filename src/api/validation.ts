@@ -13,7 +13,9 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
         path: [...issue.path, key].join('.'),
-        message: Object.hasOwn(NOT_SETTABLE, key) ? NOT_SETTABLE[key]! : `"${key}" is not a field of this request`,
+        message: Object.hasOwn(NOT_SETTABLE, key)
+          ? NOT_SETTABLE[key]!
+          : `"${key}" is not a field of this request`,
       }));
     }
     if (issue.path.length === 0 && issue.code === 'invalid_type') {

@@ -40,7 +40,7 @@ describe('API: account routes', () => {
     });
   });
 
-  it('R1: every change to another organisation\'s account is 403 and changes nothing', async () => {
+  it("R1: every change to another organisation's account is 403 and changes nothing", async () => {
     const h = await apiHarness();
     await h.run(async () => {
       const { id } = await activated(h);
@@ -48,11 +48,17 @@ describe('API: account routes', () => {
       const attempts = [
         await h.api.patch(`/v1/accounts/${id}`).set(as).send({ jobTitle: 'Hacker' }),
         await h.api.put(`/v1/accounts/${id}/notes`).set(as).send({ notes: 'x' }),
-        await h.api.post(`/v1/accounts/${id}/mfa-exceptions`).set(as).send({ term: 'short', riskAssessmentRef: 'RA' }),
+        await h.api
+          .post(`/v1/accounts/${id}/mfa-exceptions`)
+          .set(as)
+          .send({ term: 'short', riskAssessmentRef: 'RA' }),
         await h.api.delete(`/v1/accounts/${id}/mfa-exceptions/current`).set(as),
         await h.api.put(`/v1/accounts/${id}/directory-visibility`).set(as).send({ phonesHidden: true }),
         await h.api.post(`/v1/accounts/${id}/provisioning-retries`).set(as),
-        await h.api.post(`/v1/accounts/${id}/events`).set(bearer(TOKENS.gstt)).send({ type: 'PasswordChanged' }),
+        await h.api
+          .post(`/v1/accounts/${id}/events`)
+          .set(bearer(TOKENS.gstt))
+          .send({ type: 'PasswordChanged' }),
         await h.api.patch(`/v1/accounts/${id}`).set(bearer(TOKENS.identity)).send({ jobTitle: 'x' }),
       ];
       assert.deepEqual(
@@ -64,7 +70,10 @@ describe('API: account routes', () => {
       assert.equal(account.body.notes, '');
       assert.equal(account.body.gates.PasswordChanged.passed, false);
       const history = await h.api.get(`/v1/accounts/${id}/history`).set(bearer(TOKENS.gstt));
-      assert.equal(history.body.items.filter((e: { actor: { kind: string } }) => e.actor.kind !== 'system').length, 1);
+      assert.equal(
+        history.body.items.filter((e: { actor: { kind: string } }) => e.actor.kind !== 'system').length,
+        1,
+      );
     });
   });
 
@@ -72,7 +81,10 @@ describe('API: account routes', () => {
     const h = await apiHarness();
     await h.run(async () => {
       const { id } = await created(h);
-      const early = await h.api.patch(`/v1/accounts/${id}`).set(bearer(TOKENS.gstt)).send({ jobTitle: 'Sister' });
+      const early = await h.api
+        .patch(`/v1/accounts/${id}`)
+        .set(bearer(TOKENS.gstt))
+        .send({ jobTitle: 'Sister' });
       assert.equal(early.status, 409);
       assert.match(early.body.detail, /Exchange Online/);
       await h.sleep(3 * HOUR + 30 * MINUTE);
@@ -95,12 +107,21 @@ describe('API: account routes', () => {
       const res = await h.api
         .patch(`/v1/accounts/${id}`)
         .set(bearer(TOKENS.gstt))
-        .send({ firstName: '', mobile: '+1 202 555 0123', organisation: 'RRV', emailAlias: 'nhs.net', clinicalRoles: ['??'] });
+        .send({
+          firstName: '',
+          mobile: '+1 202 555 0123',
+          organisation: 'RRV',
+          emailAlias: 'nhs.net',
+          clinicalRoles: ['??'],
+        });
       assert.equal(res.status, 400);
-      assert.deepEqual(
-        res.body.errors.map((e: { path: string }) => e.path).sort(),
-        ['clinicalRoles.0', 'emailAlias', 'firstName', 'mobile', 'organisation'],
-      );
+      assert.deepEqual(res.body.errors.map((e: { path: string }) => e.path).sort(), [
+        'clinicalRoles.0',
+        'emailAlias',
+        'firstName',
+        'mobile',
+        'organisation',
+      ]);
       const site = await h.api.patch(`/v1/accounts/${id}`).set(bearer(TOKENS.gstt)).send({ site: 'RRV-UCH' });
       assert.equal(site.status, 400);
       assert.equal(site.body.errors[0].path, 'site');
@@ -115,7 +136,10 @@ describe('API: account routes', () => {
     const h = await apiHarness();
     await h.run(async () => {
       const { id } = await created(h);
-      const res = await h.api.put(`/v1/accounts/${id}/notes`).set(bearer(TOKENS.gstt)).send({ notes: 'Starts 1 March' });
+      const res = await h.api
+        .put(`/v1/accounts/${id}/notes`)
+        .set(bearer(TOKENS.gstt))
+        .send({ notes: 'Starts 1 March' });
       assert.equal(res.status, 200);
       assert.equal(res.body.notes, 'Starts 1 March');
       assert.equal(res.body.status, 'Pending');
@@ -143,11 +167,18 @@ describe('API: account routes', () => {
       assert.equal(badPhone.body.errors[0].path, 'phoneNumber');
       const unknown = await event(h, id, { type: 'Teleported' });
       assert.equal(unknown.status, 400);
-      const nonUk = await event(h, id, { type: 'MfaRegistered', method: 'sms', phoneNumber: '+33 6 12 34 56 78' });
+      const nonUk = await event(h, id, {
+        type: 'MfaRegistered',
+        method: 'sms',
+        phoneNumber: '+33 6 12 34 56 78',
+      });
       assert.equal(nonUk.status, 200);
       assert.equal(nonUk.body.status, 'Disabled');
       assert.equal(nonUk.body.disabledReason, 'NonUkMobile');
-      const fixed = await h.api.patch(`/v1/accounts/${id}`).set(bearer(TOKENS.gstt)).send({ mobile: '07400 123999' });
+      const fixed = await h.api
+        .patch(`/v1/accounts/${id}`)
+        .set(bearer(TOKENS.gstt))
+        .send({ mobile: '07400 123999' });
       assert.equal(fixed.body.status, 'Active');
       await event(h, id, { type: 'MfaRegistered', method: 'sms', phoneNumber: '07400 123999' });
       const done = await event(h, id, { type: 'ProfileUpdated' });
@@ -194,15 +225,24 @@ describe('API: account routes', () => {
     const h = await apiHarness();
     await h.run(async () => {
       const { id } = await activated(h);
-      const hide = await h.api.put(`/v1/accounts/${id}/directory-visibility`).set(bearer(TOKENS.gstt)).send({ phonesHidden: true });
+      const hide = await h.api
+        .put(`/v1/accounts/${id}/directory-visibility`)
+        .set(bearer(TOKENS.gstt))
+        .send({ phonesHidden: true });
       assert.equal(hide.status, 200);
       const search = await h.api.get('/v1/accounts').query({ q: id }).set(bearer(TOKENS.gstt));
       assert.equal(search.body.items[0].id, id);
       assert.equal(search.body.items[0].mobile, undefined);
-      await h.api.put(`/v1/accounts/${id}/directory-visibility`).set(bearer(TOKENS.gstt)).send({ phonesHidden: false });
+      await h.api
+        .put(`/v1/accounts/${id}/directory-visibility`)
+        .set(bearer(TOKENS.gstt))
+        .send({ phonesHidden: false });
       const shown = await h.api.get('/v1/accounts').query({ q: id }).set(bearer(TOKENS.gstt));
       assert.match(shown.body.items[0].mobile, /^\+447/);
-      const bad = await h.api.put(`/v1/accounts/${id}/directory-visibility`).set(bearer(TOKENS.gstt)).send({ phonesHidden: 'yes' });
+      const bad = await h.api
+        .put(`/v1/accounts/${id}/directory-visibility`)
+        .set(bearer(TOKENS.gstt))
+        .send({ phonesHidden: 'yes' });
       assert.equal(bad.status, 400);
     });
   });
@@ -212,20 +252,36 @@ describe('API: account routes', () => {
     await h.run(async () => {
       const tag = `Searchable${Date.now() % 100000}`;
       for (let i = 0; i < 3; i++) await created(h, { jobTitle: `${tag} nurse` });
-      await created(h, { jobTitle: `${tag} nurse`, organisation: 'RRV', site: 'RRV-UCH', organisationalUnit: 'RRV-IMG' }, TOKENS.national);
+      await created(
+        h,
+        { jobTitle: `${tag} nurse`, organisation: 'RRV', site: 'RRV-UCH', organisationalUnit: 'RRV-IMG' },
+        TOKENS.national,
+      );
       const first = await h.api.get('/v1/accounts').query({ q: tag, limit: 2 }).set(bearer(TOKENS.gstt));
       assert.equal(first.status, 200);
       assert.equal(first.body.items.length, 2);
       assert.ok(first.body.nextCursor);
-      const second = await h.api.get('/v1/accounts').query({ q: tag, limit: 2, cursor: first.body.nextCursor }).set(bearer(TOKENS.gstt));
+      const second = await h.api
+        .get('/v1/accounts')
+        .query({ q: tag, limit: 2, cursor: first.body.nextCursor })
+        .set(bearer(TOKENS.gstt));
       assert.equal(second.body.items.length, 1, 'the RRV account is not shown to an RJ1 administrator');
       assert.equal(second.body.nextCursor, null);
       const all = await h.api.get('/v1/accounts').query({ q: tag }).set(bearer(TOKENS.national));
       assert.equal(all.body.items.length, 4);
-      const byStatus = await h.api.get('/v1/accounts').query({ q: tag, status: 'Active' }).set(bearer(TOKENS.national));
+      const byStatus = await h.api
+        .get('/v1/accounts')
+        .query({ q: tag, status: 'Active' })
+        .set(bearer(TOKENS.national));
       assert.equal(byStatus.body.items.length, 0);
-      assert.equal((await h.api.get('/v1/accounts').query({ org: 'RRV' }).set(bearer(TOKENS.gstt))).status, 403);
-      assert.equal((await h.api.get('/v1/accounts').query({ status: 'Sleeping' }).set(bearer(TOKENS.gstt))).status, 400);
+      assert.equal(
+        (await h.api.get('/v1/accounts').query({ org: 'RRV' }).set(bearer(TOKENS.gstt))).status,
+        403,
+      );
+      assert.equal(
+        (await h.api.get('/v1/accounts').query({ status: 'Sleeping' }).set(bearer(TOKENS.gstt))).status,
+        400,
+      );
       assert.equal((await h.api.get('/v1/accounts').set(bearer(TOKENS.identity))).status, 403);
     });
   });

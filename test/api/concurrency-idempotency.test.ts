@@ -22,8 +22,13 @@ describe('API: concurrent and repeated creates', () => {
     await h.run(async () => {
       const a = newPerson({ confirmNotDuplicate: true });
       const b = { ...newPerson({ confirmNotDuplicate: true }), firstName: a.firstName, lastName: a.lastName };
-      const answers = await Promise.all([a, b].map((p) => h.api.post('/v1/accounts').set(bearer(TOKENS.gstt)).send(p)));
-      assert.deepEqual(answers.map((r) => r.status), [201, 201]);
+      const answers = await Promise.all(
+        [a, b].map((p) => h.api.post('/v1/accounts').set(bearer(TOKENS.gstt)).send(p)),
+      );
+      assert.deepEqual(
+        answers.map((r) => r.status),
+        [201, 201],
+      );
       const emails = answers.map((r) => r.body.email as string).sort();
       const base = `${a.firstName}.${a.lastName}`.toLowerCase();
       assert.deepEqual(emails, [`${base}1@nhs.net`, `${base}@nhs.net`].sort());
@@ -36,9 +41,17 @@ describe('API: concurrent and repeated creates', () => {
     await h.run(async () => {
       const person = newPerson();
       const key = `create-${person.lastName}`;
-      const first = await h.api.post('/v1/accounts').set(bearer(TOKENS.gstt)).set('Idempotency-Key', key).send(person);
+      const first = await h.api
+        .post('/v1/accounts')
+        .set(bearer(TOKENS.gstt))
+        .set('Idempotency-Key', key)
+        .send(person);
       assert.equal(first.status, 201);
-      const again = await h.api.post('/v1/accounts').set(bearer(TOKENS.gstt)).set('Idempotency-Key', key).send(person);
+      const again = await h.api
+        .post('/v1/accounts')
+        .set(bearer(TOKENS.gstt))
+        .set('Idempotency-Key', key)
+        .send(person);
       assert.equal(again.status, 201);
       assert.equal(again.headers['idempotent-replayed'], 'true');
       assert.equal(again.body.id, first.body.id);
@@ -52,7 +65,11 @@ describe('API: concurrent and repeated creates', () => {
         .set('Idempotency-Key', key)
         .send({ ...person, jobTitle: 'Other' });
       assert.equal(other.status, 422, 'the same key for a different request');
-      const otherCaller = await h.api.post('/v1/accounts').set(bearer(TOKENS.national)).set('Idempotency-Key', key).send(person);
+      const otherCaller = await h.api
+        .post('/v1/accounts')
+        .set(bearer(TOKENS.national))
+        .set('Idempotency-Key', key)
+        .send(person);
       assert.equal(otherCaller.status, 409, 'keys are per caller: this is a new request, and a duplicate');
       assert.equal(h.starts(), 1);
     });
@@ -63,15 +80,27 @@ describe('API: concurrent and repeated creates', () => {
     await h.run(async () => {
       const person = newPerson();
       const key = `retry-${person.lastName}`;
-      const bad = await h.api.post('/v1/accounts').set(bearer(TOKENS.gstt)).set('Idempotency-Key', key).send({ ...person, title: '' });
+      const bad = await h.api
+        .post('/v1/accounts')
+        .set(bearer(TOKENS.gstt))
+        .set('Idempotency-Key', key)
+        .send({ ...person, title: '' });
       assert.equal(bad.status, 400);
-      const good = await h.api.post('/v1/accounts').set(bearer(TOKENS.gstt)).set('Idempotency-Key', key).send(person);
+      const good = await h.api
+        .post('/v1/accounts')
+        .set(bearer(TOKENS.gstt))
+        .set('Idempotency-Key', key)
+        .send(person);
       assert.equal(good.status, 201);
 
       const twin = { ...newPerson(), mobile: person.mobile };
       const twinKey = `twin-${twin.lastName}`;
       for (let attempt = 0; attempt < 2; attempt++) {
-        const refused = await h.api.post('/v1/accounts').set(bearer(TOKENS.gstt)).set('Idempotency-Key', twinKey).send(twin);
+        const refused = await h.api
+          .post('/v1/accounts')
+          .set(bearer(TOKENS.gstt))
+          .set('Idempotency-Key', twinKey)
+          .send(twin);
         assert.equal(refused.status, 409);
         assert.equal(refused.body.title, 'Duplicate account', 'refused on its merits, not held by the key');
       }

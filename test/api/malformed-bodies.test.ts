@@ -3,35 +3,74 @@ import fc from 'fast-check';
 import { TOKENS, apiHarness, bearer, newPerson, type ApiHarness } from '../helpers/api-harness';
 
 const MANDATORY = ['title', 'firstName', 'lastName', 'emailAlias', 'organisation'];
-const KNOWN = [...Object.keys(newPerson()), 'pager', 'fax', 'telephone', 'notes', 'confirmNotDuplicate', 'organisationalUnit'];
-const notText = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.jsonValue(), { maxLength: 3 }), fc.object());
+const KNOWN = [
+  ...Object.keys(newPerson()),
+  'pager',
+  'fax',
+  'telephone',
+  'notes',
+  'confirmNotDuplicate',
+  'organisationalUnit',
+];
+const notText = fc.oneof(
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.jsonValue(), { maxLength: 3 }),
+  fc.object(),
+);
 const FORBIDDEN = '!@#$%^&*()<>/\\"{}[];:=+_~`|?,';
 const badName = fc
   .tuple(fc.string({ maxLength: 10 }), fc.constantFrom(...FORBIDDEN), fc.string({ maxLength: 10 }))
   .map(([a, c, b]) => `${a}${c}${b}`);
-const badPhone = fc.oneof(fc.constant('+33612345678'), fc.constant('+1 202 555 0123'), fc.string({ maxLength: 6 }), fc.integer());
+const badPhone = fc.oneof(
+  fc.constant('+33612345678'),
+  fc.constant('+1 202 555 0123'),
+  fc.string({ maxLength: 6 }),
+  fc.integer(),
+);
 const unknownCode = fc.string({ maxLength: 8 }).map((s) => `ZZ${s}`);
-const unknownKey = fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !KNOWN.includes(k) && k !== '__proto__');
+const unknownKey = fc
+  .string({ minLength: 1, maxLength: 12 })
+  .filter((k) => !KNOWN.includes(k) && k !== '__proto__');
 
 type Body = Record<string, unknown>;
 /** One change that certainly makes a create or edit body invalid. */
 const mutation: fc.Arbitrary<(b: Body) => void> = fc.oneof(
   fc.constantFrom(...MANDATORY).map((k) => (b: Body) => void delete b[k]),
-  fc.tuple(fc.constantFrom(...MANDATORY, 'jobTitle', 'notes'), notText).map(([k, v]) => (b: Body) => void (b[k] = v)),
-  fc.tuple(fc.constantFrom('firstName', 'lastName'), badName).map(([k, v]) => (b: Body) => void (b[k] = v)),
+  fc.tuple(fc.constantFrom(...MANDATORY, 'jobTitle', 'notes'), notText).map(
+    ([k, v]) =>
+      (b: Body) =>
+        void (b[k] = v),
+  ),
+  fc.tuple(fc.constantFrom('firstName', 'lastName'), badName).map(
+    ([k, v]) =>
+      (b: Body) =>
+        void (b[k] = v),
+  ),
   fc.tuple(fc.constantFrom('firstName', 'lastName', 'title'), fc.constantFrom('', '   ', 'x'.repeat(65))).map(
-    ([k, v]) => (b: Body) => void (b[k] = v),
+    ([k, v]) =>
+      (b: Body) =>
+        void (b[k] = v),
   ),
   fc.tuple(fc.constantFrom('mobile', 'telephone', 'fax', 'pager'), badPhone).map(([k, v]) => (b: Body) => {
     b[k] = k === 'mobile' ? v : typeof v === 'number' ? v : `${v}`.slice(0, 3);
   }),
   fc.tuple(fc.constantFrom('clinicalSpecialities', 'clinicalRoles', 'workAreas'), unknownCode).map(
-    ([k, code]) => (b: Body) => void (b[k] = [...(Array.isArray(b[k]) ? (b[k] as unknown[]) : []), code]),
+    ([k, code]) =>
+      (b: Body) =>
+        void (b[k] = [...(Array.isArray(b[k]) ? (b[k] as unknown[]) : []), code]),
   ),
   fc.tuple(fc.constantFrom('clinicalSpecialities', 'clinicalRoles', 'workAreas'), notText).map(
-    ([k, v]) => (b: Body) => void (b[k] = Array.isArray(v) ? [v] : v),
+    ([k, v]) =>
+      (b: Body) =>
+        void (b[k] = Array.isArray(v) ? [v] : v),
   ),
-  fc.tuple(unknownKey, fc.jsonValue()).map(([k, v]) => (b: Body) => void (b[k] = v)),
+  fc.tuple(unknownKey, fc.jsonValue()).map(
+    ([k, v]) =>
+      (b: Body) =>
+        void (b[k] = v),
+  ),
   fc.constantFrom('organisationalUnit', 'site').map((k) => (b: Body) => void (b[k] = 'RRV-UCH')),
   fc.constant((b: Body) => void (b.emailAlias = 'gmail.com')),
   unknownCode.map((code) => (b: Body) => void (b.organisation = code)),
@@ -40,34 +79,53 @@ const mutation: fc.Arbitrary<(b: Body) => void> = fc.oneof(
 );
 
 const malformedCreate = fc.oneof(
-  { weight: 9, arbitrary: fc.array(mutation, { minLength: 1, maxLength: 4 }).map((ms) => {
-    const body: Body = newPerson();
-    ms.forEach((m) => m(body));
-    return body as unknown;
-  }) },
-  { weight: 1, arbitrary: fc.jsonValue().filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)) },
+  {
+    weight: 9,
+    arbitrary: fc.array(mutation, { minLength: 1, maxLength: 4 }).map((ms) => {
+      const body: Body = newPerson();
+      ms.forEach((m) => m(body));
+      return body as unknown;
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.jsonValue().filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)),
+  },
 );
 
 const EDITABLE_MUTATIONS: fc.Arbitrary<(b: Body) => void> = mutation.filter((m) => {
   const probe: Body = { jobTitle: 'x' };
   m(probe);
-  return !('organisation' in probe && typeof probe.organisation === 'string' && probe.organisation.startsWith('ZZ'));
+  return !(
+    'organisation' in probe &&
+    typeof probe.organisation === 'string' &&
+    probe.organisation.startsWith('ZZ')
+  );
 });
 const malformedEdit = fc.oneof(
   fc.array(EDITABLE_MUTATIONS, { minLength: 1, maxLength: 3 }).map((ms) => {
     const body: Body = { jobTitle: 'Ward Sister' };
     ms.forEach((m) => m(body));
-    if (MANDATORY.every((k) => !(k in body)) && Object.keys(body).every((k) => k === 'jobTitle')) body.jobTitle = 42;
+    if (MANDATORY.every((k) => !(k in body)) && Object.keys(body).every((k) => k === 'jobTitle'))
+      body.jobTitle = 42;
     return body as unknown;
   }),
   fc.constant({}),
   fc.jsonValue().filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)),
 );
 
-async function expectFieldErrors(res: { status: number; body: { errors?: { path: string; message: string }[] } }, body: unknown) {
-  assert.equal(res.status, 400, `expected 400 for ${JSON.stringify(body)}, got ${res.status} ${JSON.stringify(res.body)}`);
+async function expectFieldErrors(
+  res: { status: number; body: { errors?: { path: string; message: string }[] } },
+  body: unknown,
+) {
+  assert.equal(
+    res.status,
+    400,
+    `expected 400 for ${JSON.stringify(body)}, got ${res.status} ${JSON.stringify(res.body)}`,
+  );
   assert.ok(Array.isArray(res.body.errors) && res.body.errors.length > 0, 'field errors');
-  for (const e of res.body.errors!) assert.ok(typeof e.path === 'string' && typeof e.message === 'string' && e.message);
+  for (const e of res.body.errors!)
+    assert.ok(typeof e.path === 'string' && typeof e.message === 'string' && e.message);
 }
 
 async function directorySize(h: ApiHarness): Promise<number> {
@@ -81,7 +139,11 @@ describe('API: malformed bodies (property-based)', () => {
       const before = await directorySize(h);
       await fc.assert(
         fc.asyncProperty(malformedCreate, async (body) => {
-          const res = await h.api.post('/v1/accounts').set(bearer(TOKENS.gstt)).set('Content-Type', 'application/json').send(JSON.stringify(body));
+          const res = await h.api
+            .post('/v1/accounts')
+            .set(bearer(TOKENS.gstt))
+            .set('Content-Type', 'application/json')
+            .send(JSON.stringify(body));
           await expectFieldErrors(res, body);
         }),
         { numRuns: 2000 },
@@ -99,7 +161,11 @@ describe('API: malformed bodies (property-based)', () => {
       const before = await h.api.get(`/v1/accounts/${id}`).set(bearer(TOKENS.gstt));
       await fc.assert(
         fc.asyncProperty(malformedEdit, async (body) => {
-          const res = await h.api.patch(`/v1/accounts/${id}`).set(bearer(TOKENS.gstt)).set('Content-Type', 'application/json').send(JSON.stringify(body));
+          const res = await h.api
+            .patch(`/v1/accounts/${id}`)
+            .set(bearer(TOKENS.gstt))
+            .set('Content-Type', 'application/json')
+            .send(JSON.stringify(body));
           await expectFieldErrors(res, body);
         }),
         { numRuns: 2000 },
