@@ -45,7 +45,7 @@ describe('Codec endpoint for Temporal Web', () => {
         .set('Access-Control-Request-Method', 'POST');
       assert.equal(preflight.status, 204);
       assert.equal(preflight.headers['access-control-allow-origin'], 'http://localhost:8233');
-      assert.match(preflight.headers['access-control-allow-headers'], /X-Namespace/);
+      assert.match(preflight.headers['access-control-allow-headers'] ?? '', /X-Namespace/);
       const body = await encryptedPayloads('secret');
       const fromUi = await h.api.post('/codec/decode').set('Origin', 'http://localhost:8233').send(body);
       assert.equal(fromUi.status, 200, 'loopback caller in the embedded run');
