@@ -41,7 +41,7 @@ describe('Encryption keys and the payload codec', () => {
     assert.equal(Buffer.from(fresh!.metadata!['encryption-key-id']!).toString(), 'k2');
 
     const flipped = Buffer.from(sealed!.data!);
-    flipped[20] ^= 0xff;
+    flipped[20] = flipped[20]! ^ 0xff;
     const tampered = { ...sealed!, data: flipped };
     await assert.rejects(after.decode([tampered]), 'tampering is detected');
   });
