@@ -81,16 +81,7 @@ export function initialState(account: NewAccount, now: Date): AccountState {
     createdAt: now.toISOString(),
     createdBy: account.createdBy,
     activatedAt: null,
-    provisioning: {
-      attempt: 1,
-      requestedAt: null,
-      polls: 0,
-      lastPolledAt: null,
-      nextPollAt: null,
-      overdue: false,
-      incidentId: null,
-      failedAt: null,
-    },
+    provisioning: freshProvisioning(1),
     gates: {
       PasswordChanged: null,
       AupAccepted: null,
@@ -110,6 +101,20 @@ export function initialState(account: NewAccount, now: Date): AccountState {
     mfa: { applies: !account.organisation.nasManaged, group: null, inGroup: false, exception: null },
     defaultPolicy: null,
     phonesHiddenInDirectory: false,
+  };
+}
+
+/** Provisioning attempt `attempt`, before its mailbox is requested. */
+export function freshProvisioning(attempt: number): AccountState['provisioning'] {
+  return {
+    attempt,
+    requestedAt: null,
+    polls: 0,
+    lastPolledAt: null,
+    nextPollAt: null,
+    overdue: false,
+    incidentId: null,
+    failedAt: null,
   };
 }
 

@@ -31,7 +31,13 @@ import { addCalendarMonths } from '../domain/calendar';
 import { directoryEntryOf } from '../domain/directory-entry';
 import { displayName } from '../domain/display-name';
 import { reportedPhone, type IdentityEvent } from '../domain/identity-events';
-import { initialState, viewOf, type AccountState, type AccountView } from '../domain/lifecycle-state';
+import {
+  freshProvisioning,
+  initialState,
+  viewOf,
+  type AccountState,
+  type AccountView,
+} from '../domain/lifecycle-state';
 import { defaultPolicyFor, mfaGroupFor } from '../domain/organisation';
 import { pollBackoffMs, type LifecyclePolicy } from '../domain/policy';
 import {
@@ -269,16 +275,7 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
     async ({ actor }) => {
       record(actor, 'Provisioning retried');
       state.status = 'Pending';
-      state.provisioning = {
-        attempt: state.provisioning.attempt + 1,
-        requestedAt: null,
-        polls: 0,
-        lastPolledAt: null,
-        nextPollAt: null,
-        overdue: false,
-        incidentId: null,
-        failedAt: null,
-      };
+      state.provisioning = freshProvisioning(state.provisioning.attempt + 1);
       passwordToShow = true;
       await requestMailbox();
     },

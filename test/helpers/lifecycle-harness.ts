@@ -13,13 +13,14 @@ import { SqliteDirectory } from '../../src/adapters/sqlite/sqlite-directory';
 import { SqliteIncidents } from '../../src/adapters/sqlite/sqlite-incidents';
 import { PasswordSealer } from '../../src/crypto/password-sealer';
 import type { Actor, NewAccount, Profile } from '../../src/domain/account';
+import type { IdentityEvent } from '../../src/domain/identity-events';
 import { directoryEntryOf } from '../../src/domain/directory-entry';
 import { initialState, type AccountView } from '../../src/domain/lifecycle-state';
 import { snapshotOf } from '../../src/domain/organisation';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../../src/domain/policy';
 import { referenceData } from '../../src/reference/reference-data';
 import { accountLifecycle } from '../../src/workflows';
-import { getAccount, takeTemporaryPassword } from '../../src/workflows/definitions';
+import { getAccount, reportIdentityEvent, takeTemporaryPassword } from '../../src/workflows/definitions';
 import { accountWorkflowId } from '../../src/workflows/workflow-id';
 import { testEnv, workflowBundle } from './global-setup';
 import { testDataConverter, testKeyRing } from './test-keys';
@@ -212,6 +213,14 @@ export async function until(
     view = await handle.query(getAccount);
   }
   return view;
+}
+
+/** The identity platform reports a first-login event (R18). */
+export function report(
+  handle: WorkflowHandle<typeof accountLifecycle>,
+  event: IdentityEvent,
+): Promise<AccountView> {
+  return handle.executeUpdate(reportIdentityEvent, { args: [{ actor: IDENTITY, event }] });
 }
 
 /** Brings a new account to Active in Exchange Online (the simulated mailbox takes 3 hours). */

@@ -1,34 +1,31 @@
 import assert from 'node:assert/strict';
 import type { IdentityEvent } from '../../src/domain/identity-events';
-import { editAttributes, getAccount, reportIdentityEvent } from '../../src/workflows/definitions';
+import { editAttributes, getAccount } from '../../src/workflows/definitions';
 import {
   ADMIN,
   HOUR,
-  IDENTITY,
   MINUTE,
   activeAccount,
   lifecycleHarness,
+  report,
   ukTestMobile,
   until,
   type Harness,
 } from '../helpers/lifecycle-harness';
 import { refusalOf } from '../helpers/refusal';
 
-const report = (event: IdentityEvent) => ({
-  args: [{ actor: IDENTITY, event }] as [{ actor: typeof IDENTITY; event: IdentityEvent }],
-});
 const SMS = (e164: string, ukMobile = true): IdentityEvent => ({
   type: 'MfaRegistered',
   method: 'sms',
   phone: { e164, ukMobile },
 });
 
-async function onboard(h: Harness, handle: Awaited<ReturnType<Harness['start']>>['handle'], mobile: string) {
-  await handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' }));
-  await handle.executeUpdate(reportIdentityEvent, report({ type: 'AupAccepted' }));
-  await handle.executeUpdate(reportIdentityEvent, report({ type: 'SecretSet' }));
-  await handle.executeUpdate(reportIdentityEvent, report(SMS(mobile)));
-  return handle.executeUpdate(reportIdentityEvent, report({ type: 'ProfileUpdated' }));
+async function onboard(handle: Awaited<ReturnType<Harness['start']>>['handle'], mobile: string) {
+  await report(handle, { type: 'PasswordChanged' });
+  await report(handle, { type: 'AupAccepted' });
+  await report(handle, { type: 'SecretSet' });
+  await report(handle, SMS(mobile));
+  return report(handle, { type: 'ProfileUpdated' });
 }
 
 describe('First login', () => {
@@ -36,9 +33,7 @@ describe('First login', () => {
     const h = await lifecycleHarness();
     await h.run(async () => {
       const { handle } = await h.start();
-      const refused = await refusalOf(
-        handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' })),
-      );
+      const refused = await refusalOf(report(handle, { type: 'PasswordChanged' }));
       assert.match(refused.message, /Pending/);
       assert.deepEqual(refused.missing, ['Active']);
       assert.equal((await handle.query(getAccount)).gates.PasswordChanged.passed, false);
@@ -49,24 +44,22 @@ describe('First login', () => {
     const h = await lifecycleHarness();
     await h.run(async () => {
       const { handle } = await activeAccount(h);
-      let refused = await refusalOf(
-        handle.executeUpdate(reportIdentityEvent, report({ type: 'AupAccepted' })),
-      );
+      let refused = await refusalOf(report(handle, { type: 'AupAccepted' }));
       assert.deepEqual(refused.missing, ['PasswordChanged']);
       assert.match(refused.message, /before PasswordChanged/);
 
-      await handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' }));
-      refused = await refusalOf(handle.executeUpdate(reportIdentityEvent, report({ type: 'SecretSet' })));
+      await report(handle, { type: 'PasswordChanged' });
+      refused = await refusalOf(report(handle, { type: 'SecretSet' }));
       assert.deepEqual(refused.missing, ['AupAccepted']);
-      refused = await refusalOf(handle.executeUpdate(reportIdentityEvent, report(SMS(ukTestMobile()))));
+      refused = await refusalOf(report(handle, SMS(ukTestMobile())));
       assert.deepEqual(refused.missing, ['AupAccepted', 'SecretSet']);
 
-      await handle.executeUpdate(reportIdentityEvent, report({ type: 'AupAccepted' }));
-      refused = await refusalOf(handle.executeUpdate(reportIdentityEvent, report(SMS(ukTestMobile()))));
+      await report(handle, { type: 'AupAccepted' });
+      refused = await refusalOf(report(handle, SMS(ukTestMobile())));
       assert.deepEqual(refused.missing, ['SecretSet']);
 
       const before = await handle.query(getAccount);
-      const repeat = await handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' }));
+      const repeat = await report(handle, { type: 'PasswordChanged' });
       assert.equal(
         repeat.gates.PasswordChanged.at,
         before.gates.PasswordChanged.at,
@@ -81,7 +74,7 @@ describe('First login', () => {
     await h.run(async () => {
       const mobile = ukTestMobile();
       const { handle } = await activeAccount(h, { profile: { mobile } });
-      let view = await onboard(h, handle, mobile);
+      let view = await onboard(handle, mobile);
       assert.deepEqual(view.pendingGates, []);
       assert.equal(view.sync.status, 'Waiting');
       assert.equal(view.canSendEmail, false, 'the sync is not complete yet');
@@ -98,8 +91,8 @@ describe('First login', () => {
     const h = await lifecycleHarness({ syncDelayMs: 10 * MINUTE });
     await h.run(async () => {
       const { handle } = await activeAccount(h);
-      await handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' }));
-      await handle.executeUpdate(reportIdentityEvent, report({ type: 'AupAccepted' }));
+      await report(handle, { type: 'PasswordChanged' });
+      await report(handle, { type: 'AupAccepted' });
       await h.sleep(HOUR);
       const view = await until(handle, (v) => v.sync.status === 'Complete', 'sync complete');
       assert.deepEqual(view.pendingGates, ['SecretSet', 'MfaRegistered', 'ProfileUpdated']);
@@ -111,8 +104,8 @@ describe('First login', () => {
     const h = await lifecycleHarness({ syncDelayMs: null });
     await h.run(async () => {
       const { handle, id } = await activeAccount(h);
-      await handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' }));
-      const accepted = await handle.executeUpdate(reportIdentityEvent, report({ type: 'AupAccepted' }));
+      await report(handle, { type: 'PasswordChanged' });
+      const accepted = await report(handle, { type: 'AupAccepted' });
       const aupAt = Date.parse(accepted.gates.AupAccepted.at!);
       assert.equal(h.platform.operations(id, 'beginSync').length, 1);
 
@@ -135,16 +128,16 @@ describe('First login', () => {
     const h = await lifecycleHarness();
     await h.run(async () => {
       const { handle, id } = await activeAccount(h);
-      await handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' }));
-      await handle.executeUpdate(reportIdentityEvent, report({ type: 'AupAccepted' }));
-      await handle.executeUpdate(reportIdentityEvent, report({ type: 'SecretSet' }));
-      let view = await handle.executeUpdate(reportIdentityEvent, report(SMS('+33612345678', false)));
+      await report(handle, { type: 'PasswordChanged' });
+      await report(handle, { type: 'AupAccepted' });
+      await report(handle, { type: 'SecretSet' });
+      let view = await report(handle, SMS('+33612345678', false));
       assert.equal(view.status, 'Disabled');
       assert.equal(view.disabledReason, 'NonUkMobile');
       assert.equal(view.gates.MfaRegistered.passed, false);
       assert.equal(h.platform.inspect(id).enabled, false, 'disabled on the platform');
 
-      const refused = await refusalOf(handle.executeUpdate(reportIdentityEvent, report(SMS(ukTestMobile()))));
+      const refused = await refusalOf(report(handle, SMS(ukTestMobile())));
       assert.match(refused.message, /disabled/);
       assert.equal((await handle.query(getAccount)).status, 'Disabled', 'stays disabled');
 
@@ -154,7 +147,7 @@ describe('First login', () => {
       assert.equal(view.disabledReason, null);
       assert.equal(view.profile.mobile, mobile);
       assert.equal(h.platform.inspect(id).enabled, true, 're-enabled on the platform');
-      view = await handle.executeUpdate(reportIdentityEvent, report(SMS(mobile)));
+      view = await report(handle, SMS(mobile));
       assert.equal(view.gates.MfaRegistered.passed, true);
     });
   });
@@ -163,11 +156,11 @@ describe('First login', () => {
     const h = await lifecycleHarness();
     await h.run(async () => {
       const { handle } = await activeAccount(h);
-      await handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' }));
-      const view = await handle.executeUpdate(
-        reportIdentityEvent,
-        report({ type: 'ProfileUpdated', mobile: { e164: '+12025550123', ukMobile: false } }),
-      );
+      await report(handle, { type: 'PasswordChanged' });
+      const view = await report(handle, {
+        type: 'ProfileUpdated',
+        mobile: { e164: '+12025550123', ukMobile: false },
+      });
       assert.equal(view.status, 'Disabled');
       assert.equal(view.gates.ProfileUpdated.passed, false);
     });
@@ -177,18 +170,16 @@ describe('First login', () => {
     const h = await lifecycleHarness();
     await h.run(async () => {
       const { handle } = await activeAccount(h, { profile: { mobile: undefined } });
-      await handle.executeUpdate(reportIdentityEvent, report({ type: 'PasswordChanged' }));
+      await report(handle, { type: 'PasswordChanged' });
       const view = await handle.query(getAccount);
       assert.ok(view.warnings.some((w) => w.includes('no UK mobile')));
-      const refused = await refusalOf(
-        handle.executeUpdate(reportIdentityEvent, report({ type: 'ProfileUpdated' })),
-      );
+      const refused = await refusalOf(report(handle, { type: 'ProfileUpdated' }));
       assert.deepEqual(refused.missing, ['UK mobile number']);
       const mobile = ukTestMobile();
-      const accepted = await handle.executeUpdate(
-        reportIdentityEvent,
-        report({ type: 'ProfileUpdated', mobile: { e164: mobile, ukMobile: true } }),
-      );
+      const accepted = await report(handle, {
+        type: 'ProfileUpdated',
+        mobile: { e164: mobile, ukMobile: true },
+      });
       assert.equal(accepted.gates.ProfileUpdated.passed, true);
       assert.equal(accepted.profile.mobile, mobile, 'the mobile the user gave is kept');
     });

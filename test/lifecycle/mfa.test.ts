@@ -1,30 +1,22 @@
 import assert from 'node:assert/strict';
-import type { IdentityEvent } from '../../src/domain/identity-events';
 import type { AccountView } from '../../src/domain/lifecycle-state';
 import { CENTRAL_MFA_GROUP } from '../../src/domain/organisation';
-import {
-  endMfaException,
-  getAccount,
-  reportIdentityEvent,
-  requestMfaException,
-} from '../../src/workflows/definitions';
+import { endMfaException, getAccount, requestMfaException } from '../../src/workflows/definitions';
 import {
   ADMIN,
   DAY,
   HOUR,
-  IDENTITY,
   MINUTE,
   SECOND,
   activeAccount,
   lifecycleHarness,
+  report,
   until,
   type Harness,
 } from '../helpers/lifecycle-harness';
 import { refusalOf } from '../helpers/refusal';
 
 type Handle = Awaited<ReturnType<Harness['start']>>['handle'];
-const report = (handle: Handle, event: IdentityEvent) =>
-  handle.executeUpdate(reportIdentityEvent, { args: [{ actor: IDENTITY, event }] });
 const exception = (handle: Handle, term: 'short' | 'long', riskAssessmentRef = 'RA-2026-117') =>
   handle.executeUpdate(requestMfaException, { args: [{ actor: ADMIN, term, riskAssessmentRef }] });
 

@@ -1,7 +1,5 @@
-import type { IdentityEvent } from '../../src/domain/identity-events';
 import {
   endMfaException,
-  reportIdentityEvent,
   requestMfaException,
   retryProvisioning,
   editAttributes,
@@ -11,18 +9,14 @@ import {
   ADMIN,
   DAY,
   HOUR,
-  IDENTITY,
   MINUTE,
+  report,
   type Harness,
   ukTestMobile,
   until,
 } from '../helpers/lifecycle-harness';
 
 /** The lifecycles whose histories are kept as replay fixtures: each a path a real account takes. */
-
-type Handle = Awaited<ReturnType<Harness['start']>>['handle'];
-const report = (handle: Handle, event: IdentityEvent) =>
-  handle.executeUpdate(reportIdentityEvent, { args: [{ actor: IDENTITY, event }] });
 
 /** Create to canSendEmail: provisioning, every gate, the sync. */
 export async function happyPath(h: Harness, options: { mobile?: string } = {}) {
