@@ -31,7 +31,7 @@ export function testEnv(): TestWorkflowEnvironment {
 
 export async function mochaGlobalSetup(): Promise<void> {
   Runtime.install({
-    logger: new DefaultLogger('WARN'),
+    logger: new DefaultLogger('ERROR'),
     telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
   });
   const config = loadTemporalConfig();

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import type { AccountView } from '../../src/domain/lifecycle-state';
 import { CENTRAL_MFA_GROUP } from '../../src/domain/organisation';
-import { endMfaException, getAccount, requestMfaException } from '../../src/workflows/definitions';
+import {
+  endMfaException,
+  getAccount,
+  getAuditTrail,
+  requestMfaException,
+} from '../../src/workflows/definitions';
 import {
   ADMIN,
   DAY,
@@ -187,6 +192,19 @@ describe('MFA', () => {
         2,
         'no second rejoin when the old end passes',
       );
+    });
+  });
+
+  it('R24: two requests at once make one exception and one replacement, never two removals', async () => {
+    const h = await lifecycleHarness();
+    await h.run(async () => {
+      const { handle, id } = await readyForException(h);
+      await Promise.all([exception(handle, 'short', 'RA-A'), exception(handle, 'long', 'RA-B')]);
+      const trail = await handle.query(getAuditTrail);
+      const actions = trail.map((e) => e.action).filter((a) => a.startsWith('MFA exception'));
+      assert.deepEqual(actions, ['MFA exception started: left the MFA group', 'MFA exception replaced']);
+      assert.equal(h.platform.operations(id, 'removeFromGroup').length, 1);
+      assert.equal((await handle.query(getAccount)).mfa.exception?.groupLeft, CENTRAL_MFA_GROUP);
     });
   });
 
