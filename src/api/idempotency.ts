@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import type { Db } from '../adapters/sqlite/database';
 
 const TTL_MS = 24 * 60 * 60 * 1000;
+/** A first request still unanswered after this long died with its process; a repeat may take it over. */
+const ABANDONED_MS = 2 * 60 * 1000;
 
 export type Claim =
   | { state: 'new' }
@@ -55,7 +57,14 @@ export class IdempotencyKeys {
           return { state: 'new' };
         }
         if (row.request_hash !== requestHash) return { state: 'mismatch' };
-        if (row.status === null) return { state: 'in-progress' };
+        if (row.status === null) {
+          const takenOver = this.db
+            .prepare(
+              'UPDATE api_idempotency_keys SET created_at = ? WHERE principal_id = ? AND key = ? AND created_at < ?',
+            )
+            .run(this.clock(), principalId, key, this.clock() - ABANDONED_MS).changes;
+          return takenOver ? { state: 'new' } : { state: 'in-progress' };
+        }
         return { state: 'replay', status: row.status, body: JSON.parse(row.body!) };
       })
       .immediate();
