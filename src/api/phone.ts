@@ -5,5 +5,10 @@ import type { PhoneReport } from '../domain/identity-events';
 export function parsePhone(input: string): PhoneReport | undefined {
   const parsed = parsePhoneNumberFromString(input, 'GB');
   if (!parsed || !parsed.isValid()) return undefined;
-  return { e164: parsed.number, ukMobile: parsed.country === 'GB' && parsed.getType() === 'MOBILE' };
+  const type = parsed.getType();
+  return {
+    e164: parsed.number,
+    uk: parsed.country === 'GB',
+    mobile: type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE',
+  };
 }

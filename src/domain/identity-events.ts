@@ -8,10 +8,11 @@ export const GATES = [
 ] as const;
 export type GateName = (typeof GATES)[number];
 
-/** A phone number the user registered, as the API classified it (R7). */
+/** A phone number the user registered, as the API classified it: UK or not (R7), mobile or not (R8). */
 export interface PhoneReport {
   e164: string;
-  ukMobile: boolean;
+  uk: boolean;
+  mobile: boolean;
 }
 
 export type MfaMethod = 'sms' | 'voice' | 'authenticator-app';

@@ -231,7 +231,7 @@ export function viewOf(
     canUseTeams: mail,
     sync: state.sync,
     syncOverdue: state.sync.overdue && state.sync.status !== 'Complete',
-    provisioningOverdue: state.provisioning.overdue && state.mailboxLocation === null,
+    provisioningOverdue: state.provisioning.overdue && state.status === 'Pending',
     mfa: { ...state.mfa, exceptionEndsAt: state.mfa.exception?.endsAt ?? null },
     defaultPolicy: state.defaultPolicy,
     phonesHiddenInDirectory: state.phonesHiddenInDirectory,

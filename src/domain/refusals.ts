@@ -45,15 +45,22 @@ export function identityEventRefusal(state: AccountState, event: IdentityEvent):
     };
   }
   const phone = reportedPhone(event);
-  if (phone && !phone.ukMobile) return null; // accepted: it disables the account (R7)
+  if (phone && !phone.uk) return null; // accepted: it disables the account (R7)
+  if (event.type === 'ProfileUpdated' && phone && !phone.mobile) {
+    return {
+      message: 'The mobile number given in the profile is a UK number but not a mobile one (R8).',
+      missing: ['UK mobile number'],
+    };
+  }
   if (state.gates[event.type] !== null) return null; // a repeated event is harmless
   const missing: string[] = PREREQUISITES[event.type].filter((g: GateName) => state.gates[g] === null);
   if (missing.length > 0) {
     return { message: `${event.type} cannot be reported before ${missing.join(' and ')} (R18).`, missing };
   }
+  const givesUkMobile = !!phone && phone.uk && phone.mobile;
   if (
     (event.type === 'MfaRegistered' || event.type === 'ProfileUpdated') &&
-    !phone &&
+    !givesUkMobile &&
     !state.profile.mobile
   ) {
     return {

@@ -73,7 +73,12 @@ export interface LifecycleInput {
   account: NewAccount;
   policy: LifecyclePolicy;
   /** Set when the lifecycle continues as new: everything it knew, so nothing is lost. */
-  carried?: { state: AccountState; audit: AuditEntry[] };
+  carried?: {
+    state: AccountState;
+    audit: AuditEntry[];
+    /** A temporary password not yet shown, sealed (R13). */
+    password: { sealed: string | null; toShow: boolean };
+  };
 }
 
 /**
@@ -87,8 +92,8 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
   const { id } = state;
   const lock = new Lock();
   let wake = false;
-  let sealedPassword: string | null = null;
-  let passwordToShow = !input.carried;
+  let sealedPassword = input.carried?.password.sealed ?? null;
+  let passwordToShow = input.carried?.password.toShow ?? true;
 
   const now = () => new Date().toISOString();
   const at = (ms: number) => new Date(ms).toISOString();
@@ -107,7 +112,7 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
       { key: AccountStatus, value: state.status },
       { key: AccountEmail, value: state.email },
       { key: OrganisationCode, value: state.organisation.code },
-      { key: ProvisioningOverdue, value: state.provisioning.overdue && state.mailboxLocation === null },
+      { key: ProvisioningOverdue, value: state.provisioning.overdue && state.status === 'Pending' },
       { key: SyncOverdue, value: state.sync.overdue && state.sync.status !== 'Complete' },
       { key: MfaExceptionEndsAt, value: state.mfa.exception ? new Date(state.mfa.exception.endsAt) : null },
     ]);
@@ -138,17 +143,15 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
   setHandler(
     takeTemporaryPassword,
     async () => {
-      await condition(() => sealedPassword !== null);
-      const sealed = sealedPassword!;
+      await condition(() => sealedPassword !== null || !passwordToShow);
+      const sealed = sealedPassword;
+      if (sealed === null) throw refusal(SHOWN_ONCE); // another request took it while this one waited
       sealedPassword = null;
       passwordToShow = false;
       return { sealedTemporaryPassword: sealed };
     },
     {
-      validator: () =>
-        refuseIf(
-          passwordToShow ? null : { message: 'The temporary password has already been shown once (R13).' },
-        ),
+      validator: () => refuseIf(passwordToShow ? null : SHOWN_ONCE),
     },
   );
 
@@ -158,21 +161,20 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
     async ({ actor, changes }) => {
       const profile = applyChanges(state.profile, changes);
       const diff = differences(state.profile, profile);
-      if (Object.keys(diff).length === 0) return;
-      state.profile = profile;
-      const name = displayName(profile.firstName, profile.lastName);
-      if (name !== state.displayName) {
-        diff.displayName = { from: state.displayName, to: name };
-        state.displayName = name;
-        await act.updatePlatformAccount(id, { displayName: name });
+      // R7: an administrator setting a UK mobile re-enables, also when it is the number the account held.
+      const reenable = state.disabledReason === 'NonUkMobile' && !!changes.mobile;
+      if (Object.keys(diff).length === 0 && !reenable) return;
+      if (Object.keys(diff).length > 0) {
+        state.profile = profile;
+        const name = displayName(profile.firstName, profile.lastName);
+        if (name !== state.displayName) {
+          diff.displayName = { from: state.displayName, to: name };
+          state.displayName = name;
+          await act.updatePlatformAccount(id, { displayName: name });
+        }
+        record(actor, 'Attributes edited', { changes: diff });
       }
-      record(actor, 'Attributes edited', { changes: diff });
-      if (
-        state.status === 'Disabled' &&
-        state.disabledReason === 'NonUkMobile' &&
-        diff.mobile &&
-        profile.mobile
-      ) {
+      if (reenable) {
         await act.enableAccount(id);
         state.status = 'Active';
         state.disabledReason = null;
@@ -198,7 +200,7 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
     ({ event }) => identityEventRefusal(state, event),
     async ({ actor, event }) => {
       const phone = reportedPhone(event);
-      if (phone && !phone.ukMobile) return disableForNonUkNumber(actor, event);
+      if (phone && !phone.uk) return disableForNonUkNumber(actor, event);
       if (event.type === 'ProfileUpdated' && phone && phone.e164 !== state.profile.mobile) {
         record(actor, 'Mobile number updated by the user', {
           changes: { mobile: { from: state.profile.mobile ?? null, to: phone.e164 } },
@@ -446,12 +448,12 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
     const p = state.provisioning;
     if (state.status === 'Pending' && p.requestedAt) {
       const requested = Date.parse(p.requestedAt);
-      if (t >= requested + policy.provisioningFailAfterMs) {
-        await failProvisioning();
-      } else {
-        if (!p.overdue && t >= requested + policy.provisioningOverdueAfterMs) await markProvisioningOverdue();
-        if (t >= Date.parse(p.nextPollAt!)) await pollMailbox();
-      }
+      const failDue = t >= requested + policy.provisioningFailAfterMs;
+      const overdueDue = !p.overdue && t >= requested + policy.provisioningOverdueAfterMs;
+      // A last look at the mailbox before calling it overdue or failed: it may have just become active.
+      if (failDue || overdueDue || t >= Date.parse(p.nextPollAt!)) await pollMailbox();
+      if (state.status === 'Pending' && failDue) await failProvisioning();
+      else if (state.status === 'Pending' && overdueDue) await markProvisioningOverdue();
     }
     const s = state.sync;
     if (s.status === 'Waiting') {
@@ -496,18 +498,21 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
     else await condition(wakeUp, Math.max(deadline - Date.now(), 1));
   }
   await condition(allHandlersFinished);
-  await continueAsNew<typeof accountLifecycle>({ account: input.account, policy, carried: { state, audit } });
+  await continueAsNew<typeof accountLifecycle>({
+    account: input.account,
+    policy,
+    carried: { state, audit, password: { sealed: sealedPassword, toShow: passwordToShow } },
+  });
 }
 
-function refuseIf(refusal: Refusal | null): void {
-  if (refusal) {
-    throw ApplicationFailure.create({
-      type: REFUSED,
-      message: refusal.message,
-      details: [{ missing: refusal.missing ?? [] }],
-      nonRetryable: true,
-    });
-  }
+const SHOWN_ONCE: Refusal = { message: 'The temporary password has already been shown once (R13).' };
+
+function refusal({ message, missing = [] }: Refusal): ApplicationFailure {
+  return ApplicationFailure.create({ type: REFUSED, message, details: [{ missing }], nonRetryable: true });
+}
+
+function refuseIf(refused: Refusal | null): void {
+  if (refused) throw refusal(refused);
 }
 
 function applyChanges(profile: Profile, changes: ProfileChanges): Profile {

@@ -13,7 +13,8 @@ import { SqliteDirectory } from '../../src/adapters/sqlite/sqlite-directory';
 import { SqliteIncidents } from '../../src/adapters/sqlite/sqlite-incidents';
 import { PasswordSealer } from '../../src/crypto/password-sealer';
 import type { Actor, NewAccount, Profile } from '../../src/domain/account';
-import type { IdentityEvent } from '../../src/domain/identity-events';
+import type { IdentityEvent, PhoneReport } from '../../src/domain/identity-events';
+import { parsePhone } from '../../src/api/phone';
 import { directoryEntryOf } from '../../src/domain/directory-entry';
 import { initialState, type AccountView } from '../../src/domain/lifecycle-state';
 import { snapshotOf } from '../../src/domain/organisation';
@@ -213,6 +214,13 @@ export async function until(
     view = await handle.query(getAccount);
   }
   return view;
+}
+
+/** A phone number as the API classifies it before reporting it to a lifecycle. */
+export function reported(number: string): PhoneReport {
+  const phone = parsePhone(number);
+  assert.ok(phone, `${number} is not a valid phone number`);
+  return phone;
 }
 
 /** The identity platform reports a first-login event (R18). */

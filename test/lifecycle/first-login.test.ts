@@ -8,16 +8,17 @@ import {
   activeAccount,
   lifecycleHarness,
   report,
+  reported,
   ukTestMobile,
   until,
   type Harness,
 } from '../helpers/lifecycle-harness';
 import { refusalOf } from '../helpers/refusal';
 
-const SMS = (e164: string, ukMobile = true): IdentityEvent => ({
+const SMS = (number: string): IdentityEvent => ({
   type: 'MfaRegistered',
   method: 'sms',
-  phone: { e164, ukMobile },
+  phone: reported(number),
 });
 
 async function onboard(handle: Awaited<ReturnType<Harness['start']>>['handle'], mobile: string) {
@@ -131,7 +132,7 @@ describe('First login', () => {
       await report(handle, { type: 'PasswordChanged' });
       await report(handle, { type: 'AupAccepted' });
       await report(handle, { type: 'SecretSet' });
-      let view = await report(handle, SMS('+33612345678', false));
+      let view = await report(handle, SMS('+33612345678'));
       assert.equal(view.status, 'Disabled');
       assert.equal(view.disabledReason, 'NonUkMobile');
       assert.equal(view.gates.MfaRegistered.passed, false);
@@ -152,6 +153,40 @@ describe('First login', () => {
     });
   });
 
+  it('R7: setting the very UK mobile the account already held re-enables it', async () => {
+    const h = await lifecycleHarness();
+    await h.run(async () => {
+      const mobile = ukTestMobile();
+      const { handle, id } = await activeAccount(h, { profile: { mobile } });
+      await report(handle, { type: 'PasswordChanged' });
+      await report(handle, { type: 'AupAccepted' });
+      await report(handle, { type: 'SecretSet' });
+      assert.equal((await report(handle, SMS('+33612345678'))).status, 'Disabled');
+      const view = await handle.executeUpdate(editAttributes, {
+        args: [{ actor: ADMIN, changes: { mobile } }],
+      });
+      assert.equal(view.status, 'Active');
+      assert.equal(h.platform.inspect(id).enabled, true);
+    });
+  });
+
+  it('R7: a UK landline registered for voice MFA is a UK number and does not disable the account', async () => {
+    const h = await lifecycleHarness();
+    await h.run(async () => {
+      const { handle } = await activeAccount(h);
+      await report(handle, { type: 'PasswordChanged' });
+      await report(handle, { type: 'AupAccepted' });
+      await report(handle, { type: 'SecretSet' });
+      const view = await report(handle, {
+        type: 'MfaRegistered',
+        method: 'voice',
+        phone: reported('020 7188 7188'),
+      });
+      assert.equal(view.status, 'Active');
+      assert.equal(view.gates.MfaRegistered.passed, true);
+    });
+  });
+
   it('R7: a non-UK mobile in a profile update also disables the account', async () => {
     const h = await lifecycleHarness();
     await h.run(async () => {
@@ -159,7 +194,7 @@ describe('First login', () => {
       await report(handle, { type: 'PasswordChanged' });
       const view = await report(handle, {
         type: 'ProfileUpdated',
-        mobile: { e164: '+12025550123', ukMobile: false },
+        mobile: reported('+12025550123'),
       });
       assert.equal(view.status, 'Disabled');
       assert.equal(view.gates.ProfileUpdated.passed, false);
@@ -175,10 +210,14 @@ describe('First login', () => {
       assert.ok(view.warnings.some((w) => w.includes('no UK mobile')));
       const refused = await refusalOf(report(handle, { type: 'ProfileUpdated' }));
       assert.deepEqual(refused.missing, ['UK mobile number']);
+      const landline = await refusalOf(
+        report(handle, { type: 'ProfileUpdated', mobile: reported('020 7188 7188') }),
+      );
+      assert.match(landline.message, /not a mobile/);
       const mobile = ukTestMobile();
       const accepted = await report(handle, {
         type: 'ProfileUpdated',
-        mobile: { e164: mobile, ukMobile: true },
+        mobile: reported(mobile),
       });
       assert.equal(accepted.gates.ProfileUpdated.passed, true);
       assert.equal(accepted.profile.mobile, mobile, 'the mobile the user gave is kept');

@@ -47,7 +47,7 @@ describe('Temporal history', () => {
     });
   });
 
-  it('continues as new when the history grows, carrying the state, the audit trail, timers and in-flight Updates', async () => {
+  it('continues as new when the history grows, carrying the state, the audit trail, timers, the unshown password and in-flight Updates', async () => {
     const h = await lifecycleHarness();
     await h.run(async () => {
       const { handle } = await activeAccount(h, { policy: { historyEventLimit: 120 } });
@@ -76,6 +76,11 @@ describe('Temporal history', () => {
       await h.sleep(24 * HOUR + MINUTE);
       const after = await until(handle, (v) => v.mfa.exception === null, 'exception ended in a later run');
       assert.equal(after.mfa.group, CENTRAL_MFA_GROUP);
+      const password = await h.temporaryPassword(handle, handle.workflowId.replace('account:', ''));
+      assert.ok(
+        h.platform.inspect(handle.workflowId.replace('account:', '')).passwordMatches(password),
+        'the unshown password is carried over too',
+      );
     });
   });
 

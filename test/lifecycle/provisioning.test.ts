@@ -119,6 +119,23 @@ describe('Mailbox provisioning', () => {
     });
   });
 
+  it('R16: looks at the mailbox once more at 72 hours, and keeps one that became active since the last poll', async () => {
+    const h = await lifecycleHarness({ mailboxDelayMs: 71 * HOUR + 50 * MINUTE });
+    await h.run(async () => {
+      const { handle, id, requestedAt } = await h.start();
+      await h.sleep(72 * HOUR + MINUTE);
+      const view = await until(handle, (v) => v.status !== 'Pending', 'no longer Pending');
+      assert.equal(view.status, 'Active');
+      assert.ok(h.platform.inspect(id).exists, 'the account is kept');
+      const activated = Date.parse(view.activatedAt!) - requestedAt;
+      assert.ok(
+        activated >= 72 * HOUR && activated < 72 * HOUR + MINUTE,
+        `activated at ${activated} ms, at the deadline`,
+      );
+      assert.equal((await h.incidents.list(id))[0]?.status, 'Resolved');
+    });
+  });
+
   it('R17: refuses attribute edits until the account is Active in Exchange Online, saying when, and changes nothing', async () => {
     const h = await lifecycleHarness({ mailboxDelayMs: 3 * HOUR });
     await h.run(async () => {
@@ -162,6 +179,19 @@ describe('Mailbox provisioning', () => {
       assert.equal(h.platform.inspect(id).passwordMatches(`${password}x`), false);
       const second = await refusalOf(handle.executeUpdate(takeTemporaryPassword));
       assert.match(second.message, /already been shown/);
+    });
+  });
+
+  it('R13: of two requests for the password at once, one gets it and the other is refused', async () => {
+    const h = await lifecycleHarness();
+    await h.run(async () => {
+      const { handle } = await h.start();
+      const [a, b] = await Promise.allSettled([
+        handle.executeUpdate(takeTemporaryPassword),
+        handle.executeUpdate(takeTemporaryPassword),
+      ]);
+      assert.deepEqual([a.status, b.status].sort(), ['fulfilled', 'rejected']);
+      assert.equal((await handle.describe()).status.name, 'RUNNING');
     });
   });
 

@@ -11,6 +11,7 @@ import {
   HOUR,
   MINUTE,
   report,
+  reported,
   type Harness,
   ukTestMobile,
   until,
@@ -31,9 +32,9 @@ export async function happyPath(h: Harness, options: { mobile?: string } = {}) {
   await report(started.handle, {
     type: 'MfaRegistered',
     method: 'sms',
-    phone: { e164: mobile, ukMobile: true },
+    phone: reported(mobile),
   });
-  await report(started.handle, { type: 'ProfileUpdated', mobile: { e164: mobile, ukMobile: true } });
+  await report(started.handle, { type: 'ProfileUpdated', mobile: reported(mobile) });
   await h.sleep(HOUR);
   const view = await until(started.handle, (v) => v.canSendEmail, 'canSendEmail');
   return { ...started, password, view };
@@ -80,7 +81,7 @@ export async function failedThenRetried(h: Harness) {
     args: [{ actor: ADMIN, changes: { lastName: 'Hopper' } }],
   });
   await report(started.handle, { type: 'PasswordChanged' });
-  await report(started.handle, { type: 'ProfileUpdated', mobile: { e164: '+33612345678', ukMobile: false } });
+  await report(started.handle, { type: 'ProfileUpdated', mobile: reported('+33612345678') });
   await started.handle.executeUpdate(editAttributes, {
     args: [{ actor: ADMIN, changes: { mobile: ukTestMobile() } }],
   });

@@ -33,7 +33,7 @@ export const title = text('Title')
 /** R7: a UK mobile, stored in E.164. */
 export const ukMobile = text('Mobile').transform((value, ctx) => {
   const phone = parsePhone(value);
-  if (!phone?.ukMobile) {
+  if (!phone?.uk || !phone.mobile) {
     ctx.addIssue({
       code: 'custom',
       message: 'Mobile must be a valid UK mobile number, such as 07400 123456 (R7)',
