@@ -1,4 +1,8 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger';
@@ -14,7 +18,7 @@ export function errorHandler(logger: Logger) {
   };
 }
 
-function toProblem(err: unknown): ApiError {
+export function toProblem(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
@@ -24,6 +28,14 @@ function toProblem(err: unknown): ApiError {
     }
   }
   if (err instanceof WorkflowNotFoundError) return new ApiError(404, 'Not found', 'No such account.');
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    return new ApiError(
+      503,
+      'Service unavailable',
+      "The account's lifecycle did not answer in time (is the worker running?). The change may still be " +
+        'applied: read the account before repeating it.',
+    );
+  }
   const bodyError = err as { type?: string; status?: number };
   if (bodyError.type === 'entity.parse.failed') {
     return new ApiError(400, 'Invalid request', 'The body is not valid JSON.', [

@@ -6,15 +6,25 @@ const TTL_MS = 24 * 60 * 60 * 1000;
 const ABANDONED_MS = 2 * 60 * 1000;
 
 export type Claim =
-  | { state: 'new' }
+  /** This request owns the key; `account` is set when a request that died had already reserved one. */
+  | { state: 'new'; claimId: string; account?: unknown }
   | { state: 'replay'; status: number; body: unknown }
   | { state: 'in-progress' }
   | { state: 'mismatch' };
 
+interface Row {
+  request_hash: string;
+  claim_id: string;
+  status: number | null;
+  body: string | null;
+  created_at: number;
+}
+
 /**
  * Idempotency-Key for POST /v1/accounts: the first request with a key is remembered for 24 hours with
  * its answer, so a repeat (same caller, same key, same body) gets that answer instead of a second account.
- * Answers are stored without secrets: the temporary password is never written here.
+ * The account is noted as soon as it is reserved, so a repeat after a crash finds it rather than making
+ * another. Nothing secret is stored: the temporary password is never written here.
  */
 export class IdempotencyKeys {
   constructor(
@@ -26,6 +36,7 @@ export class IdempotencyKeys {
         principal_id TEXT NOT NULL,
         key TEXT NOT NULL,
         request_hash TEXT NOT NULL,
+        claim_id TEXT NOT NULL,
         status INTEGER,
         body TEXT,
         created_at INTEGER NOT NULL,
@@ -39,47 +50,60 @@ export class IdempotencyKeys {
   }
 
   claim(principalId: string, key: string, requestHash: string): Claim {
+    const now = this.clock();
     return this.db
       .transaction((): Claim => {
-        this.db.prepare('DELETE FROM api_idempotency_keys WHERE created_at < ?').run(this.clock() - TTL_MS);
+        this.db.prepare('DELETE FROM api_idempotency_keys WHERE created_at < ?').run(now - TTL_MS);
         const row = this.db
-          .prepare(
-            'SELECT request_hash, status, body FROM api_idempotency_keys WHERE principal_id = ? AND key = ?',
-          )
-          .get(principalId, key) as
-          { request_hash: string; status: number | null; body: string | null } | undefined;
+          .prepare('SELECT * FROM api_idempotency_keys WHERE principal_id = ? AND key = ?')
+          .get(principalId, key) as Row | undefined;
+        const claimId = crypto.randomUUID();
         if (!row) {
           this.db
             .prepare(
-              'INSERT INTO api_idempotency_keys (principal_id, key, request_hash, created_at) VALUES (?, ?, ?, ?)',
+              `INSERT INTO api_idempotency_keys (principal_id, key, request_hash, claim_id, created_at)
+               VALUES (?, ?, ?, ?, ?)`,
             )
-            .run(principalId, key, requestHash, this.clock());
-          return { state: 'new' };
+            .run(principalId, key, requestHash, claimId, now);
+          return { state: 'new', claimId };
         }
         if (row.request_hash !== requestHash) return { state: 'mismatch' };
-        if (row.status === null) {
-          const takenOver = this.db
-            .prepare(
-              'UPDATE api_idempotency_keys SET created_at = ? WHERE principal_id = ? AND key = ? AND created_at < ?',
-            )
-            .run(this.clock(), principalId, key, this.clock() - ABANDONED_MS).changes;
-          return takenOver ? { state: 'new' } : { state: 'in-progress' };
-        }
-        return { state: 'replay', status: row.status, body: JSON.parse(row.body!) };
+        if (row.status !== null) return { state: 'replay', status: row.status, body: JSON.parse(row.body!) };
+        if (row.created_at >= now - ABANDONED_MS) return { state: 'in-progress' };
+        this.db
+          .prepare(
+            'UPDATE api_idempotency_keys SET claim_id = ?, created_at = ? WHERE principal_id = ? AND key = ?',
+          )
+          .run(claimId, now, principalId, key);
+        return row.body === null
+          ? { state: 'new', claimId }
+          : { state: 'new', claimId, account: JSON.parse(row.body) };
       })
       .immediate();
   }
 
-  complete(principalId: string, key: string, status: number, body: unknown): void {
+  /** Notes the account reserved for the request holding the claim (null: its reservation was given back). */
+  reserved(principalId: string, key: string, claimId: string, account: unknown): void {
     this.db
-      .prepare('UPDATE api_idempotency_keys SET status = ?, body = ? WHERE principal_id = ? AND key = ?')
-      .run(status, JSON.stringify(body), principalId, key);
+      .prepare('UPDATE api_idempotency_keys SET body = ? WHERE principal_id = ? AND key = ? AND claim_id = ?')
+      .run(account === null ? null : JSON.stringify(account), principalId, key, claimId);
   }
 
-  /** Forgets a key whose request did not succeed, so the caller can try again with it. */
-  release(principalId: string, key: string): void {
+  complete(principalId: string, key: string, claimId: string, status: number, body: unknown): void {
     this.db
-      .prepare('DELETE FROM api_idempotency_keys WHERE principal_id = ? AND key = ? AND status IS NULL')
-      .run(principalId, key);
+      .prepare(
+        'UPDATE api_idempotency_keys SET status = ?, body = ? WHERE principal_id = ? AND key = ? AND claim_id = ?',
+      )
+      .run(status, JSON.stringify(body), principalId, key, claimId);
+  }
+
+  /** Forgets a key whose request failed before reserving an account, so the caller can try again with it. */
+  release(principalId: string, key: string, claimId: string): void {
+    this.db
+      .prepare(
+        `DELETE FROM api_idempotency_keys
+         WHERE principal_id = ? AND key = ? AND claim_id = ? AND status IS NULL AND body IS NULL`,
+      )
+      .run(principalId, key, claimId);
   }
 }

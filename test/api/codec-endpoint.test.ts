@@ -33,6 +33,16 @@ describe('Codec endpoint for Temporal Web', () => {
       assert.equal(roundTrip.status, 200);
       const encoding = Buffer.from(roundTrip.body.payloads[0].metadata.encoding, 'base64').toString();
       assert.equal(encoding, 'binary/encrypted');
+
+      const garbage = await h.api
+        .post('/codec/decode')
+        .set(bearer(TOKENS.national))
+        .send({ payloads: ['x'] });
+      assert.equal(garbage.status, 400);
+      const tampered = structuredClone(body);
+      tampered.payloads[0]!.data = Buffer.from('not the ciphertext').toString('base64');
+      const refused = await h.api.post('/codec/decode').set(bearer(TOKENS.national)).send(tampered);
+      assert.equal(refused.status, 400, 'a payload that fails authentication is refused, not a 500');
     });
   });
 

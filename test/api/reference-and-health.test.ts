@@ -49,6 +49,7 @@ describe('API: reference data, health and description', () => {
         );
       }
       assert.equal((await h.api.get('/v1/reference/roles')).status, 401);
+      assert.equal((await h.api.get('/v1/reference/roles').set(bearer(TOKENS.identity))).status, 403, 'R1');
     });
   });
 

@@ -21,6 +21,7 @@ import {
 } from '../../workflows/definitions';
 import { accountWorkflowId } from '../../workflows/workflow-id';
 import { ADMINS, principalOf, requireKind } from '../authenticate';
+import { withinDeadline } from '../deadline';
 import { IdempotencyKeys } from '../idempotency';
 import { actorOf, administers, type Principal } from '../principals';
 import { ApiError, badRequest, forbidden, notFound, type FieldError } from '../problem';
@@ -49,9 +50,23 @@ export interface AccountRoutesDeps {
 
 type Handle = WorkflowHandle<typeof accountLifecycle>;
 
+/** The answer a repeated create gets: the first one, without the password, which is shown once (R13). */
+function repeated(answer: Created): Created {
+  return {
+    ...answer,
+    temporaryPassword: null,
+    warnings: [
+      ...answer.warnings,
+      'This is a repeat of an earlier request: the temporary password was shown in the first answer only (R13).',
+    ],
+  };
+}
+
 /** /v1/accounts: each route authorises, validates, and hands the rest to the account's lifecycle. */
 export function accountRoutes(deps: AccountRoutesDeps): Router {
   const router = Router();
+
+  const soon = <T>(call: () => Promise<T>) => withinDeadline(deps.client, call);
 
   /** R1: the account, if the caller may act on it; 404 for no such account, 403 for another organisation's. */
   async function account(req: Request, res: Response, kinds: readonly Principal['kind'][]) {
@@ -81,49 +96,53 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     }
     const body = parseOrReject(createAccountBody, raw);
     const key = req.get('Idempotency-Key');
-    if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
+    if (key === undefined) {
+      const created = await createAccount(deps, principal, body);
+      res
+        .status(201)
+        .location(`/v1/accounts/${encodeURIComponent(created.id)}`)
+        .json(created);
+      return;
+    }
+    if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
       throw badRequest([
         { path: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 200 visible characters' },
       ]);
     }
-    if (key !== undefined) {
-      const claim = deps.idempotency.claim(principal.id, key, IdempotencyKeys.hash(body));
-      if (claim.state === 'replay') {
-        res.status(claim.status).set('Idempotent-Replayed', 'true').json(claim.body);
-        return;
-      }
-      if (claim.state === 'in-progress') {
-        throw new ApiError(
-          409,
-          'In progress',
-          'A request with this Idempotency-Key is still being processed.',
-        );
-      }
-      if (claim.state === 'mismatch') {
-        throw new ApiError(
-          422,
-          'Idempotency-Key reused',
-          'This Idempotency-Key was used for a different request.',
-        );
-      }
+    const claim = deps.idempotency.claim(principal.id, key, IdempotencyKeys.hash(body));
+    if (claim.state === 'replay') {
+      res.status(claim.status).set('Idempotent-Replayed', 'true').json(claim.body);
+      return;
+    }
+    if (claim.state === 'in-progress') {
+      throw new ApiError(409, 'In progress', 'A request with this Idempotency-Key is still being processed.');
+    }
+    if (claim.state === 'mismatch') {
+      throw new ApiError(
+        422,
+        'Idempotency-Key reused',
+        'This Idempotency-Key was used for a different request.',
+      );
+    }
+    const { claimId } = claim;
+    if (claim.account) {
+      // The first request reserved this account and then died: answer with it rather than make another.
+      const answer = repeated(claim.account as Created);
+      deps.idempotency.complete(principal.id, key, claimId, 201, answer);
+      res.status(201).set('Idempotent-Replayed', 'true').json(answer);
+      return;
     }
     let created: Created;
     try {
-      created = await createAccount(deps, principal, body);
+      created = await createAccount(deps, principal, body, {
+        reserved: (answer) => deps.idempotency.reserved(principal.id, key, claimId, answer),
+        released: () => deps.idempotency.reserved(principal.id, key, claimId, null),
+      });
     } catch (err) {
-      if (key !== undefined) deps.idempotency.release(principal.id, key);
+      deps.idempotency.release(principal.id, key, claimId);
       throw err;
     }
-    if (key !== undefined) {
-      deps.idempotency.complete(principal.id, key, 201, {
-        ...created,
-        temporaryPassword: null,
-        warnings: [
-          ...created.warnings,
-          'This is a repeat of an earlier request: the temporary password was shown in the first answer only (R13).',
-        ],
-      });
-    }
+    deps.idempotency.complete(principal.id, key, claimId, 201, repeated(created));
     res
       .status(201)
       .location(`/v1/accounts/${encodeURIComponent(created.id)}`)
@@ -155,7 +174,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
 
   router.get('/:id', async (req, res) => {
     const { handle } = await account(req, res, ADMINS);
-    res.json(await handle.query(getAccount));
+    res.json(await soon(() => handle.query(getAccount)));
   });
 
   router.patch('/:id', async (req, res) => {
@@ -167,13 +186,13 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     });
     if (errors.length > 0) throw badRequest(errors);
     const changes: ProfileChanges = body;
-    res.json(await handle.executeUpdate(editAttributes, { args: [{ actor, changes }] }));
+    res.json(await soon(() => handle.executeUpdate(editAttributes, { args: [{ actor, changes }] })));
   });
 
   router.put('/:id/notes', async (req, res) => {
     const { handle, actor } = await account(req, res, ADMINS);
     const { notes } = parseOrReject(notesBody, req.body);
-    res.json(await handle.executeUpdate(setNotes, { args: [{ actor, notes }] }));
+    res.json(await soon(() => handle.executeUpdate(setNotes, { args: [{ actor, notes }] })));
   });
 
   router.post('/:id/mfa-exceptions', async (req, res) => {
@@ -181,12 +200,16 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     const { term, riskAssessmentRef } = parseOrReject(mfaExceptionBody, req.body);
     res
       .status(201)
-      .json(await handle.executeUpdate(requestMfaException, { args: [{ actor, term, riskAssessmentRef }] }));
+      .json(
+        await soon(() =>
+          handle.executeUpdate(requestMfaException, { args: [{ actor, term, riskAssessmentRef }] }),
+        ),
+      );
   });
 
   router.delete('/:id/mfa-exceptions/current', async (req, res) => {
     const { handle, actor } = await account(req, res, ADMINS);
-    res.json(await handle.executeUpdate(endMfaException, { args: [{ actor }] }));
+    res.json(await soon(() => handle.executeUpdate(endMfaException, { args: [{ actor }] })));
   });
 
   router.post('/:id/events', async (req, res) => {
@@ -198,24 +221,26 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
         : body.type === 'ProfileUpdated'
           ? { type: body.type, ...(body.mobile ? { mobile: body.mobile } : {}) }
           : { type: body.type };
-    res.json(await handle.executeUpdate(reportIdentityEvent, { args: [{ actor, event }] }));
+    res.json(await soon(() => handle.executeUpdate(reportIdentityEvent, { args: [{ actor, event }] })));
   });
 
   router.put('/:id/directory-visibility', async (req, res) => {
     const { handle, actor } = await account(req, res, ADMINS);
     const { phonesHidden } = parseOrReject(directoryVisibilityBody, req.body);
-    res.json(await handle.executeUpdate(setPhoneVisibility, { args: [{ actor, hidden: phonesHidden }] }));
+    res.json(
+      await soon(() => handle.executeUpdate(setPhoneVisibility, { args: [{ actor, hidden: phonesHidden }] })),
+    );
   });
 
   router.get('/:id/history', async (req, res) => {
     const { handle } = await account(req, res, ADMINS);
-    res.json({ items: await handle.query(getAuditTrail) });
+    res.json({ items: await soon(() => handle.query(getAuditTrail)) });
   });
 
   router.post('/:id/provisioning-retries', async (req, res) => {
     const { handle, actor, id } = await account(req, res, ADMINS);
-    const view = await handle.executeUpdate(retryProvisioning, { args: [{ actor }] });
-    const { sealedTemporaryPassword } = await handle.executeUpdate(takeTemporaryPassword);
+    const view = await soon(() => handle.executeUpdate(retryProvisioning, { args: [{ actor }] }));
+    const { sealedTemporaryPassword } = await soon(() => handle.executeUpdate(takeTemporaryPassword));
     res.status(201).json({ ...view, temporaryPassword: deps.sealer.unseal(sealedTemporaryPassword, id) });
   });
 

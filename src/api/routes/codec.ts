@@ -55,7 +55,14 @@ export function codecRoutes(codec: PayloadCodec, principals: Principals, access:
           { path: 'payloads', message: 'payloads must be a list' },
         ]);
       }
-      const result = await transform(payloads.map((p) => JSONToPayload(p as JSONPayload)));
+      let result: unknown[];
+      try {
+        result = await transform(payloads.map((p) => JSONToPayload(p as JSONPayload)));
+      } catch (err) {
+        throw new ApiError(400, 'Invalid request', 'The payloads could not be read.', [
+          { path: 'payloads', message: `Not payloads this codec can read: ${(err as Error).message}` },
+        ]);
+      }
       res.json({ payloads: result.map((p) => payloadToJSON(p as Parameters<typeof payloadToJSON>[0])) });
     };
   router.post(

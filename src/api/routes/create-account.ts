@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Directory } from '../../adapters/directory';
 import type { PasswordSealer } from '../../crypto/password-sealer';
 import type { NewAccount, Profile } from '../../domain/account';
@@ -11,6 +11,7 @@ import { accountLifecycle } from '../../workflows';
 import { takeTemporaryPassword } from '../../workflows/definitions';
 import { accountWorkflowId } from '../../workflows/workflow-id';
 import { actorOf, type Principal } from '../principals';
+import { withinDeadline } from '../deadline';
 import { ApiError } from '../problem';
 import type { CreateAccountBody } from '../schemas/requests';
 
@@ -31,7 +32,11 @@ export interface Created {
   warnings: string[];
 }
 
-const PASSWORD_WAIT_MS = 30_000;
+/** Told of the reservation, so a repeat of the request after a crash finds this account (Idempotency-Key). */
+export interface CreateHooks {
+  reserved?(answer: Created): void;
+  released?(): void;
+}
 
 /**
  * R11, R12 and R13 in order: reserve the address after the duplicate check (one atomic step), start the
@@ -41,6 +46,7 @@ export async function createAccount(
   deps: CreateDeps,
   principal: Principal,
   body: CreateAccountBody,
+  hooks: CreateHooks = {},
 ): Promise<Created> {
   const org = referenceData.organisation(body.organisation)!;
   const { emailAlias, organisation: _org, notes, confirmNotDuplicate, ...fields } = body;
@@ -85,18 +91,6 @@ export async function createAccount(
     );
   }
   const account: NewAccount = { ...draft, id: reserved.id, email: reserved.email };
-  const handle = await deps.client.workflow
-    .start(accountLifecycle, {
-      taskQueue: deps.taskQueue,
-      workflowId: accountWorkflowId(account.email),
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [{ account, policy: deps.policy }],
-    })
-    .catch(async (err: unknown) => {
-      await deps.directory.release(account.id);
-      throw err;
-    });
-
   const warnings = [...connectorWarning(account.organisation)];
   if (!profile.mobile) {
     warnings.push('No mobile number: the user cannot complete registration until a UK mobile is added (R8).');
@@ -107,10 +101,12 @@ export async function createAccount(
     displayName: entry.displayName,
     status: 'Pending' as const,
   };
+  hooks.reserved?.({ ...base, temporaryPassword: null, warnings });
+  const handle = await startLifecycle(deps, account, hooks);
+
   try {
-    const { sealedTemporaryPassword } = await deps.client.connection.withDeadline(
-      Date.now() + PASSWORD_WAIT_MS,
-      () => handle.executeUpdate(takeTemporaryPassword),
+    const { sealedTemporaryPassword } = await withinDeadline(deps.client, () =>
+      handle.executeUpdate(takeTemporaryPassword),
     );
     return { ...base, temporaryPassword: deps.sealer.unseal(sealedTemporaryPassword, account.id), warnings };
   } catch {
@@ -119,5 +115,36 @@ export async function createAccount(
         'within 30 seconds (is the worker running?), so it is not shown: reset the password once the account is Active.',
     );
     return { ...base, temporaryPassword: null, warnings };
+  }
+}
+
+/**
+ * Starts the account's lifecycle. The reservation is given back only when the workflow certainly does not
+ * exist: after a timeout the start may have happened, and the address must then stay with it (R11).
+ */
+async function startLifecycle(deps: CreateDeps, account: NewAccount, hooks: CreateHooks) {
+  const workflowId = accountWorkflowId(account.email);
+  try {
+    return await deps.client.workflow.start(accountLifecycle, {
+      taskQueue: deps.taskQueue,
+      workflowId,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      args: [{ account, policy: deps.policy }],
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      throw new ApiError(409, 'Address in use', `A lifecycle for ${account.email} already exists.`);
+    }
+    const handle = deps.client.workflow.getHandle<typeof accountLifecycle>(workflowId);
+    const exists = await handle.describe().then(
+      () => true,
+      (e: unknown) => (e instanceof WorkflowNotFoundError ? false : undefined),
+    );
+    if (exists) return handle;
+    if (exists === false) {
+      await deps.directory.release(account.id);
+      hooks.released?.();
+    }
+    throw err;
   }
 }

@@ -1,11 +1,15 @@
 import { Router } from 'express';
 import type { CodedItem } from '../../reference/reference-data';
 import { referenceData } from '../../reference/reference-data';
-import { principalOf } from '../authenticate';
+import { ADMINS, principalOf, requireKind } from '../authenticate';
 
-/** /v1/reference: the lists behind the admin UI's drop-downs (R9, R10). */
+/** /v1/reference: the lists behind the admin UI's drop-downs (R9, R10), for administrators. */
 export function referenceRoutes(): Router {
   const router = Router();
+  router.use((_req, res, next) => {
+    requireKind(principalOf(res), ADMINS);
+    next();
+  });
   router.get('/organisations', (_req, res) => {
     const principal = principalOf(res);
     const visible =
