@@ -231,6 +231,11 @@ export function report(
   return handle.executeUpdate(reportIdentityEvent, { args: [{ actor: IDENTITY, event }] });
 }
 
+/** The user changes the password, accepts the AUP and sets the account secret (R18's first three gates). */
+export async function passFirstGates(handle: WorkflowHandle<typeof accountLifecycle>): Promise<void> {
+  for (const type of ['PasswordChanged', 'AupAccepted', 'SecretSet'] as const) await report(handle, { type });
+}
+
 /** Brings a new account to Active in Exchange Online (the simulated mailbox takes 3 hours). */
 export async function activeAccount(h: Harness, spec: AccountSpec = {}) {
   const started = await h.start(spec);

@@ -7,6 +7,7 @@ import {
   MINUTE,
   activeAccount,
   lifecycleHarness,
+  passFirstGates,
   report,
   reported,
   ukTestMobile,
@@ -22,9 +23,7 @@ const SMS = (number: string): IdentityEvent => ({
 });
 
 async function onboard(handle: Awaited<ReturnType<Harness['start']>>['handle'], mobile: string) {
-  await report(handle, { type: 'PasswordChanged' });
-  await report(handle, { type: 'AupAccepted' });
-  await report(handle, { type: 'SecretSet' });
+  await passFirstGates(handle);
   await report(handle, SMS(mobile));
   return report(handle, { type: 'ProfileUpdated' });
 }
@@ -129,9 +128,7 @@ describe('First login', () => {
     const h = await lifecycleHarness();
     await h.run(async () => {
       const { handle, id } = await activeAccount(h);
-      await report(handle, { type: 'PasswordChanged' });
-      await report(handle, { type: 'AupAccepted' });
-      await report(handle, { type: 'SecretSet' });
+      await passFirstGates(handle);
       let view = await report(handle, SMS('+33612345678'));
       assert.equal(view.status, 'Disabled');
       assert.equal(view.disabledReason, 'NonUkMobile');
@@ -158,9 +155,7 @@ describe('First login', () => {
     await h.run(async () => {
       const mobile = ukTestMobile();
       const { handle, id } = await activeAccount(h, { profile: { mobile } });
-      await report(handle, { type: 'PasswordChanged' });
-      await report(handle, { type: 'AupAccepted' });
-      await report(handle, { type: 'SecretSet' });
+      await passFirstGates(handle);
       assert.equal((await report(handle, SMS('+33612345678'))).status, 'Disabled');
       const view = await handle.executeUpdate(editAttributes, {
         args: [{ actor: ADMIN, changes: { mobile } }],
@@ -174,9 +169,7 @@ describe('First login', () => {
     const h = await lifecycleHarness();
     await h.run(async () => {
       const { handle } = await activeAccount(h);
-      await report(handle, { type: 'PasswordChanged' });
-      await report(handle, { type: 'AupAccepted' });
-      await report(handle, { type: 'SecretSet' });
+      await passFirstGates(handle);
       const view = await report(handle, {
         type: 'MfaRegistered',
         method: 'voice',

@@ -4,20 +4,14 @@ import { temporal } from '@temporalio/proto';
 import type { Activities } from '../../src/activities';
 import { CENTRAL_MFA_GROUP } from '../../src/domain/organisation';
 import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
-import {
-  getAccount,
-  getAuditTrail,
-  reportIdentityEvent,
-  requestMfaException,
-  setNotes,
-} from '../../src/workflows/definitions';
+import { getAccount, getAuditTrail, requestMfaException, setNotes } from '../../src/workflows/definitions';
 import {
   ADMIN,
   HOUR,
-  IDENTITY,
   MINUTE,
   activeAccount,
   lifecycleHarness,
+  passFirstGates,
   ukTestMobile,
   until,
 } from '../helpers/lifecycle-harness';
@@ -51,9 +45,7 @@ describe('Temporal history', () => {
     const h = await lifecycleHarness();
     await h.run(async () => {
       const { handle } = await activeAccount(h, { policy: { historyEventLimit: 120 } });
-      for (const type of ['PasswordChanged', 'AupAccepted', 'SecretSet'] as const) {
-        await handle.executeUpdate(reportIdentityEvent, { args: [{ actor: IDENTITY, event: { type } }] });
-      }
+      await passFirstGates(handle);
       const started = await handle.executeUpdate(requestMfaException, {
         args: [{ actor: ADMIN, term: 'short', riskAssessmentRef: 'RA-1' }],
       });

@@ -15,6 +15,7 @@ import {
   SECOND,
   activeAccount,
   lifecycleHarness,
+  passFirstGates,
   report,
   until,
   type Harness,
@@ -28,9 +29,7 @@ const exception = (handle: Handle, term: 'short' | 'long', riskAssessmentRef = '
 /** The user has accepted the AUP and set the account secret, but not registered MFA (R23's condition). */
 async function readyForException(h: Harness, organisation = 'RJ1') {
   const account = await activeAccount(h, { organisation });
-  await report(account.handle, { type: 'PasswordChanged' });
-  await report(account.handle, { type: 'AupAccepted' });
-  await report(account.handle, { type: 'SecretSet' });
+  await passFirstGates(account.handle);
   return account;
 }
 
@@ -62,9 +61,7 @@ describe('MFA', () => {
       assert.deepEqual(h.platform.inspect(id).groups, []);
       assert.equal(view.mfa.applies, false);
       assert.equal(view.gates.MfaRegistered.applies, false);
-      await report(handle, { type: 'PasswordChanged' });
-      await report(handle, { type: 'AupAccepted' });
-      await report(handle, { type: 'SecretSet' });
+      await passFirstGates(handle);
       await report(handle, { type: 'ProfileUpdated' });
       await h.sleep(HOUR);
       const done = await until(handle, (v) => v.sync.status === 'Complete', 'sync complete');

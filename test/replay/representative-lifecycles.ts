@@ -10,6 +10,7 @@ import {
   DAY,
   HOUR,
   MINUTE,
+  passFirstGates,
   report,
   reported,
   type Harness,
@@ -26,9 +27,7 @@ export async function happyPath(h: Harness, options: { mobile?: string } = {}) {
   const password = await h.temporaryPassword(started.handle, started.id);
   await h.sleep(3 * HOUR + 30 * MINUTE);
   await until(started.handle, (v) => v.status === 'Active', 'Active');
-  await report(started.handle, { type: 'PasswordChanged' });
-  await report(started.handle, { type: 'AupAccepted' });
-  await report(started.handle, { type: 'SecretSet' });
+  await passFirstGates(started.handle);
   await report(started.handle, {
     type: 'MfaRegistered',
     method: 'sms',
@@ -46,9 +45,7 @@ export async function mfaExceptions(h: Harness) {
   await h.temporaryPassword(started.handle, started.id);
   await h.sleep(3 * HOUR + 30 * MINUTE);
   await until(started.handle, (v) => v.status === 'Active', 'Active');
-  await report(started.handle, { type: 'PasswordChanged' });
-  await report(started.handle, { type: 'AupAccepted' });
-  await report(started.handle, { type: 'SecretSet' });
+  await passFirstGates(started.handle);
   const ask = (term: 'short' | 'long') =>
     started.handle.executeUpdate(requestMfaException, {
       args: [{ actor: ADMIN, term, riskAssessmentRef: 'RA-7' }],
