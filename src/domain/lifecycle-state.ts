@@ -118,6 +118,16 @@ export function freshProvisioning(attempt: number): AccountState['provisioning']
   };
 }
 
+/** R16: past 24 hours without an active mailbox, and still waiting for it. */
+export function provisioningOverdue(state: AccountState): boolean {
+  return state.provisioning.overdue && state.status === 'Pending';
+}
+
+/** R20: past 2 hours after the AUP without the sync complete. */
+export function syncOverdue(state: AccountState): boolean {
+  return state.sync.overdue && state.sync.status !== 'Complete';
+}
+
 export function isEditable(state: AccountState): boolean {
   return (
     (state.status === 'Active' || state.status === 'Disabled') && state.mailboxLocation === EXCHANGE_ONLINE
@@ -194,10 +204,10 @@ export function viewOf(
       'The account holds no UK mobile number: the user cannot complete registration until one is set (R8).',
     );
   }
-  if (state.provisioning.overdue && state.status === 'Pending') {
+  if (provisioningOverdue(state)) {
     warnings.push('Mailbox provisioning is overdue (over 24 hours); an incident has been raised (R16).');
   }
-  if (state.sync.overdue && state.sync.status !== 'Complete') {
+  if (syncOverdue(state)) {
     warnings.push(
       'The platform sync is overdue (over 2 hours after the AUP); an incident has been raised (R20).',
     );
@@ -230,8 +240,8 @@ export function viewOf(
     canSendEmail: mail,
     canUseTeams: mail,
     sync: state.sync,
-    syncOverdue: state.sync.overdue && state.sync.status !== 'Complete',
-    provisioningOverdue: state.provisioning.overdue && state.status === 'Pending',
+    syncOverdue: syncOverdue(state),
+    provisioningOverdue: provisioningOverdue(state),
     mfa: { ...state.mfa, exceptionEndsAt: state.mfa.exception?.endsAt ?? null },
     defaultPolicy: state.defaultPolicy,
     phonesHiddenInDirectory: state.phonesHiddenInDirectory,

@@ -34,6 +34,8 @@ import { reportedPhone, type IdentityEvent } from '../domain/identity-events';
 import {
   freshProvisioning,
   initialState,
+  provisioningOverdue,
+  syncOverdue,
   viewOf,
   type AccountState,
   type AccountView,
@@ -100,11 +102,21 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
   const record = (actor: Actor, action: string, extra: Omit<AuditEntry, 'at' | 'actor' | 'action'> = {}) => {
     audit.push({ at: now(), actor, action, ...extra });
   };
-  const view = (): AccountView => {
+  /** When provisioning turns overdue and fails (R16), and when the sync turns overdue (R20); null if not begun. */
+  const deadlines = () => {
     const requested = state.provisioning.requestedAt ? Date.parse(state.provisioning.requestedAt) : null;
+    const syncStarted = state.sync.startedAt ? Date.parse(state.sync.startedAt) : null;
+    return {
+      overdueAt: requested === null ? null : requested + policy.provisioningOverdueAfterMs,
+      failsAt: requested === null ? null : requested + policy.provisioningFailAfterMs,
+      syncOverdueAt: syncStarted === null ? null : syncStarted + policy.syncOverdueAfterMs,
+    };
+  };
+  const view = (): AccountView => {
+    const { overdueAt, failsAt } = deadlines();
     return viewOf(state, {
-      overdueAt: requested === null ? null : at(requested + policy.provisioningOverdueAfterMs),
-      failsAt: requested === null ? null : at(requested + policy.provisioningFailAfterMs),
+      overdueAt: overdueAt === null ? null : at(overdueAt),
+      failsAt: failsAt === null ? null : at(failsAt),
     });
   };
   const publishSearchAttributes = () =>
@@ -112,8 +124,8 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
       { key: AccountStatus, value: state.status },
       { key: AccountEmail, value: state.email },
       { key: OrganisationCode, value: state.organisation.code },
-      { key: ProvisioningOverdue, value: state.provisioning.overdue && state.status === 'Pending' },
-      { key: SyncOverdue, value: state.sync.overdue && state.sync.status !== 'Complete' },
+      { key: ProvisioningOverdue, value: provisioningOverdue(state) },
+      { key: SyncOverdue, value: syncOverdue(state) },
       { key: MfaExceptionEndsAt, value: state.mfa.exception ? new Date(state.mfa.exception.endsAt) : null },
     ]);
   const publishDirectoryEntry = () => act.publishDirectoryEntry(directoryEntryOf(state));
@@ -446,10 +458,10 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
   async function runDueWork(): Promise<void> {
     const t = Date.now();
     const p = state.provisioning;
+    const { overdueAt, failsAt, syncOverdueAt } = deadlines();
     if (state.status === 'Pending' && p.requestedAt) {
-      const requested = Date.parse(p.requestedAt);
-      const failDue = t >= requested + policy.provisioningFailAfterMs;
-      const overdueDue = !p.overdue && t >= requested + policy.provisioningOverdueAfterMs;
+      const failDue = t >= failsAt!;
+      const overdueDue = !p.overdue && t >= overdueAt!;
       // A last look at the mailbox before calling it overdue or failed: it may have just become active.
       if (failDue || overdueDue || t >= Date.parse(p.nextPollAt!)) await pollMailbox();
       if (state.status === 'Pending' && failDue) await failProvisioning();
@@ -457,7 +469,7 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
     }
     const s = state.sync;
     if (s.status === 'Waiting') {
-      if (!s.overdue && t >= Date.parse(s.startedAt!) + policy.syncOverdueAfterMs) await markSyncOverdue();
+      if (!s.overdue && t >= syncOverdueAt!) await markSyncOverdue();
       if (t >= Date.parse(s.nextPollAt!)) await pollSync();
     }
     const exception = state.mfa.exception;
@@ -467,15 +479,15 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
   function nextDeadline(): number | undefined {
     const times: number[] = [];
     const p = state.provisioning;
+    const { overdueAt, failsAt, syncOverdueAt } = deadlines();
     if (state.status === 'Pending' && p.requestedAt) {
-      const requested = Date.parse(p.requestedAt);
-      times.push(Date.parse(p.nextPollAt!), requested + policy.provisioningFailAfterMs);
-      if (!p.overdue) times.push(requested + policy.provisioningOverdueAfterMs);
+      times.push(Date.parse(p.nextPollAt!), failsAt!);
+      if (!p.overdue) times.push(overdueAt!);
     }
     const s = state.sync;
     if (s.status === 'Waiting') {
       times.push(Date.parse(s.nextPollAt!));
-      if (!s.overdue) times.push(Date.parse(s.startedAt!) + policy.syncOverdueAfterMs);
+      if (!s.overdue) times.push(syncOverdueAt!);
     }
     if (state.mfa.exception) times.push(Date.parse(state.mfa.exception.endsAt));
     return times.length > 0 ? Math.min(...times) : undefined;
