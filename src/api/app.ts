@@ -9,6 +9,7 @@ import type { PasswordSealer } from '../crypto/password-sealer';
 import type { LifecyclePolicy } from '../domain/policy';
 import type { Logger } from '../logger';
 import { authenticate } from './authenticate';
+import { withinDeadline } from './deadline';
 import { errorHandler } from './errors';
 import type { IdempotencyKeys } from './idempotency';
 import { openApiDocument } from './openapi';
@@ -55,8 +56,11 @@ export function createApp(deps: ApiDeps): express.Express {
     res.status(running ? 200 : 503).json({ status: running ? 'ok' : 'worker not running' });
   });
   app.get('/readyz', async (_req, res) => {
-    const temporal = await deps.client.connection
-      .withDeadline(Date.now() + 2000, () => deps.client.workflowService.getSystemInfo({}))
+    const temporal = await withinDeadline(
+      deps.client,
+      () => deps.client.workflowService.getSystemInfo({}),
+      2000,
+    )
       .then(() => true)
       .catch(() => false);
     const worker = deps.isWorkerRunning();

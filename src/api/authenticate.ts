@@ -5,19 +5,24 @@ import type { Principal, Principals } from './principals';
 /** R1: every call but health and the API description carries a bearer token naming a principal. */
 export function authenticate(principals: Principals) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const match = /^Bearer ([\x21-\x7e]{1,512})$/i.exec(req.get('authorization') ?? '');
-    const principal = match ? principals.find(match[1]!) : undefined;
+    const token = bearerToken(req);
+    const principal = token ? principals.find(token) : undefined;
     if (!principal) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       throw new ApiError(
         401,
         'Unauthorized',
-        match ? 'The bearer token is not known.' : 'Send a bearer token: Authorization: Bearer <token>.',
+        token ? 'The bearer token is not known.' : 'Send a bearer token: Authorization: Bearer <token>.',
       );
     }
     res.locals.principal = principal;
     next();
   };
+}
+
+/** The token of an `Authorization: Bearer <token>` header, if there is one. */
+export function bearerToken(req: Request): string | undefined {
+  return /^Bearer ([\x21-\x7e]{1,512})$/i.exec(req.get('authorization') ?? '')?.[1];
 }
 
 export function principalOf(res: Response): Principal {

@@ -17,7 +17,6 @@ import {
   retryProvisioning,
   setNotes,
   setPhoneVisibility,
-  takeTemporaryPassword,
 } from '../../workflows/definitions';
 import { accountWorkflowId } from '../../workflows/workflow-id';
 import { ADMINS, principalOf, requireKind } from '../authenticate';
@@ -37,7 +36,7 @@ import {
   notesBody,
 } from '../schemas/requests';
 import { parseOrReject } from '../validation';
-import { createAccount, type Created } from './create-account';
+import { collectTemporaryPassword, createAccount, type Created } from './create-account';
 
 export interface AccountRoutesDeps {
   client: Client;
@@ -60,6 +59,13 @@ function repeated(answer: Created): Created {
       'This is a repeat of an earlier request: the temporary password was shown in the first answer only (R13).',
     ],
   };
+}
+
+function sendCreated(res: Response, created: Created): void {
+  res
+    .status(201)
+    .location(`/v1/accounts/${encodeURIComponent(created.id)}`)
+    .json(created);
 }
 
 /** /v1/accounts: each route authorises, validates, and hands the rest to the account's lifecycle. */
@@ -98,10 +104,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     const key = req.get('Idempotency-Key');
     if (key === undefined) {
       const created = await createAccount(deps, principal, body);
-      res
-        .status(201)
-        .location(`/v1/accounts/${encodeURIComponent(created.id)}`)
-        .json(created);
+      sendCreated(res, created);
       return;
     }
     if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
@@ -143,10 +146,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
       throw err;
     }
     deps.idempotency.complete(principal.id, key, claimId, 201, repeated(created));
-    res
-      .status(201)
-      .location(`/v1/accounts/${encodeURIComponent(created.id)}`)
-      .json(created);
+    sendCreated(res, created);
   });
 
   router.get('/', async (req, res) => {
@@ -155,7 +155,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     const query = parseOrReject(listAccountsQuery, req.query);
     let organisations: string[] | undefined;
     if (principal.kind === 'local-admin') {
-      if (query.org && !principal.orgs.includes(query.org)) {
+      if (query.org && !administers(principal, query.org)) {
         throw forbidden(`You do not administer accounts of ${query.org}.`);
       }
       organisations = principal.orgs;
@@ -240,8 +240,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   router.post('/:id/provisioning-retries', async (req, res) => {
     const { handle, actor, id } = await account(req, res, ADMINS);
     const view = await soon(() => handle.executeUpdate(retryProvisioning, { args: [{ actor }] }));
-    const { sealedTemporaryPassword } = await soon(() => handle.executeUpdate(takeTemporaryPassword));
-    res.status(201).json({ ...view, temporaryPassword: deps.sealer.unseal(sealedTemporaryPassword, id) });
+    res.status(201).json({ ...view, temporaryPassword: await collectTemporaryPassword(deps, handle, id) });
   });
 
   return router;

@@ -1,6 +1,7 @@
-import type { PayloadCodec } from '@temporalio/common';
+import type { Payload, PayloadCodec } from '@temporalio/common';
 import { JSONToPayload, payloadToJSON, type JSONPayload } from '@temporalio/common/lib/proto-utils';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { bearerToken } from '../authenticate';
 import { ApiError, forbidden } from '../problem';
 import type { Principals } from '../principals';
 
@@ -35,7 +36,7 @@ export function codecRoutes(codec: PayloadCodec, principals: Principals, access:
     }
     if (origin && !access.allowedOrigins.includes(origin))
       throw forbidden(`Origin ${origin} may not use the codec.`);
-    const token = /^Bearer (\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    const token = bearerToken(req);
     const principal = token ? principals.find(token) : undefined;
     if (principal?.kind === 'national-admin') return next();
     if (!principal && access.trustLoopback && isLoopback(req.socket.remoteAddress)) return next();
@@ -47,15 +48,14 @@ export function codecRoutes(codec: PayloadCodec, principals: Principals, access:
   });
   router.use(express.json({ limit: '4mb' }));
   const handle =
-    (transform: (payloads: ReturnType<typeof JSONToPayload>[]) => Promise<unknown[]>) =>
-    async (req: Request, res: Response) => {
+    (transform: (payloads: Payload[]) => Promise<Payload[]>) => async (req: Request, res: Response) => {
       const payloads = (req.body as { payloads?: unknown })?.payloads;
       if (!Array.isArray(payloads)) {
         throw new ApiError(400, 'Invalid request', 'Send { "payloads": [...] }.', [
           { path: 'payloads', message: 'payloads must be a list' },
         ]);
       }
-      let result: unknown[];
+      let result: Payload[];
       try {
         result = await transform(payloads.map((p) => JSONToPayload(p as JSONPayload)));
       } catch (err) {
@@ -63,7 +63,7 @@ export function codecRoutes(codec: PayloadCodec, principals: Principals, access:
           { path: 'payloads', message: `Not payloads this codec can read: ${(err as Error).message}` },
         ]);
       }
-      res.json({ payloads: result.map((p) => payloadToJSON(p as Parameters<typeof payloadToJSON>[0])) });
+      res.json({ payloads: result.map(payloadToJSON) });
     };
   router.post(
     '/encode',

@@ -1,4 +1,9 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import type { Directory } from '../../adapters/directory';
 import type { PasswordSealer } from '../../crypto/password-sealer';
 import type { NewAccount, Profile } from '../../domain/account';
@@ -105,10 +110,7 @@ export async function createAccount(
   const handle = await startLifecycle(deps, account, hooks);
 
   try {
-    const { sealedTemporaryPassword } = await withinDeadline(deps.client, () =>
-      handle.executeUpdate(takeTemporaryPassword),
-    );
-    return { ...base, temporaryPassword: deps.sealer.unseal(sealedTemporaryPassword, account.id), warnings };
+    return { ...base, temporaryPassword: await collectTemporaryPassword(deps, handle, account.id), warnings };
   } catch {
     warnings.push(
       'The account was created and will be provisioned, but its temporary password could not be collected ' +
@@ -116,6 +118,18 @@ export async function createAccount(
     );
     return { ...base, temporaryPassword: null, warnings };
   }
+}
+
+/** R13: the temporary password the lifecycle set, unsealed to be shown once. */
+export async function collectTemporaryPassword(
+  deps: Pick<CreateDeps, 'client' | 'sealer'>,
+  handle: WorkflowHandle<typeof accountLifecycle>,
+  accountId: string,
+): Promise<string> {
+  const { sealedTemporaryPassword } = await withinDeadline(deps.client, () =>
+    handle.executeUpdate(takeTemporaryPassword),
+  );
+  return deps.sealer.unseal(sealedTemporaryPassword, accountId);
 }
 
 /**
