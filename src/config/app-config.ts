@@ -5,30 +5,18 @@ import { PROJECT_ROOT } from '../project-root';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../domain/policy';
 import type { SimulationSettings } from '../adapters/sqlite/simulated-mail-platform';
 
-const duration = (name: string) =>
+/** A duration such as 90s, 5m or 1h in milliseconds; with `never` allowed, "never" is null. */
+const duration = (name: string, { never = false } = {}) =>
   z
     .string()
     .optional()
     .transform((value, ctx) => {
       if (value === undefined) return undefined;
+      if (never && value === 'never') return null;
       const parsed = ms(value as StringValue);
       if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < 0) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be a duration such as 90s, 5m, 1h or 3d` });
-        return z.NEVER;
-      }
-      return parsed;
-    });
-
-const delay = (name: string) =>
-  z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined) return undefined;
-      if (value === 'never') return null;
-      const parsed = ms(value as StringValue);
-      if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < 0) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be a duration such as 2m, or "never"` });
+        const example = never ? 'such as 2m, or "never"' : 'such as 90s, 5m, 1h or 3d';
+        ctx.addIssue({ code: 'custom', message: `${name} must be a duration ${example}` });
         return z.NEVER;
       }
       return parsed;
@@ -52,8 +40,8 @@ const envSchema = z.object({
   POLICY_SHORT_MFA_EXCEPTION: duration('POLICY_SHORT_MFA_EXCEPTION'),
   POLICY_LONG_MFA_EXCEPTION_MONTHS: z.coerce.number().int().min(1).max(24).optional(),
   POLICY_HISTORY_EVENT_LIMIT: z.coerce.number().int().min(100).max(50_000).optional(),
-  SIM_MAILBOX_DELAY: delay('SIM_MAILBOX_DELAY'),
-  SIM_SYNC_DELAY: delay('SIM_SYNC_DELAY'),
+  SIM_MAILBOX_DELAY: duration('SIM_MAILBOX_DELAY', { never: true }),
+  SIM_SYNC_DELAY: duration('SIM_SYNC_DELAY', { never: true }),
 });
 
 export interface AppConfig {
