@@ -3,8 +3,7 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TemporalConfig } from '../../temporal-config';
 import { searchAttributes } from '../../temporal-config/search-attributes';
-import type { ResolvedExecutable } from './test-server';
-import { buildIntoCache, commandWorks, isExecutableFile, runCommand, type Log } from './tools';
+import { commandWorks, resolveExecutable, runCommand, type Log, type ResolvedExecutable } from './tools';
 
 /** The newest Temporal CLI release that `go install` accepts (later ones carry `replace` directives). */
 export const CLI_VERSION = '1.5.1';
@@ -14,23 +13,17 @@ const CLI_PACKAGE = 'github.com/temporalio/cli/cmd/temporal';
  * Finds the Temporal CLI (the dev server), in this order: TEMPORAL_CLI_PATH; the project's cache;
  * a build with `go install` from the Go module proxy; otherwise the SDK's own download.
  */
-export async function resolveTemporalCli(config: TemporalConfig, log: Log): Promise<ResolvedExecutable> {
-  const explicit = config.tools.cliPath;
-  if (explicit) {
-    if (!isExecutableFile(explicit))
-      throw new Error(`TEMPORAL_CLI_PATH=${explicit} is not an executable file`);
-    return { executable: { type: 'existing-path', path: explicit }, source: 'environment' };
-  }
-  const entry = path.join(config.tools.cacheDir, `temporal-cli-${CLI_VERSION}`);
-  const binary = path.join(entry, 'temporal');
-  if (isExecutableFile(binary))
-    return { executable: { type: 'existing-path', path: binary }, source: 'cache' };
-
-  if (commandWorks('go', ['version'])) {
-    log(`Building the Temporal CLI ${CLI_VERSION} with go install into ${entry} (a few minutes, once)`);
-    const started = Date.now();
-    try {
-      await buildIntoCache(entry, (tmp) =>
+export function resolveTemporalCli(config: TemporalConfig, log: Log): Promise<ResolvedExecutable> {
+  return resolveExecutable(
+    {
+      name: `Temporal CLI ${CLI_VERSION}`,
+      how: 'go install, from the Go module proxy (a few minutes)',
+      variable: 'TEMPORAL_CLI_PATH',
+      explicitPath: config.tools.cliPath,
+      cacheEntry: path.join(config.tools.cacheDir, `temporal-cli-${CLI_VERSION}`),
+      executableInEntry: 'temporal',
+      canBuild: () => commandWorks('go', ['version']),
+      build: (folder) =>
         runCommand(
           'go',
           [
@@ -38,19 +31,12 @@ export async function resolveTemporalCli(config: TemporalConfig, log: Log): Prom
             `-ldflags=-X github.com/temporalio/cli/temporalcli.Version=${CLI_VERSION}`,
             `${CLI_PACKAGE}@v${CLI_VERSION}`,
           ],
-          { cwd: tmp, env: { ...process.env, GOBIN: tmp, GOFLAGS: '-buildvcs=false' } },
+          { cwd: folder, env: { ...process.env, GOBIN: folder, GOFLAGS: '-buildvcs=false' } },
         ),
-      );
-      log(`Temporal CLI ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      return { executable: { type: 'existing-path', path: binary }, source: 'built' };
-    } catch (err) {
-      log(`go install failed, falling back to the SDK's download: ${(err as Error).message}`);
-    }
-  }
-  return {
-    executable: { type: 'cached-download', downloadDir: path.join(config.tools.cacheDir, 'sdk-download') },
-    source: 'sdk-download',
-  };
+      downloadDir: path.join(config.tools.cacheDir, 'sdk-download'),
+    },
+    log,
+  );
 }
 
 export const DEV_SERVER_HELP =

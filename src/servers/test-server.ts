@@ -1,66 +1,45 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EphemeralServerExecutable } from '@temporalio/testing';
 import type { TemporalConfig } from '../../temporal-config';
 import { PROJECT_ROOT } from '../project-root';
-import { buildIntoCache, commandWorks, isExecutableFile, runCommand, type Log } from './tools';
+import { commandWorks, resolveExecutable, runCommand, type Log, type ResolvedExecutable } from './tools';
 
 /** The Maven project that names the test server's artifact and version. */
 export const TEST_SERVER_POM = path.join(PROJECT_ROOT, 'temporal-config/test-server/pom.xml');
-
-export interface ResolvedExecutable {
-  executable: EphemeralServerExecutable;
-  /** How it was found, for the log and for the error when it does not start. */
-  source: 'environment' | 'cache' | 'built' | 'sdk-download';
-}
 
 /**
  * Finds the time-skipping test server, in this order: TEMPORAL_TEST_SERVER_PATH; the project's cache;
  * a fresh fetch from Maven Central with mvn and java; otherwise the SDK's own download.
  */
-export async function resolveTestServer(config: TemporalConfig, log: Log): Promise<ResolvedExecutable> {
-  const explicit = config.tools.testServerPath;
-  if (explicit) {
-    if (!isExecutableFile(explicit))
-      throw new Error(`TEMPORAL_TEST_SERVER_PATH=${explicit} is not an executable file`);
-    return { executable: { type: 'existing-path', path: explicit }, source: 'environment' };
-  }
-  const pom = fs.readFileSync(TEST_SERVER_POM);
-  const entry = path.join(config.tools.cacheDir, `test-server-${hash(pom)}`);
-  const launcher = path.join(entry, 'temporal-test-server');
-  if (isExecutableFile(launcher))
-    return { executable: { type: 'existing-path', path: launcher }, source: 'cache' };
-
-  if (commandWorks('mvn', ['--version']) && commandWorks(javaCommand(), ['-version'])) {
-    log(`Fetching Temporal's time-skipping test server from Maven Central into ${entry}`);
-    const started = Date.now();
-    try {
-      await buildIntoCache(entry, async (tmp) => {
+export function resolveTestServer(config: TemporalConfig, log: Log): Promise<ResolvedExecutable> {
+  const entry = path.join(config.tools.cacheDir, `test-server-${hash(fs.readFileSync(TEST_SERVER_POM))}`);
+  return resolveExecutable(
+    {
+      name: 'time-skipping test server',
+      how: 'mvn, from Maven Central',
+      variable: 'TEMPORAL_TEST_SERVER_PATH',
+      explicitPath: config.tools.testServerPath,
+      cacheEntry: entry,
+      executableInEntry: 'temporal-test-server',
+      canBuild: () => commandWorks('mvn', ['--version']) && commandWorks(javaCommand(), ['-version']),
+      build: async (folder) => {
         await runCommand('mvn', [
           '-q',
           '-B',
           '-f',
           TEST_SERVER_POM,
           'dependency:copy-dependencies',
-          `-DoutputDirectory=${tmp}/lib`,
+          `-DoutputDirectory=${folder}/lib`,
         ]);
-        fs.writeFileSync(path.join(tmp, 'temporal-test-server'), launcherScript(path.join(entry, 'lib')), {
+        fs.writeFileSync(path.join(folder, 'temporal-test-server'), launcherScript(path.join(entry, 'lib')), {
           mode: 0o755,
         });
-      });
-      log(`Test server ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      return { executable: { type: 'existing-path', path: launcher }, source: 'built' };
-    } catch (err) {
-      log(
-        `Maven could not fetch the test server, falling back to the SDK's download: ${(err as Error).message}`,
-      );
-    }
-  }
-  return {
-    executable: { type: 'cached-download', downloadDir: path.join(config.tools.cacheDir, 'sdk-download') },
-    source: 'sdk-download',
-  };
+      },
+      downloadDir: path.join(config.tools.cacheDir, 'sdk-download'),
+    },
+    log,
+  );
 }
 
 export const TEST_SERVER_HELP =

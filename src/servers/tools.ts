@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { EphemeralServerExecutable } from '@temporalio/testing';
 
 export type Log = (message: string) => void;
 
@@ -62,4 +63,55 @@ export async function buildIntoCache(
   } finally {
     fs.rmSync(tmpDir, { recursive: true, force: true });
   }
+}
+
+export interface ResolvedExecutable {
+  executable: EphemeralServerExecutable;
+  /** How it was found, for the log and for the error when it does not start. */
+  source: 'environment' | 'cache' | 'built' | 'sdk-download';
+}
+
+/** How to obtain one Temporal server. */
+export interface ExecutableRecipe {
+  /** For the log: what is being built, and how. */
+  name: string;
+  how: string;
+  /** The environment variable that names an executable to use as it is, and its value. */
+  variable: string;
+  explicitPath: string | undefined;
+  /** The cache folder for this version, and the executable inside it. */
+  cacheEntry: string;
+  executableInEntry: string;
+  /** Whether the tools to build it are here, and how to build it into a folder. */
+  canBuild: () => boolean;
+  build: (folder: string) => Promise<void>;
+  /** Where the SDK's own download goes when nothing else works. */
+  downloadDir: string;
+}
+
+/** The order of choice for both servers: an explicit path; the cache; a build from the registries; the SDK's download. */
+export async function resolveExecutable(recipe: ExecutableRecipe, log: Log): Promise<ResolvedExecutable> {
+  if (recipe.explicitPath) {
+    if (!isExecutableFile(recipe.explicitPath)) {
+      throw new Error(`${recipe.variable}=${recipe.explicitPath} is not an executable file`);
+    }
+    return { executable: { type: 'existing-path', path: recipe.explicitPath }, source: 'environment' };
+  }
+  const cached = path.join(recipe.cacheEntry, recipe.executableInEntry);
+  if (isExecutableFile(cached))
+    return { executable: { type: 'existing-path', path: cached }, source: 'cache' };
+  if (recipe.canBuild()) {
+    log(`Building the ${recipe.name} with ${recipe.how} into ${recipe.cacheEntry} (once)`);
+    const started = Date.now();
+    try {
+      await buildIntoCache(recipe.cacheEntry, recipe.build);
+      log(`The ${recipe.name} is ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return { executable: { type: 'existing-path', path: cached }, source: 'built' };
+    } catch (err) {
+      log(
+        `Could not build the ${recipe.name}, falling back to the SDK's download: ${(err as Error).message}`,
+      );
+    }
+  }
+  return { executable: { type: 'cached-download', downloadDir: recipe.downloadDir }, source: 'sdk-download' };
 }
