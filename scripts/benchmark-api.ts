@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startEngine } from '../src/engine';
 import { createLogger } from '../src/logger';
+import { freePort } from '../test/helpers/free-port';
 
 /**
  * `npm run bench`: latency of POST /v1/accounts and GET /v1/accounts/{id} against the embedded dev
@@ -95,16 +95,6 @@ function report(name: string, times: number[]): void {
 }
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 main().catch((err) => {
   console.error(err);

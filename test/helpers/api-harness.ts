@@ -39,27 +39,15 @@ export async function apiHarness(options: { codecTrustLoopback?: boolean } = {})
     }),
   );
   let starts = 0;
-  const workflow = new Proxy(h.client.workflow, {
-    get(target, prop) {
-      if (prop === 'start') {
-        return async (...args: Parameters<typeof target.start>) => {
-          starts++;
-          const handle = await target.start(...args);
-          h.track(handle as WorkflowHandle);
-          return handle;
-        };
-      }
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
+  const workflow = withOverrides(h.client.workflow, {
+    start: async (...args: Parameters<typeof h.client.workflow.start>) => {
+      starts++;
+      const handle = await h.client.workflow.start(...args);
+      h.track(handle as WorkflowHandle);
+      return handle;
     },
   });
-  const client = new Proxy(h.client, {
-    get(target, prop) {
-      if (prop === 'workflow') return workflow;
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  }) as Client;
+  const client = withOverrides(h.client, { workflow }) as Client;
   const app = createApp({
     client,
     directory: h.directory,
@@ -78,6 +66,17 @@ export async function apiHarness(options: { codecTrustLoopback?: boolean } = {})
     isWorkerRunning: () => true,
   });
   return { ...h, app, api: supertest(app), logs, starts: () => starts };
+}
+
+/** `target` with some members replaced; every other member is the target's own, bound to it. */
+function withOverrides<T extends object>(target: T, overrides: Partial<Record<keyof T, unknown>>): T {
+  return new Proxy(target, {
+    get(t, prop) {
+      if (Object.hasOwn(overrides, prop)) return overrides[prop as keyof T];
+      const value = Reflect.get(t, prop, t) as unknown;
+      return typeof value === 'function' ? value.bind(t) : value;
+    },
+  });
 }
 
 export type ApiHarness = Awaited<ReturnType<typeof apiHarness>>;
