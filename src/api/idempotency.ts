@@ -41,7 +41,8 @@ export class IdempotencyKeys {
         body TEXT,
         created_at INTEGER NOT NULL,
         PRIMARY KEY (principal_id, key)
-      )
+      );
+      CREATE INDEX IF NOT EXISTS api_idempotency_keys_age ON api_idempotency_keys (created_at);
     `);
   }
 
