@@ -16,25 +16,40 @@ import { AesGcmPayloadCodec } from './crypto/payload-codec';
 import type { Logger } from './logger';
 import { startDevServer } from './servers/dev-server';
 import { connectionOptions } from './temporal/connection';
+import { ensureReconciliationSchedule } from './temporal/reconciliation-schedule';
 import { registerSearchAttributes } from './temporal/register-search-attributes';
 import { createWorker } from './temporal/worker';
 
+/** What one process runs: `npm start` runs both; `npm run api` and `npm run worker` one each. */
+export type EngineRole = 'api' | 'worker';
+
 export interface Engine {
-  apiUrl: string;
+  apiUrl?: string;
   temporalWebUrl?: string;
-  /** Settles when the worker stops; rejects if it fails. */
+  /** Settles when the process's work ends (the worker stops, or the API closes); rejects if it fails. */
   running: Promise<void>;
   /** Stops the API, the worker, the connections and the dev server, in that order. */
   stop(): Promise<void>;
 }
 
 /**
- * The whole job: the dev server (unless TEMPORAL_ADDRESS is set), a worker with the embedded adapters,
- * and the HTTP API, all configured from `env`.
+ * The engine, configured from `env`: with both roles and no TEMPORAL_ADDRESS, the whole job in one
+ * process (the dev server, a worker with the embedded adapters, the HTTP API); otherwise the roles asked
+ * for, against the cluster at TEMPORAL_ADDRESS.
  */
-export async function startEngine(env: NodeJS.ProcessEnv, log: Logger): Promise<Engine> {
+export async function startEngine(
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+  roles: readonly EngineRole[] = ['api', 'worker'],
+): Promise<Engine> {
   const temporal = loadTemporalConfig(env);
   const embedded = !temporal.address;
+  if (embedded && roles.length < 2) {
+    throw new Error(
+      `The ${roles.join(' and ')} process connects to a running Temporal: set TEMPORAL_ADDRESS. ` +
+        '(npm start runs the API and the worker in one process with a Temporal dev server of its own.)',
+    );
+  }
   const config = loadAppConfig(env, {
     embedded,
     dataDir: temporal.dataDir,
@@ -50,7 +65,6 @@ export async function startEngine(env: NodeJS.ProcessEnv, log: Logger): Promise<
     const keyRing = loadKeyRing(env, temporal.dataDir);
     const codec = new AesGcmPayloadCodec(keyRing);
     const sealer = new PasswordSealer(keyRing);
-    const principals = Principals.fromFile(config.principalsFile);
     const adapters = embeddedAdapters(config.databaseFile, config.simulation, serverTime);
     stops.push(async () => adapters.db.close());
 
@@ -66,50 +80,63 @@ export async function startEngine(env: NodeJS.ProcessEnv, log: Logger): Promise<
 
     const connection = await Connection.connect(connectionOptions(temporal, address));
     stops.push(() => connection.close());
-    if (!embedded) {
+    if (!embedded && roles.includes('worker')) {
       await registerSearchAttributes(connection, temporal.namespace).catch((err: Error) =>
         log.warn({ err: err.message }, 'could not register search attributes; register them on the cluster'),
       );
     }
     const dataConverter = { payloadCodecs: [codec] };
     const client = new Client({ connection, namespace: temporal.namespace, dataConverter });
+    const lifecycles = { client, taskQueue: temporal.taskQueue };
 
-    const activities = createActivities({ ...adapters, sealer });
-    const { worker, connection: workerConnection } = await createWorker(temporal, {
-      address,
-      activities,
-      dataConverter,
-    });
-    const running = worker.run();
-    stops.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running.catch(() => undefined);
-      await workerConnection.close();
-    });
+    let running: Promise<void> | undefined;
+    let isWorkerRunning: (() => boolean) | undefined;
+    if (roles.includes('worker')) {
+      const activities = createActivities({ ...adapters, sealer, lifecycles });
+      const { worker, connection: workerConnection } = await createWorker(temporal, {
+        address,
+        activities,
+        dataConverter,
+      });
+      running = worker.run();
+      isWorkerRunning = () => worker.getState() === 'RUNNING';
+      stops.push(async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running!.catch(() => undefined);
+        await workerConnection.close();
+      });
+      await ensureReconciliationSchedule(client, temporal.taskQueue, config.reconciliation).catch(
+        (err: Error) => log.warn({ err: err.message }, 'could not create the reconciliation schedule'),
+      );
+    }
 
-    const app = createApp({
-      client,
-      directory: adapters.directory,
-      principals,
-      idempotency: new IdempotencyKeys(adapters.db),
-      sealer,
-      codec,
-      codecAccess: config.codec,
-      taskQueue: temporal.taskQueue,
-      policy: config.policy,
-      logger: log,
-      bodyLimit: config.bodyLimit,
-      isWorkerRunning: () => worker.getState() === 'RUNNING',
-    });
-    const server = await new Promise<http.Server>((resolve, reject) => {
-      const s = app.listen(config.port, config.host, () => resolve(s)).on('error', reject);
-    });
-    stops.push(() => new Promise((resolve) => server.close(resolve)));
-    const { port } = server.address() as AddressInfo;
+    let apiUrl: string | undefined;
+    if (roles.includes('api')) {
+      const app = createApp({
+        ...lifecycles,
+        directory: adapters.directory,
+        principals: Principals.fromFile(config.principalsFile),
+        idempotency: new IdempotencyKeys(adapters.db),
+        sealer,
+        codec,
+        codecAccess: config.codec,
+        policy: config.policy,
+        logger: log,
+        bodyLimit: config.bodyLimit,
+        isWorkerRunning,
+      });
+      const server = await new Promise<http.Server>((resolve, reject) => {
+        const s = app.listen(config.port, config.host, () => resolve(s)).on('error', reject);
+      });
+      const closed = new Promise<void>((resolve) => server.once('close', resolve));
+      stops.push(() => new Promise((resolve) => server.close(resolve)));
+      running ??= closed;
+      apiUrl = `http://${config.host}:${(server.address() as AddressInfo).port}`;
+    }
     return {
-      apiUrl: `http://${config.host}:${port}`,
+      apiUrl,
       temporalWebUrl: embedded ? `http://localhost:${temporal.devServer.uiPort}` : undefined,
-      running,
+      running: running!,
       stop,
     };
   } catch (err) {

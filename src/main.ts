@@ -1,17 +1,25 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
-import { startEngine } from './engine';
+import { startEngine, type EngineRole } from './engine';
 import { createLogger } from './logger';
 
-/** `npm start`: the engine until Ctrl-C (SIGINT) or SIGTERM, then a clean stop of all of it. */
+const ROLES: Record<string, EngineRole[]> = { all: ['api', 'worker'], api: ['api'], worker: ['worker'] };
+
+/**
+ * `npm start` (everything), `npm run api` or `npm run worker`: the engine until Ctrl-C (SIGINT) or
+ * SIGTERM, then a clean stop of all of it.
+ */
 async function main(): Promise<void> {
-  const log = createLogger(process.env.LOG_LEVEL);
+  const role = process.argv[2] ?? 'all';
+  const roles = ROLES[role];
+  if (!roles) throw new Error(`Unknown role "${role}": use api, worker, or nothing for both`);
+  const log = createLogger(process.env.LOG_LEVEL).child({ role });
   Runtime.install({
     shutdownSignals: [],
     logger: new DefaultLogger('WARN', ({ level, message, meta }) =>
       log[level.toLowerCase() as Lowercase<LogLevel>]({ temporal: meta }, message),
     ),
   });
-  const engine = await startEngine(process.env, log);
+  const engine = await startEngine(process.env, log, roles);
   log.info({ api: engine.apiUrl, temporalWeb: engine.temporalWebUrl }, 'ready');
 
   let stopping: Promise<void> | undefined;

@@ -2,6 +2,7 @@ import type { Directory, DirectoryEntry } from '../adapters/directory';
 import type { IncidentKind, Incidents } from '../adapters/incidents';
 import type { MailboxStatus, MailPlatform, PlatformAccount } from '../adapters/mail-platform';
 import type { PasswordSealer } from '../crypto/password-sealer';
+import { finishPendingStart, type Lifecycles } from '../operations/lifecycles';
 import { generateTemporaryPassword } from './temporary-password';
 
 export interface ActivityDeps {
@@ -9,13 +10,15 @@ export interface ActivityDeps {
   directory: Directory;
   incidents: Incidents;
   sealer: PasswordSealer;
+  /** Where reconciliation starts the lifecycles a crash kept from starting. */
+  lifecycles: Lifecycles;
 }
 
 /**
  * Every side effect of a lifecycle. Each activity is idempotent, because each adapter call is: a retry
  * leaves one account, one mailbox, one membership and one incident.
  */
-export function createActivities({ platform, directory, incidents, sealer }: ActivityDeps) {
+export function createActivities({ platform, directory, incidents, sealer, lifecycles }: ActivityDeps) {
   return {
     /** R13: generates the temporary password, sets it on the new account, and returns it sealed. */
     async createPlatformAccount(account: PlatformAccount): Promise<{ sealedTemporaryPassword: string }> {
@@ -72,6 +75,14 @@ export function createActivities({ platform, directory, incidents, sealer }: Act
       change: { noteKey: string; note: string; status: 'Open' | 'Resolved' },
     ): Promise<void> {
       return incidents.update(id, change);
+    },
+    /** Reservations older than `graceMs` whose lifecycle is not confirmed started. */
+    async reservationsAwaitingLifecycle(graceMs: number, limit: number): Promise<string[]> {
+      const pending = await directory.pendingStarts(new Date(Date.now() - graceMs), limit);
+      return pending.map((p) => p.id);
+    },
+    startAwaitingLifecycle(accountId: string): Promise<'started' | 'was-running' | 'nothing-pending'> {
+      return finishPendingStart(lifecycles, directory, accountId);
     },
   };
 }

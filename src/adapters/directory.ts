@@ -48,6 +48,25 @@ export interface ReservationRequest {
   domain: string;
   /** The administrator confirmed the person is none of the same-name candidates (R12). */
   confirmNotDuplicate: boolean;
+  /**
+   * Everything needed to start the account's lifecycle, kept with the reservation until the lifecycle has
+   * started, so that a crash between the two cannot leave an address without its account.
+   */
+  pendingStart: unknown;
+}
+
+/** A reservation whose lifecycle has not been confirmed started. */
+export interface PendingStart {
+  id: string;
+  email: string;
+  pendingStart: unknown;
+  reservedAt: string;
+}
+
+/** Where an account (or reservation) belongs, for authorisation, and whether its lifecycle is yet to start. */
+export interface Located {
+  organisation: string;
+  lifecyclePending: boolean;
 }
 
 export interface ExistingAccount {
@@ -68,12 +87,15 @@ export interface Directory {
    * one (same first and last name), else allocates the first free address `first.last[n]@domain`.
    */
   reserve(request: ReservationRequest): Promise<ReservationResult>;
-  /** Gives back an address whose account never started; addresses of accounts that existed stay taken. */
-  release(id: string): Promise<void>;
+  /** What was recorded to start this account's lifecycle, if it is not yet confirmed started. */
+  pendingStart(id: string): Promise<PendingStart | undefined>;
+  /** Reservations made before `reservedBefore` whose lifecycle is not yet confirmed started, oldest first. */
+  pendingStarts(reservedBefore: Date, limit: number): Promise<PendingStart[]>;
+  /** The account's lifecycle is running: forget what was kept to start it. */
+  lifecycleStarted(id: string): Promise<void>;
   upsert(entry: DirectoryEntry): Promise<void>;
   setPhoneVisibility(id: string, hidden: boolean): Promise<void>;
-  /** The organisation an account (or reservation) belongs to, for authorisation. */
-  organisationOf(id: string): Promise<string | undefined>;
+  locate(id: string): Promise<Located | undefined>;
   /** The entry as any directory user sees it: phone numbers left out when hidden. */
   get(id: string): Promise<DirectoryEntry | undefined>;
   search(search: DirectorySearch): Promise<DirectoryPage>;

@@ -31,7 +31,8 @@ export interface ApiDeps {
   policy: LifecyclePolicy;
   logger: Logger;
   bodyLimit: string;
-  isWorkerRunning: () => boolean;
+  /** Whether this process's worker runs; undefined when the workers run in processes of their own. */
+  isWorkerRunning?: () => boolean;
 }
 
 /** The HTTP API: authenticates, validates and authorises, and leaves the account's state to its workflow. */
@@ -52,7 +53,7 @@ export function createApp(deps: ApiDeps): express.Express {
   );
 
   app.get('/healthz', (_req, res) => {
-    const running = deps.isWorkerRunning();
+    const running = deps.isWorkerRunning?.() ?? true;
     res.status(running ? 200 : 503).json({ status: running ? 'ok' : 'worker not running' });
   });
   app.get('/readyz', async (_req, res) => {
@@ -63,7 +64,7 @@ export function createApp(deps: ApiDeps): express.Express {
     )
       .then(() => true)
       .catch(() => false);
-    const worker = deps.isWorkerRunning();
+    const worker = deps.isWorkerRunning?.() ?? 'separate';
     res.status(temporal && worker ? 200 : 503).json({ temporal, worker });
   });
   const openapi = openApiDocument();

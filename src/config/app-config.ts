@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { PROJECT_ROOT } from '../project-root';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../domain/policy';
 import type { SimulationSettings } from '../adapters/sqlite/simulated-mail-platform';
+import type { ReconciliationSettings } from '../temporal/reconciliation-schedule';
+
+const MINUTE = 60_000;
 
 /** A duration such as 90s, 5m or 1h in milliseconds; with `never` allowed, "never" is null. */
 const duration = (name: string, { never = false } = {}) =>
@@ -40,6 +43,8 @@ const envSchema = z.object({
   POLICY_SHORT_MFA_EXCEPTION: duration('POLICY_SHORT_MFA_EXCEPTION'),
   POLICY_LONG_MFA_EXCEPTION_MONTHS: z.coerce.number().int().min(1).max(24).optional(),
   POLICY_HISTORY_EVENT_LIMIT: z.coerce.number().int().min(100).max(50_000).optional(),
+  RECONCILE_EVERY: duration('RECONCILE_EVERY'),
+  RECONCILE_AFTER: duration('RECONCILE_AFTER'),
   SIM_MAILBOX_DELAY: duration('SIM_MAILBOX_DELAY', { never: true }),
   SIM_SYNC_DELAY: duration('SIM_SYNC_DELAY', { never: true }),
 });
@@ -54,6 +59,7 @@ export interface AppConfig {
   codec: { allowedOrigins: string[]; trustLoopback: boolean };
   policy: LifecyclePolicy;
   simulation: SimulationSettings;
+  reconciliation: ReconciliationSettings;
   /** The embedded database of the simulated platform, the directory, incidents and idempotency keys. */
   databaseFile: string;
 }
@@ -109,6 +115,10 @@ export function loadAppConfig(
       mailboxDelayMs:
         e.SIM_MAILBOX_DELAY === undefined ? DEFAULT_POLICY.mailboxFirstPollAfterMs : e.SIM_MAILBOX_DELAY,
       syncDelayMs: e.SIM_SYNC_DELAY === undefined ? 60 * 60 * 1000 : e.SIM_SYNC_DELAY,
+    },
+    reconciliation: {
+      everyMs: e.RECONCILE_EVERY ?? MINUTE,
+      graceMs: e.RECONCILE_AFTER ?? MINUTE,
     },
     databaseFile: path.join(options.dataDir, 'engine.sqlite'),
   };

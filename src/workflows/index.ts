@@ -1,2 +1,3 @@
 // Every workflow the worker runs is exported from here (the worker bundles this file).
 export { accountLifecycle } from './account-lifecycle';
+export { reconcileReservations } from './reconcile-reservations';

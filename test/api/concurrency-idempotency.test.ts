@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { getAuditTrail } from '../../src/workflows/definitions';
+import { activeAccount, passFirstGates } from '../helpers/lifecycle-harness';
 import { TOKENS, apiHarness, bearer, newPerson } from '../helpers/api-harness';
 
 describe('API: concurrent and repeated creates', () => {
@@ -104,6 +106,66 @@ describe('API: concurrent and repeated creates', () => {
         assert.equal(refused.status, 409);
         assert.equal(refused.body.title, 'Duplicate account', 'refused on its merits, not held by the key');
       }
+    });
+  });
+
+  it('R22, R24: twenty identical MFA exception requests with one Idempotency-Key make one exception, one audit entry, one end time', async () => {
+    const h = await apiHarness();
+    await h.run(async () => {
+      const { handle, id } = await activeAccount(h);
+      await passFirstGates(handle);
+      const request = () =>
+        h.api
+          .post(`/v1/accounts/${id}/mfa-exceptions`)
+          .set(bearer(TOKENS.gstt))
+          .set('Idempotency-Key', 'mfa-once')
+          .send({ term: 'short', riskAssessmentRef: 'RA-2026-1' });
+      const answers = await Promise.all(Array.from({ length: 20 }, request));
+      assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([201]));
+      assert.equal(new Set(answers.map((a) => a.body.mfa.exceptionEndsAt)).size, 1, 'one end time');
+      await h.sleep(60_000);
+      const late = await request();
+      assert.equal(
+        late.body.mfa.exceptionEndsAt,
+        answers[0]!.body.mfa.exceptionEndsAt,
+        'a late repeat moves nothing',
+      );
+      const trail = await handle.query(getAuditTrail);
+      assert.equal(trail.filter((e) => e.action.startsWith('MFA exception')).length, 1, 'one audit entry');
+
+      const reused = await h.api
+        .post(`/v1/accounts/${id}/mfa-exceptions`)
+        .set(bearer(TOKENS.gstt))
+        .set('Idempotency-Key', 'mfa-once')
+        .send({ term: 'long', riskAssessmentRef: 'RA-2026-1' });
+      assert.equal(reused.status, 422, 'the same key for a different request');
+    });
+  });
+
+  it('R18: an identity event repeated with its Idempotency-Key is applied once, and the key cannot carry another event', async () => {
+    const h = await apiHarness();
+    await h.run(async () => {
+      const { handle, id } = await activeAccount(h);
+      const send = () =>
+        h.api
+          .post(`/v1/accounts/${id}/events`)
+          .set(bearer(TOKENS.identity))
+          .set('Idempotency-Key', 'evt-1')
+          .send({ type: 'PasswordChanged' });
+      const answers = await Promise.all([send(), send(), send()]);
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        [200, 200, 200],
+      );
+      const trail = await handle.query(getAuditTrail);
+      assert.equal(trail.filter((e) => e.action === 'PasswordChanged reported').length, 1);
+      const other = await h.api
+        .post(`/v1/accounts/${id}/events`)
+        .set(bearer(TOKENS.identity))
+        .set('Idempotency-Key', 'evt-1')
+        .send({ type: 'AupAccepted' });
+      assert.equal(other.status, 422);
+      assert.equal((await handle.query(getAuditTrail)).length, trail.length, 'nothing applied');
     });
   });
 });

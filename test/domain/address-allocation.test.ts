@@ -39,6 +39,7 @@ describe('Primary address allocation', () => {
         entry: entry('John', 'Smith'),
         domain: 'nhs.net',
         confirmNotDuplicate: true,
+        pendingStart: {},
       });
       assert.equal(r.kind, 'reserved');
       if (r.kind === 'reserved') emails.push(r.email);
@@ -48,6 +49,7 @@ describe('Primary address allocation', () => {
       entry: entry('Jóhn', 'Smíth'),
       domain: 'NHS.net',
       confirmNotDuplicate: true,
+      pendingStart: {},
     });
     assert.equal(
       folded.kind === 'reserved' && folded.email,
@@ -62,6 +64,7 @@ describe('Primary address allocation', () => {
       entry: entry('Ada', 'Lovelace'),
       domain: 'nhs.net',
       confirmNotDuplicate: true,
+      pendingStart: {},
     });
     await directory.upsert({
       ...entry('Ada', 'Lovelace'),
@@ -73,6 +76,7 @@ describe('Primary address allocation', () => {
       entry: entry('Ada', 'Lovelace'),
       domain: 'nhs.net',
       confirmNotDuplicate: true,
+      pendingStart: {},
     });
     assert.equal(next.kind === 'reserved' && next.email, 'ada.lovelace1@nhs.net');
   });
@@ -83,11 +87,13 @@ describe('Primary address allocation', () => {
       entry: entry('Grace', 'Hopper', '+447700900001'),
       domain: 'nhs.net',
       confirmNotDuplicate: false,
+      pendingStart: {},
     });
     const sameMobile = await directory.reserve({
       entry: entry('G', 'Hopper', '+447700900001'),
       domain: 'nhs.net',
       confirmNotDuplicate: true,
+      pendingStart: {},
     });
     assert.equal(sameMobile.kind, 'duplicate');
     assert.equal(sameMobile.kind === 'duplicate' && sameMobile.existing.email, 'grace.hopper@nhs.net');
@@ -95,12 +101,14 @@ describe('Primary address allocation', () => {
       entry: entry('Grace', 'Hopper'),
       domain: 'nhs.net',
       confirmNotDuplicate: false,
+      pendingStart: {},
     });
     assert.equal(sameName.kind, 'possible-duplicates');
     const confirmed = await directory.reserve({
       entry: entry('Grace', 'Hopper'),
       domain: 'nhs.net',
       confirmNotDuplicate: true,
+      pendingStart: {},
     });
     assert.equal(confirmed.kind === 'reserved' && confirmed.email, 'grace.hopper1@nhs.net');
   });

@@ -24,9 +24,11 @@ export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /**
  * The API over a lifecycle harness: real routes, a real worker on the time-skipping server, the demo
- * principals, and the logs captured. Workflow starts are counted, and the workflows ended with the test.
+ * principals, and the logs captured. Workflow starts are counted (and can be made to fail, as in an
+ * outage), and the workflows ended with the test.
  */
 export async function apiHarness(options: { codecTrustLoopback?: boolean } = {}) {
+  const faults = { failStarts: 0 };
   const h = await lifecycleHarness();
   const logs: string[] = [];
   const logger = createLogger(
@@ -41,6 +43,10 @@ export async function apiHarness(options: { codecTrustLoopback?: boolean } = {})
   let starts = 0;
   const workflow = withOverrides(h.client.workflow, {
     start: async (...args: Parameters<typeof h.client.workflow.start>) => {
+      if (faults.failStarts > 0) {
+        faults.failStarts--;
+        throw Object.assign(new Error('14 UNAVAILABLE: Temporal is down (injected)'), { code: 14 });
+      }
       starts++;
       const handle = await h.client.workflow.start(...args);
       h.track(handle as WorkflowHandle);
@@ -48,11 +54,12 @@ export async function apiHarness(options: { codecTrustLoopback?: boolean } = {})
     },
   });
   const client = withOverrides(h.client, { workflow }) as Client;
+  const idempotency = new IdempotencyKeys(h.db);
   const app = createApp({
     client,
     directory: h.directory,
     principals: Principals.fromFile(`${PROJECT_ROOT}/config/dev-principals.json`),
-    idempotency: new IdempotencyKeys(h.db),
+    idempotency,
     sealer: h.sealer,
     codec: new AesGcmPayloadCodec(testKeyRing),
     codecAccess: {
@@ -65,7 +72,7 @@ export async function apiHarness(options: { codecTrustLoopback?: boolean } = {})
     bodyLimit: '64kb',
     isWorkerRunning: () => true,
   });
-  return { ...h, app, api: supertest(app), logs, starts: () => starts };
+  return { ...h, app, api: supertest(app), logs, starts: () => starts, faults, idempotency };
 }
 
 /** `target` with some members replaced; every other member is the target's own, bound to it. */

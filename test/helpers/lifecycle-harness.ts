@@ -12,17 +12,16 @@ import {
 import { SqliteDirectory } from '../../src/adapters/sqlite/sqlite-directory';
 import { SqliteIncidents } from '../../src/adapters/sqlite/sqlite-incidents';
 import { PasswordSealer } from '../../src/crypto/password-sealer';
-import type { Actor, NewAccount, Profile } from '../../src/domain/account';
+import type { Actor, Profile } from '../../src/domain/account';
 import type { IdentityEvent, PhoneReport } from '../../src/domain/identity-events';
 import { parsePhone } from '../../src/api/phone';
-import { directoryEntryOf } from '../../src/domain/directory-entry';
-import { initialState, type AccountView } from '../../src/domain/lifecycle-state';
+import type { AccountView } from '../../src/domain/lifecycle-state';
 import { snapshotOf } from '../../src/domain/organisation';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../../src/domain/policy';
 import { referenceData } from '../../src/reference/reference-data';
-import { accountLifecycle } from '../../src/workflows';
+import { openAccount } from '../../src/operations/open-account';
+import type { accountLifecycle } from '../../src/workflows';
 import { getAccount, reportIdentityEvent, takeTemporaryPassword } from '../../src/workflows/definitions';
-import { accountWorkflowId } from '../../src/workflows/workflow-id';
 import { testEnv, workflowBundle } from './global-setup';
 import { testDataConverter, testKeyRing } from './test-keys';
 
@@ -67,13 +66,21 @@ export async function lifecycleHarness(
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: activityWrapper(createActivities({ platform, directory, incidents, sealer })),
+    activities: activityWrapper(
+      createActivities({
+        platform,
+        directory,
+        incidents,
+        sealer,
+        lifecycles: { client: env.client, taskQueue },
+      }),
+    ),
     dataConverter: testDataConverter,
   });
 
   const started: WorkflowHandle[] = [];
 
-  /** Reserves an address in the directory and starts the account's lifecycle, as the API does. */
+  /** Opens an account (reserves its address and starts its lifecycle) the way the API does. */
   async function start(spec: AccountSpec = {}) {
     const org = referenceData.organisation(spec.organisation ?? 'RJ1');
     assert.ok(org, `unknown organisation ${spec.organisation}`);
@@ -87,28 +94,14 @@ export async function lifecycleHarness(
       workAreas: ['WA-WARD'],
       ...spec.profile,
     };
-    const draft: NewAccount = {
-      id: '',
-      email: '',
-      profile,
-      organisation: snapshotOf(org),
-      notes: '',
-      createdBy: ADMIN,
-    };
-    const { id: _id, email: _email, ...entry } = directoryEntryOf(initialState(draft, new Date()));
-    const reserved = await directory.reserve({
-      entry,
-      domain: org.emailDomains[0]!,
-      confirmNotDuplicate: true,
-    });
-    assert.equal(reserved.kind, 'reserved');
-    if (reserved.kind !== 'reserved') throw new Error('unreachable');
-    const account: NewAccount = { ...draft, id: reserved.id, email: reserved.email };
-    const handle = await env.client.workflow.start(accountLifecycle, {
-      taskQueue,
-      workflowId: accountWorkflowId(account.email),
-      args: [{ account, policy: { ...DEFAULT_POLICY, ...spec.policy } }],
-    });
+    const opening = await openAccount(
+      { client: env.client, taskQueue, directory, policy: { ...DEFAULT_POLICY, ...spec.policy } },
+      { profile, organisation: snapshotOf(org), notes: '', createdBy: ADMIN },
+      { domain: org.emailDomains[0]!, confirmNotDuplicate: true },
+    );
+    assert.equal(opening.kind, 'opened');
+    if (opening.kind !== 'opened') throw new Error('unreachable');
+    const { account, handle } = opening;
     started.push(handle);
     const requested = await until(handle, (v) => v.provisioning.requestedAt !== null, 'mailbox requested');
     return {

@@ -5,6 +5,8 @@ import type {
   DirectoryPage,
   DirectorySearch,
   ExistingAccount,
+  Located,
+  PendingStart,
   ReservationRequest,
   ReservationResult,
 } from '../directory';
@@ -19,7 +21,10 @@ interface EntryRow {
 
 /** The NHS Directory for the embedded run, in SQLite; addresses once allocated are kept for good (R11). */
 export class SqliteDirectory implements Directory {
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS directory_addresses (
         address TEXT PRIMARY KEY,
@@ -39,6 +44,12 @@ export class SqliteDirectory implements Directory {
       CREATE INDEX IF NOT EXISTS directory_entries_name ON directory_entries (name_key);
       CREATE INDEX IF NOT EXISTS directory_entries_mobile ON directory_entries (mobile);
       CREATE INDEX IF NOT EXISTS directory_entries_org ON directory_entries (organisation_code, email);
+      CREATE TABLE IF NOT EXISTS directory_pending_starts (
+        account_id TEXT PRIMARY KEY,
+        start TEXT NOT NULL,
+        reserved_at TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS directory_pending_starts_age ON directory_pending_starts (reserved_at);
     `);
   }
 
@@ -64,20 +75,33 @@ export class SqliteDirectory implements Directory {
       while (taken.get(candidateAddress(localPart, request.domain, n))) n++;
       const email = candidateAddress(localPart, request.domain, n);
       const id = email;
+      const now = this.clock().toISOString();
       this.db
         .prepare('INSERT INTO directory_addresses (address, account_id, allocated_at) VALUES (?, ?, ?)')
-        .run(email, id, new Date().toISOString());
+        .run(email, id, now);
+      this.db
+        .prepare('INSERT INTO directory_pending_starts (account_id, start, reserved_at) VALUES (?, ?, ?)')
+        .run(id, JSON.stringify(request.pendingStart), now);
       this.write({ ...entry, id, email });
       return { kind: 'reserved', id, email };
     });
     return reserve.immediate();
   }
 
-  async release(id: string): Promise<void> {
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM directory_entries WHERE id = ?').run(id);
-      this.db.prepare('DELETE FROM directory_addresses WHERE account_id = ?').run(id);
-    })();
+  async pendingStart(id: string): Promise<PendingStart | undefined> {
+    const row = this.db.prepare(`${PENDING} WHERE p.account_id = ?`).get(id) as PendingRow | undefined;
+    return row && pendingOf(row);
+  }
+
+  async pendingStarts(reservedBefore: Date, limit: number): Promise<PendingStart[]> {
+    const rows = this.db
+      .prepare(`${PENDING} WHERE p.reserved_at < ? ORDER BY p.reserved_at LIMIT ?`)
+      .all(reservedBefore.toISOString(), limit) as PendingRow[];
+    return rows.map(pendingOf);
+  }
+
+  async lifecycleStarted(id: string): Promise<void> {
+    this.db.prepare('DELETE FROM directory_pending_starts WHERE account_id = ?').run(id);
   }
 
   async upsert(entry: DirectoryEntry): Promise<void> {
@@ -89,8 +113,14 @@ export class SqliteDirectory implements Directory {
     if (row) this.write({ ...(JSON.parse(row.data) as DirectoryEntry), phonesHidden: hidden });
   }
 
-  async organisationOf(id: string): Promise<string | undefined> {
-    return this.row(id)?.organisation_code;
+  async locate(id: string): Promise<Located | undefined> {
+    const row = this.db
+      .prepare(
+        `SELECT e.organisation_code, p.account_id IS NOT NULL AS pending FROM directory_entries e
+         LEFT JOIN directory_pending_starts p ON p.account_id = e.id WHERE e.id = ?`,
+      )
+      .get(id) as { organisation_code: string; pending: number } | undefined;
+    return row && { organisation: row.organisation_code, lifecyclePending: row.pending === 1 };
   }
 
   async get(id: string): Promise<DirectoryEntry | undefined> {
@@ -174,6 +204,25 @@ export class SqliteDirectory implements Directory {
         data: JSON.stringify(entry),
       });
   }
+}
+
+const PENDING = `SELECT p.account_id, e.email, p.start, p.reserved_at FROM directory_pending_starts p
+  JOIN directory_entries e ON e.id = p.account_id`;
+
+interface PendingRow {
+  account_id: string;
+  email: string;
+  start: string;
+  reserved_at: string;
+}
+
+function pendingOf(row: PendingRow): PendingStart {
+  return {
+    id: row.account_id,
+    email: row.email,
+    pendingStart: JSON.parse(row.start) as unknown,
+    reservedAt: row.reserved_at,
+  };
 }
 
 function existingOf(row: EntryRow): ExistingAccount {

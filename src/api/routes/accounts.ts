@@ -1,12 +1,13 @@
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import crypto from 'node:crypto';
+import type { UpdateDefinition } from '@temporalio/common';
 import { Router, type Request, type Response } from 'express';
 import type { Directory } from '../../adapters/directory';
 import type { PasswordSealer } from '../../crypto/password-sealer';
 import type { ProfileChanges } from '../../domain/account';
 import type { IdentityEvent } from '../../domain/identity-events';
 import type { LifecyclePolicy } from '../../domain/policy';
+import { finishPendingStart, type LifecycleHandle, type Lifecycles } from '../../operations/lifecycles';
 import { referenceData } from '../../reference/reference-data';
-import type { accountLifecycle } from '../../workflows';
 import {
   editAttributes,
   endMfaException,
@@ -36,37 +37,44 @@ import {
   notesBody,
 } from '../schemas/requests';
 import { parseOrReject } from '../validation';
-import { collectTemporaryPassword, createAccount, type Created } from './create-account';
+import { createAccount, withTemporaryPassword, type Created } from './create-account';
 
-export interface AccountRoutesDeps {
-  client: Client;
+export interface AccountRoutesDeps extends Lifecycles {
   directory: Directory;
   sealer: PasswordSealer;
   idempotency: IdempotencyKeys;
-  taskQueue: string;
   policy: LifecyclePolicy;
 }
 
-type Handle = WorkflowHandle<typeof accountLifecycle>;
+const REPEAT_WARNING =
+  'This is a repeat of an earlier request: the temporary password was shown in the first answer only (R13).';
 
 /** The answer a repeated create gets: the first one, without the password, which is shown once (R13). */
 function repeated(answer: Created): Created {
-  return {
-    ...answer,
-    temporaryPassword: null,
-    warnings: [
-      ...answer.warnings,
-      'This is a repeat of an earlier request: the temporary password was shown in the first answer only (R13).',
-    ],
-  };
+  return { ...answer, temporaryPassword: null, warnings: [...answer.warnings, REPEAT_WARNING] };
 }
 
-function sendCreated(res: Response, created: Created): void {
+function sendCreated(res: Response, created: Created, replayed = false): void {
+  if (replayed) res.set('Idempotent-Replayed', 'true');
   res
     .status(201)
     .location(`/v1/accounts/${encodeURIComponent(created.id)}`)
     .json(created);
 }
+
+/** The request's Idempotency-Key, if it has one, checked. */
+function idempotencyKeyOf(req: Request): string | undefined {
+  const key = req.get('Idempotency-Key');
+  if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw badRequest([
+      { path: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 200 visible characters' },
+    ]);
+  }
+  return key;
+}
+
+const keyReused = () =>
+  new ApiError(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different request.');
 
 /** /v1/accounts: each route authorises, validates, and hands the rest to the account's lifecycle. */
 export function accountRoutes(deps: AccountRoutesDeps): Router {
@@ -74,19 +82,45 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
 
   const soon = <T>(call: () => Promise<T>) => withinDeadline(deps.client, call);
 
-  /** R1: the account, if the caller may act on it; 404 for no such account, 403 for another organisation's. */
+  /**
+   * R1: the account, if the caller may act on it; 404 for no such account, 403 for another organisation's.
+   * A reservation whose lifecycle a crash kept from starting gets it started here.
+   */
   async function account(req: Request, res: Response, kinds: readonly Principal['kind'][]) {
     const principal = principalOf(res);
     requireKind(principal, kinds);
     const parsed = accountId.safeParse(req.params.id);
     const id = parsed.success ? parsed.data.toLowerCase() : undefined;
-    const organisation = id ? await deps.directory.organisationOf(id) : undefined;
-    if (!id || !organisation) throw notFound(`No account ${req.params.id}.`);
+    const located = id ? await deps.directory.locate(id) : undefined;
+    if (!id || !located) throw notFound(`No account ${req.params.id}.`);
+    const { organisation } = located;
     if (principal.kind !== 'identity-platform' && !administers(principal, organisation)) {
       throw forbidden(`You do not administer accounts of ${organisation}.`);
     }
-    const handle: Handle = deps.client.workflow.getHandle(accountWorkflowId(id));
-    return { id, organisation, handle, actor: actorOf(principal) };
+    if (located.lifecyclePending) await finishPendingStart(deps, deps.directory, id);
+    const handle: LifecycleHandle = deps.client.workflow.getHandle(accountWorkflowId(id));
+    return { id, organisation, handle, actor: actorOf(principal), principal };
+  }
+
+  /**
+   * Runs a change through the account's lifecycle. With an Idempotency-Key, the key (for this caller and
+   * this request) is the Temporal Update ID, so a repeat is deduplicated by Temporal and answered alike.
+   */
+  async function change<Res, Req>(
+    req: Request,
+    target: { handle: LifecycleHandle; principal: Principal },
+    definition: UpdateDefinition<Res, [Req]>,
+    request: Req,
+  ): Promise<Res> {
+    const key = idempotencyKeyOf(req);
+    let updateId: string | undefined;
+    if (key !== undefined) {
+      const requestHash = IdempotencyKeys.hash({ method: req.method, path: req.originalUrl, body: req.body });
+      if (deps.idempotency.bindUpdate(target.principal.id, key, requestHash) === 'mismatch')
+        throw keyReused();
+      updateId = `idempotency-key:${crypto.createHash('sha256').update(`${target.principal.id}\n${key}`).digest('hex')}`;
+    }
+    return soon(() => target.handle.executeUpdate(definition, { args: [request], updateId }));
   }
 
   router.post('/', async (req, res) => {
@@ -101,53 +135,48 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
       throw forbidden(`You do not administer ${raw.organisation}: nothing was created (R1).`);
     }
     const body = parseOrReject(createAccountBody, raw);
-    const key = req.get('Idempotency-Key');
+    const key = idempotencyKeyOf(req);
     if (key === undefined) {
-      const created = await createAccount(deps, principal, body);
-      sendCreated(res, created);
+      sendCreated(res, await createAccount(deps, principal, body));
       return;
-    }
-    if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
-      throw badRequest([
-        { path: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 200 visible characters' },
-      ]);
     }
     const claim = deps.idempotency.claim(principal.id, key, IdempotencyKeys.hash(body));
     if (claim.state === 'replay') {
-      res.status(claim.status).set('Idempotent-Replayed', 'true').json(claim.body);
+      const answer = claim.body as Created;
+      if (claim.status === 201) await finishPendingStart(deps, deps.directory, answer.id);
+      res.status(claim.status).set('Idempotent-Replayed', 'true').json(answer);
       return;
     }
     if (claim.state === 'in-progress') {
+      res.set('Retry-After', '5');
       throw new ApiError(409, 'In progress', 'A request with this Idempotency-Key is still being processed.');
     }
-    if (claim.state === 'mismatch') {
-      throw new ApiError(
-        422,
-        'Idempotency-Key reused',
-        'This Idempotency-Key was used for a different request.',
-      );
-    }
+    if (claim.state === 'mismatch') throw keyReused();
     const { claimId } = claim;
-    if (claim.account) {
-      // The first request reserved this account and then died: answer with it rather than make another.
-      const answer = repeated(claim.account as Created);
-      deps.idempotency.complete(principal.id, key, claimId, 201, answer);
-      res.status(201).set('Idempotent-Replayed', 'true').json(answer);
-      return;
-    }
     let created: Created;
     try {
-      created = await createAccount(deps, principal, body, {
-        reserved: (answer) => deps.idempotency.reserved(principal.id, key, claimId, answer),
-        released: () => deps.idempotency.reserved(principal.id, key, claimId, null),
-      });
+      created = claim.account
+        ? await finishCreate(claim.account as Created)
+        : await createAccount(deps, principal, body, {
+            reserved: (answer) => deps.idempotency.reserved(principal.id, key, claimId, answer),
+          });
     } catch (err) {
       deps.idempotency.release(principal.id, key, claimId);
       throw err;
     }
     deps.idempotency.complete(principal.id, key, claimId, 201, repeated(created));
-    sendCreated(res, created);
+    sendCreated(res, created, !!claim.account);
   });
+
+  /**
+   * The first request with this key reserved the account and then ended without an answer: its lifecycle
+   * is started if it is not yet, and its password shown if nobody has seen it.
+   */
+  async function finishCreate(reserved: Created): Promise<Created> {
+    await finishPendingStart(deps, deps.directory, reserved.id);
+    const handle: LifecycleHandle = deps.client.workflow.getHandle(accountWorkflowId(reserved.id));
+    return withTemporaryPassword(deps, handle, reserved);
+  }
 
   router.get('/', async (req, res) => {
     const principal = principalOf(res);
@@ -178,42 +207,41 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   });
 
   router.patch('/:id', async (req, res) => {
-    const { handle, organisation, actor } = await account(req, res, ADMINS);
+    const target = await account(req, res, ADMINS);
     const body = parseOrReject(editAccountBody, req.body);
     const errors: FieldError[] = [];
-    checkUnitAndSite(organisation, body, {
+    checkUnitAndSite(target.organisation, body, {
       addIssue: (i) => errors.push({ path: i.path.join('.'), message: i.message }),
     });
     if (errors.length > 0) throw badRequest(errors);
     const changes: ProfileChanges = body;
-    res.json(await soon(() => handle.executeUpdate(editAttributes, { args: [{ actor, changes }] })));
+    res.json(await change(req, target, editAttributes, { actor: target.actor, changes }));
   });
 
   router.put('/:id/notes', async (req, res) => {
-    const { handle, actor } = await account(req, res, ADMINS);
+    const target = await account(req, res, ADMINS);
     const { notes } = parseOrReject(notesBody, req.body);
-    res.json(await soon(() => handle.executeUpdate(setNotes, { args: [{ actor, notes }] })));
+    res.json(await change(req, target, setNotes, { actor: target.actor, notes }));
   });
 
   router.post('/:id/mfa-exceptions', async (req, res) => {
-    const { handle, actor } = await account(req, res, ADMINS);
+    const target = await account(req, res, ADMINS);
     const { term, riskAssessmentRef } = parseOrReject(mfaExceptionBody, req.body);
-    res
-      .status(201)
-      .json(
-        await soon(() =>
-          handle.executeUpdate(requestMfaException, { args: [{ actor, term, riskAssessmentRef }] }),
-        ),
-      );
+    const view = await change(req, target, requestMfaException, {
+      actor: target.actor,
+      term,
+      riskAssessmentRef,
+    });
+    res.status(201).json(view);
   });
 
   router.delete('/:id/mfa-exceptions/current', async (req, res) => {
-    const { handle, actor } = await account(req, res, ADMINS);
-    res.json(await soon(() => handle.executeUpdate(endMfaException, { args: [{ actor }] })));
+    const target = await account(req, res, ADMINS);
+    res.json(await change(req, target, endMfaException, { actor: target.actor }));
   });
 
   router.post('/:id/events', async (req, res) => {
-    const { handle, actor } = await account(req, res, ['identity-platform']);
+    const target = await account(req, res, ['identity-platform']);
     const body = parseOrReject(identityEventBody, req.body);
     const event: IdentityEvent =
       body.type === 'MfaRegistered'
@@ -221,15 +249,13 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
         : body.type === 'ProfileUpdated'
           ? { type: body.type, ...(body.mobile ? { mobile: body.mobile } : {}) }
           : { type: body.type };
-    res.json(await soon(() => handle.executeUpdate(reportIdentityEvent, { args: [{ actor, event }] })));
+    res.json(await change(req, target, reportIdentityEvent, { actor: target.actor, event }));
   });
 
   router.put('/:id/directory-visibility', async (req, res) => {
-    const { handle, actor } = await account(req, res, ADMINS);
+    const target = await account(req, res, ADMINS);
     const { phonesHidden } = parseOrReject(directoryVisibilityBody, req.body);
-    res.json(
-      await soon(() => handle.executeUpdate(setPhoneVisibility, { args: [{ actor, hidden: phonesHidden }] })),
-    );
+    res.json(await change(req, target, setPhoneVisibility, { actor: target.actor, hidden: phonesHidden }));
   });
 
   router.get('/:id/history', async (req, res) => {
@@ -238,9 +264,17 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   });
 
   router.post('/:id/provisioning-retries', async (req, res) => {
-    const { handle, actor, id } = await account(req, res, ADMINS);
-    const view = await soon(() => handle.executeUpdate(retryProvisioning, { args: [{ actor }] }));
-    res.status(201).json({ ...view, temporaryPassword: await collectTemporaryPassword(deps, handle, id) });
+    const target = await account(req, res, ADMINS);
+    const view = await change(req, target, retryProvisioning, { actor: target.actor });
+    const { temporaryPassword, warnings } = await withTemporaryPassword(deps, target.handle, {
+      id: target.id,
+      email: view.email,
+      displayName: view.displayName,
+      status: 'Pending',
+      temporaryPassword: null,
+      warnings: view.warnings,
+    });
+    res.status(201).json({ ...view, temporaryPassword, warnings });
   });
 
   return router;

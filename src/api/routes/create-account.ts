@@ -1,30 +1,24 @@
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  type Client,
-  type WorkflowHandle,
-} from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { Directory } from '../../adapters/directory';
 import type { PasswordSealer } from '../../crypto/password-sealer';
 import type { NewAccount, Profile } from '../../domain/account';
-import { directoryEntryOf } from '../../domain/directory-entry';
-import { connectorWarning, initialState } from '../../domain/lifecycle-state';
+import { displayName } from '../../domain/display-name';
+import { connectorWarning } from '../../domain/lifecycle-state';
 import { snapshotOf } from '../../domain/organisation';
 import type { LifecyclePolicy } from '../../domain/policy';
+import type { Lifecycles } from '../../operations/lifecycles';
+import { LifecycleNotStarted, openAccount, type AccountDraft } from '../../operations/open-account';
 import { referenceData } from '../../reference/reference-data';
-import { accountLifecycle } from '../../workflows';
+import type { accountLifecycle } from '../../workflows';
 import { takeTemporaryPassword } from '../../workflows/definitions';
-import { accountWorkflowId } from '../../workflows/workflow-id';
-import { actorOf, type Principal } from '../principals';
 import { withinDeadline } from '../deadline';
+import { actorOf, type Principal } from '../principals';
 import { ApiError } from '../problem';
 import type { CreateAccountBody } from '../schemas/requests';
 
-export interface CreateDeps {
-  client: Client;
+export interface CreateDeps extends Lifecycles {
   directory: Directory;
   sealer: PasswordSealer;
-  taskQueue: string;
   policy: LifecyclePolicy;
 }
 
@@ -40,7 +34,6 @@ export interface Created {
 /** Told of the reservation, so a repeat of the request after a crash finds this account (Idempotency-Key). */
 export interface CreateHooks {
   reserved?(answer: Created): void;
-  released?(): void;
 }
 
 /**
@@ -61,62 +54,75 @@ export async function createAccount(
     clinicalRoles: fields.clinicalRoles ?? [],
     workAreas: fields.workAreas ?? [],
   };
-  const draft: NewAccount = {
-    id: '',
-    email: '',
+  const draft: AccountDraft = {
     profile,
     organisation: snapshotOf(org),
     notes: notes ?? '',
     createdBy: actorOf(principal),
   };
-  const { id: _id, email: _email, ...entry } = directoryEntryOf(initialState(draft, new Date()));
-  const reserved = await deps.directory.reserve({
-    entry,
-    domain: emailAlias.toLowerCase(),
-    confirmNotDuplicate: confirmNotDuplicate ?? false,
+  const warnings = [...connectorWarning(draft.organisation)];
+  if (!profile.mobile) {
+    warnings.push('No mobile number: the user cannot complete registration until a UK mobile is added (R8).');
+  }
+  const answerFor = (account: NewAccount): Created => ({
+    id: account.id,
+    email: account.email,
+    displayName: displayName(profile.firstName, profile.lastName),
+    status: 'Pending',
+    temporaryPassword: null,
+    warnings,
   });
-  if (reserved.kind === 'duplicate') {
+
+  let opening;
+  try {
+    opening = await openAccount(deps, draft, {
+      domain: emailAlias,
+      confirmNotDuplicate: confirmNotDuplicate ?? false,
+      reserved: (account) => hooks.reserved?.(answerFor(account)),
+    });
+  } catch (err) {
+    if (err instanceof LifecycleNotStarted) throw notStartedYet(err.account);
+    throw err;
+  }
+  if (opening.kind === 'duplicate') {
     throw new ApiError(
       409,
       'Duplicate account',
       'An account with this mobile number already exists. If the person moved from another organisation, ' +
         'use the leavers and joiners route instead of creating an account (R12).',
       undefined,
-      { existing: reserved.existing },
+      { existing: opening.existing },
     );
   }
-  if (reserved.kind === 'possible-duplicates') {
+  if (opening.kind === 'possible-duplicates') {
     throw new ApiError(
       409,
       'Possible duplicate account',
       'Accounts with the same first and last name exist. If the person is none of them, send the request again ' +
         'with "confirmNotDuplicate": true; if they are, use the leavers and joiners route (R12).',
       undefined,
-      { candidates: reserved.candidates },
+      { candidates: opening.candidates },
     );
   }
-  const account: NewAccount = { ...draft, id: reserved.id, email: reserved.email };
-  const warnings = [...connectorWarning(account.organisation)];
-  if (!profile.mobile) {
-    warnings.push('No mobile number: the user cannot complete registration until a UK mobile is added (R8).');
-  }
-  const base = {
-    id: account.id,
-    email: account.email,
-    displayName: entry.displayName,
-    status: 'Pending' as const,
-  };
-  hooks.reserved?.({ ...base, temporaryPassword: null, warnings });
-  const handle = await startLifecycle(deps, account, hooks);
+  const created = answerFor(opening.account);
+  return withTemporaryPassword(deps, opening.handle, created);
+}
 
+/** The answer with the temporary password the lifecycle set, or without it and a warning saying why. */
+export async function withTemporaryPassword(
+  deps: Pick<CreateDeps, 'client' | 'sealer'>,
+  handle: WorkflowHandle<typeof accountLifecycle>,
+  created: Created,
+): Promise<Created> {
   try {
-    return { ...base, temporaryPassword: await collectTemporaryPassword(deps, handle, account.id), warnings };
-  } catch {
-    warnings.push(
-      'The account was created and will be provisioned, but its temporary password could not be collected ' +
-        'within 30 seconds (is the worker running?), so it is not shown: reset the password once the account is Active.',
-    );
-    return { ...base, temporaryPassword: null, warnings };
+    return { ...created, temporaryPassword: await collectTemporaryPassword(deps, handle, created.id) };
+  } catch (err) {
+    const warning =
+      err instanceof WorkflowUpdateFailedError
+        ? 'The temporary password was shown in an earlier answer and is shown once only (R13).'
+        : 'The account was created and will be provisioned, but its temporary password could not be collected ' +
+          'now (is the worker running?), so it is not shown: reset the password once the account is Active.';
+    return { ...created, warnings: [...created.warnings, warning] };
   }
 }
 
@@ -132,33 +138,15 @@ export async function collectTemporaryPassword(
   return deps.sealer.unseal(sealedTemporaryPassword, accountId);
 }
 
-/**
- * Starts the account's lifecycle. The reservation is given back only when the workflow certainly does not
- * exist: after a timeout the start may have happened, and the address must then stay with it (R11).
- */
-async function startLifecycle(deps: CreateDeps, account: NewAccount, hooks: CreateHooks) {
-  const workflowId = accountWorkflowId(account.email);
-  try {
-    return await deps.client.workflow.start(accountLifecycle, {
-      taskQueue: deps.taskQueue,
-      workflowId,
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [{ account, policy: deps.policy }],
-    });
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new ApiError(409, 'Address in use', `A lifecycle for ${account.email} already exists.`);
-    }
-    const handle = deps.client.workflow.getHandle<typeof accountLifecycle>(workflowId);
-    const exists = await handle.describe().then(
-      () => true,
-      (e: unknown) => (e instanceof WorkflowNotFoundError ? false : undefined),
-    );
-    if (exists) return handle;
-    if (exists === false) {
-      await deps.directory.release(account.id);
-      hooks.released?.();
-    }
-    throw err;
-  }
+function notStartedYet(account: NewAccount): ApiError {
+  return new ApiError(
+    503,
+    'Service unavailable',
+    `The address ${account.email} is reserved for this account, but its lifecycle could not be started now ` +
+      '(Temporal did not answer). It will be started automatically within minutes. Repeat the request with the ' +
+      'same Idempotency-Key to get its answer and temporary password; a repeat without one finds the account ' +
+      'as a duplicate.',
+    undefined,
+    { id: account.id, email: account.email },
+  );
 }

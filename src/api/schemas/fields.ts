@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addressPart } from '../../domain/email-address';
 import { referenceData } from '../../reference/reference-data';
 import { parsePhone } from '../phone';
 
@@ -22,7 +23,10 @@ export const personName = (label: string) =>
     .regex(
       NAME,
       `${label} must only contain letters or numbers (a single space, hyphen or apostrophe may join them)`,
-    );
+    )
+    .refine((name) => !NAME.test(name) || addressPart(name) !== '', {
+      message: `${label} must contain a letter or number that can be written in an email address, such as A to Z or 0 to 9 (R11)`,
+    });
 
 export const title = text('Title')
   .trim()
