@@ -1,6 +1,6 @@
-import type { Directory, DirectoryEntry } from '../adapters/directory';
-import type { IncidentKind, Incidents } from '../adapters/incidents';
-import type { MailboxStatus, MailPlatform, PlatformAccount } from '../adapters/mail-platform';
+import type { Directory, DirectoryEntry } from '../ports/directory';
+import type { IncidentKind, Incidents } from '../ports/incidents';
+import type { MailboxStatus, MailPlatform, PlatformAccount } from '../ports/mail-platform';
 import type { PasswordSealer } from '../crypto/password-sealer';
 import { finishPendingStart, type Lifecycles } from '../operations/lifecycles';
 import { generateTemporaryPassword } from './temporary-password';

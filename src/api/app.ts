@@ -4,7 +4,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import express from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import type { Directory } from '../adapters/directory';
+import type { Directory } from '../ports/directory';
 import type { PasswordSealer } from '../crypto/password-sealer';
 import type { LifecyclePolicy } from '../domain/policy';
 import type { Logger } from '../logger';

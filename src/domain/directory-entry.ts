@@ -1,5 +1,29 @@
-import type { DirectoryEntry } from '../adapters/directory';
+import type { AccountStatus } from './account';
 import type { AccountState } from './lifecycle-state';
+
+/** An account as the NHS Directory holds it (R26). */
+export interface DirectoryEntry {
+  id: string;
+  email: string;
+  displayName: string;
+  title: string;
+  firstName: string;
+  lastName: string;
+  organisationCode: string;
+  organisationName: string;
+  jobTitle?: string;
+  organisationalUnit?: string;
+  site?: string;
+  clinicalSpecialities: string[];
+  clinicalRoles: string[];
+  workAreas: string[];
+  mobile?: string;
+  telephone?: string;
+  pager?: string;
+  fax?: string;
+  phonesHidden: boolean;
+  status: AccountStatus;
+}
 
 /** The directory's copy of an account (R25, R26). */
 export function directoryEntryOf(state: AccountState): DirectoryEntry {

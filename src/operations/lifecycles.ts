@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import type { Directory } from '../adapters/directory';
+import type { Directory } from '../ports/directory';
 import type { NewAccount } from '../domain/account';
 import type { LifecyclePolicy } from '../domain/policy';
 import { accountLifecycle } from '../workflows';

@@ -1,4 +1,4 @@
-import type { Directory, ReservationResult } from '../adapters/directory';
+import type { Directory, ReservationResult } from '../ports/directory';
 import type { NewAccount } from '../domain/account';
 import { directoryEntryOf } from '../domain/directory-entry';
 import { initialState } from '../domain/lifecycle-state';

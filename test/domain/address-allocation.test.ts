@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { openDatabase } from '../../src/adapters/sqlite/database';
 import { SqliteDirectory } from '../../src/adapters/sqlite/sqlite-directory';
-import type { DirectoryEntry } from '../../src/adapters/directory';
+import type { DirectoryEntry } from '../../src/ports/directory';
 import { addressLocalPart } from '../../src/domain/email-address';
 
 function entry(firstName: string, lastName: string, mobile?: string): Omit<DirectoryEntry, 'id' | 'email'> {

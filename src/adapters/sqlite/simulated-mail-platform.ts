@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { EXCHANGE_ONLINE } from '../../domain/account';
-import type { MailboxStatus, MailPlatform, PlatformAccount } from '../mail-platform';
+import type { MailboxStatus, MailPlatform, PlatformAccount } from '../../ports/mail-platform';
 import type { Db } from './database';
 
 export interface SimulationSettings {

@@ -9,7 +9,7 @@ import type {
   PendingStart,
   ReservationRequest,
   ReservationResult,
-} from '../directory';
+} from '../../ports/directory';
 import type { Db } from './database';
 
 interface EntryRow {

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Incident, IncidentKind, Incidents } from '../incidents';
+import type { Incident, IncidentKind, Incidents } from '../../ports/incidents';
 import type { Db } from './database';
 
 /** Incidents for the embedded run, in SQLite. */

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { UpdateDefinition } from '@temporalio/common';
 import { Router, type Request, type Response } from 'express';
-import type { Directory } from '../../adapters/directory';
+import type { Directory } from '../../ports/directory';
 import type { PasswordSealer } from '../../crypto/password-sealer';
 import type { ProfileChanges } from '../../domain/account';
 import type { IdentityEvent } from '../../domain/identity-events';

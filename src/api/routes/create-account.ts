@@ -1,5 +1,5 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { Directory } from '../../adapters/directory';
+import type { Directory } from '../../ports/directory';
 import type { PasswordSealer } from '../../crypto/password-sealer';
 import type { NewAccount, Profile } from '../../domain/account';
 import { displayName } from '../../domain/display-name';

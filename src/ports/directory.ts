@@ -1,28 +1,7 @@
 import type { AccountStatus } from '../domain/account';
+import type { DirectoryEntry } from '../domain/directory-entry';
 
-/** An account as the NHS Directory holds it (R26). */
-export interface DirectoryEntry {
-  id: string;
-  email: string;
-  displayName: string;
-  title: string;
-  firstName: string;
-  lastName: string;
-  organisationCode: string;
-  organisationName: string;
-  jobTitle?: string;
-  organisationalUnit?: string;
-  site?: string;
-  clinicalSpecialities: string[];
-  clinicalRoles: string[];
-  workAreas: string[];
-  mobile?: string;
-  telephone?: string;
-  pager?: string;
-  fax?: string;
-  phonesHidden: boolean;
-  status: AccountStatus;
-}
+export type { DirectoryEntry };
 
 export interface DirectorySearch {
   /** Only these organisations (a local administrator's); undefined for all. */
