@@ -59,9 +59,6 @@ export function createActivities({ platform, directory, incidents, sealer, lifec
     publishDirectoryEntry(entry: DirectoryEntry): Promise<void> {
       return directory.upsert(entry);
     },
-    setDirectoryPhoneVisibility(accountId: string, hidden: boolean): Promise<void> {
-      return directory.setPhoneVisibility(accountId, hidden);
-    },
     raiseIncident(incident: {
       key: string;
       accountId: string;

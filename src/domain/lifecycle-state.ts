@@ -7,9 +7,12 @@ import {
   type NewAccount,
   type Profile,
 } from './account';
+import { DEADLINE_KINDS, deadlinesOf, type DeadlineKind } from './deadlines';
 import { displayName } from './display-name';
+import { inWords } from './durations';
 import { GATES, type GateName } from './identity-events';
 import type { OrganisationSnapshot } from './organisation';
+import type { LifecyclePolicy } from './policy';
 
 export type MfaExceptionTerm = 'short' | 'long';
 
@@ -169,7 +172,9 @@ export interface AccountView {
   createdAt: string;
   createdBy: Actor;
   activatedAt: string | null;
-  provisioning: AccountState['provisioning'] & { overdueAt: string | null; failsAt: string | null };
+  provisioning: AccountState['provisioning'];
+  /** What the lifecycle waits for now, by when: the same deadlines its timers run to. */
+  deadlines: Partial<Record<DeadlineKind, string>>;
   gates: Record<GateName, GateView>;
   pendingGates: GateName[];
   canSendEmail: boolean;
@@ -192,10 +197,8 @@ export function connectorWarning(org: OrganisationSnapshot): string[] {
     : [];
 }
 
-export function viewOf(
-  state: AccountState,
-  deadlines: { overdueAt: string | null; failsAt: string | null },
-): AccountView {
+export function viewOf(state: AccountState, policy: LifecyclePolicy): AccountView {
+  const deadlines = deadlinesOf(state, policy);
   const pending = pendingGates(state);
   const mail = canUseMail(state);
   const warnings = [...connectorWarning(state.organisation)];
@@ -205,11 +208,15 @@ export function viewOf(
     );
   }
   if (provisioningOverdue(state)) {
-    warnings.push('Mailbox provisioning is overdue (over 24 hours); an incident has been raised (R16).');
+    warnings.push(
+      `Mailbox provisioning is overdue (over ${inWords(policy.provisioningOverdueAfterMs)}); an incident has ` +
+        'been raised (R16).',
+    );
   }
   if (syncOverdue(state)) {
     warnings.push(
-      'The platform sync is overdue (over 2 hours after the AUP); an incident has been raised (R20).',
+      `The platform sync is overdue (over ${inWords(policy.syncOverdueAfterMs)} after the AUP); an incident ` +
+        'has been raised (R20).',
     );
   }
   if (state.status === 'Disabled' && state.disabledReason === 'NonUkMobile') {
@@ -229,7 +236,13 @@ export function viewOf(
     createdAt: state.createdAt,
     createdBy: state.createdBy,
     activatedAt: state.activatedAt,
-    provisioning: { ...state.provisioning, ...deadlines },
+    provisioning: state.provisioning,
+    deadlines: Object.fromEntries(
+      DEADLINE_KINDS.filter((k) => deadlines[k] !== undefined).map((k) => [
+        k,
+        new Date(deadlines[k]!).toISOString(),
+      ]),
+    ),
     gates: Object.fromEntries(
       GATES.map((g) => [
         g,

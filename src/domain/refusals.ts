@@ -1,5 +1,7 @@
 import { PREREQUISITES, reportedPhone, type GateName, type IdentityEvent } from './identity-events';
+import { inWords } from './durations';
 import { isEditable, type AccountState, type MfaExceptionTerm } from './lifecycle-state';
+import type { LifecyclePolicy } from './policy';
 
 /** Why a request is refused, in words for the administrator, with what is missing where that helps. */
 export interface Refusal {
@@ -8,7 +10,7 @@ export interface Refusal {
 }
 
 /** R17: attribute edits only once the account is Active with its mailbox in Exchange Online. */
-export function editRefusal(state: AccountState): Refusal | null {
+export function editRefusal(state: AccountState, policy: LifecyclePolicy): Refusal | null {
   if (isEditable(state)) return null;
   if (state.status === 'ProvisioningFailed') {
     return {
@@ -22,7 +24,8 @@ export function editRefusal(state: AccountState): Refusal | null {
       'The account cannot be edited until it is Active with a mailbox location of Exchange Online: editing ' +
       `attributes while the mailbox is provisioning may disrupt it. It is ${state.status}` +
       (state.provisioning.requestedAt ? ` since ${state.provisioning.requestedAt}` : '') +
-      '; mailboxes usually take 1 to 24 hours. Notes can be changed now (R17).',
+      `; mailboxes usually take ${inWords(policy.mailboxFirstPollAfterMs)} to ` +
+      `${inWords(policy.provisioningOverdueAfterMs)}. Notes can be changed now (R17).`,
   };
 }
 

@@ -73,7 +73,6 @@ export interface Directory {
   /** The account's lifecycle is running: forget what was kept to start it. */
   lifecycleStarted(id: string): Promise<void>;
   upsert(entry: DirectoryEntry): Promise<void>;
-  setPhoneVisibility(id: string, hidden: boolean): Promise<void>;
   locate(id: string): Promise<Located | undefined>;
   /** The entry as any directory user sees it: phone numbers left out when hidden. */
   get(id: string): Promise<DirectoryEntry | undefined>;

@@ -108,11 +108,6 @@ export class SqliteDirectory implements Directory {
     this.write(entry);
   }
 
-  async setPhoneVisibility(id: string, hidden: boolean): Promise<void> {
-    const row = this.row(id);
-    if (row) this.write({ ...(JSON.parse(row.data) as DirectoryEntry), phonesHidden: hidden });
-  }
-
   async locate(id: string): Promise<Located | undefined> {
     const row = this.db
       .prepare(

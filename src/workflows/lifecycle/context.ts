@@ -1,0 +1,40 @@
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { Actor, AuditEntry } from '../../domain/account';
+import type { AccountState } from '../../domain/lifecycle-state';
+import type { LifecyclePolicy } from '../../domain/policy';
+import type { Refusal } from '../../domain/refusals';
+import { REFUSED } from '../definitions';
+
+/** A temporary password not yet shown, sealed (R13): the lifecycle holds it until the API takes it, once. */
+export interface PasswordToShow {
+  sealed: string | null;
+  toShow: boolean;
+}
+
+/** What every concern of a lifecycle works on: the account's state, its audit trail and its policy. */
+export interface Lifecycle {
+  readonly state: AccountState;
+  readonly audit: AuditEntry[];
+  readonly policy: LifecyclePolicy;
+  readonly password: PasswordToShow;
+}
+
+export function record(
+  lc: Lifecycle,
+  actor: Actor,
+  action: string,
+  extra: Omit<AuditEntry, 'at' | 'actor' | 'action'> = {},
+): void {
+  lc.audit.push({ at: now(), actor, action, ...extra });
+}
+
+export const now = () => new Date().toISOString();
+export const isoAt = (ms: number) => new Date(ms).toISOString();
+
+export function refusal({ message, missing = [] }: Refusal): ApplicationFailure {
+  return ApplicationFailure.create({ type: REFUSED, message, details: [{ missing }], nonRetryable: true });
+}
+
+export function refuseIf(refused: Refusal | null): void {
+  if (refused) throw refusal(refused);
+}
