@@ -1,6 +1,6 @@
 import type { Directory, DirectoryEntry } from '../ports/directory';
 import type { IncidentKind, Incidents } from '../ports/incidents';
-import type { MailboxStatus, MailPlatform, PlatformAccount } from '../ports/mail-platform';
+import type { AccountChanges, MailboxStatus, MailPlatform, PlatformAccount } from '../ports/mail-platform';
 import type { PasswordSealer } from '../crypto/password-sealer';
 import { finishPendingStart, type Lifecycles } from '../operations/lifecycles';
 import { generateTemporaryPassword } from './temporary-password';
@@ -29,11 +29,32 @@ export function createActivities({ platform, directory, incidents, sealer, lifec
     mailboxStatus(accountId: string): Promise<MailboxStatus> {
       return platform.mailboxStatus(accountId);
     },
-    updatePlatformAccount(accountId: string, changes: { displayName: string }): Promise<void> {
+    updatePlatformAccount(accountId: string, changes: AccountChanges): Promise<void> {
       return platform.updateAccount(accountId, changes);
     },
     deletePlatformAccount(accountId: string): Promise<void> {
       return platform.deleteAccount(accountId);
+    },
+    restorePlatformAccount(accountId: string): Promise<void> {
+      return platform.restoreAccount(accountId);
+    },
+    /** R29, R13: a new temporary password set on the account, returned sealed. */
+    async resetPassword(accountId: string): Promise<{ sealedTemporaryPassword: string }> {
+      const password = generateTemporaryPassword();
+      await platform.setPassword(accountId, password);
+      return { sealedTemporaryPassword: sealer.seal(password, accountId) };
+    },
+    resetAupAndSecret(accountId: string): Promise<void> {
+      return platform.resetAupAndSecret(accountId);
+    },
+    revokeSessions(accountId: string): Promise<void> {
+      return platform.revokeSessions(accountId);
+    },
+    removePolicy(accountId: string): Promise<void> {
+      return platform.removePolicy(accountId);
+    },
+    notifyUser(accountId: string, key: string, message: string): Promise<void> {
+      return platform.notify(accountId, key, message);
     },
     beginSync(accountId: string): Promise<void> {
       return platform.beginSync(accountId);

@@ -1,6 +1,14 @@
 import type { OrganisationSnapshot } from './organisation';
 
-export const ACCOUNT_STATUSES = ['Pending', 'Active', 'ProvisioningFailed', 'Disabled'] as const;
+export const ACCOUNT_STATUSES = [
+  'Pending',
+  'Active',
+  'Leaver',
+  'Inactive',
+  'Disabled',
+  'ProvisioningFailed',
+  'Deleted',
+] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 export type DisabledReason = 'NonUkMobile';
 export const EXCHANGE_ONLINE = 'Exchange Online';
@@ -36,6 +44,12 @@ export interface Profile {
 export type ProfileChanges = {
   [K in keyof Profile]?: undefined extends Profile[K] ? Profile[K] | null : Profile[K];
 };
+
+/** What a receiving organisation sets on a joiner (R28); the unit and site not given are cleared. */
+export type JoinerChanges = Pick<
+  ProfileChanges,
+  'organisationalUnit' | 'site' | 'jobTitle' | 'clinicalSpecialities' | 'clinicalRoles' | 'workAreas'
+>;
 
 /** The account as the API hands it to a new lifecycle workflow. */
 export interface NewAccount {

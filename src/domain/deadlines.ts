@@ -9,6 +9,11 @@ export const DEADLINE_KINDS = [
   'sync-poll',
   'sync-overdue',
   'mfa-exception-ends',
+  'resecure-overdue',
+  'leaver-window-ends',
+  'inactive',
+  'inactive-deleted',
+  'restore-window-ends',
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
@@ -20,6 +25,11 @@ export const DEADLINE_SUMMARY: Record<DeadlineKind, string> = {
   'sync-poll': 'sync poll',
   'sync-overdue': 'sync overdue (R20)',
   'mfa-exception-ends': 'MFA exception ends (R24)',
+  'resecure-overdue': 'resecure overdue (R29)',
+  'leaver-window-ends': 'leaver window ends (R28)',
+  inactive: 'inactive without a sign-in (R30)',
+  'inactive-deleted': 'inactive account deleted (R30, R32)',
+  'restore-window-ends': 'restore window ends (R32)',
 };
 
 export type Deadlines = Partial<Record<DeadlineKind, number>>;
@@ -43,6 +53,18 @@ export function deadlinesOf(state: AccountState, policy: LifecyclePolicy): Deadl
     if (!s.overdue) deadlines['sync-overdue'] = Date.parse(s.startedAt!) + policy.syncOverdueAfterMs;
   }
   if (state.mfa.exception) deadlines['mfa-exception-ends'] = Date.parse(state.mfa.exception.endsAt);
+  const r = state.resecure;
+  if (r && !r.overdue) deadlines['resecure-overdue'] = Date.parse(r.requestedAt) + policy.resecureWithinMs;
+  if (state.status === 'Leaver') deadlines['leaver-window-ends'] = Date.parse(state.leaver!.windowEndsAt);
+  if (state.status === 'Active' && state.activeSince) {
+    deadlines.inactive = Date.parse(state.activeSince) + policy.inactiveAfterMs;
+  }
+  if (state.status === 'Inactive') {
+    deadlines['inactive-deleted'] = Date.parse(state.inactiveSince!) + policy.deleteInactiveAfterMs;
+  }
+  const d = state.deletion;
+  if (state.status === 'Deleted' && !d!.closedAt)
+    deadlines['restore-window-ends'] = Date.parse(d!.restorableUntil);
   return deadlines;
 }
 

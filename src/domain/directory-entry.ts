@@ -23,10 +23,13 @@ export interface DirectoryEntry {
   fax?: string;
   phonesHidden: boolean;
   status: AccountStatus;
+  /** R28: a leaver's window, for the administrators who may accept it as a joiner. */
+  leaverWindowEndsAt?: string;
 }
 
 /** The directory's copy of an account (R25, R26). */
 export function directoryEntryOf(state: AccountState): DirectoryEntry {
+  if (state.deletion?.closedAt) return closedEntry(state);
   const { profile } = state;
   return {
     id: state.id,
@@ -49,6 +52,26 @@ export function directoryEntryOf(state: AccountState): DirectoryEntry {
     ...optional('fax', profile.fax),
     phonesHidden: state.phonesHiddenInDirectory,
     status: state.status,
+    ...optional('leaverWindowEndsAt', state.status === 'Leaver' ? state.leaver?.windowEndsAt : undefined),
+  };
+}
+
+/** R32, R11: what stays of an account closed for good: its retired address and its organisation, nothing personal. */
+function closedEntry(state: AccountState): DirectoryEntry {
+  return {
+    id: state.id,
+    email: state.email,
+    displayName: '',
+    title: '',
+    firstName: '',
+    lastName: '',
+    organisationCode: state.organisation.code,
+    organisationName: state.organisation.name,
+    clinicalSpecialities: [],
+    clinicalRoles: [],
+    workAreas: [],
+    phonesHidden: true,
+    status: 'Deleted',
   };
 }
 

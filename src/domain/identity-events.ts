@@ -17,12 +17,18 @@ export interface PhoneReport {
 
 export type MfaMethod = 'sms' | 'voice' | 'authenticator-app';
 
-export type IdentityEvent =
+/** A first-login step (R18). */
+export type GateEvent =
   | { type: 'PasswordChanged' }
   | { type: 'AupAccepted' }
   | { type: 'SecretSet' }
   | { type: 'MfaRegistered'; method: MfaMethod; phone?: PhoneReport }
   | { type: 'ProfileUpdated'; mobile?: PhoneReport };
+
+/** What the identity platform reports: a first-login step, or a sign-in (R30). */
+export type IdentityEvent = GateEvent | { type: 'SignedIn' };
+
+export const IDENTITY_EVENT_TYPES = [...GATES, 'SignedIn'] as const;
 
 /**
  * R18 decision: the password change comes first; the account secret needs the AUP; MFA registration

@@ -26,6 +26,34 @@ export interface MfaException {
   groupLeft: string;
 }
 
+/** R28: marked as a leaver by its organisation, waiting for another to accept it as a joiner. */
+export interface LeaverMark {
+  markedAt: string;
+  windowEndsAt: string;
+  markedBy: Actor;
+  /** The organisation that marked it, which it leaves when accepted. */
+  organisation: { code: string; name: string };
+}
+
+/** R29: a resecure the user has not yet completed by passing the first three gates again. */
+export interface Resecure {
+  requestedAt: string;
+  requestedBy: Actor;
+  overdue: boolean;
+  incidentId: string | null;
+}
+
+/** R32: a deleted account, restorable until the window ends. */
+export interface Deletion {
+  deletedAt: string;
+  restorableUntil: string;
+  reason: string;
+  /** The status it returns to if restored. */
+  statusBefore: AccountStatus;
+  /** Set when the restore window has ended: the account is closed for good. */
+  closedAt: string | null;
+}
+
 /** Everything a lifecycle knows of its account; carried whole across continue-as-new. Times are ISO strings. */
 export interface AccountState {
   id: string;
@@ -68,6 +96,15 @@ export interface AccountState {
   };
   defaultPolicy: string | null;
   phonesHiddenInDirectory: boolean;
+  /** R30: the last sign-in the lifecycle recorded (at most one a day is recorded). */
+  lastSignInAt: string | null;
+  /** R30: when the inactivity clock last started (activation, a recorded sign-in, a reactivation, a move). */
+  activeSince: string | null;
+  /** R30: when the account became Inactive. */
+  inactiveSince: string | null;
+  leaver: LeaverMark | null;
+  resecure: Resecure | null;
+  deletion: Deletion | null;
 }
 
 export function initialState(account: NewAccount, now: Date): AccountState {
@@ -104,6 +141,12 @@ export function initialState(account: NewAccount, now: Date): AccountState {
     mfa: { applies: !account.organisation.nasManaged, group: null, inGroup: false, exception: null },
     defaultPolicy: null,
     phonesHiddenInDirectory: false,
+    lastSignInAt: null,
+    activeSince: null,
+    inactiveSince: null,
+    leaver: null,
+    resecure: null,
+    deletion: null,
   };
 }
 
@@ -131,10 +174,11 @@ export function syncOverdue(state: AccountState): boolean {
   return state.sync.overdue && state.sync.status !== 'Complete';
 }
 
+/** Statuses in which the account's mailbox exists and the account can be edited and used (R17, R25, R28, R30). */
+const LIVING: AccountStatus[] = ['Active', 'Leaver', 'Inactive', 'Disabled'];
+
 export function isEditable(state: AccountState): boolean {
-  return (
-    (state.status === 'Active' || state.status === 'Disabled') && state.mailboxLocation === EXCHANGE_ONLINE
-  );
+  return LIVING.includes(state.status) && state.mailboxLocation === EXCHANGE_ONLINE;
 }
 
 /** R18, R21, R22: MFA registration is a gate only where MFA applies and no exception is running. */
@@ -147,9 +191,16 @@ export function pendingGates(state: AccountState): GateName[] {
   return GATES.filter((g) => gateApplies(state, g) && state.gates[g] === null);
 }
 
-/** R19: mail and Teams only once the account is Active, every applicable gate passed and the sync done. */
+/**
+ * R19: mail and Teams only once the account is Active (or a leaver, who keeps using mail, R28), every
+ * applicable gate passed and the sync done.
+ */
 export function canUseMail(state: AccountState): boolean {
-  return state.status === 'Active' && pendingGates(state).length === 0 && state.sync.status === 'Complete';
+  return (
+    (state.status === 'Active' || state.status === 'Leaver') &&
+    pendingGates(state).length === 0 &&
+    state.sync.status === 'Complete'
+  );
 }
 
 export interface GateView {
@@ -185,6 +236,12 @@ export interface AccountView {
   mfa: AccountState['mfa'] & { exceptionEndsAt: string | null };
   defaultPolicy: string | null;
   phonesHiddenInDirectory: boolean;
+  lastSignInAt: string | null;
+  activeSince: string | null;
+  inactiveSince: string | null;
+  leaver: LeaverMark | null;
+  resecure: Resecure | null;
+  deletion: Deletion | null;
   warnings: string[];
 }
 
@@ -222,6 +279,12 @@ export function viewOf(state: AccountState, policy: LifecyclePolicy): AccountVie
   if (state.status === 'Disabled' && state.disabledReason === 'NonUkMobile') {
     warnings.push('Disabled: the user registered a non-UK phone number; set a UK mobile to re-enable (R7).');
   }
+  if (state.resecure?.overdue) {
+    warnings.push(
+      `The user has not re-secured the account within ${inWords(policy.resecureWithinMs)} of the resecure; ` +
+        'an incident has been raised (R29).',
+    );
+  }
   const { code, name, connectorManaged, nasManaged } = state.organisation;
   return {
     id: state.id,
@@ -258,6 +321,12 @@ export function viewOf(state: AccountState, policy: LifecyclePolicy): AccountVie
     mfa: { ...state.mfa, exceptionEndsAt: state.mfa.exception?.endsAt ?? null },
     defaultPolicy: state.defaultPolicy,
     phonesHiddenInDirectory: state.phonesHiddenInDirectory,
+    lastSignInAt: state.lastSignInAt,
+    activeSince: state.activeSince,
+    inactiveSince: state.inactiveSince,
+    leaver: state.leaver,
+    resecure: state.resecure,
+    deletion: state.deletion,
     warnings,
   };
 }

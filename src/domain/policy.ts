@@ -1,5 +1,6 @@
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 /**
  * Every duration of the lifecycle rules, in milliseconds, passed to each workflow as input so an
@@ -20,6 +21,15 @@ export interface LifecyclePolicy {
   /** R22 */
   shortMfaExceptionMs: number;
   longMfaExceptionMonths: number;
+  /** R28: how long a leaver waits for a joiner before the account is deleted. */
+  leaverWindowMs: number;
+  /** R30: no sign-in for this long makes an account Inactive; this long Inactive deletes it. */
+  inactiveAfterMs: number;
+  deleteInactiveAfterMs: number;
+  /** R32: how long a deleted account can be restored. */
+  restoreWindowMs: number;
+  /** R29: a resecured user not re-secured within this long is flagged, with an incident. */
+  resecureWithinMs: number;
   /** Continue-as-new once the history holds this many events, if the server has not suggested it first. */
   historyEventLimit: number;
 }
@@ -34,6 +44,11 @@ export const DEFAULT_POLICY: LifecyclePolicy = {
   syncOverdueAfterMs: 2 * HOUR,
   shortMfaExceptionMs: 24 * HOUR,
   longMfaExceptionMonths: 6,
+  leaverWindowMs: 30 * DAY,
+  inactiveAfterMs: 30 * DAY,
+  deleteInactiveAfterMs: 30 * DAY,
+  restoreWindowMs: 30 * DAY,
+  resecureWithinMs: 30 * DAY,
   historyEventLimit: 10_000,
 };
 

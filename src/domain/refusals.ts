@@ -29,8 +29,14 @@ export function editRefusal(state: AccountState, policy: LifecyclePolicy): Refus
   };
 }
 
-/** R18, R7, R8: whether the identity platform may report this event now. */
+/** R18, R7, R8, R30: whether the identity platform may report this event now. */
 export function identityEventRefusal(state: AccountState, event: IdentityEvent): Refusal | null {
+  if (state.status === 'Deleted') {
+    return {
+      message: `${event.type} cannot be reported: the account was deleted (R32).`,
+      missing: ['Active'],
+    };
+  }
   if (state.status === 'Pending' || state.status === 'ProvisioningFailed') {
     return {
       message:
@@ -45,6 +51,13 @@ export function identityEventRefusal(state: AccountState, event: IdentityEvent):
         'The account is disabled because a non-UK phone number was registered; an administrator must set a UK ' +
         'mobile number to re-enable it (R7).',
       missing: ['UK mobile set by an administrator'],
+    };
+  }
+  if (event.type === 'SignedIn') return null; // R30: a sign-in also makes an Inactive account Active again
+  if (state.status === 'Inactive') {
+    return {
+      message: `${event.type} cannot be reported while the account is Inactive: a sign-in (SignedIn) comes first (R30).`,
+      missing: ['SignedIn'],
     };
   }
   const phone = reportedPhone(event);
@@ -121,3 +134,81 @@ export function retryRefusal(state: AccountState): Refusal | null {
 
 /** R17 also covers the directory's phone visibility: it is an attribute of the account. */
 export const phoneVisibilityRefusal = editRefusal;
+
+/** R28: an Active account may be marked as a leaver by its organisation. */
+export function leaverRefusal(state: AccountState): Refusal | null {
+  if (state.status === 'Active') return null;
+  return {
+    message:
+      state.status === 'Leaver'
+        ? `The account is already marked as a leaver, until ${state.leaver!.windowEndsAt} (R28).`
+        : `Only an Active account can be marked as a leaver; this account is ${state.status} (R28).`,
+    missing: ['Active'],
+  };
+}
+
+/** R28: the mark can be withdrawn within the window. */
+export function withdrawLeaverRefusal(state: AccountState): Refusal | null {
+  return state.status === 'Leaver'
+    ? null
+    : { message: `The account is not marked as a leaver; it is ${state.status} (R28).`, missing: ['Leaver'] };
+}
+
+/** R28: a leaver may be accepted as a joiner by another organisation. */
+export function joinerRefusal(state: AccountState, organisationCode: string): Refusal | null {
+  if (state.status !== 'Leaver') {
+    return {
+      message:
+        `Only a leaver can be accepted as a joiner; this account is ${state.status}. Its organisation marks it ` +
+        'as a leaver first (R28).',
+      missing: ['Leaver'],
+    };
+  }
+  if (organisationCode === state.organisation.code) {
+    return {
+      message:
+        `The account is already in ${state.organisation.name}: withdraw the leaver mark instead of accepting ` +
+        'it as a joiner (R28).',
+    };
+  }
+  return null;
+}
+
+/** R29: a resecure for an account whose user is locked out or compromised; not while provisioning (R17). */
+export function resecureRefusal(state: AccountState, policy: LifecyclePolicy): Refusal | null {
+  if (state.status === 'Active' || state.status === 'Leaver' || state.status === 'Disabled') return null;
+  if (state.status === 'Pending') return editRefusal(state, policy);
+  return {
+    message:
+      state.status === 'Inactive'
+        ? 'An Inactive account is reactivated before it is resecured (R29, R30).'
+        : `A ${state.status} account cannot be resecured (R29).`,
+    missing: ['Active'],
+  };
+}
+
+/** R30: an administrator reactivates an Inactive account. */
+export function reactivationRefusal(state: AccountState): Refusal | null {
+  return state.status === 'Inactive'
+    ? null
+    : {
+        message: `Only an Inactive account can be reactivated; this account is ${state.status} (R30).`,
+        missing: ['Inactive'],
+      };
+}
+
+/** R32: a deleted account is restorable until its window ends. */
+export function restorationRefusal(state: AccountState): Refusal | null {
+  if (state.status !== 'Deleted') {
+    return {
+      message: `Only a deleted account can be restored; this account is ${state.status} (R32).`,
+      missing: ['Deleted'],
+    };
+  }
+  if (state.deletion!.closedAt) {
+    return {
+      message: `The account can no longer be restored: its restore window ended at ${state.deletion!.restorableUntil} (R32).`,
+    };
+  }
+  return null;
+}

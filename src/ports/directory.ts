@@ -9,7 +9,10 @@ export interface DirectorySearch {
   /** Words matched against the name, email, job title and role and speciality codes. */
   q?: string;
   organisation?: string;
+  /** Deleted accounts are gone from the directory (R32): they are found only when asked for by this status. */
   status?: AccountStatus;
+  /** A mobile number in E.164. */
+  mobile?: string;
   role?: string;
   cursor?: string;
   limit: number;
@@ -53,6 +56,7 @@ export interface ExistingAccount {
   email: string;
   displayName: string;
   organisationCode: string;
+  status: AccountStatus;
 }
 
 export type ReservationResult =
@@ -74,7 +78,7 @@ export interface Directory {
   lifecycleStarted(id: string): Promise<void>;
   upsert(entry: DirectoryEntry): Promise<void>;
   locate(id: string): Promise<Located | undefined>;
-  /** The entry as any directory user sees it: phone numbers left out when hidden. */
+  /** The entry as any directory user sees it: phone numbers left out when hidden; none for a deleted account. */
   get(id: string): Promise<DirectoryEntry | undefined>;
   search(search: DirectorySearch): Promise<DirectoryPage>;
 }

@@ -1,4 +1,4 @@
-export type IncidentKind = 'ProvisioningOverdue' | 'SyncOverdue';
+export type IncidentKind = 'ProvisioningOverdue' | 'SyncOverdue' | 'ResecureOverdue';
 
 export interface Incident {
   id: string;

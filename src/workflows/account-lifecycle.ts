@@ -1,39 +1,38 @@
+import type { UpdateDefinition } from '@temporalio/common';
 import {
   allHandlersFinished,
+  CancellationScope,
   condition,
   continueAsNew,
+  isCancellation,
   setCurrentDetails,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { UpdateDefinition } from '@temporalio/common';
-import type { AuditEntry, NewAccount } from '../domain/account';
+import { SYSTEM, type AuditEntry, type NewAccount } from '../domain/account';
 import { DEADLINE_SUMMARY, deadlinesOf, dueAt, earliest } from '../domain/deadlines';
 import { initialState, viewOf, type AccountState, type AccountView } from '../domain/lifecycle-state';
-import type { LifecyclePolicy } from '../domain/policy';
+import { DEFAULT_POLICY, type LifecyclePolicy } from '../domain/policy';
 import {
   editRefusal,
   endMfaExceptionRefusal,
   identityEventRefusal,
+  joinerRefusal,
+  leaverRefusal,
   mfaExceptionRefusal,
   phoneVisibilityRefusal,
+  reactivationRefusal,
+  resecureRefusal,
+  restorationRefusal,
   retryRefusal,
+  withdrawLeaverRefusal,
   type Refusal,
 } from '../domain/refusals';
-import {
-  editAttributes,
-  endMfaException,
-  getAccount,
-  getAuditTrail,
-  reportIdentityEvent,
-  requestMfaException,
-  retryProvisioning,
-  setNotes,
-  setPhoneVisibility,
-  takeTemporaryPassword,
-} from './definitions';
+import * as defs from './definitions';
 import { record, refuseIf, type Lifecycle, type PasswordToShow } from './lifecycle/context';
 import * as firstLogin from './lifecycle/first-login';
+import * as hygiene from './lifecycle/hygiene';
+import * as leaving from './lifecycle/leaving';
 import * as mfa from './lifecycle/mfa';
 import { DerivedOutputs } from './lifecycle/outputs';
 import * as profile from './lifecycle/profile';
@@ -55,31 +54,36 @@ export interface LifecycleInput {
 }
 
 /**
- * One user account, from creation for as long as it lives. Each concern (provisioning, first login and
- * sync, MFA, profile and directory) lives in a module of its own under ./lifecycle; this file holds the
- * handlers, the loop that sleeps to the next deadline and runs what is due, and continue-as-new.
+ * One user account, from creation for as long as it lives, until its deletion's restore window ends (R32).
+ * Each concern lives in a module of its own under ./lifecycle; this file holds the handler table, the loop
+ * that sleeps to the next deadline and runs what is due, and continue-as-new.
  */
 export async function accountLifecycle(input: LifecycleInput): Promise<void> {
-  const { policy, carried } = input;
+  const { carried } = input;
+  // A duration added to the policy later applies its default to lifecycles started before it existed.
+  const policy: LifecyclePolicy = { ...DEFAULT_POLICY, ...input.policy };
   const lc: Lifecycle = {
     state: carried?.state ?? initialState(input.account, new Date()),
     audit: carried?.audit ?? [],
     policy,
     password: carried?.password ?? { sealed: null, toShow: true },
   };
+  const { state } = lc;
   const outputs = new DerivedOutputs(carried?.publishedEntry ?? null);
   const lock = new Lock();
-  const deadlines = () => deadlinesOf(lc.state, policy);
-  const view = (): AccountView => viewOf(lc.state, policy);
-  /** Runs one step under the lock, then publishes what it changed. */
+  const deadlines = () => deadlinesOf(state, policy);
+  const view = (): AccountView => viewOf(state, policy);
+  /** Runs one step under the lock, protected from cancellation, then publishes what it changed. */
   const step = <T>(work: () => Promise<T> | T) =>
-    lock.run(async () => {
-      const result = await work();
-      await outputs.publish(lc.state);
-      return result;
-    });
+    CancellationScope.nonCancellable(() =>
+      lock.run(async () => {
+        const result = await work();
+        await outputs.publish(state);
+        return result;
+      }),
+    );
 
-  /** An admin or identity-platform change: refused by its validator, else applied as a step. */
+  /** A change: refused by its validator, else applied as a step; the answer is the account's view. */
   function onUpdate<Req>(
     definition: UpdateDefinition<AccountView, [Req]>,
     refusal: (request: Req) => Refusal | null,
@@ -97,65 +101,99 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
     );
   }
 
-  setHandler(getAccount, view);
-  setHandler(getAuditTrail, () => lc.audit);
-  setHandler(takeTemporaryPassword, () => provisioning.takeTemporaryPassword(lc), {
+  setHandler(defs.getAccount, view);
+  setHandler(defs.getAuditTrail, () => lc.audit);
+  setHandler(defs.takeTemporaryPassword, () => provisioning.takeTemporaryPassword(lc), {
     validator: () => refuseIf(provisioning.passwordRefusal(lc)),
   });
-  onUpdate(editAttributes, () => editRefusal(lc.state, policy), profile.editAttributes);
-  onUpdate(setNotes, () => null, profile.setNotes);
-  onUpdate(setPhoneVisibility, () => phoneVisibilityRefusal(lc.state, policy), profile.setPhoneVisibility);
+  onUpdate(defs.retryProvisioning, () => retryRefusal(state), provisioning.retryProvisioning);
+  onUpdate(defs.editAttributes, () => editRefusal(state, policy), profile.editAttributes);
+  onUpdate(defs.setNotes, () => null, profile.setNotes);
+  onUpdate(defs.setPhoneVisibility, () => phoneVisibilityRefusal(state, policy), profile.setPhoneVisibility);
   onUpdate(
-    reportIdentityEvent,
-    ({ event }) => identityEventRefusal(lc.state, event),
-    firstLogin.reportIdentityEvent,
+    defs.reportIdentityEvent,
+    ({ event }) => identityEventRefusal(state, event),
+    (lc, { actor, event }) =>
+      event.type === 'SignedIn' ? hygiene.signedIn(lc, actor) : firstLogin.reportGateEvent(lc, actor, event),
   );
-  onUpdate(requestMfaException, (r) => mfaExceptionRefusal(lc.state, r), mfa.requestMfaException);
-  onUpdate(endMfaException, () => endMfaExceptionRefusal(lc.state), mfa.endMfaException);
-  onUpdate(retryProvisioning, () => retryRefusal(lc.state), provisioning.retryProvisioning);
+  onUpdate(defs.resecureAccount, () => resecureRefusal(state, policy), firstLogin.resecure);
+  onUpdate(defs.requestMfaException, (r) => mfaExceptionRefusal(state, r), mfa.requestMfaException);
+  onUpdate(defs.endMfaException, () => endMfaExceptionRefusal(state), mfa.endMfaException);
+  onUpdate(defs.markLeaver, () => leaverRefusal(state), leaving.markLeaver);
+  onUpdate(defs.withdrawLeaver, () => withdrawLeaverRefusal(state), leaving.withdrawLeaver);
+  onUpdate(defs.acceptJoiner, (r) => joinerRefusal(state, r.organisation.code), leaving.acceptJoiner);
+  onUpdate(
+    defs.reactivateAccount,
+    () => reactivationRefusal(state),
+    (lc, r) => hygiene.reactivate(lc, r),
+  );
+  onUpdate(defs.restoreAccount, () => restorationRefusal(state), hygiene.restore);
 
+  // R32: an account ends only by deletion. A cancellation requested in Temporal Web is recorded, nothing more.
+  let cancellationRequested = false;
+  CancellationScope.current().cancelRequested.catch((err: unknown) => {
+    if (isCancellation(err)) cancellationRequested = true;
+  });
+  const recordCancellation = () => {
+    cancellationRequested = false;
+    record(
+      lc,
+      SYSTEM,
+      'A cancellation was requested (Temporal Web or API) and ignored: an account ends only by deletion (R32)',
+    );
+  };
+
+  const closed = () => !!state.deletion?.closedAt;
   const continueAsNewDue = () =>
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= policy.historyEventLimit;
 
   await step(async () => {
     if (!carried) {
-      record(lc, lc.state.createdBy, 'Account created', {
-        detail: `${lc.state.email} in ${lc.state.organisation.name}`,
+      record(lc, state.createdBy, 'Account created', {
+        detail: `${state.email} in ${state.organisation.name}`,
       });
       await provisioning.requestMailbox(lc);
     }
   });
 
-  while (!continueAsNewDue()) {
+  while (!closed() && !continueAsNewDue()) {
     await step(async () => {
+      if (cancellationRequested) recordCancellation();
       const due = dueAt(deadlines(), Date.now());
       await provisioning.provisioningDue(lc, due);
       await firstLogin.syncDue(lc, due);
+      await firstLogin.resecureDue(lc, due);
       await mfa.mfaDue(lc, due);
+      await leaving.leavingDue(lc, due);
+      await hygiene.hygieneDue(lc, due);
     });
     const next = earliest(deadlines());
     setCurrentDetails(
       next
-        ? `Waiting for: ${DEADLINE_SUMMARY[next.kind]} at ${new Date(next.at).toISOString()}`
-        : 'Waiting for changes',
+        ? `${state.status}; next: ${DEADLINE_SUMMARY[next.kind]} at ${new Date(next.at).toISOString()}`
+        : `${state.status}; waiting for changes`,
     );
-    // An Update wakes the loop only when it brings a deadline forward; one that moves them later leaves the timer.
+    // A change wakes the loop only when it brings a deadline forward; one that moves them later keeps the timer.
     const wakeUp = () => {
-      const now = earliest(deadlines());
-      return continueAsNewDue() || (now !== undefined && (next === undefined || now.at < next.at));
+      const first = earliest(deadlines());
+      return (
+        cancellationRequested ||
+        closed() ||
+        continueAsNewDue() ||
+        (first !== undefined && (next === undefined || first.at < next.at))
+      );
     };
-    if (next === undefined) await condition(wakeUp);
-    else await condition(wakeUp, Math.max(next.at - Date.now(), 1), { summary: DEADLINE_SUMMARY[next.kind] });
+    await CancellationScope.nonCancellable(async () => {
+      if (next === undefined) await condition(wakeUp);
+      else
+        await condition(wakeUp, Math.max(next.at - Date.now(), 1), { summary: DEADLINE_SUMMARY[next.kind] });
+    });
   }
   await condition(allHandlersFinished);
+  if (closed()) return;
   await continueAsNew<typeof accountLifecycle>({
     account: input.account,
     policy,
-    carried: {
-      state: lc.state,
-      audit: lc.audit,
-      password: lc.password,
-      publishedEntry: outputs.publishedEntry,
-    },
+    carried: { state, audit: lc.audit, password: lc.password, publishedEntry: outputs.publishedEntry },
   });
 }

@@ -1,7 +1,8 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, AuditEntry, ProfileChanges } from '../domain/account';
+import type { Actor, AuditEntry, JoinerChanges, ProfileChanges } from '../domain/account';
 import type { IdentityEvent } from '../domain/identity-events';
 import type { AccountView, MfaExceptionTerm } from '../domain/lifecycle-state';
+import type { OrganisationSnapshot } from '../domain/organisation';
 
 /** The messages a lifecycle answers; the API uses these same definitions. */
 export interface ActorRequest {
@@ -24,6 +25,11 @@ export interface PhoneVisibilityRequest extends ActorRequest {
   hidden: boolean;
 }
 
+export interface JoinerRequest extends ActorRequest {
+  organisation: OrganisationSnapshot;
+  changes: JoinerChanges;
+}
+
 export const getAccount = defineQuery<AccountView>('getAccount');
 export const getAuditTrail = defineQuery<AuditEntry[]>('getAuditTrail');
 
@@ -34,7 +40,13 @@ export const requestMfaException = defineUpdate<AccountView, [MfaExceptionReques
 export const endMfaException = defineUpdate<AccountView, [ActorRequest]>('endMfaException');
 export const setPhoneVisibility = defineUpdate<AccountView, [PhoneVisibilityRequest]>('setPhoneVisibility');
 export const retryProvisioning = defineUpdate<AccountView, [ActorRequest]>('retryProvisioning');
-/** The temporary password, sealed, once per provisioning attempt (R13). */
+export const markLeaver = defineUpdate<AccountView, [ActorRequest]>('markLeaver');
+export const withdrawLeaver = defineUpdate<AccountView, [ActorRequest]>('withdrawLeaver');
+export const acceptJoiner = defineUpdate<AccountView, [JoinerRequest]>('acceptJoiner');
+export const resecureAccount = defineUpdate<AccountView, [ActorRequest]>('resecureAccount');
+export const reactivateAccount = defineUpdate<AccountView, [ActorRequest]>('reactivateAccount');
+export const restoreAccount = defineUpdate<AccountView, [ActorRequest]>('restoreAccount');
+/** The temporary password, sealed, once per password issued: at provisioning, a retry or a resecure (R13). */
 export const takeTemporaryPassword = defineUpdate<{ sealedTemporaryPassword: string }>(
   'takeTemporaryPassword',
 );

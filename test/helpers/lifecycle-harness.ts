@@ -229,6 +229,22 @@ export async function passFirstGates(handle: WorkflowHandle<typeof accountLifecy
   for (const type of ['PasswordChanged', 'AupAccepted', 'SecretSet'] as const) await report(handle, { type });
 }
 
+/**
+ * Lets `ms` of server time pass while the user signs in every `every` (R30), as a user in work does, so
+ * the account does not become Inactive on the way.
+ */
+export async function liveThrough(
+  h: Harness,
+  handle: WorkflowHandle<typeof accountLifecycle>,
+  ms: number,
+  every = 20 * DAY,
+): Promise<void> {
+  for (let left = ms; left > 0; left -= every) {
+    await h.sleep(Math.min(every, left));
+    if (left > every) await report(handle, { type: 'SignedIn' });
+  }
+}
+
 /** Brings a new account to Active in Exchange Online (the simulated mailbox takes 3 hours). */
 export async function activeAccount(h: Harness, spec: AccountSpec = {}) {
   const started = await h.start(spec);

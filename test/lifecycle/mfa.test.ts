@@ -14,6 +14,7 @@ import {
   MINUTE,
   SECOND,
   activeAccount,
+  liveThrough,
   lifecycleHarness,
   passFirstGates,
   report,
@@ -118,7 +119,7 @@ describe('MFA', () => {
       assert.deepEqual(h.platform.inspect(id).groups, []);
 
       const span = end.getTime() - start.getTime();
-      await h.sleep(span - HOUR);
+      await liveThrough(h, handle, span - HOUR);
       const before = await handle.query(getAccount);
       assert.notEqual(before.mfa.exception, null, 'still excepted an hour before the end');
       assert.deepEqual(h.platform.inspect(id).groups, [], 'not back before the end');
@@ -127,6 +128,7 @@ describe('MFA', () => {
       assert.equal(sync.sync.status, 'Complete');
       const idle = polls.filter((op) => Date.parse(op.at) > Date.parse(sync.sync.completedAt!));
       assert.deepEqual(idle, [], 'no polling once nothing is waiting, for all six months');
+      assert.equal(before.status, 'Active', 'kept Active by its sign-ins (R30)');
 
       await h.sleep(2 * HOUR);
       const after = await until(handle, (v) => v.mfa.exception === null, 'exception over');

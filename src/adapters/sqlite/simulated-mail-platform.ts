@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { EXCHANGE_ONLINE } from '../../domain/account';
-import type { MailboxStatus, MailPlatform, PlatformAccount } from '../../ports/mail-platform';
+import type { AccountChanges, MailboxStatus, MailPlatform, PlatformAccount } from '../../ports/mail-platform';
 import type { Db } from './database';
 
 export interface SimulationSettings {
@@ -50,6 +50,12 @@ export class SimulatedMailPlatform implements MailPlatform {
       CREATE TABLE IF NOT EXISTS platform_policies (
         account_id TEXT PRIMARY KEY,
         policy TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS platform_notifications (
+        key TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        message TEXT NOT NULL,
+        sent_at INTEGER NOT NULL
       );
       CREATE TABLE IF NOT EXISTS platform_operations (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -106,11 +112,52 @@ export class SimulatedMailPlatform implements MailPlatform {
     return { state: 'Provisioning' };
   }
 
-  async updateAccount(accountId: string, changes: { displayName: string }): Promise<void> {
+  async updateAccount(accountId: string, changes: AccountChanges): Promise<void> {
     this.db
-      .prepare('UPDATE platform_accounts SET display_name = ? WHERE id = ?')
-      .run(changes.displayName, accountId);
-    this.record(this.clock().getTime(), accountId, 'updateAccount', changes.displayName);
+      .prepare(
+        `UPDATE platform_accounts SET display_name = COALESCE(?, display_name),
+           organisation_code = COALESCE(?, organisation_code) WHERE id = ?`,
+      )
+      .run(changes.displayName ?? null, changes.organisationCode ?? null, accountId);
+    this.record(this.clock().getTime(), accountId, 'updateAccount', Object.values(changes).join(', '));
+  }
+
+  async restoreAccount(accountId: string): Promise<void> {
+    const changed = this.db
+      .prepare('UPDATE platform_accounts SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL')
+      .run(accountId).changes;
+    if (changed) this.record(this.clock().getTime(), accountId, 'restoreAccount');
+  }
+
+  async setPassword(accountId: string, temporaryPassword: string): Promise<void> {
+    this.db
+      .prepare('UPDATE platform_accounts SET password_hash = ? WHERE id = ?')
+      .run(hashPassword(temporaryPassword), accountId);
+    this.record(this.clock().getTime(), accountId, 'setPassword');
+  }
+
+  async resetAupAndSecret(accountId: string): Promise<void> {
+    this.record(this.clock().getTime(), accountId, 'resetAupAndSecret');
+  }
+
+  async revokeSessions(accountId: string): Promise<void> {
+    this.record(this.clock().getTime(), accountId, 'revokeSessions');
+  }
+
+  async removePolicy(accountId: string): Promise<void> {
+    const removed = this.db
+      .prepare('DELETE FROM platform_policies WHERE account_id = ?')
+      .run(accountId).changes;
+    if (removed) this.record(this.clock().getTime(), accountId, 'removePolicy');
+  }
+
+  async notify(accountId: string, key: string, message: string): Promise<void> {
+    const sent = this.db
+      .prepare(
+        'INSERT OR IGNORE INTO platform_notifications (key, account_id, message, sent_at) VALUES (?, ?, ?, ?)',
+      )
+      .run(key, accountId, message, this.clock().getTime()).changes;
+    if (sent) this.record(this.clock().getTime(), accountId, 'notify', message);
   }
 
   async deleteAccount(accountId: string): Promise<void> {
@@ -193,7 +240,13 @@ export class SimulatedMailPlatform implements MailPlatform {
   /** What the platform holds, for tests and for an operator looking at the simulation. */
   inspect(accountId: string) {
     const account = this.db.prepare('SELECT * FROM platform_accounts WHERE id = ?').get(accountId) as
-      | { enabled: number; disabled_reason: string | null; deleted_at: number | null; password_hash: string }
+      | {
+          enabled: number;
+          disabled_reason: string | null;
+          deleted_at: number | null;
+          password_hash: string;
+          organisation_code: string;
+        }
       | undefined;
     const groups = (
       this.db
@@ -206,6 +259,7 @@ export class SimulatedMailPlatform implements MailPlatform {
     )?.policy;
     return {
       exists: !!account && account.deleted_at === null,
+      organisationCode: account?.organisation_code ?? null,
       enabled: account?.enabled === 1,
       disabledReason: account?.disabled_reason ?? null,
       groups,

@@ -1,3 +1,4 @@
+import type { AccountStatus } from '../../domain/account';
 import { addressLocalPart, candidateAddress } from '../../domain/email-address';
 import type {
   Directory,
@@ -16,6 +17,7 @@ interface EntryRow {
   id: string;
   email: string;
   organisation_code: string;
+  status: AccountStatus;
   data: string;
 }
 
@@ -59,13 +61,15 @@ export class SqliteDirectory implements Directory {
     const reserve = this.db.transaction((): ReservationResult => {
       if (entry.mobile) {
         const same = this.db
-          .prepare('SELECT * FROM directory_entries WHERE mobile = ? LIMIT 1')
+          .prepare("SELECT * FROM directory_entries WHERE mobile = ? AND status <> 'Deleted' LIMIT 1")
           .get(entry.mobile) as EntryRow | undefined;
         if (same) return { kind: 'duplicate', existing: existingOf(same) };
       }
       if (!request.confirmNotDuplicate) {
         const candidates = this.db
-          .prepare('SELECT * FROM directory_entries WHERE name_key = ? ORDER BY email LIMIT 20')
+          .prepare(
+            "SELECT * FROM directory_entries WHERE name_key = ? AND status <> 'Deleted' ORDER BY email LIMIT 20",
+          )
           .all(localPart) as EntryRow[];
         if (candidates.length > 0)
           return { kind: 'possible-duplicates', candidates: candidates.map(existingOf) };
@@ -120,7 +124,7 @@ export class SqliteDirectory implements Directory {
 
   async get(id: string): Promise<DirectoryEntry | undefined> {
     const row = this.row(id);
-    return row ? publicView(row) : undefined;
+    return row && row.status !== 'Deleted' ? publicView(row) : undefined;
   }
 
   async search(search: DirectorySearch): Promise<DirectoryPage> {
@@ -137,6 +141,12 @@ export class SqliteDirectory implements Directory {
     if (search.status) {
       where.push('status = ?');
       params.push(search.status);
+    } else {
+      where.push("status <> 'Deleted'");
+    }
+    if (search.mobile) {
+      where.push('mobile = ?');
+      params.push(search.mobile);
     }
     if (search.role) {
       where.push("EXISTS (SELECT 1 FROM json_each(data, '$.clinicalRoles') WHERE value = ?)");
@@ -227,6 +237,7 @@ function existingOf(row: EntryRow): ExistingAccount {
     email: row.email,
     displayName: entry.displayName,
     organisationCode: row.organisation_code,
+    status: row.status,
   };
 }
 

@@ -1,16 +1,13 @@
 import { SYSTEM, type Actor } from '../../domain/account';
 import type { DeadlineKind } from '../../domain/deadlines';
 import { inWords } from '../../domain/durations';
-import { reportedPhone, type IdentityEvent } from '../../domain/identity-events';
+import { reportedPhone, type GateEvent, type GateName } from '../../domain/identity-events';
 import { pollBackoffMs } from '../../domain/policy';
 import { act } from './act';
 import { isoAt, now, record, type Lifecycle } from './context';
 
 /** R18, R7, R8, R20: a first-login step the identity platform reports. */
-export async function reportIdentityEvent(
-  lc: Lifecycle,
-  { actor, event }: { actor: Actor; event: IdentityEvent },
-): Promise<void> {
+export async function reportGateEvent(lc: Lifecycle, actor: Actor, event: GateEvent): Promise<void> {
   const { state } = lc;
   const phone = reportedPhone(event);
   if (phone && !phone.uk) return disableForNonUkNumber(lc, actor, event);
@@ -23,11 +20,72 @@ export async function reportIdentityEvent(
   if (state.gates[event.type] !== null) return;
   state.gates[event.type] = now();
   record(lc, actor, `${event.type} reported`, event.type === 'MfaRegistered' ? { detail: event.method } : {});
-  if (event.type === 'AupAccepted') await startSync(lc);
+  // The sync follows the first acceptance of the AUP only; one after a resecure (R29) needs none.
+  if (event.type === 'AupAccepted' && state.sync.status === 'NotStarted') await startSync(lc);
+  if (state.resecure && RESECURED.every((g) => state.gates[g] !== null)) await resecured(lc, actor);
+}
+
+/** R29: the gates a resecure opens again. */
+const RESECURED: GateName[] = ['PasswordChanged', 'AupAccepted', 'SecretSet'];
+
+/**
+ * R29: a new temporary password (shown once, R13), the AUP acceptance and the account secret reset, every
+ * session revoked; the user passes the first three gates again before mail works.
+ */
+export async function resecure(lc: Lifecycle, { actor }: { actor: Actor }): Promise<void> {
+  const { state } = lc;
+  const { sealedTemporaryPassword } = await act.resetPassword(state.id);
+  await act.resetAupAndSecret(state.id);
+  await act.revokeSessions(state.id);
+  lc.password.sealed = sealedTemporaryPassword;
+  lc.password.toShow = true;
+  for (const gate of RESECURED) state.gates[gate] = null;
+  state.resecure = {
+    requestedAt: now(),
+    requestedBy: actor,
+    overdue: false,
+    incidentId: state.resecure?.incidentId ?? null,
+  };
+  record(
+    lc,
+    actor,
+    'Account resecured: new temporary password, AUP acceptance and account secret reset, every session signed out (R29)',
+  );
+}
+
+async function resecured(lc: Lifecycle, actor: Actor): Promise<void> {
+  const { state } = lc;
+  const incidentId = state.resecure!.incidentId;
+  state.resecure = null;
+  record(lc, actor, 'The user re-secured the account (R29)');
+  if (incidentId) {
+    await act.updateIncident(incidentId, {
+      noteKey: `resecured/${now()}`,
+      note: `Re-secured at ${now()}.`,
+      status: 'Resolved',
+    });
+  }
+}
+
+/** R29: a resecure not completed in time is flagged, with an incident. */
+export async function resecureDue(lc: Lifecycle, due: Set<DeadlineKind>): Promise<void> {
+  if (!due.has('resecure-overdue')) return;
+  const { state, policy } = lc;
+  const r = state.resecure!;
+  r.incidentId = await act.raiseIncident({
+    key: `${state.id}/resecure/${r.requestedAt}`,
+    accountId: state.id,
+    kind: 'ResecureOverdue',
+    summary:
+      `The user of ${state.email} has not re-secured the account ${inWords(policy.resecureWithinMs)} after the ` +
+      `resecure at ${r.requestedAt}.`,
+  });
+  r.overdue = true;
+  record(lc, SYSTEM, 'Resecure overdue: incident raised (R29)', { detail: r.incidentId });
 }
 
 /** R7: a non-UK number registered by the user disables the account until an administrator sets a UK mobile. */
-async function disableForNonUkNumber(lc: Lifecycle, actor: Actor, event: IdentityEvent): Promise<void> {
+async function disableForNonUkNumber(lc: Lifecycle, actor: Actor, event: GateEvent): Promise<void> {
   const { state } = lc;
   await act.disableAccount(state.id, 'NonUkMobile');
   state.status = 'Disabled';

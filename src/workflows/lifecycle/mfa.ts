@@ -2,6 +2,7 @@ import { SYSTEM, type Actor } from '../../domain/account';
 import { addCalendarMonths } from '../../domain/calendar';
 import type { DeadlineKind } from '../../domain/deadlines';
 import type { MfaExceptionTerm } from '../../domain/lifecycle-state';
+import { mfaGroupFor } from '../../domain/organisation';
 import { act } from './act';
 import { record, type Lifecycle } from './context';
 
@@ -61,4 +62,33 @@ async function endException(lc: Lifecycle, actor: Actor, action: string): Promis
   state.mfa.exception = null;
   const again = state.gates.MfaRegistered === null ? '; MFA registration is required at next login' : '';
   record(lc, actor, action, { detail: `rejoined ${exception.groupLeft}${again}` });
+}
+
+/**
+ * R28, R32: the account leaves its MFA group and any exception ends with it: on a move to another
+ * organisation (whose group follows), or on deletion. The exception's risk assessment does not carry over.
+ */
+export async function leaveMfa(lc: Lifecycle, actor: Actor, why: string): Promise<void> {
+  const { state } = lc;
+  const { exception, group, inGroup } = state.mfa;
+  if (exception) {
+    state.mfa.exception = null;
+    record(lc, actor, `MFA exception ended: ${why}`, {
+      detail: `risk assessment ${exception.riskAssessmentRef}`,
+    });
+  }
+  if (inGroup && group) await act.removeFromGroup(state.id, group);
+  state.mfa.inGroup = false;
+}
+
+/** R21: the account joins its organisation's MFA group, where MFA applies. */
+export async function joinMfa(lc: Lifecycle): Promise<void> {
+  const { state } = lc;
+  const group = mfaGroupFor(state.organisation);
+  state.mfa.applies = !state.organisation.nasManaged;
+  state.mfa.group = group;
+  if (!group) return;
+  await act.addToGroup(state.id, group);
+  state.mfa.inGroup = true;
+  record(lc, SYSTEM, 'MFA applied: joined the Conditional Access group', { detail: group });
 }

@@ -3,11 +3,12 @@ import { EXCHANGE_ONLINE, SYSTEM, type Actor } from '../../domain/account';
 import type { DeadlineKind } from '../../domain/deadlines';
 import { inWords } from '../../domain/durations';
 import { freshProvisioning } from '../../domain/lifecycle-state';
-import { defaultPolicyFor, mfaGroupFor } from '../../domain/organisation';
+import { defaultPolicyFor } from '../../domain/organisation';
 import { pollBackoffMs } from '../../domain/policy';
 import type { Refusal } from '../../domain/refusals';
 import { act } from './act';
 import { isoAt, now, record, refusal, type Lifecycle } from './context';
+import { joinMfa } from './mfa';
 
 /** R13, R15: creates the platform account with a temporary password, and requests the mailbox. */
 export async function requestMailbox(lc: Lifecycle): Promise<void> {
@@ -72,19 +73,23 @@ async function activate(lc: Lifecycle): Promise<void> {
       status: 'Resolved',
     });
   }
+  state.activeSince = state.activatedAt;
+  await joinDefaultPolicy(lc);
+  await joinMfa(lc);
+}
+
+/** R14a: the organisation's default policy, where that is not the national user policy. */
+export async function joinDefaultPolicy(lc: Lifecycle): Promise<void> {
+  const { state } = lc;
   const defaultPolicy = defaultPolicyFor(state.organisation);
   if (defaultPolicy) {
     await act.assignPolicy(state.id, defaultPolicy);
-    state.defaultPolicy = defaultPolicy;
     record(lc, SYSTEM, "Added to the organisation's default policy", { detail: defaultPolicy });
+  } else if (state.defaultPolicy) {
+    await act.removePolicy(state.id);
+    record(lc, SYSTEM, 'Back on the national user policy', { detail: `left ${state.defaultPolicy}` });
   }
-  const group = mfaGroupFor(state.organisation);
-  if (group) {
-    await act.addToGroup(state.id, group);
-    state.mfa.group = group;
-    state.mfa.inGroup = true;
-    record(lc, SYSTEM, 'MFA applied: joined the Conditional Access group', { detail: group });
-  }
+  state.defaultPolicy = defaultPolicy;
 }
 
 async function markProvisioningOverdue(lc: Lifecycle): Promise<void> {

@@ -1,0 +1,96 @@
+import { SYSTEM, type Actor } from '../../domain/account';
+import type { DeadlineKind } from '../../domain/deadlines';
+import { inWords } from '../../domain/durations';
+import { act } from './act';
+import { isoAt, now, record, type Lifecycle } from './context';
+import { joinMfa, leaveMfa } from './mfa';
+import { joinDefaultPolicy } from './provisioning';
+
+/** R30: sign-ins within a day of the last recorded one are not recorded (the API does not even send them). */
+export const SIGN_IN_RECORDED_EVERY_MS = 24 * 60 * 60 * 1000;
+
+/** R30: a sign-in restarts the inactivity clock, and makes an Inactive account Active again. */
+export function signedIn(lc: Lifecycle, actor: Actor): void {
+  const { state } = lc;
+  const at = now();
+  state.lastSignInAt = at;
+  if (state.status === 'Inactive')
+    return reactivate(lc, { actor }, 'Signed in: the account is Active again (R30)');
+  if (state.status === 'Active') state.activeSince = at;
+}
+
+/** R30: an administrator reactivates an Inactive account. */
+export function reactivate(
+  lc: Lifecycle,
+  { actor }: { actor: Actor },
+  action = 'Account reactivated (R30)',
+): void {
+  const { state } = lc;
+  state.status = 'Active';
+  state.inactiveSince = null;
+  state.activeSince = now();
+  record(lc, actor, action);
+}
+
+/** R30, R32: inactivity, and the deletion that follows it; the end of the restore window. */
+export async function hygieneDue(lc: Lifecycle, due: Set<DeadlineKind>): Promise<void> {
+  const { state, policy } = lc;
+  if (due.has('inactive')) {
+    state.status = 'Inactive';
+    state.inactiveSince = now();
+    record(lc, SYSTEM, `Inactive: no sign-in for ${inWords(policy.inactiveAfterMs)} (R30)`);
+  }
+  if (due.has('inactive-deleted')) {
+    await deleteAccount(lc, `inactive for ${inWords(policy.deleteInactiveAfterMs)} (R30)`);
+  }
+  if (due.has('restore-window-ends')) {
+    state.deletion!.closedAt = now();
+    record(
+      lc,
+      SYSTEM,
+      'Restore window ended: the account is closed for good; its address is never reused (R32, R11)',
+    );
+  }
+}
+
+/**
+ * R32: the mailbox and the platform account are removed (restorably), the directory entry disappears, the
+ * address stays retired; the lifecycle waits out the restore window.
+ */
+export async function deleteAccount(lc: Lifecycle, reason: string): Promise<void> {
+  const { state, policy } = lc;
+  await leaveMfa(lc, SYSTEM, 'the account was deleted');
+  await act.deletePlatformAccount(state.id);
+  const deletedAt = Date.now();
+  state.deletion = {
+    deletedAt: isoAt(deletedAt),
+    restorableUntil: isoAt(deletedAt + policy.restoreWindowMs),
+    reason,
+    statusBefore: state.status,
+    closedAt: null,
+  };
+  state.status = 'Deleted';
+  record(lc, SYSTEM, `Account deleted: ${reason} (R32)`, {
+    detail: `restorable until ${state.deletion.restorableUntil}`,
+  });
+}
+
+/**
+ * R32: a national administrator restores a deleted account within the window: same address, history kept,
+ * back to the status it had, whose clock starts again.
+ */
+export async function restore(lc: Lifecycle, { actor }: { actor: Actor }): Promise<void> {
+  const { state, policy } = lc;
+  const { statusBefore } = state.deletion!;
+  await act.restorePlatformAccount(state.id);
+  state.defaultPolicy = null;
+  await joinDefaultPolicy(lc);
+  if (state.mfa.exception === null) await joinMfa(lc);
+  state.deletion = null;
+  state.status = statusBefore;
+  const at = Date.now();
+  if (statusBefore === 'Leaver')
+    state.leaver = { ...state.leaver!, windowEndsAt: isoAt(at + policy.leaverWindowMs) };
+  if (statusBefore === 'Inactive') state.inactiveSince = isoAt(at);
+  record(lc, actor, `Account restored as ${statusBefore} (R32)`);
+}
