@@ -17,6 +17,7 @@ import type { Principals } from './principals';
 import { notFound } from './problem';
 import { accountRoutes } from './routes/accounts';
 import { codecRoutes, type CodecAccess } from './routes/codec';
+import { leaverRoutes } from './routes/leavers';
 import { referenceRoutes } from './routes/reference';
 
 export interface ApiDeps {
@@ -76,6 +77,7 @@ export function createApp(deps: ApiDeps): express.Express {
   v1.use(authenticate(deps.principals));
   v1.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
   v1.use('/accounts', accountRoutes(deps));
+  v1.use('/leavers', leaverRoutes(deps.directory));
   v1.use('/reference', referenceRoutes());
   app.use('/v1', v1);
 

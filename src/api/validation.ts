@@ -3,7 +3,9 @@ import { badRequest, type FieldError } from './problem';
 
 const NOT_SETTABLE: Record<string, string> = {
   displayName: 'The display name is set from the first and last name and cannot be given (R5)',
-  organisation: 'The organisation cannot be edited: moving organisation is the leaver and joiner route (R28)',
+  organisation:
+    'The organisation cannot be edited: the organisation marks the account as a leaver (POST /v1/accounts/{id}/leaver) ' +
+    'and the new one accepts it as a joiner (POST /v1/accounts/{id}/joiner) (R28)',
   emailAlias: 'The email alias cannot be edited once the account exists (R17)',
 };
 

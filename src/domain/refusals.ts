@@ -7,7 +7,12 @@ import type { LifecyclePolicy } from './policy';
 export interface Refusal {
   message: string;
   missing?: string[];
+  /** Not an error: the request would change nothing, and is turned away so that it leaves no history. */
+  unchanged?: boolean;
 }
+
+/** R30 decision: at most one sign-in a day is recorded, so that daily use does not grow the history. */
+export const SIGN_IN_RECORDED_EVERY_MS = 24 * 60 * 60 * 1000;
 
 /** R17: attribute edits only once the account is Active with its mailbox in Exchange Online. */
 export function editRefusal(state: AccountState, policy: LifecyclePolicy): Refusal | null {
@@ -53,7 +58,16 @@ export function identityEventRefusal(state: AccountState, event: IdentityEvent):
       missing: ['UK mobile set by an administrator'],
     };
   }
-  if (event.type === 'SignedIn') return null; // R30: a sign-in also makes an Inactive account Active again
+  if (event.type === 'SignedIn') {
+    // R30: a sign-in also makes an Inactive account Active again; otherwise one a day is enough.
+    const last = state.lastSignInAt === null ? null : Date.parse(state.lastSignInAt);
+    if (state.status === 'Inactive' || last === null || Date.now() - last >= SIGN_IN_RECORDED_EVERY_MS)
+      return null;
+    return {
+      message: 'A sign-in was recorded less than a day ago; this one changes nothing (R30).',
+      unchanged: true,
+    };
+  }
   if (state.status === 'Inactive') {
     return {
       message: `${event.type} cannot be reported while the account is Inactive: a sign-in (SignedIn) comes first (R30).`,

@@ -48,6 +48,7 @@ export interface PendingStart {
 /** Where an account (or reservation) belongs, for authorisation, and whether its lifecycle is yet to start. */
 export interface Located {
   organisation: string;
+  status: AccountStatus;
   lifecyclePending: boolean;
 }
 

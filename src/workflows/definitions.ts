@@ -53,3 +53,5 @@ export const takeTemporaryPassword = defineUpdate<{ sealedTemporaryPassword: str
 
 /** The failure type of a refused Update; its message says why, its details what is missing. */
 export const REFUSED = 'Refused';
+/** The failure type of an Update turned away because it would change nothing (no history is written). */
+export const UNCHANGED = 'Unchanged';

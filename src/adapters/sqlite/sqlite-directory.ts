@@ -115,11 +115,13 @@ export class SqliteDirectory implements Directory {
   async locate(id: string): Promise<Located | undefined> {
     const row = this.db
       .prepare(
-        `SELECT e.organisation_code, p.account_id IS NOT NULL AS pending FROM directory_entries e
+        `SELECT e.organisation_code, e.status, p.account_id IS NOT NULL AS pending FROM directory_entries e
          LEFT JOIN directory_pending_starts p ON p.account_id = e.id WHERE e.id = ?`,
       )
-      .get(id) as { organisation_code: string; pending: number } | undefined;
-    return row && { organisation: row.organisation_code, lifecyclePending: row.pending === 1 };
+      .get(id) as { organisation_code: string; status: AccountStatus; pending: number } | undefined;
+    return (
+      row && { organisation: row.organisation_code, status: row.status, lifecyclePending: row.pending === 1 }
+    );
   }
 
   async get(id: string): Promise<DirectoryEntry | undefined> {

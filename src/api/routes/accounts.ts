@@ -1,12 +1,14 @@
 import crypto from 'node:crypto';
-import type { UpdateDefinition } from '@temporalio/common';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { ApplicationFailure, UpdateDefinition } from '@temporalio/common';
 import { Router, type Request, type Response } from 'express';
-import type { Directory } from '../../ports/directory';
+import type { Directory, Located } from '../../ports/directory';
 import type { PasswordSealer } from '../../crypto/password-sealer';
 import type { ProfileChanges } from '../../domain/account';
 import type { IdentityEvent } from '../../domain/identity-events';
 import type { LifecyclePolicy } from '../../domain/policy';
 import { finishPendingStart, type LifecycleHandle, type Lifecycles } from '../../operations/lifecycles';
+import { snapshotOf } from '../../domain/organisation';
 import { referenceData } from '../../reference/reference-data';
 import {
   editAttributes,
@@ -15,9 +17,16 @@ import {
   getAuditTrail,
   reportIdentityEvent,
   requestMfaException,
+  acceptJoiner,
+  markLeaver,
+  reactivateAccount,
+  resecureAccount,
+  restoreAccount,
   retryProvisioning,
   setNotes,
   setPhoneVisibility,
+  withdrawLeaver,
+  UNCHANGED,
 } from '../../workflows/definitions';
 import { accountWorkflowId } from '../../workflows/workflow-id';
 import { ADMINS, principalOf, requireKind } from '../authenticate';
@@ -31,7 +40,9 @@ import {
   createAccountBody,
   directoryVisibilityBody,
   editAccountBody,
+  emptyBody,
   identityEventBody,
+  joinerBody,
   listAccountsQuery,
   mfaExceptionBody,
   notesBody,
@@ -73,6 +84,14 @@ function idempotencyKeyOf(req: Request): string | undefined {
   return key;
 }
 
+const closedForGood = () =>
+  new ApiError(
+    409,
+    'Closed',
+    'The account was deleted and its restore window has ended: it is closed for good, and nothing can change ' +
+      'it (R32). Its address is never given to another account (R11).',
+  );
+
 const keyReused = () =>
   new ApiError(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different request.');
 
@@ -83,10 +102,16 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   const soon = <T>(call: () => Promise<T>) => withinDeadline(deps.client, call);
 
   /**
-   * R1: the account, if the caller may act on it; 404 for no such account, 403 for another organisation's.
+   * R1: the account, if the caller may act on it; 404 for no such account, 403 for another organisation's
+   * (unless `alsoFor` lets the caller in, as a leaver is for the administrators who may accept it).
    * A reservation whose lifecycle a crash kept from starting gets it started here.
    */
-  async function account(req: Request, res: Response, kinds: readonly Principal['kind'][]) {
+  async function account(
+    req: Request,
+    res: Response,
+    kinds: readonly Principal['kind'][],
+    alsoFor: (located: Located) => boolean = () => false,
+  ) {
     const principal = principalOf(res);
     requireKind(principal, kinds);
     const parsed = accountId.safeParse(req.params.id);
@@ -94,7 +119,11 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     const located = id ? await deps.directory.locate(id) : undefined;
     if (!id || !located) throw notFound(`No account ${req.params.id}.`);
     const { organisation } = located;
-    if (principal.kind !== 'identity-platform' && !administers(principal, organisation)) {
+    if (
+      principal.kind !== 'identity-platform' &&
+      !administers(principal, organisation) &&
+      !alsoFor(located)
+    ) {
       throw forbidden(`You do not administer accounts of ${organisation}.`);
     }
     if (located.lifecyclePending) await finishPendingStart(deps, deps.directory, id);
@@ -120,7 +149,17 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
         throw keyReused();
       updateId = `idempotency-key:${crypto.createHash('sha256').update(`${target.principal.id}\n${key}`).digest('hex')}`;
     }
-    return soon(() => target.handle.executeUpdate(definition, { args: [request], updateId }));
+    try {
+      return await soon(() => target.handle.executeUpdate(definition, { args: [request], updateId }));
+    } catch (err) {
+      // The directory knows the account but its lifecycle has ended: deleted, and its restore window over.
+      if (err instanceof WorkflowNotFoundError) throw closedForGood();
+      // Turned away because it would change nothing (a second sign-in in a day, R30): the account as it is.
+      if (err instanceof WorkflowUpdateFailedError && (err.cause as ApplicationFailure)?.type === UNCHANGED) {
+        return (await soon(() => target.handle.query(getAccount))) as Res;
+      }
+      throw err;
+    }
   }
 
   router.post('/', async (req, res) => {
@@ -275,6 +314,57 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
       warnings: view.warnings,
     });
     res.status(201).json({ ...view, temporaryPassword, warnings });
+  });
+
+  router.post('/:id/leaver', async (req, res) => {
+    const target = await account(req, res, ADMINS);
+    parseOrReject(emptyBody, req.body ?? {});
+    res.json(await change(req, target, markLeaver, { actor: target.actor }));
+  });
+
+  router.delete('/:id/leaver', async (req, res) => {
+    const target = await account(req, res, ADMINS);
+    res.json(await change(req, target, withdrawLeaver, { actor: target.actor }));
+  });
+
+  router.post('/:id/joiner', async (req, res) => {
+    // R28: any administrator may reach a leaver; the one who accepts it must administer the receiving organisation.
+    const target = await account(req, res, ADMINS, (located) => located.status === 'Leaver');
+    const { organisation: code, ...changes } = parseOrReject(joinerBody, req.body);
+    if (!administers(target.principal, code)) {
+      throw forbidden(
+        `You do not administer ${code}: only its administrators can accept a joiner into it (R28).`,
+      );
+    }
+    const organisation = snapshotOf(referenceData.organisation(code)!);
+    res.json(await change(req, target, acceptJoiner, { actor: target.actor, organisation, changes }));
+  });
+
+  router.post('/:id/resecure', async (req, res) => {
+    const target = await account(req, res, ADMINS);
+    parseOrReject(emptyBody, req.body ?? {});
+    const view = await change(req, target, resecureAccount, { actor: target.actor });
+    const { temporaryPassword, warnings } = await withTemporaryPassword(deps, target.handle, {
+      id: target.id,
+      email: view.email,
+      displayName: view.displayName,
+      status: 'Pending',
+      temporaryPassword: null,
+      warnings: [],
+    });
+    res.json({ temporaryPassword, account: { ...view, warnings: [...view.warnings, ...warnings] } });
+  });
+
+  router.post('/:id/reactivation', async (req, res) => {
+    const target = await account(req, res, ADMINS);
+    parseOrReject(emptyBody, req.body ?? {});
+    res.json(await change(req, target, reactivateAccount, { actor: target.actor }));
+  });
+
+  router.post('/:id/restoration', async (req, res) => {
+    const target = await account(req, res, ['national-admin']);
+    parseOrReject(emptyBody, req.body ?? {});
+    res.json(await change(req, target, restoreAccount, { actor: target.actor }));
   });
 
   return router;

@@ -85,13 +85,19 @@ export async function createAccount(
     throw err;
   }
   if (opening.kind === 'duplicate') {
+    const { existing } = opening;
+    const path = `/v1/accounts/${encodeURIComponent(existing.id)}`;
     throw new ApiError(
       409,
       'Duplicate account',
-      'An account with this mobile number already exists. If the person moved from another organisation, ' +
-        'use the leavers and joiners route instead of creating an account (R12).',
+      existing.status === 'Leaver'
+        ? 'An account with this mobile number already exists and is a leaver: accept it into your organisation ' +
+            `as a joiner with POST ${path}/joiner instead of creating an account (R12, R28).`
+        : 'An account with this mobile number already exists. If the person moved from another organisation, ' +
+            `their organisation marks it as a leaver (POST ${path}/leaver) and yours accepts it as a joiner ` +
+            `(POST ${path}/joiner), instead of creating an account (R12, R28).`,
       undefined,
-      { existing: opening.existing },
+      { existing },
     );
   }
   if (opening.kind === 'possible-duplicates') {
@@ -99,7 +105,8 @@ export async function createAccount(
       409,
       'Possible duplicate account',
       'Accounts with the same first and last name exist. If the person is none of them, send the request again ' +
-        'with "confirmNotDuplicate": true; if they are, use the leavers and joiners route (R12).',
+        'with "confirmNotDuplicate": true; if they are, accept them as a joiner once their organisation has ' +
+        'marked them as a leaver (GET /v1/leavers finds them) (R12, R28).',
       undefined,
       { candidates: opening.candidates },
     );
@@ -120,8 +127,8 @@ export async function withTemporaryPassword(
     const warning =
       err instanceof WorkflowUpdateFailedError
         ? 'The temporary password was shown in an earlier answer and is shown once only (R13).'
-        : 'The account was created and will be provisioned, but its temporary password could not be collected ' +
-          'now (is the worker running?), so it is not shown: reset the password once the account is Active.';
+        : 'The temporary password could not be collected now (is the worker running?), so it is not shown: ' +
+          'once the account is Active, resecure it (POST /v1/accounts/{id}/resecure) to issue a new one (R29).';
     return { ...created, warnings: [...created.warnings, warning] };
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ACCOUNT_STATUSES } from '../../domain/account';
+import { IDENTITY_EVENT_TYPES } from '../../domain/identity-events';
 import { referenceData } from '../../reference/reference-data';
 import { parsePhone } from '../phone';
 import {
@@ -179,9 +180,58 @@ export const identityEventBody = z.discriminatedUnion(
         message: 'A phone number is required for sms and voice registration',
       }),
     z.strictObject({ type: z.literal('ProfileUpdated'), mobile: reportedPhone.optional() }),
+    z.strictObject({ type: z.literal('SignedIn') }),
   ],
-  { error: 'Type must be one of PasswordChanged, AupAccepted, SecretSet, MfaRegistered, ProfileUpdated' },
+  { error: `Type must be one of ${IDENTITY_EVENT_TYPES.join(', ')}` },
 );
+
+const organisationCode = z
+  .string({
+    error: (i) => (i.input === undefined ? 'Organisation is required' : 'Organisation must be text'),
+  })
+  .min(1, 'Organisation is required');
+
+/** POST /v1/accounts/{id}/joiner (R28): the receiving organisation and what it sets, checked as at create (R9, R10). */
+export const joinerBody = z
+  .strictObject({
+    organisation: organisationCode,
+    organisationalUnit: organisationalUnit.optional(),
+    site: site.optional(),
+    jobTitle: jobTitle.optional(),
+    clinicalSpecialities: clinicalSpecialities.optional(),
+    clinicalRoles: clinicalRoles.optional(),
+    workAreas: workAreas.optional(),
+  })
+  .superRefine(
+    (body, ctx) => {
+      if (typeof body.organisation !== 'string' || body.organisation === '') return;
+      if (!referenceData.organisation(body.organisation)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['organisation'],
+          message: `Unknown organisation code "${body.organisation}"`,
+        });
+        return;
+      }
+      checkUnitAndSite(body.organisation, body, ctx);
+    },
+    {
+      when: (payload) =>
+        typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
+    },
+  );
+export type JoinerBody = z.output<typeof joinerBody>;
+
+/** GET /v1/leavers (R28): a name, an address or a mobile number. */
+export const leaversQuery = z.strictObject({
+  q: z
+    .string({ error: 'q must be text' })
+    .trim()
+    .min(2, 'q must be at least 2 characters: a name, an email address or a mobile number')
+    .max(100, 'q must be at most 100 characters'),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
 
 /** GET /v1/accounts query (R26). */
 export const listAccountsQuery = z.strictObject({
@@ -197,3 +247,6 @@ export const listAccountsQuery = z.strictObject({
 
 /** An account id is its primary address. */
 export const accountId = z.email({ error: 'The account id must be an account email address' }).max(254);
+
+/** Actions that take no body (a leaver mark, a resecure...): nothing, or an empty object. */
+export const emptyBody = z.strictObject({});

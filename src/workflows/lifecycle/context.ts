@@ -3,7 +3,7 @@ import type { Actor, AuditEntry } from '../../domain/account';
 import type { AccountState } from '../../domain/lifecycle-state';
 import type { LifecyclePolicy } from '../../domain/policy';
 import type { Refusal } from '../../domain/refusals';
-import { REFUSED } from '../definitions';
+import { REFUSED, UNCHANGED } from '../definitions';
 
 /** A temporary password not yet shown, sealed (R13): the lifecycle holds it until the API takes it, once. */
 export interface PasswordToShow {
@@ -31,8 +31,9 @@ export function record(
 export const now = () => new Date().toISOString();
 export const isoAt = (ms: number) => new Date(ms).toISOString();
 
-export function refusal({ message, missing = [] }: Refusal): ApplicationFailure {
-  return ApplicationFailure.create({ type: REFUSED, message, details: [{ missing }], nonRetryable: true });
+export function refusal({ message, missing = [], unchanged }: Refusal): ApplicationFailure {
+  const type = unchanged ? UNCHANGED : REFUSED;
+  return ApplicationFailure.create({ type, message, details: [{ missing }], nonRetryable: true });
 }
 
 export function refuseIf(refused: Refusal | null): void {

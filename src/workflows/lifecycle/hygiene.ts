@@ -6,9 +6,6 @@ import { isoAt, now, record, type Lifecycle } from './context';
 import { joinMfa, leaveMfa } from './mfa';
 import { joinDefaultPolicy } from './provisioning';
 
-/** R30: sign-ins within a day of the last recorded one are not recorded (the API does not even send them). */
-export const SIGN_IN_RECORDED_EVERY_MS = 24 * 60 * 60 * 1000;
-
 /** R30: a sign-in restarts the inactivity clock, and makes an Inactive account Active again. */
 export function signedIn(lc: Lifecycle, actor: Actor): void {
   const { state } = lc;
