@@ -139,7 +139,7 @@ describe('API: POST /v1/accounts', () => {
         .send({ ...person, firstName: 'Other', confirmNotDuplicate: true });
       assert.equal(again.status, 409);
       assert.equal(again.body.existing.id, first.body.id);
-      assert.match(again.body.detail, /leavers and joiners/);
+      assert.match(again.body.detail, /marks it as a leaver \(POST \S+\/leaver\).*\(POST \S+\/joiner\)/);
       assert.equal(h.starts(), 1);
     });
   });

@@ -114,6 +114,41 @@ const malformedEdit = fc.oneof(
   fc.jsonValue().filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)),
 );
 
+/** One change that certainly makes a joiner body (R28) invalid. */
+const joinerMutation: fc.Arbitrary<(b: Body) => void> = fc.oneof(
+  fc.constant((b: Body) => void delete b.organisation),
+  fc.tuple(fc.constantFrom('organisation', 'organisationalUnit', 'site', 'jobTitle'), notText).map(
+    ([k, v]) =>
+      (b: Body) =>
+        void (b[k] = v),
+  ),
+  unknownCode.map((code) => (b: Body) => void (b.organisation = code)),
+  fc.constantFrom('organisationalUnit', 'site').map((k) => (b: Body) => void (b[k] = 'RJ1-CARD-CCU')),
+  fc.tuple(fc.constantFrom('clinicalSpecialities', 'clinicalRoles', 'workAreas'), unknownCode).map(
+    ([k, code]) =>
+      (b: Body) =>
+        void (b[k] = [code]),
+  ),
+  fc.tuple(fc.constantFrom('firstName', 'mobile', 'emailAlias', 'notes'), fc.jsonValue()).map(
+    ([k, v]) =>
+      (b: Body) =>
+        void (b[k] = v),
+  ),
+  fc.tuple(unknownKey, fc.jsonValue()).map(
+    ([k, v]) =>
+      (b: Body) =>
+        void (b[k] = v),
+  ),
+);
+const malformedJoiner = fc.oneof(
+  fc.array(joinerMutation, { minLength: 1, maxLength: 3 }).map((ms) => {
+    const body: Body = { organisation: 'RRV', jobTitle: 'Registrar', site: 'RRV-UCH' };
+    ms.forEach((m) => m(body));
+    return body as unknown;
+  }),
+  fc.jsonValue().filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)),
+);
+
 async function expectFieldErrors(
   res: { status: number; body: { errors?: { path: string; message: string }[] } },
   body: unknown,
@@ -175,4 +210,46 @@ describe('API: malformed bodies (property-based)', () => {
       assert.equal(h.starts(), 1, 'only the account made for the test');
     });
   });
+
+  it('R4, R28: malformed joiner bodies get 400 with field errors, and move nothing', async () => {
+    const h = await apiHarness();
+    await h.run(async () => {
+      const { id } = await activeLeaver(h);
+      await fc.assert(
+        fc.asyncProperty(malformedJoiner, async (body) => {
+          const res = await h.api
+            .post(`/v1/accounts/${id}/joiner`)
+            .set(bearer(TOKENS.uclhManchester))
+            .set('Content-Type', 'application/json')
+            .send(JSON.stringify(body));
+          if (res.status === 403) {
+            // The organisation was changed to one the caller does not administer: refused before any change.
+            assert.ok(
+              typeof (body as Body).organisation === 'string' && (body as Body).organisation !== 'RRV',
+            );
+            return;
+          }
+          await expectFieldErrors(res, body);
+        }),
+        { numRuns: 500 },
+      );
+      const after = await h.api.get(`/v1/accounts/${id}`).set(bearer(TOKENS.gstt));
+      assert.equal(after.body.status, 'Leaver');
+      assert.equal(after.body.organisation.code, 'RJ1');
+    });
+  });
 });
+
+/** An account of RJ1 brought to Active and marked as a leaver, for the joiner bodies. */
+async function activeLeaver(h: ApiHarness) {
+  const created = await h.api.post('/v1/accounts').set(bearer(TOKENS.gstt)).send(newPerson());
+  const id = created.body.id as string;
+  await h.sleep(4 * 60 * 60 * 1000);
+  for (let i = 0; i < 100; i++) {
+    if ((await h.api.get(`/v1/accounts/${id}`).set(bearer(TOKENS.gstt))).body.status === 'Active') break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const marked = await h.api.post(`/v1/accounts/${id}/leaver`).set(bearer(TOKENS.gstt));
+  assert.equal(marked.status, 200);
+  return { id };
+}

@@ -2,11 +2,21 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../helpers/global-setup';
 import { lifecycleHarness } from '../helpers/lifecycle-harness';
 import { testDataConverter } from '../helpers/test-keys';
-import { failedThenRetried, happyPath, mfaExceptions } from './representative-lifecycles';
+import {
+  continuedAsNew,
+  failedThenRetried,
+  happyPath,
+  inactiveToClosed,
+  leaverToJoiner,
+  mfaExceptions,
+  resecured,
+} from './representative-lifecycles';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/histories');
 
@@ -17,13 +27,21 @@ describe('Replay', () => {
         ['happy-path', happyPath],
         ['mfa-exceptions', mfaExceptions],
         ['failed-then-retried', failedThenRetried],
+        ['leaver-to-joiner', leaverToJoiner],
+        ['resecured', resecured],
+        ['inactive-to-closed', inactiveToClosed],
+        ['continued-as-new', continuedAsNew],
       ] as const) {
         const h = await lifecycleHarness();
         await h.run(async () => {
           const { handle } = await drive(h);
-          const history = await handle.fetchHistory();
-          fs.writeFileSync(path.join(FIXTURES, `${name}.json`), historyToJSON(history));
-          console.log(`    recorded ${name}: ${history.events!.length} events`);
+          // Every run of the lifecycle, so that the fixtures cross each continue-as-new.
+          const runs = await historiesOfEveryRun(handle);
+          for (const [i, history] of runs.entries()) {
+            const file = runs.length === 1 ? `${name}.json` : `${name}-run${i + 1}.json`;
+            fs.writeFileSync(path.join(FIXTURES, file), historyToJSON(history));
+            console.log(`    recorded ${file}: ${history.events!.length} events`);
+          }
         });
       }
     });
@@ -31,7 +49,7 @@ describe('Replay', () => {
 
   it('replays the recorded lifecycles with the current workflow code without non-determinism', async () => {
     const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
-    assert.ok(files.length >= 3, 'the representative histories are present');
+    assert.ok(files.length >= 8, 'the representative histories are present');
     const histories = files.map((f) => ({
       workflowId: f,
       history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8'))),
@@ -48,3 +66,16 @@ describe('Replay', () => {
     assert.equal(replayed, files.length);
   });
 });
+
+/** The histories of a workflow's runs, first to last, following each continue-as-new. */
+async function historiesOfEveryRun(handle: WorkflowHandle) {
+  const histories: temporal.api.history.v1.IHistory[] = [];
+  let runId = (await handle.describe()).raw.workflowExecutionInfo?.firstRunId ?? undefined;
+  while (runId) {
+    const history = await handle.client.getHandle(handle.workflowId, runId).fetchHistory();
+    histories.push(history);
+    const last = history.events![history.events!.length - 1];
+    runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+  return histories;
+}

@@ -1,8 +1,16 @@
+import { snapshotOf } from '../../src/domain/organisation';
+import { referenceData } from '../../src/reference/reference-data';
 import {
-  endMfaException,
-  requestMfaException,
-  retryProvisioning,
+  acceptJoiner,
   editAttributes,
+  endMfaException,
+  getAccount,
+  markLeaver,
+  reactivateAccount,
+  requestMfaException,
+  resecureAccount,
+  restoreAccount,
+  retryProvisioning,
   setNotes,
 } from '../../src/workflows/definitions';
 import {
@@ -83,5 +91,78 @@ export async function failedThenRetried(h: Harness) {
   await started.handle.executeUpdate(editAttributes, {
     args: [{ actor: ADMIN, changes: { mobile: ukTestMobile() } }],
   });
+  return started;
+}
+
+const NATIONAL = { kind: 'national-admin', id: 'nas', name: 'NAS' } as const;
+
+/** R28, R32: an exception running at a move to another organisation; marked again, not accepted, deleted, restored. */
+export async function leaverToJoiner(h: Harness) {
+  const started = await h.start({ organisation: 'RRV' });
+  await h.temporaryPassword(started.handle, started.id);
+  await h.sleep(3 * HOUR + 30 * MINUTE);
+  await until(started.handle, (v) => v.status === 'Active', 'Active');
+  await passFirstGates(started.handle);
+  await started.handle.executeUpdate(requestMfaException, {
+    args: [{ actor: ADMIN, term: 'short', riskAssessmentRef: 'RA-9' }],
+  });
+  await started.handle.executeUpdate(markLeaver, { args: [{ actor: ADMIN }] });
+  await h.sleep(5 * DAY);
+  await started.handle.executeUpdate(acceptJoiner, {
+    args: [
+      {
+        actor: ADMIN,
+        organisation: snapshotOf(referenceData.organisation('FH542')!),
+        changes: { jobTitle: 'Pharmacist' },
+      },
+    ],
+  });
+  await started.handle.executeUpdate(markLeaver, { args: [{ actor: ADMIN }] });
+  await h.sleep(31 * DAY);
+  await until(started.handle, (v) => v.status === 'Deleted', 'deleted');
+  await started.handle.executeUpdate(restoreAccount, { args: [{ actor: NATIONAL }] });
+  return started;
+}
+
+/** R29: a resecure not completed in time (an incident), then completed. */
+export async function resecured(h: Harness) {
+  const { handle } = await happyPath(h);
+  await handle.executeUpdate(resecureAccount, { args: [{ actor: ADMIN }] });
+  await h.temporaryPassword(handle, (await handle.query(getAccount)).id);
+  await report(handle, { type: 'SignedIn' });
+  await liveThrough(h, handle, 31 * DAY);
+  await until(handle, (v) => v.resecure?.overdue === true, 'resecure overdue');
+  await passFirstGates(handle);
+  return { handle };
+}
+
+/** R30, R32: Inactive, reactivated, Inactive again, deleted, and closed for good at the end of the restore window. */
+export async function inactiveToClosed(h: Harness) {
+  const started = await h.start();
+  await h.sleep(3 * HOUR + 30 * MINUTE);
+  await until(started.handle, (v) => v.status === 'Active', 'Active');
+  await h.sleep(31 * DAY);
+  await until(started.handle, (v) => v.status === 'Inactive', 'Inactive');
+  await started.handle.executeUpdate(reactivateAccount, { args: [{ actor: ADMIN }] });
+  await h.sleep(92 * DAY);
+  await started.handle.result();
+  return started;
+}
+
+/** A lifecycle that continues as new part-way (a small history limit), and lives on in its second run. */
+export async function continuedAsNew(h: Harness) {
+  const started = await h.start({ policy: { historyEventLimit: 150 } });
+  await h.temporaryPassword(started.handle, started.id);
+  await h.sleep(3 * HOUR + 30 * MINUTE);
+  await until(started.handle, (v) => v.status === 'Active', 'Active');
+  for (let i = 0; i < 40; i++) {
+    await started.handle.executeUpdate(setNotes, { args: [{ actor: ADMIN, notes: `note ${i}` }] });
+  }
+  await passFirstGates(started.handle);
+  await started.handle.executeUpdate(requestMfaException, {
+    args: [{ actor: ADMIN, term: 'short', riskAssessmentRef: 'RA-CAN' }],
+  });
+  await h.sleep(25 * HOUR);
+  await until(started.handle, (v) => v.mfa.exception === null, 'exception over in the second run');
   return started;
 }
