@@ -209,8 +209,14 @@ export interface GateView {
   at: string | null;
 }
 
+/** The parts of the state after onboarding (R28-R32), shown as they are. */
+type LaterLife = Pick<
+  AccountState,
+  'lastSignInAt' | 'activeSince' | 'inactiveSince' | 'leaver' | 'resecure' | 'deletion'
+>;
+
 /** What an administrator sees of an account (the `getAccount` query). */
-export interface AccountView {
+export interface AccountView extends LaterLife {
   id: string;
   email: string;
   displayName: string;
@@ -236,12 +242,6 @@ export interface AccountView {
   mfa: AccountState['mfa'] & { exceptionEndsAt: string | null };
   defaultPolicy: string | null;
   phonesHiddenInDirectory: boolean;
-  lastSignInAt: string | null;
-  activeSince: string | null;
-  inactiveSince: string | null;
-  leaver: LeaverMark | null;
-  resecure: Resecure | null;
-  deletion: Deletion | null;
   warnings: string[];
 }
 
@@ -321,12 +321,18 @@ export function viewOf(state: AccountState, policy: LifecyclePolicy): AccountVie
     mfa: { ...state.mfa, exceptionEndsAt: state.mfa.exception?.endsAt ?? null },
     defaultPolicy: state.defaultPolicy,
     phonesHiddenInDirectory: state.phonesHiddenInDirectory,
-    lastSignInAt: state.lastSignInAt,
-    activeSince: state.activeSince,
-    inactiveSince: state.inactiveSince,
-    leaver: state.leaver,
-    resecure: state.resecure,
-    deletion: state.deletion,
+    ...laterLife(state),
     warnings,
   };
+}
+
+function laterLife({
+  lastSignInAt,
+  activeSince,
+  inactiveSince,
+  leaver,
+  resecure,
+  deletion,
+}: AccountState): LaterLife {
+  return { lastSignInAt, activeSince, inactiveSince, leaver, resecure, deletion };
 }

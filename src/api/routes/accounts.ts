@@ -6,6 +6,7 @@ import type { Directory, Located } from '../../ports/directory';
 import type { PasswordSealer } from '../../crypto/password-sealer';
 import type { ProfileChanges } from '../../domain/account';
 import type { IdentityEvent } from '../../domain/identity-events';
+import type { AccountView } from '../../domain/lifecycle-state';
 import type { LifecyclePolicy } from '../../domain/policy';
 import { finishPendingStart, type LifecycleHandle, type Lifecycles } from '../../operations/lifecycles';
 import { snapshotOf } from '../../domain/organisation';
@@ -162,6 +163,19 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     }
   }
 
+  /** The account with the temporary password its lifecycle just issued (R13, R16, R29), shown once. */
+  async function withNewPassword(target: { id: string; handle: LifecycleHandle }, view: AccountView) {
+    const { temporaryPassword, warnings } = await withTemporaryPassword(deps, target.handle, {
+      id: target.id,
+      email: view.email,
+      displayName: view.displayName,
+      status: 'Pending',
+      temporaryPassword: null,
+      warnings: view.warnings,
+    });
+    return { ...view, temporaryPassword, warnings };
+  }
+
   router.post('/', async (req, res) => {
     const principal = principalOf(res);
     requireKind(principal, ADMINS);
@@ -305,15 +319,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   router.post('/:id/provisioning-retries', async (req, res) => {
     const target = await account(req, res, ADMINS);
     const view = await change(req, target, retryProvisioning, { actor: target.actor });
-    const { temporaryPassword, warnings } = await withTemporaryPassword(deps, target.handle, {
-      id: target.id,
-      email: view.email,
-      displayName: view.displayName,
-      status: 'Pending',
-      temporaryPassword: null,
-      warnings: view.warnings,
-    });
-    res.status(201).json({ ...view, temporaryPassword, warnings });
+    res.status(201).json(await withNewPassword(target, view));
   });
 
   router.post('/:id/leaver', async (req, res) => {
@@ -344,15 +350,8 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     const target = await account(req, res, ADMINS);
     parseOrReject(emptyBody, req.body ?? {});
     const view = await change(req, target, resecureAccount, { actor: target.actor });
-    const { temporaryPassword, warnings } = await withTemporaryPassword(deps, target.handle, {
-      id: target.id,
-      email: view.email,
-      displayName: view.displayName,
-      status: 'Pending',
-      temporaryPassword: null,
-      warnings: [],
-    });
-    res.json({ temporaryPassword, account: { ...view, warnings: [...view.warnings, ...warnings] } });
+    const { temporaryPassword, ...resecured } = await withNewPassword(target, view);
+    res.json({ temporaryPassword, account: resecured });
   });
 
   router.post('/:id/reactivation', async (req, res) => {
