@@ -5,9 +5,11 @@ import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
 import { TOKENS, apiHarness, bearer } from '../helpers/api-harness';
 import { testKeyRing } from '../helpers/test-keys';
 
+const WORKFLOW = { type: 'workflow', namespace: 'default', workflowId: 'account:a@nhs.net' } as const;
+
 async function encryptedPayloads(value: unknown) {
   const payload = defaultPayloadConverter.toPayload(value);
-  const [encrypted] = await new AesGcmPayloadCodec(testKeyRing).encode([payload]);
+  const [encrypted] = await new AesGcmPayloadCodec(testKeyRing).encode([payload], WORKFLOW);
   return { payloads: [payloadToJSON(encrypted!)] };
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { temporal } from '@temporalio/proto';
 import type { Activities } from '../../src/activities';
@@ -38,6 +39,41 @@ describe('Temporal history', () => {
       const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
       const decoded = await new AesGcmPayloadCodec(testKeyRing).decode(input);
       assert.ok(Buffer.from(decoded[0]!.data!).includes(Buffer.from(mobile)));
+    });
+  });
+
+  it("security: an input copied from one account's history into another workflow is refused by the worker", async () => {
+    const h = await lifecycleHarness();
+    await h.run(async () => {
+      const { handle } = await h.start();
+      const history = await handle.fetchHistory();
+      const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!;
+      const workflowId = `account:copy.${crypto.randomUUID()}@nhs.net`;
+      await h.client.workflowService.startWorkflowExecution({
+        namespace: 'default',
+        workflowId,
+        workflowType: { name: 'accountLifecycle' },
+        taskQueue: { name: h.taskQueue },
+        input,
+        requestId: crypto.randomUUID(),
+      });
+      const copy = h.client.workflow.getHandle(workflowId);
+      try {
+        const deadline = Date.now() + 15_000;
+        for (;;) {
+          const events = (await copy.fetchHistory()).events ?? [];
+          assert.ok(!events.some((e) => e.activityTaskScheduledEventAttributes), 'the copy ran');
+          const failed = events.find((e) => e.workflowTaskFailedEventAttributes);
+          if (failed) {
+            assert.match(failed.workflowTaskFailedEventAttributes!.failure?.message ?? '', /another workflow/);
+            return;
+          }
+          if (Date.now() > deadline) assert.fail('the copied input was not refused');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      } finally {
+        await copy.terminate('test finished');
+      }
     });
   });
 
