@@ -58,7 +58,7 @@ export async function startEngine(env: NodeJS.ProcessEnv, log: Logger): Promise<
     if (embedded) {
       log.info({ dataDir: temporal.dataDir }, 'starting the Temporal dev server');
       devServer = await startDevServer(temporal, (m) => log.info(m), {
-        codecEndpoint: `http://localhost:${config.port}/codec`,
+        codecEndpoint: config.codec.trustLoopback ? `http://localhost:${config.port}/codec` : undefined,
       });
       stops.push(() => devServer!.teardown());
     }
@@ -99,6 +99,7 @@ export async function startEngine(env: NodeJS.ProcessEnv, log: Logger): Promise<
       policy: config.policy,
       logger: log,
       bodyLimit: config.bodyLimit,
+      rateLimits: config.rateLimits,
       isWorkerRunning: () => worker.getState() === 'RUNNING',
     });
     const server = await new Promise<http.Server>((resolve, reject) => {

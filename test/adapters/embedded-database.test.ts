@@ -24,7 +24,9 @@ describe('The embedded database on disk', () => {
     const file = path.join(dataDir, 'engine.sqlite');
     const db = openDatabase(file);
     try {
-      db.exec("CREATE TABLE people (name TEXT, mobile TEXT); INSERT INTO people VALUES ('A', '+447400123456')");
+      db.exec(
+        "CREATE TABLE people (name TEXT, mobile TEXT); INSERT INTO people VALUES ('A', '+447400123456')",
+      );
       assert.equal(modeOf(dataDir), 0o700, 'the folder');
       for (const f of [file, `${file}-wal`, `${file}-shm`]) {
         assert.ok(fs.existsSync(f), `${path.basename(f)} exists`);

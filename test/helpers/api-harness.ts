@@ -4,6 +4,7 @@ import supertest from 'supertest';
 import { createApp } from '../../src/api/app';
 import { IdempotencyKeys } from '../../src/api/idempotency';
 import { Principals } from '../../src/api/principals';
+import type { RateLimits } from '../../src/api/rate-limit';
 import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
@@ -26,7 +27,7 @@ export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
  * The API over a lifecycle harness: real routes, a real worker on the time-skipping server, the demo
  * principals, and the logs captured. Workflow starts are counted, and the workflows ended with the test.
  */
-export async function apiHarness(options: { codecTrustLoopback?: boolean } = {}) {
+export async function apiHarness(options: { codecTrustLoopback?: boolean; rateLimits?: RateLimits } = {}) {
   const h = await lifecycleHarness();
   const logs: string[] = [];
   const logger = createLogger(
@@ -64,6 +65,7 @@ export async function apiHarness(options: { codecTrustLoopback?: boolean } = {})
     logger,
     bodyLimit: '64kb',
     isWorkerRunning: () => true,
+    rateLimits: options.rateLimits,
   });
   return { ...h, app, api: supertest(app), logs, starts: () => starts };
 }

@@ -65,7 +65,10 @@ describe('Temporal history', () => {
           assert.ok(!events.some((e) => e.activityTaskScheduledEventAttributes), 'the copy ran');
           const failed = events.find((e) => e.workflowTaskFailedEventAttributes);
           if (failed) {
-            assert.match(failed.workflowTaskFailedEventAttributes!.failure?.message ?? '', /another workflow/);
+            assert.match(
+              failed.workflowTaskFailedEventAttributes!.failure?.message ?? '',
+              /another workflow/,
+            );
             return;
           }
           if (Date.now() > deadline) assert.fail('the copied input was not refused');
