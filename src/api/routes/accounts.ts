@@ -22,6 +22,7 @@ import { accountWorkflowId } from '../../workflows/workflow-id';
 import { ADMINS, principalOf, requireKind } from '../authenticate';
 import { withinDeadline } from '../deadline';
 import { IdempotencyKeys } from '../idempotency';
+import { identityEventAnswer } from '../identity-event-answer';
 import { actorOf, administers, type Principal } from '../principals';
 import { ApiError, badRequest, forbidden, notFound, type FieldError } from '../problem';
 import {
@@ -221,7 +222,8 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
         : body.type === 'ProfileUpdated'
           ? { type: body.type, ...(body.mobile ? { mobile: body.mobile } : {}) }
           : { type: body.type };
-    res.json(await soon(() => handle.executeUpdate(reportIdentityEvent, { args: [{ actor, event }] })));
+    const view = await soon(() => handle.executeUpdate(reportIdentityEvent, { args: [{ actor, event }] }));
+    res.json(identityEventAnswer(event.type, view));
   });
 
   router.put('/:id/directory-visibility', async (req, res) => {
