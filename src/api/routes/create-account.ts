@@ -15,6 +15,7 @@ import { referenceData } from '../../reference/reference-data';
 import { accountLifecycle } from '../../workflows';
 import { takeTemporaryPassword } from '../../workflows/definitions';
 import { accountWorkflowId } from '../../workflows/workflow-id';
+import { duplicateProblem } from '../duplicate-answer';
 import { actorOf, type Principal } from '../principals';
 import { withinDeadline } from '../deadline';
 import { ApiError } from '../problem';
@@ -75,26 +76,7 @@ export async function createAccount(
     domain: emailAlias.toLowerCase(),
     confirmNotDuplicate: confirmNotDuplicate ?? false,
   });
-  if (reserved.kind === 'duplicate') {
-    throw new ApiError(
-      409,
-      'Duplicate account',
-      'An account with this mobile number already exists. If the person moved from another organisation, ' +
-        'use the leavers and joiners route instead of creating an account (R12).',
-      undefined,
-      { existing: reserved.existing },
-    );
-  }
-  if (reserved.kind === 'possible-duplicates') {
-    throw new ApiError(
-      409,
-      'Possible duplicate account',
-      'Accounts with the same first and last name exist. If the person is none of them, send the request again ' +
-        'with "confirmNotDuplicate": true; if they are, use the leavers and joiners route (R12).',
-      undefined,
-      { candidates: reserved.candidates },
-    );
-  }
+  if (reserved.kind !== 'reserved') throw duplicateProblem(reserved, principal);
   const account: NewAccount = { ...draft, id: reserved.id, email: reserved.email };
   const warnings = [...connectorWarning(account.organisation)];
   if (!profile.mobile) {
