@@ -35,7 +35,7 @@ export class Principals {
   private readonly byHash = new Map<string, Principal>();
 
   /** Refuses entries at fault, and ids or tokens given twice (they would share an identity), naming each. */
-  constructor(entries: z.input<typeof entrySchema>[]) {
+  constructor(entries: readonly unknown[]) {
     const faults: string[] = [];
     const ids = new Map<string, number[]>();
     const hashes = new Map<string, number[]>();
@@ -72,7 +72,7 @@ export class Principals {
     const entries = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
     if (!Array.isArray(entries)) throw new Error(`${file}: the principals must be a JSON list`);
     try {
-      return new Principals(entries as z.input<typeof entrySchema>[]);
+      return new Principals(entries);
     } catch (err) {
       throw new Error(`${file}: ${(err as Error).message}`, { cause: err });
     }
