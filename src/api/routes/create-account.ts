@@ -11,6 +11,7 @@ import { LifecycleNotStarted, openAccount, type AccountDraft } from '../../opera
 import { referenceData } from '../../reference/reference-data';
 import type { accountLifecycle } from '../../workflows';
 import { takeTemporaryPassword } from '../../workflows/definitions';
+import { duplicateProblem } from '../duplicate-answer';
 import { withinDeadline } from '../deadline';
 import { actorOf, type Principal } from '../principals';
 import { ApiError } from '../problem';
@@ -84,26 +85,7 @@ export async function createAccount(
     if (err instanceof LifecycleNotStarted) throw notStartedYet(err.account);
     throw err;
   }
-  if (opening.kind === 'duplicate') {
-    throw new ApiError(
-      409,
-      'Duplicate account',
-      'An account with this mobile number already exists. If the person moved from another organisation, ' +
-        'use the leavers and joiners route instead of creating an account (R12).',
-      undefined,
-      { existing: opening.existing },
-    );
-  }
-  if (opening.kind === 'possible-duplicates') {
-    throw new ApiError(
-      409,
-      'Possible duplicate account',
-      'Accounts with the same first and last name exist. If the person is none of them, send the request again ' +
-        'with "confirmNotDuplicate": true; if they are, use the leavers and joiners route (R12).',
-      undefined,
-      { candidates: opening.candidates },
-    );
-  }
+  if (opening.kind !== 'opened') throw duplicateProblem(opening, principal);
   const created = answerFor(opening.account);
   return withTemporaryPassword(deps, opening.handle, created);
 }
