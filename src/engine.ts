@@ -65,6 +65,7 @@ export async function startEngine(
     const keyRing = loadKeyRing(env, temporal.dataDir);
     const codec = new AesGcmPayloadCodec(keyRing);
     const sealer = new PasswordSealer(keyRing);
+    const principals = roles.includes('api') ? Principals.fromFile(config.principalsFile) : undefined;
     const adapters = embeddedAdapters(config.databaseFile, config.simulation, serverTime);
     stops.push(async () => adapters.db.close());
 
@@ -72,7 +73,7 @@ export async function startEngine(
     if (embedded) {
       log.info({ dataDir: temporal.dataDir }, 'starting the Temporal dev server');
       devServer = await startDevServer(temporal, (m) => log.info(m), {
-        codecEndpoint: `http://localhost:${config.port}/codec`,
+        codecEndpoint: config.codec.trustLoopback ? `http://localhost:${config.port}/codec` : undefined,
       });
       stops.push(() => devServer!.teardown());
     }
@@ -115,7 +116,7 @@ export async function startEngine(
       const app = createApp({
         ...lifecycles,
         directory: adapters.directory,
-        principals: Principals.fromFile(config.principalsFile),
+        principals: principals!,
         idempotency: new IdempotencyKeys(adapters.db),
         sealer,
         codec,
@@ -123,6 +124,7 @@ export async function startEngine(
         policy: config.policy,
         logger: log,
         bodyLimit: config.bodyLimit,
+        rateLimits: config.rateLimits,
         isWorkerRunning,
       });
       const server = await new Promise<http.Server>((resolve, reject) => {

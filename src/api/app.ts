@@ -19,6 +19,13 @@ import { accountRoutes } from './routes/accounts';
 import { codecRoutes, type CodecAccess } from './routes/codec';
 import { leaverRoutes } from './routes/leavers';
 import { referenceRoutes } from './routes/reference';
+import {
+  authenticationFailureLimit,
+  DEFAULT_RATE_LIMITS,
+  perPrincipalLimit,
+  type RateLimits,
+} from './rate-limit';
+import { noStore } from './security/no-store';
 
 export interface ApiDeps {
   client: Client;
@@ -34,6 +41,7 @@ export interface ApiDeps {
   bodyLimit: string;
   /** Whether this process's worker runs; undefined when the workers run in processes of their own. */
   isWorkerRunning?: () => boolean;
+  rateLimits?: RateLimits;
 }
 
 /** The HTTP API: authenticates, validates and authorises, and leaves the account's state to its workflow. */
@@ -41,6 +49,7 @@ export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(helmet());
+  app.use(noStore());
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -71,10 +80,14 @@ export function createApp(deps: ApiDeps): express.Express {
   const openapi = openApiDocument();
   app.get('/openapi.json', (_req, res) => void res.json(openapi));
 
-  app.use('/codec', codecRoutes(deps.codec, deps.principals, deps.codecAccess));
+  const rateLimits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
+  const countingFailures = authenticationFailureLimit(rateLimits);
+  app.use('/codec', codecRoutes(deps.codec, deps.principals, deps.codecAccess, countingFailures));
 
   const v1 = express.Router();
-  v1.use(authenticate(deps.principals));
+  const authenticated = authenticate(deps.principals);
+  v1.use(countingFailures((req, res) => authenticated(req, res, () => undefined)));
+  v1.use(perPrincipalLimit(rateLimits));
   v1.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
   v1.use('/accounts', accountRoutes(deps));
   v1.use('/leavers', leaverRoutes(deps.directory));

@@ -34,6 +34,7 @@ const PROBLEM_TEXT: Record<number, string> = {
   404: 'No such account',
   409: 'Refused by the account lifecycle, or a duplicate',
   422: 'Idempotency-Key reused for another request',
+  429: 'Too many requests (per principal) or failed authentications (per address); see Retry-After',
 };
 const json = (description: string) => ({
   description,
@@ -60,7 +61,7 @@ export function openApiDocument() {
       summary,
       security: [{ bearer: [] }],
       request,
-      responses: { [ok[0]]: json(ok[1]), ...problems(401, 403, ...refusals) },
+      responses: { [ok[0]]: json(ok[1]), ...problems(401, 403, 429, ...refusals) },
     });
   path(
     'post',
@@ -116,7 +117,7 @@ export function openApiDocument() {
     '/v1/accounts/{id}/events',
     'Report a first-login event, identity platform only (R18)',
     { ...id, ...body(identityEventBody) },
-    [200, 'The account'],
+    [200, 'Accepted: the event type, the status, the gates still pending and whether mail works'],
     [400, 404, 409],
   );
   path(

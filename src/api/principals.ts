@@ -34,21 +34,48 @@ export function hashToken(token: string): string {
 export class Principals {
   private readonly byHash = new Map<string, Principal>();
 
-  constructor(entries: z.input<typeof entrySchema>[]) {
-    for (const raw of entries) {
-      const e = entrySchema.parse(raw);
+  /** Refuses entries at fault, and ids or tokens given twice (they would share an identity), naming each. */
+  constructor(entries: readonly unknown[]) {
+    const faults: string[] = [];
+    const ids = new Map<string, number[]>();
+    const hashes = new Map<string, number[]>();
+    entries.forEach((raw, i) => {
+      const parsed = entrySchema.safeParse(raw);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          faults.push(`[${i}]${issue.path.map((p) => `.${String(p)}`).join('')}: ${issue.message}`);
+        }
+        return;
+      }
+      const e = parsed.data;
       const id = e.id ?? e.name;
+      const hash = e.tokenSha256 ?? hashToken(e.token!);
       const principal: Principal =
         e.kind === 'local-admin'
           ? { kind: e.kind, id, name: e.name, orgs: e.orgs! }
           : { kind: e.kind, id, name: e.name };
-      this.byHash.set(e.tokenSha256 ?? hashToken(e.token!), principal);
+      ids.set(id, [...(ids.get(id) ?? []), i]);
+      hashes.set(hash, [...(hashes.get(hash) ?? []), i]);
+      this.byHash.set(hash, principal);
+    });
+    const entryList = (at: number[]) => at.map((i) => `[${i}]`).join(', ');
+    for (const [id, at] of ids) {
+      if (at.length > 1) faults.push(`principal id "${id}" is given to entries ${entryList(at)}`);
     }
+    for (const at of hashes.values()) {
+      if (at.length > 1) faults.push(`entries ${entryList(at)} share one token`);
+    }
+    if (faults.length > 0) throw new Error(`Invalid principals: ${faults.join('; ')}`);
   }
 
   static fromFile(file: string): Principals {
     const entries = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-    return new Principals(z.array(z.unknown()).parse(entries) as z.input<typeof entrySchema>[]);
+    if (!Array.isArray(entries)) throw new Error(`${file}: the principals must be a JSON list`);
+    try {
+      return new Principals(entries);
+    } catch (err) {
+      throw new Error(`${file}: ${(err as Error).message}`, { cause: err });
+    }
   }
 
   find(token: string): Principal | undefined {

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import ms, { type StringValue } from 'ms';
 import { z } from 'zod';
+import { isLoopbackAddress } from '../api/security/loopback';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from '../api/rate-limit';
 import { PROJECT_ROOT } from '../project-root';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../domain/policy';
 import type { SimulationSettings } from '../adapters/sqlite/simulated-mail-platform';
@@ -52,7 +54,13 @@ const envSchema = z.object({
   RECONCILE_AFTER: duration('RECONCILE_AFTER'),
   SIM_MAILBOX_DELAY: duration('SIM_MAILBOX_DELAY', { never: true }),
   SIM_SYNC_DELAY: duration('SIM_SYNC_DELAY', { never: true }),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
+  RATE_LIMIT_AUTH_FAILURES: z.coerce.number().int().min(1).optional(),
+  RATE_LIMIT_AUTH_FAILURE_WINDOW: duration('RATE_LIMIT_AUTH_FAILURE_WINDOW'),
 });
+
+/** The committed demo principals: for a run on this machine only. */
+export const DEV_PRINCIPALS_FILE = path.join(PROJECT_ROOT, 'config/dev-principals.json');
 
 export interface AppConfig {
   port: number;
@@ -62,6 +70,7 @@ export interface AppConfig {
   /** The principals file; the demo one for the embedded run when none is given. */
   principalsFile: string;
   codec: { allowedOrigins: string[]; trustLoopback: boolean };
+  rateLimits: RateLimits;
   policy: LifecyclePolicy;
   simulation: SimulationSettings;
   reconciliation: ReconciliationSettings;
@@ -71,8 +80,9 @@ export interface AppConfig {
 
 /**
  * The application's settings (the Temporal ones are in temporal-config/). `embedded` is true when
- * `npm start` runs its own dev server: then demo principals and loopback access to the codec are the
- * defaults; against a real cluster both must be configured.
+ * `npm start` runs its own dev server: then the demo principals are the default, on a loopback address
+ * only, and loopback access to the codec may be turned on; against a real cluster principals and keys
+ * must be configured.
  */
 export function loadAppConfig(
   env: NodeJS.ProcessEnv,
@@ -88,20 +98,48 @@ export function loadAppConfig(
   if (!options.embedded && !e.PRINCIPALS_FILE) {
     throw new Error('PRINCIPALS_FILE is required when connecting to a Temporal cluster (TEMPORAL_ADDRESS)');
   }
+  if (!options.embedded && !env.ENCRYPTION_KEYS?.trim()) {
+    throw new Error(
+      'ENCRYPTION_KEYS is required when connecting to a Temporal cluster (TEMPORAL_ADDRESS): every worker and ' +
+        'API must share the keys; the development key is for the embedded run only',
+    );
+  }
+  const principalsFile = path.resolve(e.PRINCIPALS_FILE ?? DEV_PRINCIPALS_FILE);
+  const loopbackOnly = isLoopbackAddress(e.API_HOST);
+  if (principalsFile === DEV_PRINCIPALS_FILE && !loopbackOnly) {
+    throw new Error(
+      `API_HOST=${e.API_HOST} is not a loopback address, and the demo principals (config/dev-principals.json, ` +
+        'with published tokens) are served on loopback only: set PRINCIPALS_FILE to your own principals',
+    );
+  }
+  const trustLoopback = e.CODEC_TRUST_LOOPBACK === 'true';
+  if (trustLoopback && !options.embedded) {
+    throw new Error('CODEC_TRUST_LOOPBACK=true is for the embedded run only, not with TEMPORAL_ADDRESS');
+  }
+  if (trustLoopback && !loopbackOnly) {
+    throw new Error(
+      `CODEC_TRUST_LOOPBACK=true needs the API on a loopback address only, not API_HOST=${e.API_HOST}`,
+    );
+  }
   const uiOrigins = [`http://localhost:${options.uiPort}`, `http://127.0.0.1:${options.uiPort}`];
   return {
     port: e.PORT,
     host: e.API_HOST,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.API_BODY_LIMIT,
-    principalsFile: path.resolve(e.PRINCIPALS_FILE ?? path.join(PROJECT_ROOT, 'config/dev-principals.json')),
+    principalsFile,
     codec: {
       allowedOrigins: e.CODEC_ALLOWED_ORIGINS
         ? e.CODEC_ALLOWED_ORIGINS.split(',')
             .map((o) => o.trim())
             .filter(Boolean)
         : uiOrigins,
-      trustLoopback: e.CODEC_TRUST_LOOPBACK ? e.CODEC_TRUST_LOOPBACK === 'true' : options.embedded,
+      trustLoopback,
+    },
+    rateLimits: {
+      perPrincipalPerMinute: e.RATE_LIMIT_PER_MINUTE ?? DEFAULT_RATE_LIMITS.perPrincipalPerMinute,
+      authFailures: e.RATE_LIMIT_AUTH_FAILURES ?? DEFAULT_RATE_LIMITS.authFailures,
+      authFailureWindowMs: e.RATE_LIMIT_AUTH_FAILURE_WINDOW ?? DEFAULT_RATE_LIMITS.authFailureWindowMs,
     },
     policy: {
       mailboxFirstPollAfterMs: e.POLICY_MAILBOX_FIRST_POLL_AFTER ?? DEFAULT_POLICY.mailboxFirstPollAfterMs,

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ownerOnlyFolder } from '../owner-only-folder';
 
 /** Encryption keys by id; new data is encrypted with the active one, old data read with whichever it names. */
 export interface KeyRing {
@@ -34,7 +35,7 @@ export function loadKeyRing(env: NodeJS.ProcessEnv, dataDir: string): KeyRing {
 
 function developmentKeyRing(file: string): KeyRing {
   if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    ownerOnlyFolder(path.dirname(file));
     const key = {
       id: `dev-${crypto.randomBytes(4).toString('hex')}`,
       key: crypto.randomBytes(32).toString('base64'),

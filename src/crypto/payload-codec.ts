@@ -1,41 +1,75 @@
-import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { decrypt, encrypt } from './aes-gcm';
 import { derivedKey, type KeyRing } from './key-ring';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 const KEY_ID = 'encryption-key-id';
+/** Absent in payloads written before workflow binding (no associated data); "2" when bound to WORKFLOW_ID. */
+const VERSION = 'encryption-version';
+const BOUND = '2';
+const WORKFLOW_ID = 'encryption-workflow-id';
 const PURPOSE = 'temporal-payload-codec';
+
+const text = (value: string) => new TextEncoder().encode(value);
+const read = (bytes: Uint8Array | null | undefined) => (bytes ? new TextDecoder().decode(bytes) : undefined);
+
+/** The workflow a payload belongs to, as the SDK tells the codec (workflow and activity payloads alike). */
+function workflowOf(context: SerializationContext | undefined): string | undefined {
+  return context?.workflowId || undefined;
+}
+
+export function isEncrypted(payload: Payload): boolean {
+  return read(payload.metadata?.encoding) === ENCRYPTED_ENCODING;
+}
 
 /**
  * Encrypts every payload with AES-GCM, so Temporal's history holds no plain-text personal data.
  * The key id travels in the payload's metadata, so keys can rotate and old histories stay readable.
+ * Each payload is bound to its workflow: the workflow id is the associated data, so a payload copied
+ * into another account's history fails authentication. The id also travels in the metadata, so a
+ * reader that is not told the workflow (the codec endpoint) can still check the payload is intact;
+ * when the SDK does say which workflow it is reading for, the two must agree.
  */
 export class AesGcmPayloadCodec implements PayloadCodec {
   private readonly keys = new Map<string, Buffer>();
 
   constructor(private readonly ring: KeyRing) {}
 
-  async encode(payloads: Payload[]): Promise<Payload[]> {
+  async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
+    const workflowId = workflowOf(context);
+    if (!workflowId) throw new Error('A payload is encrypted for its workflow; no workflow id was given');
     const keyId = this.ring.activeKeyId;
     const key = this.key(keyId);
     return payloads.map((payload) => ({
       metadata: {
-        encoding: new TextEncoder().encode(ENCRYPTED_ENCODING),
-        [KEY_ID]: new TextEncoder().encode(keyId),
+        encoding: text(ENCRYPTED_ENCODING),
+        [KEY_ID]: text(keyId),
+        [VERSION]: text(BOUND),
+        [WORKFLOW_ID]: text(workflowId),
       },
-      data: encrypt(key, temporal.api.common.v1.Payload.encode(payload).finish()),
+      data: encrypt(key, temporal.api.common.v1.Payload.encode(payload).finish(), Buffer.from(workflowId)),
     }));
   }
 
-  async decode(payloads: Payload[]): Promise<Payload[]> {
+  /** Refuses plain payloads: everything this engine writes is encrypted, so a plain one was put there by someone else. */
+  async decode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
     return payloads.map((payload) => {
-      const encoding = payload.metadata?.encoding && new TextDecoder().decode(payload.metadata.encoding);
-      if (encoding !== ENCRYPTED_ENCODING) return payload;
-      const keyIdBytes = payload.metadata?.[KEY_ID];
-      if (!keyIdBytes || !payload.data) throw new Error('Encrypted payload without key id or data');
-      const plain = decrypt(this.key(new TextDecoder().decode(keyIdBytes)), payload.data);
-      return temporal.api.common.v1.Payload.decode(plain);
+      if (!isEncrypted(payload)) throw new Error('Refused an unencrypted payload');
+      const keyId = read(payload.metadata?.[KEY_ID]);
+      if (!keyId || !payload.data) throw new Error('Encrypted payload without key id or data');
+      const version = read(payload.metadata?.[VERSION]);
+      let aad: Buffer | undefined;
+      if (version === BOUND) {
+        const boundTo = read(payload.metadata?.[WORKFLOW_ID]);
+        if (!boundTo) throw new Error('Bound payload without its workflow id');
+        const expected = workflowOf(context);
+        if (expected && expected !== boundTo) throw new Error('The payload belongs to another workflow');
+        aad = Buffer.from(boundTo);
+      } else if (version !== undefined) {
+        throw new Error('Unknown payload encryption version');
+      }
+      return temporal.api.common.v1.Payload.decode(decrypt(this.key(keyId), payload.data, aad));
     });
   }
 

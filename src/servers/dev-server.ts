@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TemporalConfig } from '../../temporal-config';
+import { ownerOnlyFolder } from '../owner-only-folder';
 import { searchAttributes } from '../../temporal-config/search-attributes';
 import { commandWorks, resolveExecutable, runCommand, type Log, type ResolvedExecutable } from './tools';
 
@@ -59,7 +59,7 @@ export async function startDevServer(
   options: DevServerOptions = {},
 ): Promise<TestWorkflowEnvironment> {
   const { executable, source } = await resolveTemporalCli(config, log);
-  fs.mkdirSync(path.dirname(config.devServer.dbFile), { recursive: true });
+  ownerOnlyFolder(path.dirname(config.devServer.dbFile));
   try {
     return await TestWorkflowEnvironment.createLocal({
       server: {

@@ -191,6 +191,36 @@ describe('API: account routes', () => {
     });
   });
 
+  it('R1: the identity platform is told whether its event was accepted, never the administrator view of the account', async () => {
+    const h = await apiHarness();
+    await h.run(async () => {
+      const { id } = await activated(h, { notes: 'Private: on long-term leave', mobile: '07400 765432' });
+      const admin = bearer(TOKENS.gstt);
+      await h.api.put(`/v1/accounts/${id}/directory-visibility`).set(admin).send({ phonesHidden: true });
+      for (const type of ['PasswordChanged', 'AupAccepted', 'SecretSet']) await event(h, id, { type });
+      const exception = await h.api
+        .post(`/v1/accounts/${id}/mfa-exceptions`)
+        .set(admin)
+        .send({ term: 'short', riskAssessmentRef: 'RA-CONFIDENTIAL-7' });
+      assert.equal(exception.status, 201);
+
+      const repeated = await event(h, id, { type: 'PasswordChanged' });
+      assert.equal(repeated.status, 200);
+      assert.deepEqual(repeated.body, {
+        type: 'PasswordChanged',
+        accepted: true,
+        status: 'Active',
+        disabledReason: null,
+        pendingGates: ['ProfileUpdated'],
+        canSendEmail: false,
+      });
+      const text = JSON.stringify(repeated.body);
+      for (const secret of ['Private', '7400765432', 'RA-CONFIDENTIAL-7', 'alex.admin', 'Testa']) {
+        assert.ok(!text.includes(secret), `the answer shows ${secret}`);
+      }
+    });
+  });
+
   it('R22, R23, R24: MFA exceptions through the API: refused before AUP and secret, 400 without a risk assessment, ended early', async () => {
     const h = await apiHarness();
     await h.run(async () => {

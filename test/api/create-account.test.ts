@@ -165,6 +165,58 @@ describe('API: POST /v1/accounts', () => {
     });
   });
 
+  it('R12, R1: a same-mobile duplicate in another organisation is reported without its id, name or organisation', async () => {
+    const h = await apiHarness();
+    await h.run(async () => {
+      const elsewhere = newPerson({ organisation: 'R0A', site: undefined, organisationalUnit: undefined });
+      const first = await h.api.post('/v1/accounts').set(bearer(TOKENS.uclhManchester)).send(elsewhere);
+      assert.equal(first.status, 201, JSON.stringify(first.body));
+      const probe = { ...newPerson(), mobile: elsewhere.mobile };
+      const res = await h.api.post('/v1/accounts').set(bearer(TOKENS.gstt)).send(probe);
+      assert.equal(res.status, 409);
+      assert.equal(res.body.existing, undefined);
+      assert.equal(res.body.existingInAnotherOrganisation, true);
+      assert.match(res.body.detail, /GET \/v1\/leavers and accept them as a joiner/);
+      assert.match(res.body.detail, /national administrator/);
+      const text = JSON.stringify(res.body);
+      for (const leak of [first.body.id, elsewhere.lastName, 'R0A', 'Manchester']) {
+        assert.ok(!text.includes(leak), `the answer shows ${leak}`);
+      }
+      const national = await h.api.post('/v1/accounts').set(bearer(TOKENS.national)).send(probe);
+      assert.equal(national.status, 409);
+      assert.equal(national.body.existing.id, first.body.id, 'a national administrator is told which');
+      assert.equal(h.starts(), 1);
+    });
+  });
+
+  it('R12, R1: possible duplicates list only accounts the caller administers, and count the others', async () => {
+    const h = await apiHarness();
+    await h.run(async () => {
+      const { mobile: _m, ...person } = newPerson();
+      const elsewhere = { ...person, organisation: 'R0A', site: undefined, organisationalUnit: undefined };
+      const other = await h.api.post('/v1/accounts').set(bearer(TOKENS.uclhManchester)).send(elsewhere);
+      assert.equal(other.status, 201, JSON.stringify(other.body));
+      const own = await h.api
+        .post('/v1/accounts')
+        .set(bearer(TOKENS.gstt))
+        .send({ ...person, confirmNotDuplicate: true });
+      assert.equal(own.status, 201);
+      const res = await h.api.post('/v1/accounts').set(bearer(TOKENS.gstt)).send(person);
+      assert.equal(res.status, 409);
+      assert.deepEqual(
+        res.body.candidates.map((c: { id: string }) => c.id),
+        [own.body.id],
+      );
+      assert.equal(res.body.otherCandidates, 1);
+      assert.match(res.body.detail, /1 of them in organisations you do not administer/);
+      assert.ok(!JSON.stringify(res.body).includes(other.body.id), 'the other account is not named');
+      assert.ok(!JSON.stringify(res.body).includes('R0A'));
+      const national = await h.api.post('/v1/accounts').set(bearer(TOKENS.national)).send(person);
+      assert.equal(national.body.candidates.length, 2);
+      assert.equal(national.body.otherCandidates, 0);
+    });
+  });
+
   it('R1: a local administrator cannot create in an organisation they do not administer, and nothing is created', async () => {
     const h = await apiHarness();
     await h.run(async () => {

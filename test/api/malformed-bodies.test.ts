@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { DEFAULT_RATE_LIMITS } from '../../src/api/rate-limit';
 import { TOKENS, apiHarness, bearer, newPerson, type ApiHarness } from '../helpers/api-harness';
 
 const MANDATORY = ['title', 'firstName', 'lastName', 'emailAlias', 'organisation'];
@@ -167,9 +168,12 @@ async function directorySize(h: ApiHarness): Promise<number> {
   return (await h.directory.search({ limit: 100000 })).entries.length;
 }
 
+/** Thousands of requests of one principal in seconds: a fuzz load, beyond the per-principal rate limit. */
+const FUZZ = { rateLimits: { ...DEFAULT_RATE_LIMITS, perPrincipalPerMinute: 100_000 } };
+
 describe('API: malformed bodies (property-based)', () => {
   it('R4: thousands of malformed create bodies get 400 with field errors, and start nothing', async () => {
-    const h = await apiHarness();
+    const h = await apiHarness(FUZZ);
     await h.run(async () => {
       const before = await directorySize(h);
       await fc.assert(
@@ -189,7 +193,7 @@ describe('API: malformed bodies (property-based)', () => {
   });
 
   it('R4: thousands of malformed edit bodies get 400 with field errors, and change nothing', async () => {
-    const h = await apiHarness();
+    const h = await apiHarness(FUZZ);
     await h.run(async () => {
       const created = await h.api.post('/v1/accounts').set(bearer(TOKENS.gstt)).send(newPerson());
       const id = created.body.id as string;

@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { loadAppConfig } from '../../src/config/app-config';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
+import { PROJECT_ROOT } from '../../src/project-root';
 
 const embedded = { embedded: true, dataDir: '/tmp/data', uiPort: 8233 };
+const cluster = { ...embedded, embedded: false };
+const DEV_PRINCIPALS_FILE = path.join(PROJECT_ROOT, 'config/dev-principals.json');
+const KEYS = `k1:${Buffer.alloc(32, 1).toString('base64')}`;
 
 describe('Configuration', () => {
   it("defaults every lifecycle duration to the rules' values", () => {
@@ -10,7 +15,6 @@ describe('Configuration', () => {
     assert.deepEqual(config.policy, DEFAULT_POLICY);
     assert.equal(config.policy.mailboxFirstPollAfterMs, 60 * 60 * 1000);
     assert.equal(config.policy.longMfaExceptionMonths, 6);
-    assert.equal(config.codec.trustLoopback, true);
   });
 
   it('lets a demonstration shorten the durations and the simulated delays', () => {
@@ -37,11 +41,89 @@ describe('Configuration', () => {
   });
 
   it('against a real cluster, needs its own principals and does not trust loopback callers', () => {
-    assert.throws(() => loadAppConfig({}, { ...embedded, embedded: false }), /PRINCIPALS_FILE/);
-    const config = loadAppConfig(
-      { PRINCIPALS_FILE: '/etc/principals.json' },
-      { ...embedded, embedded: false },
-    );
+    assert.throws(() => loadAppConfig({}, cluster), /PRINCIPALS_FILE/);
+    const config = loadAppConfig({ PRINCIPALS_FILE: '/etc/principals.json', ENCRYPTION_KEYS: KEYS }, cluster);
     assert.equal(config.codec.trustLoopback, false);
+  });
+
+  it('security: against a real cluster, ENCRYPTION_KEYS is required; the development key is for the embedded run', () => {
+    assert.throws(
+      () => loadAppConfig({ PRINCIPALS_FILE: '/etc/principals.json' }, cluster),
+      /ENCRYPTION_KEYS is required/,
+    );
+    assert.throws(
+      () => loadAppConfig({ PRINCIPALS_FILE: '/etc/principals.json', ENCRYPTION_KEYS: ' ' }, cluster),
+      /ENCRYPTION_KEYS is required/,
+    );
+    assert.doesNotThrow(() => loadAppConfig({}, embedded));
+  });
+
+  it('security: the demo principals are refused unless the API listens on loopback only', () => {
+    assert.throws(
+      () => loadAppConfig({ API_HOST: '0.0.0.0' }, embedded),
+      (err: Error) => /API_HOST=0\.0\.0\.0/.test(err.message) && /PRINCIPALS_FILE/.test(err.message),
+    );
+    assert.throws(
+      () => loadAppConfig({ API_HOST: '::', PRINCIPALS_FILE: DEV_PRINCIPALS_FILE }, embedded),
+      /demo principals/,
+    );
+    for (const host of ['127.0.0.1', '::1', 'localhost']) {
+      assert.equal(loadAppConfig({ API_HOST: host }, embedded).principalsFile, DEV_PRINCIPALS_FILE);
+    }
+    const own = loadAppConfig({ API_HOST: '0.0.0.0', PRINCIPALS_FILE: '/etc/principals.json' }, embedded);
+    assert.equal(own.host, '0.0.0.0');
+  });
+
+  it("security: the codec's loopback trust is an explicit opt-in of the embedded run on a loopback address", () => {
+    assert.equal(loadAppConfig({}, embedded).codec.trustLoopback, false, 'off unless asked for');
+    assert.equal(loadAppConfig({ CODEC_TRUST_LOOPBACK: 'true' }, embedded).codec.trustLoopback, true);
+    assert.throws(
+      () =>
+        loadAppConfig(
+          { CODEC_TRUST_LOOPBACK: 'true', PRINCIPALS_FILE: '/etc/p.json', ENCRYPTION_KEYS: KEYS },
+          cluster,
+        ),
+      /embedded run only/,
+    );
+    assert.throws(
+      () =>
+        loadAppConfig(
+          { CODEC_TRUST_LOOPBACK: 'true', API_HOST: '0.0.0.0', PRINCIPALS_FILE: '/etc/p.json' },
+          embedded,
+        ),
+      /loopback address only/,
+    );
+  });
+
+  it('security: rate limits default generously and are configurable, each bad value named', () => {
+    assert.deepEqual(loadAppConfig({}, embedded).rateLimits, {
+      perPrincipalPerMinute: 600,
+      authFailures: 50,
+      authFailureWindowMs: 15 * 60 * 1000,
+    });
+    const config = loadAppConfig(
+      { RATE_LIMIT_PER_MINUTE: '5', RATE_LIMIT_AUTH_FAILURES: '3', RATE_LIMIT_AUTH_FAILURE_WINDOW: '1h' },
+      embedded,
+    );
+    assert.deepEqual(config.rateLimits, {
+      perPrincipalPerMinute: 5,
+      authFailures: 3,
+      authFailureWindowMs: 60 * 60 * 1000,
+    });
+    assert.throws(
+      () =>
+        loadAppConfig(
+          {
+            RATE_LIMIT_PER_MINUTE: '0',
+            RATE_LIMIT_AUTH_FAILURES: 'many',
+            RATE_LIMIT_AUTH_FAILURE_WINDOW: 'x',
+          },
+          embedded,
+        ),
+      (err: Error) =>
+        ['RATE_LIMIT_PER_MINUTE', 'RATE_LIMIT_AUTH_FAILURES', 'RATE_LIMIT_AUTH_FAILURE_WINDOW'].every(
+          (name) => err.message.includes(name),
+        ),
+    );
   });
 });

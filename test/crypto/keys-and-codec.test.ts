@@ -3,12 +3,26 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultPayloadConverter } from '@temporalio/common';
+import {
+  defaultPayloadConverter,
+  type Payload,
+  type SerializationContext,
+  type WorkflowSerializationContext,
+} from '@temporalio/common';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { loadKeyRing } from '../../src/crypto/key-ring';
 import { PasswordSealer } from '../../src/crypto/password-sealer';
 import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
+import { testKeyRing } from '../helpers/test-keys';
 
 const key = () => crypto.randomBytes(32).toString('base64');
+const ofWorkflow = (workflowId: string): WorkflowSerializationContext => ({
+  type: 'workflow',
+  namespace: 'default',
+  workflowId,
+});
+const A = ofWorkflow('account:a@nhs.net');
+const B = ofWorkflow('account:b@nhs.net');
 
 describe('Encryption keys and the payload codec', () => {
   it('creates a development key with owner-only permissions when none is configured, and reuses it', () => {
@@ -28,22 +42,62 @@ describe('Encryption keys and the payload codec', () => {
   it('encrypts with the active key and names it, so payloads written before a key rotation still decode', async () => {
     const old = { ENCRYPTION_KEYS: `k1:${key()}` };
     const before = new AesGcmPayloadCodec(loadKeyRing(old, '/nonexistent'));
-    const [sealed] = await before.encode([defaultPayloadConverter.toPayload({ mobile: '+447400123456' })]);
+    const [sealed] = await before.encode([defaultPayloadConverter.toPayload({ mobile: '+447400123456' })], A);
     assert.equal(Buffer.from(sealed!.metadata!['encryption-key-id']!).toString(), 'k1');
     assert.ok(!Buffer.from(sealed!.data!).includes(Buffer.from('+447400123456')));
 
     const rotated = loadKeyRing({ ENCRYPTION_KEYS: `${old.ENCRYPTION_KEYS},k2:${key()}` }, '/nonexistent');
     assert.equal(rotated.activeKeyId, 'k2');
     const after = new AesGcmPayloadCodec(rotated);
-    const [decoded] = await after.decode([sealed!]);
+    const [decoded] = await after.decode([sealed!], A);
     assert.deepEqual(defaultPayloadConverter.fromPayload(decoded!), { mobile: '+447400123456' });
-    const [fresh] = await after.encode([defaultPayloadConverter.toPayload('x')]);
+    const [fresh] = await after.encode([defaultPayloadConverter.toPayload('x')], A);
     assert.equal(Buffer.from(fresh!.metadata!['encryption-key-id']!).toString(), 'k2');
 
     const flipped = Buffer.from(sealed!.data!);
     flipped[20] = flipped[20]! ^ 0xff;
     const tampered = { ...sealed!, data: flipped };
-    await assert.rejects(after.decode([tampered]), 'tampering is detected');
+    await assert.rejects(after.decode([tampered], A), 'tampering is detected');
+  });
+
+  it('security: the codec refuses an unencrypted payload instead of passing it to the workflow', async () => {
+    const codec = new AesGcmPayloadCodec(testKeyRing);
+    const plain = defaultPayloadConverter.toPayload({ actor: { kind: 'national-admin' } });
+    await assert.rejects(codec.decode([plain], A), /unencrypted/);
+  });
+
+  it("security: each payload is bound to its workflow id, so it cannot be replayed into another account's history", async () => {
+    const codec = new AesGcmPayloadCodec(testKeyRing);
+    const [sealed] = await codec.encode([defaultPayloadConverter.toPayload({ notes: 'for A only' })], A);
+    const metadata = sealed!.metadata!;
+    assert.equal(Buffer.from(metadata['encryption-workflow-id']!).toString(), A.workflowId);
+    const decoded = (p: Payload, context?: SerializationContext) =>
+      codec.decode([p], context).then(([d]) => defaultPayloadConverter.fromPayload(d!));
+
+    assert.deepEqual(await decoded(sealed!, A), { notes: 'for A only' });
+    assert.deepEqual(await decoded(sealed!), { notes: 'for A only' }, 'readable without a context');
+    await assert.rejects(decoded(sealed!, B), /another workflow/);
+    const relabelled = {
+      ...sealed!,
+      metadata: { ...metadata, 'encryption-workflow-id': Buffer.from(B.workflowId) },
+    };
+    await assert.rejects(decoded(relabelled, B), 'the workflow id is authenticated, not just compared');
+    await assert.rejects(decoded(relabelled), 'also without a context');
+    const { 'encryption-version': _version, ...unversioned } = metadata;
+    const downgraded = { ...sealed!, metadata: unversioned };
+    await assert.rejects(decoded(downgraded, A), 'a bound payload cannot pass as an unbound one');
+    await assert.rejects(codec.encode([defaultPayloadConverter.toPayload('x')]), /workflow/);
+  });
+
+  it('security: payloads written before workflow binding, as in the recorded histories, still decode', async () => {
+    const file = path.resolve(__dirname, '../fixtures/histories/happy-path.json');
+    const history = historyFromJSON(JSON.parse(fs.readFileSync(file, 'utf8')));
+    const [input] = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
+    assert.equal(input!.metadata!['encryption-version'], undefined, 'an old payload');
+    const codec = new AesGcmPayloadCodec(testKeyRing);
+    const [decoded] = await codec.decode([input!], ofWorkflow('account:someone@nhs.net'));
+    const args = defaultPayloadConverter.fromPayload<{ account: { email: string } }>(decoded!);
+    assert.match(args.account.email, /@/);
   });
 
   it('refuses a malformed key list, naming the key', () => {

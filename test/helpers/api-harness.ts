@@ -4,6 +4,7 @@ import supertest from 'supertest';
 import { createApp } from '../../src/api/app';
 import { IdempotencyKeys } from '../../src/api/idempotency';
 import { Principals } from '../../src/api/principals';
+import type { RateLimits } from '../../src/api/rate-limit';
 import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
@@ -27,7 +28,7 @@ export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
  * principals, and the logs captured. Workflow starts are counted (and can be made to fail, as in an
  * outage), and the workflows ended with the test.
  */
-export async function apiHarness(options: { codecTrustLoopback?: boolean } = {}) {
+export async function apiHarness(options: { codecTrustLoopback?: boolean; rateLimits?: RateLimits } = {}) {
   const faults = { failStarts: 0 };
   const h = await lifecycleHarness();
   const logs: string[] = [];
@@ -71,6 +72,7 @@ export async function apiHarness(options: { codecTrustLoopback?: boolean } = {})
     logger,
     bodyLimit: '64kb',
     isWorkerRunning: () => true,
+    rateLimits: options.rateLimits,
   });
   return { ...h, app, api: supertest(app), logs, starts: () => starts, faults, idempotency };
 }

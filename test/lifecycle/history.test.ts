@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Context } from '@temporalio/activity';
 import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../src/activities';
 import { CENTRAL_MFA_GROUP } from '../../src/domain/organisation';
 import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
@@ -15,7 +16,8 @@ import {
   ukTestMobile,
   until,
 } from '../helpers/lifecycle-harness';
-import { testKeyRing } from '../helpers/test-keys';
+import { workflowBundle } from '../helpers/global-setup';
+import { testDataConverter, testKeyRing } from '../helpers/test-keys';
 import { happyPath } from '../replay/representative-lifecycles';
 
 describe('Temporal history', () => {
@@ -38,6 +40,21 @@ describe('Temporal history', () => {
       const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
       const decoded = await new AesGcmPayloadCodec(testKeyRing).decode(input);
       assert.ok(Buffer.from(decoded[0]!.data!).includes(Buffer.from(mobile)));
+    });
+  });
+
+  it("security: the worker refuses one account's payloads in another account's workflow", async () => {
+    const h = await lifecycleHarness();
+    await h.run(async () => {
+      const { handle } = await h.start();
+      const history = await handle.fetchHistory();
+      const options = { workflowBundle: await workflowBundle(), dataConverter: testDataConverter };
+      await Worker.runReplayHistory(options, history, handle.workflowId);
+      await assert.rejects(
+        Worker.runReplayHistory(options, history, 'account:someone.else@nhs.net'),
+        /another workflow/,
+        'the same history, its payloads read as if another workflow held them',
+      );
     });
   });
 

@@ -33,6 +33,7 @@ import { accountWorkflowId } from '../../workflows/workflow-id';
 import { ADMINS, principalOf, requireKind } from '../authenticate';
 import { withinDeadline } from '../deadline';
 import { IdempotencyKeys } from '../idempotency';
+import { identityEventAnswer } from '../identity-event-answer';
 import { actorOf, administers, type Principal } from '../principals';
 import { ApiError, badRequest, forbidden, notFound, type FieldError } from '../problem';
 import {
@@ -302,7 +303,8 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
         : body.type === 'ProfileUpdated'
           ? { type: body.type, ...(body.mobile ? { mobile: body.mobile } : {}) }
           : { type: body.type };
-    res.json(await change(req, target, reportIdentityEvent, { actor: target.actor, event }));
+    const view = await change(req, target, reportIdentityEvent, { actor: target.actor, event });
+    res.json(identityEventAnswer(event.type, view));
   });
 
   router.put('/:id/directory-visibility', async (req, res) => {

@@ -1,23 +1,31 @@
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { JSONToPayload, payloadToJSON, type JSONPayload } from '@temporalio/common/lib/proto-utils';
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { bearerToken } from '../authenticate';
-import { ApiError, forbidden } from '../problem';
+import express, {
+  Router,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
+import { isEncrypted } from '../../crypto/payload-codec';
 import type { Principals } from '../principals';
+import { ApiError, badRequest, forbidden } from '../problem';
+import { authoriseCodecCaller, type CodecAccess } from '../security/codec-access';
 
-export interface CodecAccess {
-  /** Origins of Temporal Web that may call the codec from the browser. */
-  allowedOrigins: string[];
-  /** Let loopback callers in without a token: the embedded run, where all of it is on one machine. */
-  trustLoopback: boolean;
-}
+export type { CodecAccess } from '../security/codec-access';
 
 /**
  * The remote codec Temporal Web calls to show operators decoded payloads (POST /codec/decode) and to
- * encode what they send (POST /codec/encode). Only a national administrator's token, or a loopback
- * caller in the embedded run, may use it.
+ * encode what they send (POST /codec/encode). Only a national administrator's token, or a direct
+ * loopback caller in the embedded run when trusted, may use it (see authoriseCodecCaller).
  */
-export function codecRoutes(codec: PayloadCodec, principals: Principals, access: CodecAccess): Router {
+export function codecRoutes(
+  codec: PayloadCodec,
+  principals: Principals,
+  access: CodecAccess,
+  /** Runs the access check, counting its refusals against the caller's address (rate-limit.ts). */
+  countingFailures: (check: (req: Request, res: Response) => void) => RequestHandler[],
+): Router {
   const router = Router();
   router.use((req: Request, res: Response, next: NextFunction) => {
     const origin = req.get('origin');
@@ -25,7 +33,7 @@ export function codecRoutes(codec: PayloadCodec, principals: Principals, access:
       res.set({
         'Access-Control-Allow-Origin': origin,
         'Access-Control-Allow-Credentials': 'true',
-        'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-Namespace',
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-Namespace, X-Workflow-Id',
         'Access-Control-Allow-Methods': 'POST, OPTIONS',
         Vary: 'Origin',
       });
@@ -36,46 +44,60 @@ export function codecRoutes(codec: PayloadCodec, principals: Principals, access:
     }
     if (origin && !access.allowedOrigins.includes(origin))
       throw forbidden(`Origin ${origin} may not use the codec.`);
-    const token = bearerToken(req);
-    const principal = token ? principals.find(token) : undefined;
-    if (principal?.kind === 'national-admin') return next();
-    if (!principal && access.trustLoopback && isLoopback(req.socket.remoteAddress)) return next();
-    if (!principal) {
-      res.setHeader('WWW-Authenticate', 'Bearer');
-      throw new ApiError(401, 'Unauthorized', 'The codec needs a national administrator bearer token.');
-    }
-    throw forbidden('Only national administrators may decode payloads.');
+    next();
   });
+  router.use(countingFailures((req, res) => authoriseCodecCaller(req, res, principals, access)));
   router.use(express.json({ limit: '4mb' }));
+
   const handle =
-    (transform: (payloads: Payload[]) => Promise<Payload[]>) => async (req: Request, res: Response) => {
+    (transform: (payload: Payload, req: Request) => Promise<Payload>) =>
+    async (req: Request, res: Response) => {
       const payloads = (req.body as { payloads?: unknown })?.payloads;
       if (!Array.isArray(payloads)) {
-        throw new ApiError(400, 'Invalid request', 'Send { "payloads": [...] }.', [
-          { path: 'payloads', message: 'payloads must be a list' },
-        ]);
+        throw badRequest([{ path: 'payloads', message: 'payloads must be a list' }]);
       }
-      let result: Payload[];
-      try {
-        result = await transform(payloads.map((p) => JSONToPayload(p as JSONPayload)));
-      } catch (err) {
-        throw new ApiError(400, 'Invalid request', 'The payloads could not be read.', [
-          { path: 'payloads', message: `Not payloads this codec can read: ${(err as Error).message}` },
-        ]);
+      const result: Payload[] = [];
+      for (const [i, json] of payloads.entries()) {
+        try {
+          result.push(await transform(JSONToPayload(json as JSONPayload), req));
+        } catch (err) {
+          // The reason (an unknown key id, a failed authentication tag) is for the logs, not the caller.
+          req.log?.warn({ reason: (err as Error).message, index: i }, 'codec refused a payload');
+          throw new ApiError(400, 'Invalid request', 'The payloads could not be read.', [
+            { path: `payloads[${i}]`, message: 'Not a payload this codec can read' },
+          ]);
+        }
       }
       res.json({ payloads: result.map(payloadToJSON) });
     };
+
   router.post(
     '/encode',
-    handle((p) => codec.encode(p)),
+    (req, _res, next) => {
+      if (!req.get('x-workflow-id')) {
+        throw badRequest([
+          {
+            path: 'X-Workflow-Id',
+            message: 'Payloads are encrypted for their workflow: send its id in X-Workflow-Id',
+          },
+        ]);
+      }
+      next();
+    },
+    handle(async (payload, req) => {
+      const context = {
+        type: 'workflow' as const,
+        namespace: req.get('x-namespace') ?? 'default',
+        workflowId: req.get('x-workflow-id')!,
+      };
+      return (await codec.encode([payload], context))[0]!;
+    }),
   );
+  // Temporal Web sends every payload of a history, also ones written in plain text (by a server or a
+  // tool): those are shown as they are; encrypted ones are checked against the workflow they name.
   router.post(
     '/decode',
-    handle((p) => codec.decode(p)),
+    handle(async (payload) => (isEncrypted(payload) ? (await codec.decode([payload]))[0]! : payload)),
   );
   return router;
-}
-
-function isLoopback(address: string | undefined): boolean {
-  return !!address && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
 }

@@ -11,6 +11,7 @@ import { LifecycleNotStarted, openAccount, type AccountDraft } from '../../opera
 import { referenceData } from '../../reference/reference-data';
 import type { accountLifecycle } from '../../workflows';
 import { takeTemporaryPassword } from '../../workflows/definitions';
+import { duplicateProblem } from '../duplicate-answer';
 import { withinDeadline } from '../deadline';
 import { actorOf, type Principal } from '../principals';
 import { ApiError } from '../problem';
@@ -84,33 +85,7 @@ export async function createAccount(
     if (err instanceof LifecycleNotStarted) throw notStartedYet(err.account);
     throw err;
   }
-  if (opening.kind === 'duplicate') {
-    const { existing } = opening;
-    const path = `/v1/accounts/${encodeURIComponent(existing.id)}`;
-    throw new ApiError(
-      409,
-      'Duplicate account',
-      existing.status === 'Leaver'
-        ? 'An account with this mobile number already exists and is a leaver: accept it into your organisation ' +
-            `as a joiner with POST ${path}/joiner instead of creating an account (R12, R28).`
-        : 'An account with this mobile number already exists. If the person moved from another organisation, ' +
-            `their organisation marks it as a leaver (POST ${path}/leaver) and yours accepts it as a joiner ` +
-            `(POST ${path}/joiner), instead of creating an account (R12, R28).`,
-      undefined,
-      { existing },
-    );
-  }
-  if (opening.kind === 'possible-duplicates') {
-    throw new ApiError(
-      409,
-      'Possible duplicate account',
-      'Accounts with the same first and last name exist. If the person is none of them, send the request again ' +
-        'with "confirmNotDuplicate": true; if they are, accept them as a joiner once their organisation has ' +
-        'marked them as a leaver (GET /v1/leavers finds them) (R12, R28).',
-      undefined,
-      { candidates: opening.candidates },
-    );
-  }
+  if (opening.kind !== 'opened') throw duplicateProblem(opening, principal);
   const created = answerFor(opening.account);
   return withTemporaryPassword(deps, opening.handle, created);
 }

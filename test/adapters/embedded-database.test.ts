@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../../src/adapters/sqlite/database';
+import { loadKeyRing } from '../../src/crypto/key-ring';
+
+const modeOf = (file: string) => fs.statSync(file).mode & 0o777;
+
+describe('The embedded database on disk', () => {
+  let root: string;
+  let umask: number;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-db-'));
+    umask = process.umask(0o022); // the usual default, which leaves new files world-readable
+  });
+  afterEach(() => {
+    process.umask(umask);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('security: the data folder is 0700 and the database, its WAL and shared memory 0600', () => {
+    const dataDir = path.join(root, 'data');
+    const file = path.join(dataDir, 'engine.sqlite');
+    const db = openDatabase(file);
+    try {
+      db.exec(
+        "CREATE TABLE people (name TEXT, mobile TEXT); INSERT INTO people VALUES ('A', '+447400123456')",
+      );
+      assert.equal(modeOf(dataDir), 0o700, 'the folder');
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+        assert.ok(fs.existsSync(f), `${path.basename(f)} exists`);
+        assert.equal(modeOf(f), 0o600, path.basename(f));
+      }
+      loadKeyRing({}, dataDir);
+      assert.equal(modeOf(dataDir), 0o700, 'the development key leaves the folder private');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('security: a data folder and database left readable by an earlier run are tightened', () => {
+    const dataDir = path.join(root, 'data');
+    const file = path.join(dataDir, 'engine.sqlite');
+    fs.mkdirSync(dataDir, { mode: 0o755 });
+    const before = openDatabase(file);
+    before.exec('CREATE TABLE t (x)');
+    before.close();
+    fs.chmodSync(dataDir, 0o755);
+    fs.chmodSync(file, 0o644);
+    const db = openDatabase(file);
+    try {
+      db.exec('INSERT INTO t VALUES (1)');
+      assert.equal(modeOf(dataDir), 0o700);
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) assert.equal(modeOf(f), 0o600, path.basename(f));
+    } finally {
+      db.close();
+    }
+  });
+});
