@@ -5,9 +5,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadTemporalConfig } from '../temporal-config';
 import { createActivities } from './activities';
 import { serverTime } from './activities/server-time';
-import { embeddedAdapters } from './adapters/embedded';
+import { openStores } from './adapters/stores';
 import { createApp } from './api/app';
-import { IdempotencyKeys } from './api/idempotency';
 import { Principals } from './api/principals';
 import { loadAppConfig } from './config/app-config';
 import { loadKeyRing } from './crypto/key-ring';
@@ -66,8 +65,8 @@ export async function startEngine(
     const codec = new AesGcmPayloadCodec(keyRing);
     const sealer = new PasswordSealer(keyRing);
     const principals = roles.includes('api') ? Principals.fromFile(config.principalsFile) : undefined;
-    const adapters = embeddedAdapters(config.databaseFile, config.simulation, serverTime);
-    stops.push(async () => adapters.db.close());
+    const stores = await openStores(config.stores, config.simulation, serverTime);
+    stops.push(() => stores.close());
 
     let devServer: TestWorkflowEnvironment | undefined;
     if (embedded) {
@@ -93,7 +92,7 @@ export async function startEngine(
     let running: Promise<void> | undefined;
     let isWorkerRunning: (() => boolean) | undefined;
     if (roles.includes('worker')) {
-      const activities = createActivities({ ...adapters, sealer, lifecycles });
+      const activities = createActivities({ ...stores, sealer, lifecycles });
       const { worker, connection: workerConnection } = await createWorker(temporal, {
         address,
         activities,
@@ -115,9 +114,9 @@ export async function startEngine(
     if (roles.includes('api')) {
       const app = createApp({
         ...lifecycles,
-        directory: adapters.directory,
+        directory: stores.directory,
         principals: principals!,
-        idempotency: new IdempotencyKeys(adapters.db),
+        idempotency: stores.idempotency,
         sealer,
         codec,
         codecAccess: config.codec,

@@ -5,7 +5,8 @@ import { isLoopbackAddress } from '../api/security/loopback';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../api/rate-limit';
 import { PROJECT_ROOT } from '../project-root';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../domain/policy';
-import type { SimulationSettings } from '../adapters/sqlite/simulated-mail-platform';
+import type { StoresLocation } from '../adapters/stores';
+import type { SimulationSettings } from '../ports/simulated-mail-platform';
 import type { ReconciliationSettings } from '../temporal/reconciliation-schedule';
 
 const MINUTE = 60_000;
@@ -57,6 +58,14 @@ const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
   RATE_LIMIT_AUTH_FAILURES: z.coerce.number().int().min(1).optional(),
   RATE_LIMIT_AUTH_FAILURE_WINDOW: duration('RATE_LIMIT_AUTH_FAILURE_WINDOW'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((url) => !url || /^postgres(ql)?:\/\//.test(url), {
+      // The URL may hold a password: the message never repeats it.
+      message: 'DATABASE_URL must be a postgres:// or postgresql:// URL',
+    }),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
 
 /** The committed demo principals: for a run on this machine only. */
@@ -74,8 +83,11 @@ export interface AppConfig {
   policy: LifecyclePolicy;
   simulation: SimulationSettings;
   reconciliation: ReconciliationSettings;
-  /** The embedded database of the simulated platform, the directory, incidents and idempotency keys. */
-  databaseFile: string;
+  /**
+   * The simulated platform, the directory, incidents and idempotency keys: PostgreSQL at DATABASE_URL,
+   * shared by processes on any host, else the embedded SQLite file in the data folder (one host).
+   */
+  stores: StoresLocation;
 }
 
 /**
@@ -168,6 +180,8 @@ export function loadAppConfig(
       everyMs: e.RECONCILE_EVERY ?? MINUTE,
       graceMs: e.RECONCILE_AFTER ?? MINUTE,
     },
-    databaseFile: path.join(options.dataDir, 'engine.sqlite'),
+    stores: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { kind: 'sqlite', file: path.join(options.dataDir, 'engine.sqlite') },
   };
 }

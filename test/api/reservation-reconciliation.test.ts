@@ -68,7 +68,7 @@ describe('No account left behind: a reservation always gets its lifecycle', () =
       assert.equal(repeat.status, 201, JSON.stringify(repeat.body));
       assert.equal(repeat.body.id, id);
       assert.ok(repeat.body.temporaryPassword, 'nobody saw the password yet: the repeat shows it (R13)');
-      assert.ok(h.platform.inspect(id).passwordMatches(repeat.body.temporaryPassword));
+      assert.ok((await h.platform.inspect(id)).passwordMatches(repeat.body.temporaryPassword));
       const third = await h.api
         .post('/v1/accounts')
         .set(bearer(TOKENS.gstt))

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import supertest from 'supertest';
 import { createApp } from '../../src/api/app';
-import { IdempotencyKeys } from '../../src/api/idempotency';
+import { SqliteIdempotencyKeys } from '../../src/adapters/sqlite/sqlite-idempotency-keys';
 import { Principals } from '../../src/api/principals';
 import type { RateLimits } from '../../src/api/rate-limit';
 import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
@@ -55,7 +55,7 @@ export async function apiHarness(options: { codecTrustLoopback?: boolean; rateLi
     },
   });
   const client = withOverrides(h.client, { workflow }) as Client;
-  const idempotency = new IdempotencyKeys(h.db);
+  const idempotency = new SqliteIdempotencyKeys(h.db);
   const app = createApp({
     client,
     directory: h.directory,

@@ -5,12 +5,10 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { serverTime } from '../../src/activities/server-time';
 import { openDatabase } from '../../src/adapters/sqlite/database';
-import {
-  SimulatedMailPlatform,
-  type SimulationSettings,
-} from '../../src/adapters/sqlite/simulated-mail-platform';
+import { SqliteSimulatedMailPlatform } from '../../src/adapters/sqlite/sqlite-simulated-mail-platform';
 import { SqliteDirectory } from '../../src/adapters/sqlite/sqlite-directory';
 import { SqliteIncidents } from '../../src/adapters/sqlite/sqlite-incidents';
+import type { SimulationSettings } from '../../src/ports/simulated-mail-platform';
 import { PasswordSealer } from '../../src/crypto/password-sealer';
 import type { Actor, Profile } from '../../src/domain/account';
 import type { IdentityEvent, PhoneReport } from '../../src/domain/identity-events';
@@ -53,7 +51,7 @@ export async function lifecycleHarness(
 ) {
   const env = testEnv();
   const db = (sharedDb ??= openDatabase(':memory:'));
-  const platform = new SimulatedMailPlatform(
+  const platform = new SqliteSimulatedMailPlatform(
     db,
     { mailboxDelayMs: 3 * HOUR, syncDelayMs: 30 * MINUTE, ...simulation },
     serverTime,

@@ -32,7 +32,7 @@ import {
 import { accountWorkflowId } from '../../workflows/workflow-id';
 import { ADMINS, principalOf, requireKind } from '../authenticate';
 import { withinDeadline } from '../deadline';
-import { IdempotencyKeys } from '../idempotency';
+import { IdempotencyKeys } from '../../ports/idempotency-keys';
 import { identityEventAnswer } from '../identity-event-answer';
 import { actorOf, administers, type Principal } from '../principals';
 import { ApiError, badRequest, forbidden, notFound, type FieldError } from '../problem';
@@ -147,7 +147,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     let updateId: string | undefined;
     if (key !== undefined) {
       const requestHash = IdempotencyKeys.hash({ method: req.method, path: req.originalUrl, body: req.body });
-      if (deps.idempotency.bindUpdate(target.principal.id, key, requestHash) === 'mismatch')
+      if ((await deps.idempotency.bindUpdate(target.principal.id, key, requestHash)) === 'mismatch')
         throw keyReused();
       updateId = `idempotency-key:${crypto.createHash('sha256').update(`${target.principal.id}\n${key}`).digest('hex')}`;
     }
@@ -194,7 +194,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
       sendCreated(res, await createAccount(deps, principal, body));
       return;
     }
-    const claim = deps.idempotency.claim(principal.id, key, IdempotencyKeys.hash(body));
+    const claim = await deps.idempotency.claim(principal.id, key, IdempotencyKeys.hash(body));
     if (claim.state === 'replay') {
       const answer = claim.body as Created;
       if (claim.status === 201) await finishPendingStart(deps, deps.directory, answer.id);
@@ -215,10 +215,10 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
             reserved: (answer) => deps.idempotency.reserved(principal.id, key, claimId, answer),
           });
     } catch (err) {
-      deps.idempotency.release(principal.id, key, claimId);
+      await deps.idempotency.release(principal.id, key, claimId);
       throw err;
     }
-    deps.idempotency.complete(principal.id, key, claimId, 201, repeated(created));
+    await deps.idempotency.complete(principal.id, key, claimId, 201, repeated(created));
     sendCreated(res, created, !!claim.account);
   });
 

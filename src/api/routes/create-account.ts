@@ -34,7 +34,7 @@ export interface Created {
 
 /** Told of the reservation, so a repeat of the request after a crash finds this account (Idempotency-Key). */
 export interface CreateHooks {
-  reserved?(answer: Created): void;
+  reserved?(answer: Created): void | Promise<void>;
 }
 
 /**
