@@ -10,6 +10,9 @@ import { inTransaction, type Pool, type PoolClient } from './database';
 
 type Db = Pool | PoolClient;
 
+/** The advisory lock class of one platform account's creation (the second key is the id's hash). */
+const ACCOUNT_LOCK = 0x6e68_0003;
+
 /**
  * The simulated mail platform in PostgreSQL, so that workers on several hosts share one platform. Each
  * change and the record of it are one transaction: a retried call changes nothing and records nothing.
@@ -25,8 +28,10 @@ export class PostgresSimulatedMailPlatform implements SimulatedMailPlatform {
     const now = this.clock().getTime();
     const passwordHash = hashPassword(temporaryPassword);
     await inTransaction(this.pool, async (db) => {
+      // A retry overlapping an attempt that timed out waits for it, then only sets the password again.
+      await db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ACCOUNT_LOCK, account.accountId]);
       const { rows } = await db.query<{ deleted_at: number | null }>(
-        'SELECT deleted_at FROM platform_accounts WHERE id = $1 FOR UPDATE',
+        'SELECT deleted_at FROM platform_accounts WHERE id = $1',
         [account.accountId],
       );
       if (rows[0] && rows[0].deleted_at === null) {
