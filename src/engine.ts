@@ -8,11 +8,14 @@ import { serverTime } from './activities/server-time';
 import { openStores } from './adapters/stores';
 import { createApp } from './api/app';
 import { Principals } from './api/principals';
+import { metricsAccess } from './api/security/metrics-access';
 import { loadAppConfig } from './config/app-config';
 import { loadKeyRing } from './crypto/key-ring';
 import { PasswordSealer } from './crypto/password-sealer';
 import { AesGcmPayloadCodec } from './crypto/payload-codec';
 import type { Logger } from './logger';
+import { EngineMetrics } from './metrics/engine-metrics';
+import { startMetricsServer } from './metrics/metrics-server';
 import { startDevServer } from './servers/dev-server';
 import { connectionOptions } from './temporal/connection';
 import { ensureReconciliationSchedule } from './temporal/reconciliation-schedule';
@@ -25,6 +28,10 @@ export type EngineRole = 'api' | 'worker';
 export interface Engine {
   apiUrl?: string;
   temporalWebUrl?: string;
+  /** Where this process's metrics are read: the API's /metrics, or a worker-only process's own listener. */
+  metricsUrl?: string;
+  /** Where the worker's Temporal SDK metrics are read, when this process runs a worker. */
+  temporalMetricsUrl?: string;
   /** Settles when the process's work ends (the worker stops, or the API closes); rejects if it fails. */
   running: Promise<void>;
   /** Stops the API, the worker, the connections and the dev server, in that order. */
@@ -67,6 +74,8 @@ export async function startEngine(
     const principals = roles.includes('api') ? Principals.fromFile(config.principalsFile) : undefined;
     const stores = await openStores(config.stores, config.simulation, serverTime);
     stops.push(() => stores.close());
+    const metrics = new EngineMetrics();
+    const scrapers = metricsAccess(config.metrics.token);
 
     let devServer: TestWorkflowEnvironment | undefined;
     if (embedded) {
@@ -92,7 +101,7 @@ export async function startEngine(
     let running: Promise<void> | undefined;
     let isWorkerRunning: (() => boolean) | undefined;
     if (roles.includes('worker')) {
-      const activities = createActivities({ ...stores, sealer, lifecycles });
+      const activities = createActivities({ ...stores, sealer, lifecycles, metrics });
       const { worker, connection: workerConnection } = await createWorker(temporal, {
         address,
         activities,
@@ -125,6 +134,8 @@ export async function startEngine(
         bodyLimit: config.bodyLimit,
         rateLimits: config.rateLimits,
         isWorkerRunning,
+        metrics,
+        metricsAccess: scrapers,
       });
       const server = await new Promise<http.Server>((resolve, reject) => {
         const s = app.listen(config.port, config.host, () => resolve(s)).on('error', reject);
@@ -134,9 +145,25 @@ export async function startEngine(
       running ??= closed;
       apiUrl = `http://${config.host}:${(server.address() as AddressInfo).port}`;
     }
+    let metricsUrl = apiUrl && `${apiUrl}/metrics`;
+    if (!roles.includes('api')) {
+      const listener = await startMetricsServer(
+        metrics.registry,
+        scrapers,
+        { host: config.metrics.workerHost, port: config.metrics.workerPort },
+        log,
+      );
+      stops.push(() => listener.close());
+      metricsUrl = listener.url;
+    }
     return {
       apiUrl,
       temporalWebUrl: embedded ? `http://localhost:${temporal.devServer.uiPort}` : undefined,
+      metricsUrl,
+      temporalMetricsUrl:
+        roles.includes('worker') && temporal.metricsAddress
+          ? `http://${temporal.metricsAddress}/metrics`
+          : undefined,
       running: running!,
       stop,
     };

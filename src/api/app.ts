@@ -9,6 +9,9 @@ import type { IdempotencyKeys } from '../ports/idempotency-keys';
 import type { PasswordSealer } from '../crypto/password-sealer';
 import type { LifecyclePolicy } from '../domain/policy';
 import type { Logger } from '../logger';
+import { EngineMetrics } from '../metrics/engine-metrics';
+import { httpMetrics, problemMetrics, rememberRouteBase } from '../metrics/http-metrics';
+import { metricsEndpoint } from '../metrics/metrics-endpoint';
 import { authenticate } from './authenticate';
 import { withinDeadline } from './deadline';
 import { errorHandler } from './errors';
@@ -25,6 +28,7 @@ import {
   perPrincipalLimit,
   type RateLimits,
 } from './rate-limit';
+import type { MetricsAccess } from './security/metrics-access';
 import { noStore } from './security/no-store';
 
 export interface ApiDeps {
@@ -42,12 +46,18 @@ export interface ApiDeps {
   /** Whether this process's worker runs; undefined when the workers run in processes of their own. */
   isWorkerRunning?: () => boolean;
   rateLimits?: RateLimits;
+  /** The process's metrics, served at GET /metrics; a registry of the app's own unless given. */
+  metrics?: EngineMetrics;
+  /** Who may read /metrics besides this machine. */
+  metricsAccess?: MetricsAccess;
 }
 
 /** The HTTP API: authenticates, validates and authorises, and leaves the account's state to its workflow. */
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
+  const metrics = deps.metrics ?? new EngineMetrics();
   app.disable('x-powered-by');
+  app.use(httpMetrics(metrics));
   app.use(helmet());
   app.use(noStore());
   app.use(
@@ -82,21 +92,26 @@ export function createApp(deps: ApiDeps): express.Express {
 
   const rateLimits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
   const countingFailures = authenticationFailureLimit(rateLimits);
-  app.use('/codec', codecRoutes(deps.codec, deps.principals, deps.codecAccess, countingFailures));
+  app.get('/metrics', metricsEndpoint(metrics.registry, deps.metricsAccess ?? {}, countingFailures));
+  app.use(
+    '/codec',
+    rememberRouteBase,
+    codecRoutes(deps.codec, deps.principals, deps.codecAccess, countingFailures),
+  );
 
   const v1 = express.Router();
   const authenticated = authenticate(deps.principals);
   v1.use(countingFailures((req, res) => authenticated(req, res, () => undefined)));
   v1.use(perPrincipalLimit(rateLimits));
   v1.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
-  v1.use('/accounts', accountRoutes(deps));
-  v1.use('/leavers', leaverRoutes(deps.directory));
-  v1.use('/reference', referenceRoutes());
+  v1.use('/accounts', rememberRouteBase, accountRoutes(deps));
+  v1.use('/leavers', rememberRouteBase, leaverRoutes(deps.directory));
+  v1.use('/reference', rememberRouteBase, referenceRoutes());
   app.use('/v1', v1);
 
   app.use((req) => {
     throw notFound(`No route ${req.method} ${req.path}.`);
   });
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(deps.logger, problemMetrics(metrics)));
   return app;
 }

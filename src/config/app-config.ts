@@ -66,6 +66,9 @@ const envSchema = z.object({
       message: 'DATABASE_URL must be a postgres:// or postgresql:// URL',
     }),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  METRICS_TOKEN: z.string().min(20, 'METRICS_TOKEN must be at least 20 characters').optional(),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 /** The committed demo principals: for a run on this machine only. */
@@ -88,6 +91,13 @@ export interface AppConfig {
    * shared by processes on any host, else the embedded SQLite file in the data folder (one host).
    */
   stores: StoresLocation;
+  metrics: {
+    /** A scraper on another machine presents this bearer token; without it, /metrics is for this machine only. */
+    token?: string;
+    /** Where a process running only the worker serves its /metrics (an API process serves them on its port). */
+    workerHost: string;
+    workerPort: number;
+  };
 }
 
 /**
@@ -180,6 +190,7 @@ export function loadAppConfig(
       everyMs: e.RECONCILE_EVERY ?? MINUTE,
       graceMs: e.RECONCILE_AFTER ?? MINUTE,
     },
+    metrics: { token: e.METRICS_TOKEN, workerHost: e.WORKER_METRICS_HOST, workerPort: e.WORKER_METRICS_PORT },
     stores: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { kind: 'sqlite', file: path.join(options.dataDir, 'engine.sqlite') },

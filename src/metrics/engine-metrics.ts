@@ -10,7 +10,6 @@ export type CreateOutcome =
   | 'reserved-lifecycle-pending'
   | 'invalid'
   | 'not-allowed'
-  | 'rate-limited'
   | 'failed';
 
 /** What the reconciliation did for one reservation whose lifecycle was not confirmed started. */

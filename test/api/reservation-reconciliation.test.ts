@@ -51,6 +51,11 @@ describe('No account left behind: a reservation always gets its lifecycle', () =
 
       const report = await reconcile(h);
       assert.ok(report.started.includes(id), `repaired: ${JSON.stringify(report)}`);
+      assert.match(
+        await h.metrics.registry.metrics(),
+        /^nhsmail_reconciliation_repairs_total\{outcome="lifecycle-started"\} 1$/m,
+        'counted as a repair',
+      );
       assert.equal(await lifecycleExists(h, id), true);
       h.track(h.client.workflow.getHandle(accountWorkflowId(id)));
       const again = await reconcile(h);

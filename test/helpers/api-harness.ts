@@ -5,9 +5,11 @@ import { createApp } from '../../src/api/app';
 import { SqliteIdempotencyKeys } from '../../src/adapters/sqlite/sqlite-idempotency-keys';
 import { Principals } from '../../src/api/principals';
 import type { RateLimits } from '../../src/api/rate-limit';
+import { metricsAccess } from '../../src/api/security/metrics-access';
 import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
+import { EngineMetrics } from '../../src/metrics/engine-metrics';
 import { PROJECT_ROOT } from '../../src/project-root';
 import { lifecycleHarness } from './lifecycle-harness';
 import { testKeyRing } from './test-keys';
@@ -28,9 +30,12 @@ export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
  * principals, and the logs captured. Workflow starts are counted (and can be made to fail, as in an
  * outage), and the workflows ended with the test.
  */
-export async function apiHarness(options: { codecTrustLoopback?: boolean; rateLimits?: RateLimits } = {}) {
+export async function apiHarness(
+  options: { codecTrustLoopback?: boolean; rateLimits?: RateLimits; metricsToken?: string } = {},
+) {
   const faults = { failStarts: 0 };
-  const h = await lifecycleHarness();
+  const metrics = new EngineMetrics();
+  const h = await lifecycleHarness({}, undefined, metrics);
   const logs: string[] = [];
   const logger = createLogger(
     'info',
@@ -73,8 +78,10 @@ export async function apiHarness(options: { codecTrustLoopback?: boolean; rateLi
     bodyLimit: '64kb',
     isWorkerRunning: () => true,
     rateLimits: options.rateLimits,
+    metrics,
+    metricsAccess: metricsAccess(options.metricsToken),
   });
-  return { ...h, app, api: supertest(app), logs, starts: () => starts, faults, idempotency };
+  return { ...h, app, api: supertest(app), logs, starts: () => starts, faults, idempotency, metrics };
 }
 
 /** `target` with some members replaced; every other member is the target's own, bound to it. */

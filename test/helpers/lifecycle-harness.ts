@@ -14,6 +14,7 @@ import type { Actor, Profile } from '../../src/domain/account';
 import type { IdentityEvent, PhoneReport } from '../../src/domain/identity-events';
 import { parsePhone } from '../../src/api/phone';
 import type { AccountView } from '../../src/domain/lifecycle-state';
+import type { EngineMetrics } from '../../src/metrics/engine-metrics';
 import { snapshotOf } from '../../src/domain/organisation';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../../src/domain/policy';
 import { referenceData } from '../../src/reference/reference-data';
@@ -48,6 +49,7 @@ export interface AccountSpec {
 export async function lifecycleHarness(
   simulation: Partial<SimulationSettings> = {},
   activityWrapper = <T>(a: T) => a,
+  metrics?: EngineMetrics,
 ) {
   const env = testEnv();
   const db = (sharedDb ??= openDatabase(':memory:'));
@@ -71,6 +73,7 @@ export async function lifecycleHarness(
         incidents,
         sealer,
         lifecycles: { client: env.client, taskQueue },
+        metrics,
       }),
     ),
     dataConverter: testDataConverter,
