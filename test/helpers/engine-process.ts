@@ -2,8 +2,10 @@ import { spawn } from 'node:child_process';
 import { PROJECT_ROOT } from '../../src/project-root';
 
 export interface EngineProcess {
-  /** The API's base URL (api role), once it said it is ready. */
+  /** What it logged when ready: the API's base URL (api role), where its metrics are read. */
   apiUrl?: string;
+  metricsUrl?: string;
+  temporalMetricsUrl?: string;
   /** What the process wrote, for a failure's message. */
   output(): string;
   /** SIGTERM, then SIGKILL if it has not stopped within 10 s. */
@@ -32,12 +34,18 @@ export async function startEngineProcess(
     await exited;
     clearTimeout(kill);
   };
-  const ready = new Promise<string | undefined>((resolve, reject) => {
+  type Ready = Pick<EngineProcess, 'apiUrl' | 'metricsUrl' | 'temporalMetricsUrl'>;
+  const ready = new Promise<Ready>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-20_000);
       for (const line of output.split('\n')) {
         if (!line.includes('"msg":"ready"')) continue;
-        resolve((JSON.parse(line) as { api?: string }).api);
+        const logged = JSON.parse(line) as { api?: string; metrics?: string; temporalMetrics?: string };
+        resolve({
+          apiUrl: logged.api,
+          metricsUrl: logged.metrics,
+          temporalMetricsUrl: logged.temporalMetrics,
+        });
       }
     };
     child.stdout!.on('data', onData);
@@ -46,8 +54,7 @@ export async function startEngineProcess(
   });
   const timeout = setTimeout(() => void stop(), 60_000);
   try {
-    const apiUrl = await ready;
-    return { apiUrl, output: () => output, stop };
+    return { ...(await ready), output: () => output, stop };
   } catch (err) {
     await stop();
     throw err;
