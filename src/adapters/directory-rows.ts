@@ -1,14 +1,31 @@
+import anyAscii from 'any-ascii';
 import type { AccountStatus } from '../domain/account';
 import type { DirectoryEntry } from '../domain/directory-entry';
 import type { ExistingAccount } from '../ports/directory';
 
 /**
- * What the directory's text search matches a query's words against (R26): the name, the address, the job
- * title, the organisation and the role and speciality codes, in lower case. A word matches anywhere in it,
- * as part of a word too ("smi" finds Smith).
+ * The words of a text as the directory's search indexes and matches them: letters folded to ASCII as
+ * addresses are (Zoë -> zoe, Иван -> ivan), lower case, split at everything but letters and digits
+ * ("O'Neil-Brown" -> o, neil, brown; "aoife.oneil@nhs.net" -> aoife, oneil, nhs, net), each once.
+ */
+export function searchWordsOf(...texts: (string | undefined)[]): string[] {
+  const words = texts
+    .filter((t): t is string => !!t)
+    .flatMap((t) =>
+      anyAscii(t.normalize('NFC'))
+        .toLowerCase()
+        .split(/[^a-z0-9]+/),
+    );
+  return [...new Set(words.filter(Boolean))];
+}
+
+/**
+ * What a search finds an entry by (R26): the words of its name, address, job title, organisation code and
+ * name, and role and speciality codes, as one space-separated string, the text both databases index. A
+ * query's word matches the start of any of them ("smi" finds Smith and Smithson).
  */
 export function searchTextOf(entry: DirectoryEntry): string {
-  return [
+  return searchWordsOf(
     entry.displayName,
     entry.email,
     entry.jobTitle,
@@ -16,21 +33,17 @@ export function searchTextOf(entry: DirectoryEntry): string {
     entry.organisationName,
     ...entry.clinicalRoles,
     ...entry.clinicalSpecialities,
-  ]
-    .filter(Boolean)
-    .join(' ')
-    .toLowerCase();
+  ).join(' ');
 }
 
-/** A search's words, in lower case; a role filter's code is one more word, as roles are in the search text. */
-export function searchWords(q: string | undefined, role?: string): string[] {
-  const words = (q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-  return role ? [...words, role.toLowerCase()] : words;
-}
-
-/** A LIKE pattern matching `word` anywhere, with `\` as the escape character. */
-export function containing(word: string): string {
-  return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/**
+ * A search's words, each to match the start of a word of the entry; a role filter's code is one more
+ * word, as roles are in the search text. `undefined` when the query has text but no word in it, which
+ * matches nothing.
+ */
+export function queryWords(q: string | undefined, role?: string): string[] | undefined {
+  const words = searchWordsOf(q, role);
+  return q?.trim() && searchWordsOf(q).length === 0 ? undefined : words;
 }
 
 export const encodeCursor = (email: string) => Buffer.from(email).toString('base64url');

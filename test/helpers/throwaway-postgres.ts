@@ -94,7 +94,6 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
-      process.removeListener('exit', killOnExit);
       if (server.exitCode === null && server.signalCode === null) {
         // Smart shutdown lets connections a pool is still closing finish; then fast shutdown ends any left.
         server.kill('SIGTERM');
@@ -103,6 +102,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
         clearTimeout(fast);
       }
       fs.rmSync(folder, { recursive: true, force: true });
+      process.removeListener('exit', killOnExit);
     })());
 
   const admin = `postgresql://postgres@127.0.0.1:${port}/postgres`;

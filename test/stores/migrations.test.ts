@@ -8,6 +8,7 @@ import { migratePostgres, POSTGRES_MIGRATIONS } from '../../src/adapters/postgre
 import { openDatabase } from '../../src/adapters/sqlite/database';
 import { migrateSqlite, SQLITE_MIGRATIONS } from '../../src/adapters/sqlite/migrations';
 import { SqliteDirectory } from '../../src/adapters/sqlite/sqlite-directory';
+import type { DirectoryEntry } from '../../src/domain/directory-entry';
 import { postgresDatabase } from '../helpers/postgres-fixture';
 
 const versions = (migrations: readonly { version: number }[]) => migrations.map((m) => m.version);
@@ -31,7 +32,7 @@ describe('Schema migrations', () => {
       const again = openDatabase(file);
       assert.equal(
         (again.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n,
-        2,
+        SQLITE_MIGRATIONS.length,
       );
       again.close();
     });
@@ -40,15 +41,21 @@ describe('Schema migrations', () => {
       const file = path.join(folder, 'engine.sqlite');
       const old = new Database(file);
       old.exec(SQLITE_MIGRATIONS[0]!.sql);
-      const entry = {
+      const entry: DirectoryEntry = {
         id: 'mary.seacole@nhs.net',
         email: 'mary.seacole@nhs.net',
         displayName: 'Mary Seacole',
+        title: 'Mrs',
         firstName: 'Mary',
         lastName: 'Seacole',
         organisationCode: 'RJ1',
-        status: 'Active',
+        organisationName: "Guy's and St Thomas' NHS Foundation Trust",
+        jobTitle: 'Nurse',
+        clinicalSpecialities: [],
+        clinicalRoles: ['R8001'],
+        workAreas: [],
         phonesHidden: false,
+        status: 'Active',
       };
       old
         .prepare(
@@ -59,12 +66,19 @@ describe('Schema migrations', () => {
       old.close();
 
       const db = openDatabase(file);
-      assert.deepEqual(versions(db.prepare('SELECT version FROM schema_migrations').all() as []), [1, 2]);
-      const page = await new SqliteDirectory(db).search({ q: 'seacole', limit: 5 });
       assert.deepEqual(
-        page.entries.map((e) => e.email),
-        ['mary.seacole@nhs.net'],
+        versions(db.prepare('SELECT version FROM schema_migrations').all() as []),
+        versions(SQLITE_MIGRATIONS),
       );
+      const directory = new SqliteDirectory(db);
+      for (const q of ['seacole', 'SEA', 'nurse', 'r8001', 'thomas']) {
+        const page = await directory.search({ q, limit: 5 });
+        assert.deepEqual(
+          page.entries.map((e) => e.email),
+          ['mary.seacole@nhs.net'],
+          q,
+        );
+      }
       db.close();
     });
   });

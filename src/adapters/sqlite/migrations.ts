@@ -1,9 +1,13 @@
+import type { DirectoryEntry } from '../../domain/directory-entry';
+import { searchTextOf } from '../directory-rows';
 import type { Db } from './database';
 
 export interface SqliteMigration {
   version: number;
   name: string;
   sql: string;
+  /** What SQL cannot do, run after `sql` in the same transaction. */
+  run?: (db: Db) => void;
 }
 
 /**
@@ -109,9 +113,10 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   },
   {
     version: 2,
-    // Name searches by FTS5 trigrams (a word found anywhere, as LIKE '%word%' did, through an index). The
-    // entries get a stable integer key for the index to point at; the rest are the indexes each query needs.
-    name: 'directory text search',
+    // The entries get a stable integer key for a text index to point at, and their search text becomes
+    // the words that index holds (directory-rows.ts); the indexes each query needs, among them a covering
+    // one (address, status, words) for a common word walked in address order.
+    name: 'directory entries for a text index',
     sql: `
       CREATE TABLE directory_entries_v2 (
         seq INTEGER PRIMARY KEY,
@@ -133,11 +138,27 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX directory_entries_mobile ON directory_entries (mobile);
       CREATE INDEX directory_entries_org ON directory_entries (organisation_code, email);
       CREATE INDEX directory_entries_status ON directory_entries (status, email);
+      CREATE INDEX directory_entries_by_email ON directory_entries (email, status, search_text);
       CREATE INDEX incidents_account ON incidents (account_id);
       CREATE INDEX platform_operations_account ON platform_operations (account_id, seq);
-
+    `,
+    run: (db) => {
+      const entries = db.prepare('SELECT seq, data FROM directory_entries').all() as {
+        seq: number;
+        data: string;
+      }[];
+      const words = db.prepare('UPDATE directory_entries SET search_text = ? WHERE seq = ?');
+      for (const { seq, data } of entries) words.run(searchTextOf(JSON.parse(data) as DirectoryEntry), seq);
+    },
+  },
+  {
+    version: 3,
+    // Name searches by FTS5 instead of a LIKE '%word%' scan: each query word matches the start of a word,
+    // with prefix indexes for words of one to three letters, kept in step with the entries by triggers.
+    name: 'directory text search',
+    sql: `
       CREATE VIRTUAL TABLE directory_search USING fts5(
-        search_text, content = 'directory_entries', content_rowid = 'seq', tokenize = 'trigram'
+        search_text, content = 'directory_entries', content_rowid = 'seq', prefix = '1 2 3'
       );
       INSERT INTO directory_search (directory_search) VALUES ('rebuild');
       CREATE TRIGGER directory_search_insert AFTER INSERT ON directory_entries BEGIN
@@ -182,6 +203,7 @@ export function migrateSqlite(db: Db, migrations: readonly SqliteMigration[] = S
         for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
           if (applied.has(migration.version)) continue;
           db.exec(migration.sql);
+          migration.run?.(db);
           record.run(migration.version, migration.name, new Date().toISOString());
           done.push(migration.version);
         }

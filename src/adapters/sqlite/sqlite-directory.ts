@@ -11,13 +11,12 @@ import type {
   ReservationResult,
 } from '../../ports/directory';
 import {
-  containing,
   decodeCursor,
   encodeCursor,
   existingOf,
   publicView,
+  queryWords,
   searchTextOf,
-  searchWords,
 } from '../directory-rows';
 import type { Db } from './database';
 
@@ -33,8 +32,6 @@ interface EntryRow {
  * that is then quicker than sorting every match; below it, the text index finds the matches.
  */
 const MANY_MATCHES = 5000;
-/** FTS5's trigram index serves words of at least three characters; shorter ones are matched by scanning. */
-const TRIGRAM = 3;
 
 /** The NHS Directory for the embedded run, in SQLite; addresses once allocated are kept for good (R11). */
 export class SqliteDirectory implements Directory {
@@ -144,25 +141,23 @@ export class SqliteDirectory implements Directory {
       where.push("EXISTS (SELECT 1 FROM json_each(e.data, '$.clinicalRoles') WHERE value = ?)");
       params.push(search.role);
     }
-    const words = searchWords(search.q, search.role);
+    const words = queryWords(search.q, search.role);
+    if (words === undefined) return { entries: [], nextCursor: null };
     for (const word of words) {
-      where.push("e.search_text LIKE ? ESCAPE '\\'");
-      params.push(containing(word));
+      // The start of a word of the search text, whose words are [a-z0-9]+ separated by single spaces.
+      where.push("(' ' || e.search_text) LIKE ?");
+      params.push(`% ${word}%`);
     }
     if (search.cursor) {
       where.push('e.email > ?');
       params.push(decodeCursor(search.cursor));
     }
-    const match = ftsQuery(words);
-    const byIndex = match !== undefined && this.fewMatches(match);
-    const rows = this.db
-      .prepare(
-        byIndex
-          ? `SELECT e.* FROM directory_search s CROSS JOIN directory_entries e ON e.seq = s.rowid
-             WHERE directory_search MATCH ? AND ${where.join(' AND ')} ORDER BY e.email LIMIT ?`
-          : `SELECT e.* FROM directory_entries e WHERE ${where.join(' AND ')} ORDER BY e.email LIMIT ?`,
-      )
-      .all(...(byIndex ? [match] : []), ...params, search.limit + 1) as EntryRow[];
+    const match = words.length ? words.map((w) => `"${w}"*`).join(' ') : undefined;
+    const filter = where.join(' AND ');
+    const rows =
+      match !== undefined && this.fewMatches(match)
+        ? this.byTextIndex(match, filter, params, search.limit + 1)
+        : this.inAddressOrder(search, filter, params, search.limit + 1);
     const page = rows.slice(0, search.limit);
     return {
       entries: page.map((row) => publicView(JSON.parse(row.data) as DirectoryEntry)),
@@ -177,6 +172,31 @@ export class SqliteDirectory implements Directory {
       )
       .get(match, MANY_MATCHES) as { n: number };
     return n < MANY_MATCHES;
+  }
+
+  /** The text index finds every match; the page is the first of them in address order. */
+  private byTextIndex(match: string, filter: string, params: unknown[], limit: number): EntryRow[] {
+    return this.db
+      .prepare(
+        `SELECT e.* FROM directory_search s CROSS JOIN directory_entries e ON e.seq = s.rowid
+         WHERE directory_search MATCH ? AND ${filter} ORDER BY e.email LIMIT ?`,
+      )
+      .all(match, ...params, limit) as EntryRow[];
+  }
+
+  /**
+   * The entries walked in address order until the page is full. With no filter but words, along the
+   * covering index (address, status, words), whose pages hold what is checked, reading an entry only for a
+   * match; organisations, a mobile or a status have indexes of their own, which SQLite chooses.
+   */
+  private inAddressOrder(search: DirectorySearch, filter: string, params: unknown[], limit: number) {
+    const covering =
+      !search.organisations && !search.organisation && !search.mobile && !search.status
+        ? 'INDEXED BY directory_entries_by_email'
+        : '';
+    return this.db
+      .prepare(`SELECT e.* FROM directory_entries e ${covering} WHERE ${filter} ORDER BY e.email LIMIT ?`)
+      .all(...params, limit) as EntryRow[];
   }
 
   private write(entry: DirectoryEntry): void {
@@ -198,12 +218,6 @@ export class SqliteDirectory implements Directory {
         data: JSON.stringify(entry),
       });
   }
-}
-
-/** The FTS5 query finding every word of three characters or more, each anywhere in the text. */
-function ftsQuery(words: string[]): string | undefined {
-  const indexed = words.filter((w) => [...w].length >= TRIGRAM);
-  return indexed.length ? indexed.map((w) => `"${w.replace(/"/g, '""')}"`).join(' ') : undefined;
 }
 
 const existing = (row: EntryRow) => existingOf(JSON.parse(row.data) as DirectoryEntry, row.status);
