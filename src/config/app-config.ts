@@ -190,7 +190,11 @@ export function loadAppConfig(
       everyMs: e.RECONCILE_EVERY ?? MINUTE,
       graceMs: e.RECONCILE_AFTER ?? MINUTE,
     },
-    metrics: { token: e.METRICS_TOKEN, workerHost: e.WORKER_METRICS_HOST, workerPort: e.WORKER_METRICS_PORT },
+    metrics: {
+      ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}),
+      workerHost: e.WORKER_METRICS_HOST,
+      workerPort: e.WORKER_METRICS_PORT,
+    },
     stores: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { kind: 'sqlite', file: path.join(options.dataDir, 'engine.sqlite') },
