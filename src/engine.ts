@@ -30,8 +30,6 @@ export interface Engine {
   temporalWebUrl?: string;
   /** Where this process's metrics are read: the API's /metrics, or a worker-only process's own listener. */
   metricsUrl?: string;
-  /** Where the worker's Temporal SDK metrics are read, when this process runs a worker. */
-  temporalMetricsUrl?: string;
   /** Settles when the process's work ends (the worker stops, or the API closes); rejects if it fails. */
   running: Promise<void>;
   /** Stops the API, the worker, the connections and the dev server, in that order. */
@@ -160,10 +158,6 @@ export async function startEngine(
       apiUrl,
       temporalWebUrl: embedded ? `http://localhost:${temporal.devServer.uiPort}` : undefined,
       metricsUrl,
-      temporalMetricsUrl:
-        roles.includes('worker') && temporal.metricsAddress
-          ? `http://${temporal.metricsAddress}/metrics`
-          : undefined,
       running: running!,
       stop,
     };

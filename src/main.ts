@@ -16,14 +16,13 @@ async function main(): Promise<void> {
   const log = createLogger(process.env.LOG_LEVEL).child({ role });
   // The SDK's worker metrics (task slots, polls, latencies) on their own Prometheus listener.
   const { metricsAddress } = loadTemporalConfig(process.env);
+  const sdkMetrics = roles.includes('worker') ? metricsAddress : undefined;
   Runtime.install({
     shutdownSignals: [],
     logger: new DefaultLogger('WARN', ({ level, message, meta }) =>
       log[level.toLowerCase() as Lowercase<LogLevel>]({ temporal: meta }, message),
     ),
-    ...(roles.includes('worker') && metricsAddress
-      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } }
-      : {}),
+    ...(sdkMetrics ? { telemetryOptions: { metrics: { prometheus: { bindAddress: sdkMetrics } } } } : {}),
   });
   const engine = await startEngine(process.env, log, roles);
   log.info(
@@ -31,7 +30,7 @@ async function main(): Promise<void> {
       api: engine.apiUrl,
       temporalWeb: engine.temporalWebUrl,
       metrics: engine.metricsUrl,
-      temporalMetrics: engine.temporalMetricsUrl,
+      temporalMetrics: sdkMetrics && `http://${sdkMetrics}/metrics`,
     },
     'ready',
   );
