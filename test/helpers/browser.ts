@@ -66,7 +66,8 @@ export async function look(page: Page, name: string): Promise<void> {
 /** Presses Tab until the element matching `selector` has the focus (as a keyboard user moves through a page). */
 export async function tabTo(page: Page, selector: string, most = 120): Promise<void> {
   for (let i = 0; i < most; i++) {
-    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    const focused = `document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`;
+    if (await page.evaluate(focused)) return;
     await page.keyboard.press('Tab');
   }
   assert.fail(`Tab never reached ${selector}`);
