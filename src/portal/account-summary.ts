@@ -55,7 +55,11 @@ export function summaryRows(view: AccountView) {
           }`
         : 'Does not apply (NAS-managed organisation)',
     ),
-    row('Default policy', view.defaultPolicy ?? 'The national user policy'),
+    row(
+      'Default policy',
+      view.defaultPolicy ??
+        (view.activatedAt ? 'The national user policy' : 'Applied when the account is Active (R14a)'),
+    ),
     row('Phone numbers in the NHS Directory', view.phonesHiddenInDirectory ? 'Hidden' : 'Shown'),
     row('Can send email and use Teams', view.canSendEmail ? 'Yes' : 'Not yet'),
     row('Created', `${formatTime(view.createdAt)} by ${view.createdBy.name}`),

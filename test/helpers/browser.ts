@@ -40,6 +40,12 @@ export async function launchChromium(): Promise<{ browser: Browser; close: () =>
 }
 
 let shots = 0;
+/** Empties the screenshot folder, so that it holds this run's pages only. */
+export function resetScreenshots(): void {
+  fs.rmSync(SCREENSHOTS, { recursive: true, force: true });
+  shots = 0;
+}
+
 /**
  * Looks at the page as a checker would: axe finds no violation of impact serious or critical (WCAG 2.2
  * AA rules), and a full-page screenshot is saved under SCREENSHOTS as `NN-name.png`.

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { HOUR, MINUTE } from '../helpers/lifecycle-harness';
 import { TOKENS, bearer, newPerson } from '../helpers/api-harness';
-import { CHROMIUM, chromiumAvailable, launchChromium, look, tabTo } from '../helpers/browser';
+import {
+  CHROMIUM,
+  chromiumAvailable,
+  launchChromium,
+  look,
+  resetScreenshots,
+  tabTo,
+} from '../helpers/browser';
 import { portalHarness, signInAs, type PortalHarness } from '../helpers/portal-harness';
 
 const R17_WORDS =
@@ -51,6 +58,7 @@ describe('Portal: journeys in a real browser', function () {
       );
       this.skip();
     }
+    resetScreenshots();
     ({ browser, close } = await launchChromium());
   });
   after(async () => close?.());
