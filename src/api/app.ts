@@ -62,6 +62,14 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(
     pinoHttp({
       logger: deps.logger,
+      // A search's words may be a name or a mobile number (GET /v1/leavers?q=, the portal's Joiners): no query is logged.
+      serializers: {
+        req: (req: { url?: string; query?: unknown }) => ({
+          ...req,
+          url: req.url?.split('?')[0],
+          query: undefined,
+        }),
+      },
       genReqId: (req, res) => {
         const given = req.headers['x-request-id'];
         const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : crypto.randomUUID();

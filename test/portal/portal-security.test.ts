@@ -101,4 +101,18 @@ describe('Portal: sessions, forms and headers', () => {
       assert.equal((await supertest(h.app).get('/v1/accounts').set(bearer(TOKENS.gstt))).status, 429);
     });
   });
+
+  it('R7, security: the logs hold no session cookie, no sign-in token and no mobile number searched for', async () => {
+    const h = await apiHarness({ portal: true });
+    await h.run(async () => {
+      const agent = await signedInAgent(h.app);
+      const search = await agent.get('/joiners?q=07400%20123456');
+      assert.equal(search.status, 200);
+      const logs = h.logs.join('');
+      assert.ok(logs.includes('/joiners'), 'the request was logged');
+      assert.ok(!logs.includes(TOKENS.gstt), 'no token');
+      assert.ok(!/nhsmail-portal=/.test(logs), 'no session cookie');
+      assert.ok(!logs.includes('123456'), 'no mobile number');
+    });
+  });
 });
