@@ -272,6 +272,11 @@ describe('Portal: journeys in a real browser', function () {
       );
       assert.match(await page.locator('table', { hasText: 'Notes changed' }).innerText(), /Alex Admin/);
       await look(page, 'account-notes-saved');
+
+      // The mailbox becomes ready while the page is open: the status refreshes itself (R15).
+      await h.sleep(3 * HOUR + 30 * MINUTE);
+      await page.locator('#account-status', { hasText: 'Active' }).waitFor({ timeout: 25_000 });
+      assert.doesNotMatch(await page.locator('#account-status').innerText(), /Waiting for the mailbox/);
     });
   });
 
