@@ -235,7 +235,7 @@ describe('Portal: journeys in a real browser', function () {
     });
   });
 
-  it('R17, R14: the Account page refuses an edit while Pending with the R17 words, and accepts notes', async () => {
+  it('R17, R14, R15: the Account page refuses an edit while Pending with the R17 words, accepts notes, and shows Active by itself when the mailbox is ready', async () => {
     const h = await portalHarness(browser);
     await h.runInBrowser(async () => {
       const { id } = await apiCreated(h);
@@ -275,7 +275,7 @@ describe('Portal: journeys in a real browser', function () {
 
       // The mailbox becomes ready while the page is open: the status refreshes itself (R15).
       await h.sleep(3 * HOUR + 30 * MINUTE);
-      await page.locator('#account-status', { hasText: 'Active' }).waitFor({ timeout: 25_000 });
+      await page.locator('#account-status .nhsuk-tag', { hasText: 'Active' }).waitFor({ timeout: 25_000 });
       assert.doesNotMatch(await page.locator('#account-status').innerText(), /Waiting for the mailbox/);
     });
   });
