@@ -125,6 +125,10 @@ function portalConfig(
     );
   }
   const publicUrl = e.PORTAL_PUBLIC_URL ? new URL(e.PORTAL_PUBLIC_URL) : undefined;
+  const issuer = e.PORTAL_OIDC_ISSUER ? new URL(e.PORTAL_OIDC_ISSUER) : undefined;
+  if (issuer && issuer.protocol !== 'https:' && !isLoopbackAddress(issuer.hostname)) {
+    throw new Error(`PORTAL_OIDC_ISSUER must be https:// outside this machine, not ${e.PORTAL_OIDC_ISSUER}`);
+  }
   if (publicUrl && publicUrl.protocol !== 'https:' && !isLoopbackAddress(publicUrl.hostname)) {
     throw new Error(`PORTAL_PUBLIC_URL must be https:// outside this machine, not ${e.PORTAL_PUBLIC_URL}`);
   }

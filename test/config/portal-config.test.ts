@@ -44,7 +44,7 @@ describe('Configuration: the portal', () => {
     assert.equal(loadAppConfig(OIDC, embedded).portal.oidc?.principalClaim, 'email');
   });
 
-  it('OpenID Connect: a missing variable, or a public URL over plain HTTP beyond loopback, is refused by name', () => {
+  it('OpenID Connect: a missing variable, or a public URL or issuer over plain HTTP beyond loopback, is refused by name', () => {
     const { PORTAL_OIDC_CLIENT_SECRET: _secret, ...withoutSecret } = OIDC;
     assert.throws(() => loadAppConfig(withoutSecret, embedded), /PORTAL_OIDC_CLIENT_SECRET not set/);
     assert.throws(

@@ -9,7 +9,7 @@ import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
 import { PROJECT_ROOT } from '../../src/project-root';
-import { devPrincipalsFrom, sessionPasswordsFrom } from '../../src/portal/portal-options';
+import { devPrincipalsFrom, sessionPasswordsFrom, type PortalOptions } from '../../src/portal/portal-options';
 import { lifecycleHarness } from './lifecycle-harness';
 import { testKeyRing } from './test-keys';
 
@@ -30,7 +30,11 @@ export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
  * outage), and the workflows ended with the test.
  */
 export async function apiHarness(
-  options: { codecTrustLoopback?: boolean; rateLimits?: RateLimits; portal?: boolean } = {},
+  options: {
+    codecTrustLoopback?: boolean;
+    rateLimits?: RateLimits;
+    portal?: boolean | Partial<PortalOptions>;
+  } = {},
 ) {
   const faults = { failStarts: 0 };
   const h = await lifecycleHarness();
@@ -83,6 +87,7 @@ export async function apiHarness(
             secureCookies: false,
             sessionTtlSeconds: 8 * 60 * 60,
             devPrincipals: devPrincipalsFrom(`${PROJECT_ROOT}/config/dev-principals.json`),
+            ...(typeof options.portal === 'object' ? options.portal : {}),
           },
         }
       : {}),

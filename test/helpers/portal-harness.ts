@@ -1,12 +1,16 @@
 import type http from 'node:http';
 import type { Browser, Page } from 'playwright-core';
+import type { PortalOptions } from '../../src/portal/portal-options';
 import { apiHarness } from './api-harness';
 import { freePort } from './free-port';
 
 /** The engine with its portal, listening on a free loopback port, and a fresh browser context per test. */
-export async function portalHarness(browser: Browser) {
-  const h = await apiHarness({ portal: true });
+export async function portalHarness(
+  browser: Browser,
+  portal: (baseURL: string) => Partial<PortalOptions> = () => ({}),
+) {
   const port = await freePort();
+  const h = await apiHarness({ portal: portal(`http://127.0.0.1:${port}`) });
   const server = await new Promise<http.Server>((resolve, reject) => {
     const s = h.app.listen(port, '127.0.0.1', () => resolve(s)).on('error', reject);
   });

@@ -10,6 +10,7 @@ import {
   resetScreenshots,
   tabTo,
 } from '../helpers/browser';
+import { fakeOidcProvider } from '../helpers/fake-oidc-provider';
 import { portalHarness, signInAs, type PortalHarness } from '../helpers/portal-harness';
 
 const R17_WORDS =
@@ -474,5 +475,58 @@ describe('Portal: journeys in a real browser', function () {
       assert.deepEqual(created.profile.clinicalSpecialities, ['100']);
       assert.deepEqual(created.profile.clinicalRoles, ['R8000']);
     });
+  });
+
+  it('R1: with OpenID Connect configured, an administrator signs in at the provider with the rights of their principal; anyone else is refused', async () => {
+    const who = { email: 'sam.admin@nhs.net' };
+    const provider = await fakeOidcProvider(who);
+    const h = await portalHarness(browser, (baseURL) => ({
+      devPrincipals: [],
+      oidc: {
+        issuer: provider.issuer,
+        clientId: provider.client.id,
+        clientSecret: provider.client.secret,
+        principalClaim: 'email',
+        redirectUri: `${baseURL}/sign-in/callback`,
+        name: 'Test identity provider',
+      },
+    }));
+    try {
+      await h.runInBrowser(async () => {
+        const page = await h.newPage();
+        await page.goto('/sign-in');
+        assert.equal(await page.getByLabel('Token', { exact: true }).count(), 0, 'no token sign-in');
+        assert.equal(
+          await page.getByRole('button', { name: /Sign in as/ }).count(),
+          0,
+          'no development principals',
+        );
+        await look(page, 'sign-in-openid-connect');
+        await page.getByRole('link', { name: 'Sign in with Test identity provider' }).click();
+        await page.waitForURL((url) => url.pathname === '/');
+        await assert.doesNotReject(page.getByRole('heading', { name: 'User Management' }).waitFor());
+        assert.match(await page.locator('header').innerText(), /Sam Admin/);
+        const organisations = await page
+          .getByLabel('Organisation', { exact: true })
+          .locator('option')
+          .allInnerTexts();
+        assert.deepEqual(organisations.slice(1).sort(), [
+          'Manchester University NHS Foundation Trust',
+          'University College London Hospitals NHS Foundation Trust',
+        ]);
+        await page.getByRole('button', { name: 'Sign out' }).click();
+
+        who.email = 'someone.else@nhs.net';
+        await page.getByRole('link', { name: 'Sign in with Test identity provider' }).click();
+        await assert.doesNotReject(
+          page.getByText(/your email is not an administrator of this portal/).waitFor(),
+        );
+        await look(page, 'sign-in-openid-connect-refused');
+        await page.goto('/');
+        assert.equal(new URL(page.url()).pathname, '/sign-in', 'not signed in');
+      });
+    } finally {
+      await provider.close();
+    }
   });
 });

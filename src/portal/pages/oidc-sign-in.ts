@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { getIronSession } from 'iron-session';
 import { forbidden } from '../../api/problem';
+import { isLoopbackAddress } from '../../api/security/loopback';
 import type { OidcSettings } from '../portal-options';
 import type { PortalDeps } from '../portal-deps';
 import { renderPage } from '../views';
@@ -26,7 +27,12 @@ export function oidcSignInPages(deps: PortalDeps, settings: OidcSettings): Route
   const provider = () =>
     (discovered ??= (async () => {
       const oidc = await import('openid-client');
-      const config = await oidc.discovery(new URL(settings.issuer), settings.clientId, settings.clientSecret);
+      const issuer = new URL(settings.issuer);
+      // Plain HTTP only for a provider on this machine (a test or a demonstration); the configuration refuses it elsewhere.
+      const local = issuer.protocol === 'http:' && isLoopbackAddress(issuer.hostname.replace(/^\[|\]$/g, ''));
+      const config = await oidc.discovery(issuer, settings.clientId, settings.clientSecret, undefined, {
+        ...(local ? { execute: [oidc.allowInsecureRequests] } : {}),
+      });
       return { oidc, config };
     })().catch((err: unknown) => {
       discovered = undefined;
