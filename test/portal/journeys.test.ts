@@ -112,6 +112,14 @@ describe('Portal: journeys in a real browser', function () {
       const before = (await accountsOf(h, 'RJ1')).length;
       await page.getByRole('link', { name: 'Add user' }).first().click();
       await look(page, 'add-user');
+      assert.deepEqual(
+        await page
+          .getByRole('combobox', { name: 'Organisation', exact: true })
+          .locator('option')
+          .allInnerTexts(),
+        ['Select an organisation', "Guy's and St Thomas' NHS Foundation Trust (RJ1)"],
+        'R1: only the organisations the caller administers',
+      );
       await page.getByRole('button', { name: 'Create' }).click();
 
       const summary = page.locator('.nhsuk-error-summary');
