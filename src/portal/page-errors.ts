@@ -53,6 +53,7 @@ export function errorPage(logger: Logger) {
         heading: HEADINGS[problem.status] ?? 'Sorry, there is a problem with the service',
         detail: problem.detail ?? problem.title,
         hint: csrf ? 'Go back, reload the page and try again.' : undefined,
+        ...(res.locals.principal ? {} : { backHref: '/sign-in', backText: 'Go to sign in' }),
       },
       problem.status,
     );
