@@ -19,6 +19,7 @@ import { connectionOptions } from './temporal/connection';
 import { ensureReconciliationSchedule } from './temporal/reconciliation-schedule';
 import { registerSearchAttributes } from './temporal/register-search-attributes';
 import { createWorker } from './temporal/worker';
+import { devPrincipalsFrom, sessionPasswordsFrom } from './portal/portal-options';
 
 /** What one process runs: `npm start` runs both; `npm run api` and `npm run worker` one each. */
 export type EngineRole = 'api' | 'worker';
@@ -126,6 +127,13 @@ export async function startEngine(
         bodyLimit: config.bodyLimit,
         rateLimits: config.rateLimits,
         isWorkerRunning,
+        portal: {
+          sessionPasswords: sessionPasswordsFrom(keyRing),
+          secureCookies: config.portal.secureCookies,
+          sessionTtlSeconds: config.portal.sessionTtlSeconds,
+          devPrincipals: config.portal.listDevPrincipals ? devPrincipalsFrom(config.principalsFile) : [],
+          oidc: config.portal.oidc,
+        },
       });
       const server = await new Promise<http.Server>((resolve, reject) => {
         const s = app.listen(config.port, config.host, () => resolve(s)).on('error', reject);

@@ -9,6 +9,7 @@ import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
 import { PROJECT_ROOT } from '../../src/project-root';
+import { devPrincipalsFrom, sessionPasswordsFrom, type PortalOptions } from '../../src/portal/portal-options';
 import { lifecycleHarness } from './lifecycle-harness';
 import { testKeyRing } from './test-keys';
 
@@ -28,7 +29,13 @@ export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
  * principals, and the logs captured. Workflow starts are counted (and can be made to fail, as in an
  * outage), and the workflows ended with the test.
  */
-export async function apiHarness(options: { codecTrustLoopback?: boolean; rateLimits?: RateLimits } = {}) {
+export async function apiHarness(
+  options: {
+    codecTrustLoopback?: boolean;
+    rateLimits?: RateLimits;
+    portal?: boolean | Partial<PortalOptions>;
+  } = {},
+) {
   const faults = { failStarts: 0 };
   const h = await lifecycleHarness();
   const logs: string[] = [];
@@ -73,6 +80,17 @@ export async function apiHarness(options: { codecTrustLoopback?: boolean; rateLi
     bodyLimit: '64kb',
     isWorkerRunning: () => true,
     rateLimits: options.rateLimits,
+    ...(options.portal
+      ? {
+          portal: {
+            sessionPasswords: sessionPasswordsFrom(testKeyRing),
+            secureCookies: false,
+            sessionTtlSeconds: 8 * 60 * 60,
+            devPrincipals: devPrincipalsFrom(`${PROJECT_ROOT}/config/dev-principals.json`),
+            ...(typeof options.portal === 'object' ? options.portal : {}),
+          },
+        }
+      : {}),
   });
   return { ...h, app, api: supertest(app), logs, starts: () => starts, faults, idempotency };
 }
