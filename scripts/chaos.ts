@@ -1,0 +1,147 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ApiClient } from './chaos/api-client';
+import { inspect, settle } from './chaos/audit';
+import { killRepeatedly, temporalOutage, type OutageReport, type Progress } from './chaos/faults';
+import { Journeys, newCallerNotes, people, type JourneyResult } from './chaos/journey';
+import { parseOptions, type ChaosOptions } from './chaos/options';
+import { killAllNow } from './chaos/processes';
+import { Random } from './chaos/random';
+import { printReport, seconds } from './chaos/report';
+import { startStack, waitForApi, type Stack } from './chaos/stack';
+
+/**
+ * `npm run chaos`: the fault-injection run. A Temporal dev server, one API process and one worker process;
+ * N people created and onboarded by concurrent callers that retry as real clients do, while the worker and
+ * the API are SIGKILLed at random moments (and, with --outage, Temporal is stopped for a while). Once all
+ * is settled, it checks that every account completed and that nothing was lost or duplicated, prints the
+ * figures, and exits non-zero if not. See scripts/chaos/options.ts for the options.
+ */
+const startedAt = Date.now();
+const log = (message: string) => console.log(`[${seconds(Date.now() - startedAt).padStart(9)}] ${message}`);
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nhsmail-chaos-'));
+  const removeRunDir = () => {
+    if (!options.keep) fs.rmSync(runDir, { recursive: true, force: true });
+  };
+  endOnSignals(removeRunDir);
+  console.log(
+    `Fault injection: ${options.accounts} accounts, ${options.concurrency} callers, ${options.kills} SIGKILLs ` +
+      `each of the worker and the API, ${options.outageSeconds ? `a ${options.outageSeconds} s Temporal outage` : 'no Temporal outage'}, ` +
+      `seed ${options.seed}`,
+  );
+  console.log(`run folder ${runDir}${options.keep ? ' (kept)' : ' (removed at the end; --keep keeps it)'}`);
+  let stack: Stack | undefined;
+  try {
+    stack = await startStack(runDir, log);
+    log(`Temporal on ${stack.temporalAddress}, API on ${stack.apiUrl}, worker started`);
+    return await run(options, stack);
+  } finally {
+    if (stack) {
+      await Promise.all([stack.api.stop(), stack.worker.stop()]);
+      await stack.temporal.stop();
+    }
+    killAllNow();
+    removeRunDir();
+  }
+}
+
+async function run(options: ChaosOptions, stack: Stack): Promise<number> {
+  const random = new Random(options.seed);
+  const api = new ApiClient(stack.apiUrl);
+  const persons = people(options.accounts);
+  const progress: Progress = { total: persons.length, started: 0, finished: 0 };
+  const journeys = new Journeys(
+    api,
+    crypto.randomBytes(4).toString('hex'),
+    Date.now() + options.deadlineSeconds * 1000,
+    newCallerNotes(),
+  );
+  const timings = { startedAt, journeysDoneAt: 0, settledAt: 0, checkedAt: 0 };
+
+  const faults = Promise.all([
+    killRepeatedly(stack.worker, options.kills, progress, random, log),
+    killRepeatedly(stack.api, options.kills, progress, random, log),
+    options.outageSeconds > 0
+      ? temporalOutage(stack.temporal, stack.temporalAddress, options.outageSeconds, progress, api, log)
+      : undefined,
+  ]);
+  const ticker = setInterval(
+    () => log(`${progress.finished}/${progress.total} journeys done, ${progress.started} started`),
+    30_000,
+  );
+  let results: JourneyResult[];
+  let outage: OutageReport | undefined;
+  try {
+    results = await runJourneys(persons, options.concurrency, journeys, progress);
+    timings.journeysDoneAt = Date.now();
+    log(`journeys over: ${results.filter((r) => r.completed).length} of ${results.length} completed`);
+    [, , outage] = await faults;
+  } finally {
+    clearInterval(ticker);
+  }
+
+  await Promise.all([stack.api.whenRunning(), stack.worker.whenRunning()]);
+  await waitForApi(stack.apiUrl, 60_000);
+  log('settling: waiting until no reservation awaits its lifecycle');
+  const left = await settle(stack, 180_000);
+  timings.settledAt = Date.now();
+  log(`settled (${left} reservations still waiting); checking`);
+  const findings = await inspect(
+    stack,
+    api,
+    persons,
+    results.flatMap((r) => (r.id ? [r.id] : [])),
+  );
+  timings.checkedAt = Date.now();
+  const passed = printReport(findings, results, journeys.notes, api, stack, outage, timings);
+  return passed ? 0 : 1;
+}
+
+/** C callers, each taking the next person when done with one. */
+async function runJourneys(
+  persons: ReturnType<typeof people>,
+  concurrency: number,
+  journeys: Journeys,
+  progress: Progress,
+): Promise<JourneyResult[]> {
+  const results: JourneyResult[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < persons.length) {
+        const person = persons[next++]!;
+        progress.started++;
+        results.push(await journeys.run(person));
+        progress.finished++;
+      }
+    }),
+  );
+  return results;
+}
+
+/** Ctrl-C, SIGTERM (as from `timeout`) or SIGHUP: nothing is left running, the folder is removed. */
+function endOnSignals(removeRunDir: () => void): void {
+  process.on('exit', killAllNow);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping every child process`);
+      killAllNow();
+      removeRunDir();
+      process.exit(130);
+    });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    killAllNow();
+    process.exit(2);
+  },
+);
