@@ -34,6 +34,7 @@ export interface Findings {
     'directory entries without a lifecycle': string[];
     'lifecycles without a directory entry': string[];
     'lifecycles no longer running': string[];
+    'lifecycles not answering (GET or history)': string[];
     'reservations still awaiting their lifecycle': string[];
     'platform accounts without a directory entry': string[];
     'accounts named by a create but missing': string[];
@@ -100,6 +101,9 @@ export async function inspect(
         'lifecycles no longer running': [...lifecycles]
           .filter(([, s]) => !s.includes('RUNNING'))
           .map(([w]) => w),
+        'lifecycles not answering (GET or history)': tables.entries.flatMap((e, i) =>
+          views[i]!.problem ? [`${e.id}: ${views[i]!.problem}`] : [],
+        ),
         'reservations still awaiting their lifecycle': tables.pendingStarts,
         'platform accounts without a directory entry': tables.platformAccounts.filter((id) => !ids.has(id)),
         'accounts named by a create but missing': [...new Set(namedIds)].filter((id) => !ids.has(id)),
@@ -186,9 +190,14 @@ async function accountAnswers(api: ApiClient, id: string) {
   const history = await answered(() =>
     api.request('history', 'GET', `${path}/history`, { token: ADMIN_TOKEN }),
   );
+  const problem = [view, history]
+    .filter((a) => a.status !== 200)
+    .map((a) => `${a.status} ${a.body?.detail ?? ''}`.trim())
+    .join('; ');
   return {
     canSendEmail: view.status === 200 && view.body.canSendEmail === true,
     history: (history.status === 200 ? history.body.items : []) as { action: string }[],
+    problem,
   };
 }
 
