@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ApiClient } from './chaos/api-client';
 import { inspect, settle } from './chaos/audit';
 import { killRepeatedly, temporalOutage, type OutageReport, type Progress } from './chaos/faults';
-import { Journeys, newCallerNotes, people, type JourneyResult } from './chaos/journey';
+import { Journeys, newCallerNotes, people, type JourneyResult, type Person } from './chaos/journey';
 import { parseOptions, type ChaosOptions } from './chaos/options';
 import { killAllNow } from './chaos/processes';
 import { Random } from './chaos/random';
@@ -63,11 +63,14 @@ async function run(options: ChaosOptions, stack: Stack): Promise<number> {
   );
   const timings = { startedAt, journeysDoneAt: 0, settledAt: 0, checkedAt: 0 };
 
+  const callers = new Callers(persons, journeys, progress);
   const faults = Promise.all([
     killRepeatedly(stack.worker, options.kills, progress, random, log),
     killRepeatedly(stack.api, options.kills, progress, random, log),
     options.outageSeconds > 0
-      ? temporalOutage(stack.temporal, stack.temporalAddress, options.outageSeconds, progress, api, log)
+      ? temporalOutage(stack.temporal, stack.temporalAddress, options.outageSeconds, progress, api, log, () =>
+          callers.start(options.concurrency, 1),
+        )
       : undefined,
   ]);
   const ticker = setInterval(
@@ -77,7 +80,8 @@ async function run(options: ChaosOptions, stack: Stack): Promise<number> {
   let results: JourneyResult[];
   let outage: OutageReport | undefined;
   try {
-    results = await runJourneys(persons, options.concurrency, journeys, progress);
+    callers.start(options.concurrency);
+    results = await callers.done();
     timings.journeysDoneAt = Date.now();
     log(`journeys over: ${results.filter((r) => r.completed).length} of ${results.length} completed`);
     [, , outage] = await faults;
@@ -102,26 +106,42 @@ async function run(options: ChaosOptions, stack: Stack): Promise<number> {
   return passed ? 0 : 1;
 }
 
-/** C callers, each taking the next person when done with one. */
-async function runJourneys(
-  persons: ReturnType<typeof people>,
-  concurrency: number,
-  journeys: Journeys,
-  progress: Progress,
-): Promise<JourneyResult[]> {
-  const results: JourneyResult[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < persons.length) {
-        const person = persons[next++]!;
-        progress.started++;
-        results.push(await journeys.run(person));
-        progress.finished++;
-      }
-    }),
-  );
-  return results;
+/**
+ * The callers: each takes the next person when done with one. More can join for a while (during the
+ * outage, as administrators keep creating accounts while Temporal is down).
+ */
+class Callers {
+  private next = 0;
+  private readonly running: Promise<void>[] = [];
+  readonly results: JourneyResult[] = [];
+
+  constructor(
+    private readonly persons: Person[],
+    private readonly journeys: Journeys,
+    private readonly progress: Progress,
+  ) {}
+
+  /** `count` more callers, each for at most `journeysEach` people. */
+  start(count: number, journeysEach = Infinity): void {
+    for (let i = 0; i < count; i++) this.running.push(this.call(journeysEach));
+  }
+
+  async done(): Promise<JourneyResult[]> {
+    for (let seen = 0; seen < this.running.length;) {
+      seen = this.running.length;
+      await Promise.all(this.running);
+    }
+    return this.results;
+  }
+
+  private async call(journeysEach: number): Promise<void> {
+    for (let n = 0; n < journeysEach && this.next < this.persons.length; n++) {
+      const person = this.persons[this.next++]!;
+      this.progress.started++;
+      this.results.push(await this.journeys.run(person));
+      this.progress.finished++;
+    }
+  }
 }
 
 /** Ctrl-C, SIGTERM (as from `timeout`) or SIGHUP: nothing is left running, the folder is removed. */

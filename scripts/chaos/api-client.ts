@@ -27,6 +27,8 @@ export class ApiClient {
   readonly tally = new Map<RouteKind, Map<string, number>>(ROUTE_KINDS.map((k) => [k, new Map()]));
   readonly inFlight: Record<RouteKind, number> = { create: 0, get: 0, event: 0, history: 0 };
   readonly sent: Record<RouteKind, number> = { create: 0, get: 0, event: 0, history: 0 };
+  /** Why requests got no answer, with how often. */
+  readonly noAnswerReasons = new Map<string, number>();
 
   constructor(private readonly baseUrl: string) {}
 
@@ -50,7 +52,9 @@ export class ApiClient {
     } catch (err) {
       this.count(kind, NO_ANSWER);
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new NoAnswer(cause?.code ?? cause?.message ?? (err as Error).message);
+      const reason = cause?.code ?? cause?.message ?? (err as Error).name ?? (err as Error).message;
+      this.noAnswerReasons.set(reason, (this.noAnswerReasons.get(reason) ?? 0) + 1);
+      throw new NoAnswer(reason);
     } finally {
       this.inFlight[kind]--;
     }

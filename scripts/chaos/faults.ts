@@ -51,7 +51,8 @@ export interface OutageReport {
 
 /**
  * Stops the Temporal dev server (SIGKILL) once half the journeys have started, at a moment with creates in
- * flight, keeps it down `seconds`, then starts it again on the same port and database file.
+ * flight, keeps it down `seconds` (calling `whileDown` at once, to send more creates meanwhile), then starts
+ * it again on the same port and database file.
  */
 export async function temporalOutage(
   temporal: Supervised,
@@ -60,6 +61,7 @@ export async function temporalOutage(
   progress: Progress,
   api: ApiClient,
   log: (message: string) => void,
+  whileDown: () => void,
 ): Promise<OutageReport> {
   await until(() => progress.started >= Math.ceil(progress.total / 2));
   const latest = Date.now() + 30_000;
@@ -68,6 +70,7 @@ export async function temporalOutage(
   const sentBefore = api.sent.create;
   await temporal.kill();
   log(`Temporal dev server stopped for ${seconds} s, ${createsInFlight} creates in flight`);
+  whileDown();
   await sleep(seconds * 1000);
   const createsSentDuring = api.sent.create - sentBefore;
   temporal.start();

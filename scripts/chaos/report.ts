@@ -81,6 +81,8 @@ export function printReport(
     );
     out(`  ${ROUTES[kind]!.padEnd(32)} ${tally.map(([status, n]) => `${status}: ${n}`).join(', ') || '-'}`);
   }
+  const reasons = [...api.noAnswerReasons].map(([reason, n]) => `${reason}: ${n}`).join(', ');
+  if (reasons) out(`  (no answer: ${reasons})`);
 
   out();
   out('== Faults');
