@@ -73,6 +73,7 @@ async function run(options: ChaosOptions, stack: Stack): Promise<number> {
         )
       : undefined,
   ]);
+  faults.catch(() => undefined); // a failure is reported where it is awaited, once the journeys are over
   const ticker = setInterval(
     () => log(`${progress.finished}/${progress.total} journeys done, ${progress.started} started`),
     30_000,
