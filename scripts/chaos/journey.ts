@@ -78,6 +78,8 @@ export interface CallerNotes {
   passwordNeverShown: string[];
   /** Accounts that answered 404 for a while although the create had named them. */
   notFoundForAWhile: Set<string>;
+  /** First-login events refused as "not Active yet" after GET had shown the account Active; retried. */
+  refusedAfterActive: string[];
 }
 
 export function newCallerNotes(): CallerNotes {
@@ -88,6 +90,7 @@ export function newCallerNotes(): CallerNotes {
     replayedCreates: 0,
     passwordNeverShown: [],
     notFoundForAWhile: new Set(),
+    refusedAfterActive: [],
   };
 }
 
@@ -154,17 +157,27 @@ export class Journeys {
     return id;
   }
 
+  /**
+   * One first-login event. A refusal for want of an Active account, when GET has shown it Active, is a "not
+   * yet": tried again (a new request, so a new key) for up to a minute, and noted.
+   */
   private async report(person: Person, id: string, event: { type: string }): Promise<void> {
-    const idempotencyKey = `chaos-${this.runId}-${person.index}-${event.type}`;
-    const answer = await this.retrying(event.type, () =>
-      this.api.request('event', 'POST', `/v1/accounts/${encodeURIComponent(id)}/events`, {
-        token: IDENTITY_TOKEN,
-        body: event,
-        idempotencyKey,
-      }),
-    );
-    if (answer.status !== 200) {
-      throw new JourneyFailed(`${event.type} answered ${answer.status}: ${describe(answer)}`);
+    for (let attempt = 0; ; attempt++) {
+      const idempotencyKey = `chaos-${this.runId}-${person.index}-${event.type}-${attempt}`;
+      const answer = await this.retrying(event.type, () =>
+        this.api.request('event', 'POST', `/v1/accounts/${encodeURIComponent(id)}/events`, {
+          token: IDENTITY_TOKEN,
+          body: event,
+          idempotencyKey,
+        }),
+      );
+      if (answer.status === 200) return;
+      const notActiveYet = answer.status === 409 && answer.body?.missing?.includes('Active');
+      if (!notActiveYet || attempt >= 60) {
+        throw new JourneyFailed(`${event.type} answered ${answer.status}: ${describe(answer)}`);
+      }
+      this.notes.refusedAfterActive.push(`${id} ${event.type}: ${describe(answer)}`);
+      await this.pause(1000, event.type);
     }
   }
 

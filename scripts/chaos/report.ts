@@ -73,6 +73,8 @@ export function printReport(
   out(`creates answered Idempotent-Replayed            ${notes.replayedCreates}`);
   out(`accounts whose temporary password never shown   ${notes.passwordNeverShown.length}`);
   out(`accounts answering 404 for a while              ${notes.notFoundForAWhile.size}`);
+  out(`events refused "not Active" after GET showed it ${notes.refusedAfterActive.length} (retried)`);
+  for (const refusal of notes.refusedAfterActive.slice(0, MAX_LISTED)) out(`      ${refusal}`);
   out();
   out('answers by status code');
   for (const kind of ROUTE_KINDS) {

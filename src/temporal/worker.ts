@@ -15,8 +15,10 @@ export interface WorkerOptions {
  * another worker while the dead worker's workflow task waits to time out leaves that worker with a cached
  * run whose next workflow task issues commands a replay does not, and the lifecycle is stuck on a
  * nondeterminism error from its next replay on (test/smoke/crash-then-queries.test.ts; found by
- * `npm run chaos`). Lifecycles are short histories that wake rarely; the cost is about 20 ms per query.
- * Put the cache back once the SDK is fixed and that test passes with it.
+ * `npm run chaos`). Lifecycles are short histories that wake rarely. The costs: about 20 ms per query, and
+ * now and then a query that arrives while a workflow task runs is dropped by the worker ("leftover buffered
+ * tasks when evicting run") and times out (the API answers 503). Put the cache back once the SDK is fixed
+ * and that test passes with it.
  */
 export const WORKFLOW_CACHE = { maxCachedWorkflows: 0 };
 
