@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { Client, Connection } from '@temporalio/client';
 import { loadKeyRing } from '../../src/crypto/key-ring';
 import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
-import type { DirectoryEntry } from '../../src/adapters/directory';
+import type { DirectoryEntry } from '../../src/ports/directory';
 import type { ReconciliationReport } from '../../src/workflows/reconcile-reservations';
 import { accountWorkflowId } from '../../src/workflows/workflow-id';
 import { NoAnswer, type Answer, type ApiClient } from './api-client';
