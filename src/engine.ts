@@ -94,7 +94,12 @@ export async function startEngine(
     let running: Promise<void> | undefined;
     let isWorkerRunning: (() => boolean) | undefined;
     if (roles.includes('worker')) {
-      const activities = createActivities({ ...adapters, sealer, lifecycles });
+      const activities = createActivities({
+        ...adapters,
+        sealer,
+        lifecycles,
+        reconcileAfterMs: config.reconciliation.graceMs,
+      });
       const { worker, connection: workerConnection } = await createWorker(temporal, {
         address,
         activities,

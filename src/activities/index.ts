@@ -12,13 +12,22 @@ export interface ActivityDeps {
   sealer: PasswordSealer;
   /** Where reconciliation starts the lifecycles a crash kept from starting. */
   lifecycles: Lifecycles;
+  /** How old a reservation must be before reconciliation takes it (younger ones may still be starting). */
+  reconcileAfterMs: number;
 }
 
 /**
  * Every side effect of a lifecycle. Each activity is idempotent, because each adapter call is: a retry
  * leaves one account, one mailbox, one membership and one incident.
  */
-export function createActivities({ platform, directory, incidents, sealer, lifecycles }: ActivityDeps) {
+export function createActivities({
+  platform,
+  directory,
+  incidents,
+  sealer,
+  lifecycles,
+  reconcileAfterMs,
+}: ActivityDeps) {
   return {
     /** R13: generates the temporary password, sets it on the new account, and returns it sealed. */
     async createPlatformAccount(account: PlatformAccount): Promise<{ sealedTemporaryPassword: string }> {
@@ -94,9 +103,9 @@ export function createActivities({ platform, directory, incidents, sealer, lifec
     ): Promise<void> {
       return incidents.update(id, change);
     },
-    /** Reservations older than `graceMs` whose lifecycle is not confirmed started. */
-    async reservationsAwaitingLifecycle(graceMs: number, limit: number): Promise<string[]> {
-      const pending = await directory.pendingStarts(new Date(Date.now() - graceMs), limit);
+    /** Reservations old enough to reconcile whose lifecycle is not confirmed started. */
+    async reservationsAwaitingLifecycle(limit: number): Promise<string[]> {
+      const pending = await directory.pendingStarts(new Date(Date.now() - reconcileAfterMs), limit);
       return pending.map((p) => p.id);
     },
     startAwaitingLifecycle(accountId: string): Promise<'started' | 'was-running' | 'nothing-pending'> {

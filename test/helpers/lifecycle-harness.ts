@@ -73,6 +73,7 @@ export async function lifecycleHarness(
         incidents,
         sealer,
         lifecycles: { client: env.client, taskQueue },
+        reconcileAfterMs: 0,
       }),
     ),
     dataConverter: testDataConverter,
