@@ -21,6 +21,7 @@ import { connectionOptions } from './temporal/connection';
 import { ensureReconciliationSchedule } from './temporal/reconciliation-schedule';
 import { registerSearchAttributes } from './temporal/register-search-attributes';
 import { createWorker } from './temporal/worker';
+import { devPrincipalsFrom, sessionPasswordsFrom } from './portal/portal-options';
 
 /** What one process runs: `npm start` runs both; `npm run api` and `npm run worker` one each. */
 export type EngineRole = 'api' | 'worker';
@@ -99,7 +100,13 @@ export async function startEngine(
     let running: Promise<void> | undefined;
     let isWorkerRunning: (() => boolean) | undefined;
     if (roles.includes('worker')) {
-      const activities = createActivities({ ...stores, sealer, lifecycles, metrics });
+      const activities = createActivities({
+        ...stores,
+        sealer,
+        lifecycles,
+        metrics,
+        reconcileAfterMs: config.reconciliation.graceMs,
+      });
       const { worker, connection: workerConnection } = await createWorker(temporal, {
         address,
         activities,
@@ -134,6 +141,13 @@ export async function startEngine(
         isWorkerRunning,
         metrics,
         metricsAccess: scrapers,
+        portal: {
+          sessionPasswords: sessionPasswordsFrom(keyRing),
+          secureCookies: config.portal.secureCookies,
+          sessionTtlSeconds: config.portal.sessionTtlSeconds,
+          devPrincipals: config.portal.listDevPrincipals ? devPrincipalsFrom(config.principalsFile) : [],
+          oidc: config.portal.oidc,
+        },
       });
       const server = await new Promise<http.Server>((resolve, reject) => {
         const s = app.listen(config.port, config.host, () => resolve(s)).on('error', reject);

@@ -15,6 +15,8 @@ export interface ActivityDeps {
   lifecycles: Lifecycles;
   /** Counts the reconciliation's repairs, on the worker that made them. */
   metrics?: Pick<EngineMetrics, 'reconciliationRepair'>;
+  /** How old a reservation must be before reconciliation takes it (younger ones may still be starting). */
+  reconcileAfterMs: number;
 }
 
 /**
@@ -28,6 +30,7 @@ export function createActivities({
   sealer,
   lifecycles,
   metrics,
+  reconcileAfterMs,
 }: ActivityDeps) {
   return {
     /** R13: generates the temporary password, sets it on the new account, and returns it sealed. */
@@ -104,9 +107,9 @@ export function createActivities({
     ): Promise<void> {
       return incidents.update(id, change);
     },
-    /** Reservations older than `graceMs` whose lifecycle is not confirmed started. */
-    async reservationsAwaitingLifecycle(graceMs: number, limit: number): Promise<string[]> {
-      const pending = await directory.pendingStarts(new Date(Date.now() - graceMs), limit);
+    /** Reservations old enough to reconcile whose lifecycle is not confirmed started. */
+    async reservationsAwaitingLifecycle(limit: number): Promise<string[]> {
+      const pending = await directory.pendingStarts(new Date(Date.now() - reconcileAfterMs), limit);
       return pending.map((p) => p.id);
     },
     /**

@@ -30,6 +30,10 @@ import {
 } from './rate-limit';
 import type { MetricsAccess } from './security/metrics-access';
 import { noStore } from './security/no-store';
+import { ASSETS_PREFIX } from '../portal/assets';
+import { portalRoutes } from '../portal/portal';
+import type { PortalOptions } from '../portal/portal-options';
+import { portalContentSecurityPolicy } from './security/content-security-policy';
 
 export interface ApiDeps {
   client: Client;
@@ -50,7 +54,12 @@ export interface ApiDeps {
   metrics?: EngineMetrics;
   /** Who may read /metrics besides this machine. */
   metricsAccess?: MetricsAccess;
+  /** The administrators' portal at `/`; without it, the process serves the API alone. */
+  portal?: PortalOptions;
 }
+
+/** Paths of the API, which the portal never answers. */
+const API_PATHS = /^\/(v1|codec)(\/|$)|^\/(healthz|readyz|openapi\.json|metrics)$/;
 
 /** The HTTP API: authenticates, validates and authorises, and leaves the account's state to its workflow. */
 export function createApp(deps: ApiDeps): express.Express {
@@ -58,11 +67,19 @@ export function createApp(deps: ApiDeps): express.Express {
   const metrics = deps.metrics ?? new EngineMetrics();
   app.disable('x-powered-by');
   app.use(httpMetrics(metrics));
-  app.use(helmet());
-  app.use(noStore());
+  app.use(helmet(deps.portal ? portalContentSecurityPolicy(deps.portal.secureCookies) : undefined));
+  app.use(noStore(deps.portal ? [ASSETS_PREFIX] : []));
   app.use(
     pinoHttp({
       logger: deps.logger,
+      // A search's words may be a name or a mobile number (GET /v1/leavers?q=, the portal's Joiners): no query is logged.
+      serializers: {
+        req: (req: { url?: string; query?: unknown }) => ({
+          ...req,
+          url: req.url?.split('?')[0],
+          query: undefined,
+        }),
+      },
       genReqId: (req, res) => {
         const given = req.headers['x-request-id'];
         const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : crypto.randomUUID();
@@ -102,12 +119,18 @@ export function createApp(deps: ApiDeps): express.Express {
   const v1 = express.Router();
   const authenticated = authenticate(deps.principals);
   v1.use(countingFailures((req, res) => authenticated(req, res, () => undefined)));
-  v1.use(perPrincipalLimit(rateLimits));
+  const perPrincipal = perPrincipalLimit(rateLimits);
+  v1.use(perPrincipal);
   v1.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
   v1.use('/accounts', rememberRouteBase, accountRoutes(deps));
   v1.use('/leavers', rememberRouteBase, leaverRoutes(deps.directory));
   v1.use('/reference', rememberRouteBase, referenceRoutes());
   app.use('/v1', v1);
+
+  if (deps.portal) {
+    const portal = portalRoutes({ ...deps, portal: deps.portal }, { perPrincipal, countingFailures });
+    app.use((req, res, next) => (API_PATHS.test(req.path) ? next() : portal(req, res, next)));
+  }
 
   app.use((req) => {
     throw notFound(`No route ${req.method} ${req.path}.`);

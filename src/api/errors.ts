@@ -58,6 +58,13 @@ export function toProblem(err: unknown): ApiError {
   }
   if (isUnavailable(err))
     return new ApiError(503, 'Service unavailable', 'Temporal is not reachable; try again.');
+  if (grpcCode(err) === CANCELLED) {
+    return new ApiError(
+      503,
+      'Service unavailable',
+      "The account's lifecycle did not answer in time (is the worker running?); try again.",
+    );
+  }
   return new ApiError(
     500,
     'Internal error',
@@ -65,9 +72,20 @@ export function toProblem(err: unknown): ApiError {
   );
 }
 
-function isUnavailable(err: unknown): boolean {
-  const code =
+/**
+ * gRPC CANCELLED: seen by npm run chaos for queries cut short after the worker answering them was killed
+ * (the call's 30 s deadline ran out while Temporal's client retried it). Transient, like DEADLINE_EXCEEDED.
+ */
+const CANCELLED = 1;
+
+function grpcCode(err: unknown): number | undefined {
+  return (
     (err as { code?: number; cause?: { code?: number } }).code ??
-    (err as { cause?: { code?: number } }).cause?.code;
+    (err as { cause?: { code?: number } }).cause?.code
+  );
+}
+
+function isUnavailable(err: unknown): boolean {
+  const code = grpcCode(err);
   return code === 14 || code === 4; // gRPC UNAVAILABLE, DEADLINE_EXCEEDED
 }

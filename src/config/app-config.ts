@@ -69,7 +69,32 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(20, 'METRICS_TOKEN must be at least 20 characters').optional(),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
   WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  PORTAL_PUBLIC_URL: z
+    .url({ error: 'PORTAL_PUBLIC_URL must be a URL, such as https://admin.example.nhs.uk' })
+    .optional(),
+  PORTAL_SESSION_TTL: duration('PORTAL_SESSION_TTL'),
+  PORTAL_OIDC_ISSUER: z.url({ error: "PORTAL_OIDC_ISSUER must be the provider's issuer URL" }).optional(),
+  PORTAL_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  PORTAL_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  PORTAL_OIDC_PRINCIPAL_CLAIM: z.string().min(1).default('email'),
+  PORTAL_OIDC_NAME: z.string().min(1).default('NHS single sign-on'),
 });
+
+/** The portal's settings (see src/portal/portal-options.ts), less the session keys, which come from the key ring. */
+export interface PortalConfig {
+  secureCookies: boolean;
+  sessionTtlSeconds: number;
+  /** Offer the demo principals on /sign-in: the demo file, on a loopback address. */
+  listDevPrincipals: boolean;
+  oidc?: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string;
+    principalClaim: string;
+    redirectUri: string;
+    name: string;
+  };
+}
 
 /** The committed demo principals: for a run on this machine only. */
 export const DEV_PRINCIPALS_FILE = path.join(PROJECT_ROOT, 'config/dev-principals.json');
@@ -97,6 +122,54 @@ export interface AppConfig {
     /** Where a process running only the worker serves its /metrics (an API process serves them on its port). */
     workerHost: string;
     workerPort: number;
+  };
+  portal: PortalConfig;
+}
+
+const OIDC_VARIABLES = [
+  'PORTAL_OIDC_ISSUER',
+  'PORTAL_OIDC_CLIENT_ID',
+  'PORTAL_OIDC_CLIENT_SECRET',
+  'PORTAL_PUBLIC_URL',
+] as const;
+
+/** The portal's sign-in: OpenID Connect when its four variables are set (all or none), tokens otherwise. */
+function portalConfig(
+  e: z.output<typeof envSchema>,
+  loopbackOnly: boolean,
+  principalsFile: string,
+): PortalConfig {
+  const given = OIDC_VARIABLES.filter((name) => e[name] !== undefined);
+  if (given.length > 0 && given.length < OIDC_VARIABLES.length) {
+    const missing = OIDC_VARIABLES.filter((name) => e[name] === undefined);
+    throw new Error(
+      `OpenID Connect sign-in needs ${OIDC_VARIABLES.join(', ')}: ${missing.join(', ')} not set`,
+    );
+  }
+  const publicUrl = e.PORTAL_PUBLIC_URL ? new URL(e.PORTAL_PUBLIC_URL) : undefined;
+  const issuer = e.PORTAL_OIDC_ISSUER ? new URL(e.PORTAL_OIDC_ISSUER) : undefined;
+  if (issuer && issuer.protocol !== 'https:' && !isLoopbackAddress(issuer.hostname)) {
+    throw new Error(`PORTAL_OIDC_ISSUER must be https:// outside this machine, not ${e.PORTAL_OIDC_ISSUER}`);
+  }
+  if (publicUrl && publicUrl.protocol !== 'https:' && !isLoopbackAddress(publicUrl.hostname)) {
+    throw new Error(`PORTAL_PUBLIC_URL must be https:// outside this machine, not ${e.PORTAL_PUBLIC_URL}`);
+  }
+  return {
+    secureCookies: publicUrl ? publicUrl.protocol === 'https:' : !loopbackOnly,
+    sessionTtlSeconds: Math.round((e.PORTAL_SESSION_TTL ?? 8 * 60 * MINUTE) / 1000),
+    listDevPrincipals: principalsFile === DEV_PRINCIPALS_FILE && loopbackOnly,
+    ...(given.length
+      ? {
+          oidc: {
+            issuer: e.PORTAL_OIDC_ISSUER!,
+            clientId: e.PORTAL_OIDC_CLIENT_ID!,
+            clientSecret: e.PORTAL_OIDC_CLIENT_SECRET!,
+            principalClaim: e.PORTAL_OIDC_PRINCIPAL_CLAIM,
+            redirectUri: new URL('/sign-in/callback', publicUrl).href,
+            name: e.PORTAL_OIDC_NAME,
+          },
+        }
+      : {}),
   };
 }
 
@@ -198,5 +271,6 @@ export function loadAppConfig(
     stores: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { kind: 'sqlite', file: path.join(options.dataDir, 'engine.sqlite') },
+    portal: portalConfig(e, loopbackOnly, principalsFile),
   };
 }

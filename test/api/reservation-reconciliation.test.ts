@@ -12,7 +12,6 @@ function reconcile(h: ApiHarness): Promise<ReconciliationReport> {
   return h.client.workflow.execute(reconcileReservations, {
     taskQueue: h.taskQueue,
     workflowId: `reconcile-test-${process.pid}-${++runs}`,
-    args: [{ graceMs: 0 }],
   });
 }
 

@@ -11,6 +11,7 @@ import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
 import { EngineMetrics } from '../../src/metrics/engine-metrics';
 import { PROJECT_ROOT } from '../../src/project-root';
+import { devPrincipalsFrom, sessionPasswordsFrom, type PortalOptions } from '../../src/portal/portal-options';
 import { lifecycleHarness } from './lifecycle-harness';
 import { testKeyRing } from './test-keys';
 
@@ -31,7 +32,12 @@ export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
  * outage), and the workflows ended with the test.
  */
 export async function apiHarness(
-  options: { codecTrustLoopback?: boolean; rateLimits?: RateLimits; metricsToken?: string } = {},
+  options: {
+    codecTrustLoopback?: boolean;
+    rateLimits?: RateLimits;
+    metricsToken?: string;
+    portal?: boolean | Partial<PortalOptions>;
+  } = {},
 ) {
   const faults = { failStarts: 0 };
   const metrics = new EngineMetrics();
@@ -80,6 +86,17 @@ export async function apiHarness(
     rateLimits: options.rateLimits,
     metrics,
     metricsAccess: metricsAccess(options.metricsToken),
+    ...(options.portal
+      ? {
+          portal: {
+            sessionPasswords: sessionPasswordsFrom(testKeyRing),
+            secureCookies: false,
+            sessionTtlSeconds: 8 * 60 * 60,
+            devPrincipals: devPrincipalsFrom(`${PROJECT_ROOT}/config/dev-principals.json`),
+            ...(typeof options.portal === 'object' ? options.portal : {}),
+          },
+        }
+      : {}),
   });
   return { ...h, app, api: supertest(app), logs, starts: () => starts, faults, idempotency, metrics };
 }

@@ -74,6 +74,7 @@ export async function lifecycleHarness(
         sealer,
         lifecycles: { client: env.client, taskQueue },
         metrics,
+        reconcileAfterMs: 0,
       }),
     ),
     dataConverter: testDataConverter,
