@@ -36,20 +36,27 @@ export async function startEngineProcess(
   };
   type Ready = Pick<EngineProcess, 'apiUrl' | 'metricsUrl' | 'temporalMetricsUrl'>;
   const ready = new Promise<Ready>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-20_000);
-      for (const line of output.split('\n')) {
-        if (!line.includes('"msg":"ready"')) continue;
-        const logged = JSON.parse(line) as { api?: string; metrics?: string; temporalMetrics?: string };
-        resolve({
-          apiUrl: logged.api,
-          metricsUrl: logged.metrics,
-          temporalMetricsUrl: logged.temporalMetrics,
-        });
-      }
+    let found = false;
+    // Each stream's whole lines only: the ready line is read once, before later output (a request log line
+    // each) pushes it out of the tail kept for a failure's message.
+    const onData = (partial: { line: string }) => (chunk: Buffer) => {
+      const text = chunk.toString();
+      output = (output + text).slice(-20_000);
+      if (found) return;
+      const lines = (partial.line + text).split('\n');
+      partial.line = lines.pop()!;
+      const line = lines.find((l) => l.includes('"msg":"ready"'));
+      if (!line) return;
+      found = true;
+      const logged = JSON.parse(line) as { api?: string; metrics?: string; temporalMetrics?: string };
+      resolve({
+        apiUrl: logged.api,
+        metricsUrl: logged.metrics,
+        temporalMetricsUrl: logged.temporalMetrics,
+      });
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout!.on('data', onData({ line: '' }));
+    child.stderr!.on('data', onData({ line: '' }));
     void exited.then(() => reject(new Error(`the ${role} process exited before it was ready:\n${output}`)));
   });
   const timeout = setTimeout(() => void stop(), 60_000);
