@@ -4,10 +4,10 @@ import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadTemporalConfig } from '../temporal-config';
 import { createActivities } from './activities';
+import { createBulkActivities } from './activities/bulk';
 import { serverTime } from './activities/server-time';
 import { embeddedAdapters } from './adapters/embedded';
 import { createApp } from './api/app';
-import { IdempotencyKeys } from './api/idempotency';
 import { Principals } from './api/principals';
 import { loadAppConfig } from './config/app-config';
 import { loadKeyRing } from './crypto/key-ring';
@@ -94,12 +94,15 @@ export async function startEngine(
     let running: Promise<void> | undefined;
     let isWorkerRunning: (() => boolean) | undefined;
     if (roles.includes('worker')) {
-      const activities = createActivities({
-        ...adapters,
-        sealer,
-        lifecycles,
-        reconcileAfterMs: config.reconciliation.graceMs,
-      });
+      const activities = {
+        ...createActivities({
+          ...adapters,
+          sealer,
+          lifecycles,
+          reconcileAfterMs: config.reconciliation.graceMs,
+        }),
+        ...createBulkActivities({ ...adapters, ...lifecycles, sealer, policy: config.policy }),
+      };
       const { worker, connection: workerConnection } = await createWorker(temporal, {
         address,
         activities,
@@ -123,7 +126,8 @@ export async function startEngine(
         ...lifecycles,
         directory: adapters.directory,
         principals: principals!,
-        idempotency: new IdempotencyKeys(adapters.db),
+        idempotency: adapters.idempotency,
+        bulkUploads: adapters.bulkUploads,
         sealer,
         codec,
         codecAccess: config.codec,

@@ -16,6 +16,8 @@ import { openApiDocument } from './openapi';
 import type { Principals } from './principals';
 import { notFound } from './problem';
 import { accountRoutes } from './routes/accounts';
+import type { BulkUploads } from '../ports/bulk-uploads';
+import { bulkUploadRoutes } from './routes/bulk-uploads';
 import { codecRoutes, type CodecAccess } from './routes/codec';
 import { leaverRoutes } from './routes/leavers';
 import { referenceRoutes } from './routes/reference';
@@ -36,6 +38,7 @@ export interface ApiDeps {
   directory: Directory;
   principals: Principals;
   idempotency: IdempotencyKeys;
+  bulkUploads: BulkUploads;
   sealer: PasswordSealer;
   codec: PayloadCodec;
   codecAccess: CodecAccess;
@@ -108,6 +111,7 @@ export function createApp(deps: ApiDeps): express.Express {
   v1.use(perPrincipal);
   v1.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
   v1.use('/accounts', accountRoutes(deps));
+  v1.use('/bulk-uploads', bulkUploadRoutes(deps));
   v1.use('/leavers', leaverRoutes(deps.directory));
   v1.use('/reference', referenceRoutes());
   app.use('/v1', v1);

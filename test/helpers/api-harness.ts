@@ -2,7 +2,6 @@ import { Writable } from 'node:stream';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import supertest from 'supertest';
 import { createApp } from '../../src/api/app';
-import { IdempotencyKeys } from '../../src/api/idempotency';
 import { Principals } from '../../src/api/principals';
 import type { RateLimits } from '../../src/api/rate-limit';
 import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
@@ -34,10 +33,12 @@ export async function apiHarness(
     codecTrustLoopback?: boolean;
     rateLimits?: RateLimits;
     portal?: boolean | Partial<PortalOptions>;
+    /** Wraps the worker's activities, to make one slow or failing. */
+    activityWrapper?: <T>(activities: T) => T;
   } = {},
 ) {
   const faults = { failStarts: 0 };
-  const h = await lifecycleHarness();
+  const h = await lifecycleHarness({}, options.activityWrapper);
   const logs: string[] = [];
   const logger = createLogger(
     'info',
@@ -62,12 +63,13 @@ export async function apiHarness(
     },
   });
   const client = withOverrides(h.client, { workflow }) as Client;
-  const idempotency = new IdempotencyKeys(h.db);
+  const { idempotency } = h;
   const app = createApp({
     client,
     directory: h.directory,
     principals: Principals.fromFile(`${PROJECT_ROOT}/config/dev-principals.json`),
     idempotency,
+    bulkUploads: h.bulkUploads,
     sealer: h.sealer,
     codec: new AesGcmPayloadCodec(testKeyRing),
     codecAccess: {
