@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadTemporalConfig } from '../temporal-config';
 import { createActivities } from './activities';
+import { createBulkActivities } from './activities/bulk';
 import { serverTime } from './activities/server-time';
 import { openStores } from './adapters/stores';
 import { createApp } from './api/app';
@@ -100,13 +101,16 @@ export async function startEngine(
     let running: Promise<void> | undefined;
     let isWorkerRunning: (() => boolean) | undefined;
     if (roles.includes('worker')) {
-      const activities = createActivities({
-        ...stores,
-        sealer,
-        lifecycles,
-        metrics,
-        reconcileAfterMs: config.reconciliation.graceMs,
-      });
+      const activities = {
+        ...createActivities({
+          ...stores,
+          sealer,
+          lifecycles,
+          metrics,
+          reconcileAfterMs: config.reconciliation.graceMs,
+        }),
+        ...createBulkActivities({ ...stores, ...lifecycles, sealer, policy: config.policy }),
+      };
       const { worker, connection: workerConnection } = await createWorker(temporal, {
         address,
         activities,
@@ -131,6 +135,7 @@ export async function startEngine(
         directory: stores.directory,
         principals: principals!,
         idempotency: stores.idempotency,
+        bulkUploads: stores.bulkUploads,
         sealer,
         codec,
         codecAccess: config.codec,

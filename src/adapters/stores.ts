@@ -1,13 +1,16 @@
+import type { BulkUploads } from '../ports/bulk-uploads';
 import type { Directory } from '../ports/directory';
 import type { IdempotencyKeys } from '../ports/idempotency-keys';
 import type { Incidents } from '../ports/incidents';
 import type { SimulatedMailPlatform, SimulationSettings } from '../ports/simulated-mail-platform';
 import { openPostgres } from './postgres/database';
+import { PostgresBulkUploads } from './postgres/postgres-bulk-uploads';
 import { PostgresDirectory } from './postgres/postgres-directory';
 import { PostgresIdempotencyKeys } from './postgres/postgres-idempotency-keys';
 import { PostgresIncidents } from './postgres/postgres-incidents';
 import { PostgresSimulatedMailPlatform } from './postgres/postgres-simulated-mail-platform';
 import { openDatabase } from './sqlite/database';
+import { SqliteBulkUploads } from './sqlite/sqlite-bulk-uploads';
 import { SqliteDirectory } from './sqlite/sqlite-directory';
 import { SqliteIdempotencyKeys } from './sqlite/sqlite-idempotency-keys';
 import { SqliteIncidents } from './sqlite/sqlite-incidents';
@@ -17,12 +20,16 @@ import { SqliteSimulatedMailPlatform } from './sqlite/sqlite-simulated-mail-plat
 export type StoresLocation =
   { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize: number };
 
-/** What the API and the workers share: the simulated mail platform, the directory, incidents, idempotency keys. */
+/**
+ * What the API and the workers share: the simulated mail platform, the directory, incidents, idempotency
+ * keys and bulk uploads.
+ */
 export interface Stores {
   platform: SimulatedMailPlatform;
   directory: Directory;
   incidents: Incidents;
   idempotency: IdempotencyKeys;
+  bulkUploads: BulkUploads;
   close(): Promise<void>;
 }
 
@@ -42,6 +49,7 @@ export async function openStores(
       directory: new PostgresDirectory(pool),
       incidents: new PostgresIncidents(pool, clock),
       idempotency: new PostgresIdempotencyKeys(pool),
+      bulkUploads: new PostgresBulkUploads(pool),
       close: () => pool.end(),
     };
   }
@@ -51,6 +59,7 @@ export async function openStores(
     directory: new SqliteDirectory(db),
     incidents: new SqliteIncidents(db, clock),
     idempotency: new SqliteIdempotencyKeys(db),
+    bulkUploads: new SqliteBulkUploads(db),
     close: async () => void db.close(),
   };
 }

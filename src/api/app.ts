@@ -19,6 +19,8 @@ import { openApiDocument } from './openapi';
 import type { Principals } from './principals';
 import { notFound } from './problem';
 import { accountRoutes } from './routes/accounts';
+import type { BulkUploads } from '../ports/bulk-uploads';
+import { bulkUploadRoutes } from './routes/bulk-uploads';
 import { codecRoutes, type CodecAccess } from './routes/codec';
 import { leaverRoutes } from './routes/leavers';
 import { referenceRoutes } from './routes/reference';
@@ -40,6 +42,7 @@ export interface ApiDeps {
   directory: Directory;
   principals: Principals;
   idempotency: IdempotencyKeys;
+  bulkUploads: BulkUploads;
   sealer: PasswordSealer;
   codec: PayloadCodec;
   codecAccess: CodecAccess;
@@ -123,6 +126,7 @@ export function createApp(deps: ApiDeps): express.Express {
   v1.use(perPrincipal);
   v1.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
   v1.use('/accounts', rememberRouteBase, accountRoutes(deps));
+  v1.use('/bulk-uploads', rememberRouteBase, bulkUploadRoutes(deps));
   v1.use('/leavers', rememberRouteBase, leaverRoutes(deps.directory));
   v1.use('/reference', rememberRouteBase, referenceRoutes());
   app.use('/v1', v1);

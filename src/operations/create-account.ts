@@ -62,6 +62,7 @@ export async function createAccount(
   principal: Principal,
   body: CreateAccountBody,
   hooks: CreateHooks = {},
+  origin: { bulkUploadId?: string } = {},
 ): Promise<Created> {
   const org = referenceData.organisation(body.organisation)!;
   const { emailAlias, organisation: _org, notes, confirmNotDuplicate, ...fields } = body;
@@ -76,6 +77,7 @@ export async function createAccount(
     organisation: snapshotOf(org),
     notes: notes ?? '',
     createdBy: actorOf(principal),
+    ...(origin.bulkUploadId ? { bulkUploadId: origin.bulkUploadId } : {}),
   };
   const warnings = [...connectorWarning(draft.organisation)];
   if (!profile.mobile) {

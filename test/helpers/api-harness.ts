@@ -2,7 +2,6 @@ import { Writable } from 'node:stream';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import supertest from 'supertest';
 import { createApp } from '../../src/api/app';
-import { SqliteIdempotencyKeys } from '../../src/adapters/sqlite/sqlite-idempotency-keys';
 import { Principals } from '../../src/api/principals';
 import type { RateLimits } from '../../src/api/rate-limit';
 import { metricsAccess } from '../../src/api/security/metrics-access';
@@ -37,11 +36,13 @@ export async function apiHarness(
     rateLimits?: RateLimits;
     metricsToken?: string;
     portal?: boolean | Partial<PortalOptions>;
+    /** Wraps the worker's activities, to make one slow or failing. */
+    activityWrapper?: <T>(activities: T) => T;
   } = {},
 ) {
   const faults = { failStarts: 0 };
   const metrics = new EngineMetrics();
-  const h = await lifecycleHarness({}, undefined, metrics);
+  const h = await lifecycleHarness({}, options.activityWrapper, metrics);
   const logs: string[] = [];
   const logger = createLogger(
     'info',
@@ -66,12 +67,13 @@ export async function apiHarness(
     },
   });
   const client = withOverrides(h.client, { workflow }) as Client;
-  const idempotency = new SqliteIdempotencyKeys(h.db);
+  const { idempotency } = h;
   const app = createApp({
     client,
     directory: h.directory,
     principals: Principals.fromFile(`${PROJECT_ROOT}/config/dev-principals.json`),
     idempotency,
+    bulkUploads: h.bulkUploads,
     sealer: h.sealer,
     codec: new AesGcmPayloadCodec(testKeyRing),
     codecAccess: {

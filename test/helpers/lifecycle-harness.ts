@@ -3,6 +3,10 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
+import { createBulkActivities } from '../../src/activities/bulk';
+import { SqliteBulkUploads } from '../../src/adapters/sqlite/sqlite-bulk-uploads';
+import { SqliteIdempotencyKeys } from '../../src/adapters/sqlite/sqlite-idempotency-keys';
+import { WORKFLOW_CACHE } from '../../src/temporal/worker';
 import { serverTime } from '../../src/activities/server-time';
 import { openDatabase } from '../../src/adapters/sqlite/database';
 import { SqliteSimulatedMailPlatform } from '../../src/adapters/sqlite/sqlite-simulated-mail-platform';
@@ -61,24 +65,40 @@ export async function lifecycleHarness(
   const directory = new SqliteDirectory(db);
   const incidents = new SqliteIncidents(db, serverTime);
   const sealer = new PasswordSealer(testKeyRing);
+  const idempotency = new SqliteIdempotencyKeys(db);
+  const bulkUploads = new SqliteBulkUploads(db);
   const taskQueue = `lifecycle-${process.pid}-${++queues}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: activityWrapper(
-      createActivities({
-        platform,
-        directory,
-        incidents,
-        sealer,
-        lifecycles: { client: env.client, taskQueue },
-        metrics,
-        reconcileAfterMs: 0,
-      }),
-    ),
-    dataConverter: testDataConverter,
+  const lifecycles = { client: env.client, taskQueue };
+  const activities = activityWrapper({
+    ...createActivities({
+      platform,
+      directory,
+      incidents,
+      sealer,
+      lifecycles,
+      metrics,
+      reconcileAfterMs: 0,
+    }),
+    ...createBulkActivities({
+      ...lifecycles,
+      directory,
+      sealer,
+      idempotency,
+      bulkUploads,
+      policy: DEFAULT_POLICY,
+    }),
   });
+  /** A worker for this test's task queue, as a restart would make. */
+  const newWorker = async () =>
+    Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities,
+      dataConverter: testDataConverter,
+      ...WORKFLOW_CACHE,
+    });
+  const worker = await newWorker();
 
   const started: WorkflowHandle[] = [];
 
@@ -133,17 +153,22 @@ export async function lifecycleHarness(
     directory,
     incidents,
     sealer,
+    idempotency,
+    bulkUploads,
     taskQueue,
+    worker,
+    newWorker,
     start,
     temporaryPassword,
     /**
-     * Runs the test body with the worker polling, then lets each lifecycle settle and terminates it: a
+     * Runs the test body with the worker polling (or `runner`, a worker made after the first stopped, as a
+     * restart would), then lets each lifecycle settle and terminates it: a
      * timer of a lifecycle without a worker, or a workflow task left pending at termination, would stop
      * the shared test server from skipping time in later tests.
      */
-    run: async <T>(body: () => Promise<T>): Promise<T> => {
+    run: async <T>(body: () => Promise<T>, runner: Worker = worker): Promise<T> => {
       try {
-        return await worker.runUntil(async () => {
+        return await runner.runUntil(async () => {
           try {
             return await body();
           } finally {

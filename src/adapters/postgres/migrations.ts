@@ -126,6 +126,36 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX directory_entries_by_email ON directory_entries (email) INCLUDE (status, search_vector);
     `,
   },
+  {
+    version: 3,
+    // R31: an upload and its lines. The lines' fields, request and errors are json, not jsonb, which
+    // keeps each object's keys in the order they were written, as SQLite's text does.
+    name: 'bulk uploads',
+    sql: `
+      CREATE TABLE bulk_uploads (
+        id text PRIMARY KEY,
+        organisation text NOT NULL,
+        uploaded_by json NOT NULL,
+        rows integer NOT NULL,
+        status text NOT NULL,
+        created_at timestamptz NOT NULL,
+        finished_at timestamptz
+      );
+      CREATE TABLE bulk_rows (
+        upload_id text NOT NULL REFERENCES bulk_uploads (id),
+        line integer NOT NULL,
+        fields json NOT NULL,
+        body json,
+        row_key text,
+        errors json NOT NULL,
+        state text NOT NULL,
+        result text,
+        account_id text,
+        sealed_password text,
+        PRIMARY KEY (upload_id, line)
+      );
+    `,
+  },
 ];
 
 /** The advisory lock every process takes to migrate: the first applies, the others wait and find it done. */

@@ -174,6 +174,36 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       END;
     `,
   },
+  {
+    version: 4,
+    // R31: an upload and its lines, as the bulk upload store created them before it had a migration (a
+    // file it wrote is taken over as it is).
+    name: 'bulk uploads',
+    sql: `
+      CREATE TABLE IF NOT EXISTS bulk_uploads (
+        id TEXT PRIMARY KEY,
+        organisation TEXT NOT NULL,
+        uploaded_by TEXT NOT NULL,
+        rows INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE TABLE IF NOT EXISTS bulk_rows (
+        upload_id TEXT NOT NULL REFERENCES bulk_uploads (id),
+        line INTEGER NOT NULL,
+        fields TEXT NOT NULL,
+        body TEXT,
+        row_key TEXT,
+        errors TEXT NOT NULL,
+        state TEXT NOT NULL,
+        result TEXT,
+        account_id TEXT,
+        sealed_password TEXT,
+        PRIMARY KEY (upload_id, line)
+      );
+    `,
+  },
 ];
 
 /** A migration may rebuild a large table: another process starting meanwhile waits this long for it. */
