@@ -1,13 +1,16 @@
 import { openPostgres } from '../../src/adapters/postgres/database';
+import { PostgresBulkUploads } from '../../src/adapters/postgres/postgres-bulk-uploads';
 import { PostgresDirectory } from '../../src/adapters/postgres/postgres-directory';
 import { PostgresIdempotencyKeys } from '../../src/adapters/postgres/postgres-idempotency-keys';
 import { PostgresIncidents } from '../../src/adapters/postgres/postgres-incidents';
 import { PostgresSimulatedMailPlatform } from '../../src/adapters/postgres/postgres-simulated-mail-platform';
 import { openDatabase } from '../../src/adapters/sqlite/database';
+import { SqliteBulkUploads } from '../../src/adapters/sqlite/sqlite-bulk-uploads';
 import { SqliteDirectory } from '../../src/adapters/sqlite/sqlite-directory';
 import { SqliteIdempotencyKeys } from '../../src/adapters/sqlite/sqlite-idempotency-keys';
 import { SqliteIncidents } from '../../src/adapters/sqlite/sqlite-incidents';
 import { SqliteSimulatedMailPlatform } from '../../src/adapters/sqlite/sqlite-simulated-mail-platform';
+import type { BulkUploads } from '../../src/ports/bulk-uploads';
 import type { Directory } from '../../src/ports/directory';
 import type { IdempotencyKeys } from '../../src/ports/idempotency-keys';
 import type { Incidents } from '../../src/ports/incidents';
@@ -19,6 +22,7 @@ export interface TestStores {
   incidents: Incidents;
   idempotency: IdempotencyKeys;
   platform: SimulatedMailPlatform;
+  bulkUploads: BulkUploads;
   close(): Promise<void>;
 }
 
@@ -48,6 +52,7 @@ export const sqliteBackend: StoreBackend = {
       incidents: new SqliteIncidents(db, clock),
       idempotency: new SqliteIdempotencyKeys(db, () => clock().getTime()),
       platform: new SqliteSimulatedMailPlatform(db, { ...simulation }, clock),
+      bulkUploads: new SqliteBulkUploads(db),
       close: async () => void db.close(),
     };
   },
@@ -62,6 +67,7 @@ export const postgresBackend: StoreBackend = {
       incidents: new PostgresIncidents(pool, clock),
       idempotency: new PostgresIdempotencyKeys(pool, () => clock().getTime()),
       platform: new PostgresSimulatedMailPlatform(pool, { ...simulation }, clock),
+      bulkUploads: new PostgresBulkUploads(pool),
       close: () => pool.end(),
     };
   },
