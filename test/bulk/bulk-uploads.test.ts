@@ -212,7 +212,11 @@ describe('R31: bulk creation from a CSV file', () => {
       for (let i = 0; i < 200 && (await h.bulkUploads.counts(first.body.id)).created < 5; i++) {
         await new Promise((r) => setTimeout(r, 50));
       }
-      const cancelling = h.api.delete(`/v1/bulk-uploads/${first.body.id}`).set(bearer(TOKENS.gstt));
+      // Sent now (a supertest request goes out only once awaited or then-ed), before the gate opens.
+      const cancelling = h.api
+        .delete(`/v1/bulk-uploads/${first.body.id}`)
+        .set(bearer(TOKENS.gstt))
+        .then((res) => res);
       await new Promise((r) => setTimeout(r, 200));
       g.allow(1000); // the lines already under way finish; no new one starts
       const cancelled = await cancelling;
