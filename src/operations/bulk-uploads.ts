@@ -132,6 +132,16 @@ function rowKeyOf(externalSyncId: string | null, body: unknown): string {
 
 async function refuseIfRunning(deps: BulkDeps, organisation: string): Promise<void> {
   const running = await runningUpload(deps, organisation);
+  const closing =
+    running &&
+    (running.status !== 'Running' || (await deps.bulkUploads.get(running.uploadId))?.status !== 'Running');
+  if (closing) {
+    // Its lines are done and the store already says Completed or Cancelled (GET shows it so); only its
+    // workflow is still closing. Wait for it to close rather than refuse: the next upload may start.
+    const handle = deps.client.workflow.getHandle(bulkUploadWorkflowId(organisation));
+    await withinDeadline(deps.client, () => handle.result());
+    return;
+  }
   if (running) {
     throw new ApiError(
       409,
