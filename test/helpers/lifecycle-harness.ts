@@ -54,6 +54,13 @@ export async function lifecycleHarness(
   simulation: Partial<SimulationSettings> = {},
   activityWrapper = <T>(a: T) => a,
   metrics?: EngineMetrics,
+  /**
+   * The worker without a workflow cache, as src/temporal/worker.ts makes it: for a test that stops the worker
+   * and starts another (with a cache, the runs' tasks and queries wait on the stopped worker's sticky queue).
+   * Otherwise the SDK's cache, as a lifecycle of many timers replays its whole history at every task without
+   * it (the 72-hour provisioning tests run past their timeout).
+   */
+  { asDeployed = false }: { asDeployed?: boolean } = {},
 ) {
   const env = testEnv();
   const db = (sharedDb ??= openDatabase(':memory:'));
@@ -68,7 +75,26 @@ export async function lifecycleHarness(
   const idempotency = new SqliteIdempotencyKeys(db);
   const bulkUploads = new SqliteBulkUploads(db);
   const taskQueue = `lifecycle-${process.pid}-${++queues}`;
-  const lifecycles = { client: env.client, taskQueue };
+  const started: WorkflowHandle[] = [];
+  // The lifecycles the activities start (a bulk upload's lines, the reconciliation's repairs) are the
+  // test's too: terminated at its end like the others, as their timers would hold up later tests.
+  const workflow = new Proxy(env.client.workflow, {
+    get(target, prop) {
+      if (prop === 'start') {
+        return async (...args: Parameters<typeof target.start>) => {
+          const handle = await target.start(...args);
+          started.push(handle as WorkflowHandle);
+          return handle;
+        };
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const client = new Proxy(env.client, {
+    get: (target, prop) => (prop === 'workflow' ? workflow : (Reflect.get(target, prop, target) as unknown)),
+  });
+  const lifecycles = { client, taskQueue };
   const activities = activityWrapper({
     ...createActivities({
       platform,
@@ -96,11 +122,9 @@ export async function lifecycleHarness(
       workflowBundle: await workflowBundle(),
       activities,
       dataConverter: testDataConverter,
-      ...WORKFLOW_CACHE,
+      ...(asDeployed ? WORKFLOW_CACHE : {}),
     });
   const worker = await newWorker();
-
-  const started: WorkflowHandle[] = [];
 
   /** Opens an account (reserves its address and starts its lifecycle) the way the API does. */
   async function start(spec: AccountSpec = {}) {
