@@ -11,15 +11,22 @@ import type { BulkActivities } from '../activities/bulk';
 import { bulkProgress, cancelBulkUpload, type BulkProgress } from './bulk-definitions';
 
 const act = proxyActivities<BulkActivities>({
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
-/** How many lines are created at once, and read per batch. */
-const AT_ONCE = 8;
-const BATCH = 200;
-/** Continue as new well before Temporal's limit of 51,200 events (a line costs about five). */
-const HISTORY_LIMIT = 10_000;
+/**
+ * Lines read from the store at a time, and created per activity, all at once within it: a cancel lets at
+ * most one chunk's lines finish.
+ */
+const BATCH = 240;
+const CHUNK = 8;
+/**
+ * Continue as new long before Temporal's limit of 51,200 events (a chunk of lines costs six): a worker without a
+ * workflow cache replays the history on every task, so a short one keeps each task cheap.
+ */
+const HISTORY_LIMIT = 2_000;
 
 export interface BulkUploadInput {
   uploadId: string;
@@ -34,9 +41,9 @@ export interface BulkUploadInput {
 }
 
 /**
- * R31: creates an upload's valid lines, each through the same create as a single account (R3-R13), a few
- * at a time, in line order. The lines stay in the store, read a batch at a time, so the history holds
- * line numbers and outcomes only; it continues as new as it grows. Cancelling stops before the next line.
+ * R31: creates an upload's valid lines, each through the same create as a single account (R3-R13), a
+ * chunk per activity, in line order. The lines stay in the store, read a batch at a time, so the history holds
+ * line numbers and outcomes only; it continues as new as it grows. Cancelling stops before the next chunk.
  */
 export async function bulkUpload(input: BulkUploadInput): Promise<BulkProgress> {
   let after = input.after ?? 0;
@@ -65,24 +72,20 @@ export async function bulkUpload(input: BulkUploadInput): Promise<BulkProgress> 
   while (!cancelled && workflowInfo().historyLength < HISTORY_LIMIT) {
     const lines = await act.pendingBulkLines(input.uploadId, after, BATCH);
     if (lines.length === 0) break;
-    let next = 0;
-    const worker = async () => {
-      while (!cancelled && next < lines.length) {
-        const line = lines[next++]!;
-        const outcome = await act.createBulkRow(input.uploadId, line);
-        if (outcome === 'created') created++;
-        else failed++;
-      }
-    };
-    await Promise.all(Array.from({ length: AT_ONCE }, worker));
-    after = lines[lines.length - 1]!;
+    for (let i = 0; i < lines.length && !cancelled; i += CHUNK) {
+      const chunk = lines.slice(i, i + CHUNK);
+      const done = await act.createBulkLines(input.uploadId, chunk);
+      created += done.created;
+      failed += done.failed;
+      after = chunk[chunk.length - 1]!;
+    }
     setCurrentDetails(
       `Upload ${input.uploadId}: ${created} created, ${failed + input.invalid} failed, line ${after}`,
     );
   }
   if (!cancelled && workflowInfo().historyLength >= HISTORY_LIMIT) {
-    await condition(allHandlersFinished);
-    return continueAsNew<typeof bulkUpload>({ ...input, after, created, failed });
+    await condition(() => cancelled || allHandlersFinished());
+    if (!cancelled) return continueAsNew<typeof bulkUpload>({ ...input, after, created, failed });
   }
   finishedAt = await act.finishBulkUpload(input.uploadId, cancelled ? 'Cancelled' : 'Completed');
   await condition(allHandlersFinished);

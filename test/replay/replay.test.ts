@@ -17,12 +17,22 @@ import {
   mfaExceptions,
   resecured,
 } from './representative-lifecycles';
+import { bulkUploadHistory } from './representative-upload';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/histories');
+
+/** RECORD_HISTORIES=1 records every fixture again; a comma-separated list of names records those only. */
+const recording = (name: string) =>
+  process.env.RECORD_HISTORIES === '1' || (process.env.RECORD_HISTORIES ?? '').split(',').includes(name);
 
 describe('Replay', () => {
   if (process.env.RECORD_HISTORIES) {
     it('records the representative lifecycles as fixtures', async () => {
+      if (recording('bulk-upload')) {
+        const history = await bulkUploadHistory();
+        fs.writeFileSync(path.join(FIXTURES, 'bulk-upload.json'), historyToJSON(history));
+        console.log(`    recorded bulk-upload.json: ${history.events!.length} events`);
+      }
       for (const [name, drive] of [
         ['happy-path', happyPath],
         ['mfa-exceptions', mfaExceptions],
@@ -32,6 +42,7 @@ describe('Replay', () => {
         ['inactive-to-closed', inactiveToClosed],
         ['continued-as-new', continuedAsNew],
       ] as const) {
+        if (!recording(name)) continue;
         const h = await lifecycleHarness();
         await h.run(async () => {
           const { handle } = await drive(h);
@@ -47,7 +58,7 @@ describe('Replay', () => {
     });
   }
 
-  it('replays the recorded lifecycles with the current workflow code without non-determinism', async () => {
+  it('replays the recorded lifecycles and bulk upload with the current workflow code without non-determinism', async () => {
     const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
     assert.ok(files.length >= 8, 'the representative histories are present');
     const histories = files.map((f) => ({
