@@ -18,8 +18,10 @@ import {
   resecured,
 } from './representative-lifecycles';
 import { bulkUploadHistory } from './representative-upload';
+import { bulkUploadWorkflowId } from '../../src/workflows/workflow-id';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/histories');
+const BOUND_FIXTURES: Record<string, string> = { 'bulk-upload.json': bulkUploadWorkflowId('RJ1') };
 
 /** RECORD_HISTORIES=1 records every fixture again; a comma-separated list of names records those only. */
 const recording = (name: string) =>
@@ -62,7 +64,8 @@ describe('Replay', () => {
     const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
     assert.ok(files.length >= 8, 'the representative histories are present');
     const histories = files.map((f) => ({
-      workflowId: f,
+      // Payloads written since the codec binds them to their workflow are read for that workflow only.
+      workflowId: BOUND_FIXTURES[f] ?? f,
       history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8'))),
     }));
     const results = Worker.runReplayHistories(
