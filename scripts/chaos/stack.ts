@@ -83,6 +83,10 @@ export async function startStack(runDir: string, log: (message: string) => void)
     API_HOST: '127.0.0.1',
     PORT: String(apiPort),
     LOG_LEVEL: 'warn',
+    // The audit reads the SQLite file in DATA_DIR; the worker's metrics listeners on ports of their own
+    // would collide with anything else on this machine using the default ones, and nothing here reads them.
+    WORKER_METRICS_PORT: '0',
+    TEMPORAL_METRICS_ADDRESS: 'off',
     ...FAST_LIFECYCLE,
   };
   const engine = (role: 'api' | 'worker') =>
@@ -109,7 +113,10 @@ export async function startStack(runDir: string, log: (message: string) => void)
 function inheritedEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(
     Object.entries(process.env).filter(
-      ([name]) => !/^(TEMPORAL_|POLICY_|SIM_|RECONCILE_|ENCRYPTION_|CODEC_|PORT$|API_|DATA_DIR$)/.test(name),
+      ([name]) =>
+        !/^(TEMPORAL_|POLICY_|SIM_|RECONCILE_|ENCRYPTION_|CODEC_|PORT$|API_|DATA_DIR$|DATABASE_|WORKER_METRICS_|METRICS_TOKEN$)/.test(
+          name,
+        ),
     ),
   );
 }

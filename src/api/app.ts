@@ -5,17 +5,22 @@ import express from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Directory } from '../ports/directory';
+import type { IdempotencyKeys } from '../ports/idempotency-keys';
 import type { PasswordSealer } from '../crypto/password-sealer';
 import type { LifecyclePolicy } from '../domain/policy';
 import type { Logger } from '../logger';
+import { EngineMetrics } from '../metrics/engine-metrics';
+import { httpMetrics, problemMetrics, rememberRouteBase } from '../metrics/http-metrics';
+import { metricsEndpoint } from '../metrics/metrics-endpoint';
 import { authenticate } from './authenticate';
 import { withinDeadline } from './deadline';
 import { errorHandler } from './errors';
-import type { IdempotencyKeys } from './idempotency';
 import { openApiDocument } from './openapi';
 import type { Principals } from './principals';
 import { notFound } from './problem';
 import { accountRoutes } from './routes/accounts';
+import type { BulkUploads } from '../ports/bulk-uploads';
+import { bulkUploadRoutes } from './routes/bulk-uploads';
 import { codecRoutes, type CodecAccess } from './routes/codec';
 import { leaverRoutes } from './routes/leavers';
 import { referenceRoutes } from './routes/reference';
@@ -25,6 +30,7 @@ import {
   perPrincipalLimit,
   type RateLimits,
 } from './rate-limit';
+import type { MetricsAccess } from './security/metrics-access';
 import { noStore } from './security/no-store';
 import { ASSETS_PREFIX } from '../portal/assets';
 import { portalRoutes } from '../portal/portal';
@@ -36,6 +42,7 @@ export interface ApiDeps {
   directory: Directory;
   principals: Principals;
   idempotency: IdempotencyKeys;
+  bulkUploads: BulkUploads;
   sealer: PasswordSealer;
   codec: PayloadCodec;
   codecAccess: CodecAccess;
@@ -46,17 +53,23 @@ export interface ApiDeps {
   /** Whether this process's worker runs; undefined when the workers run in processes of their own. */
   isWorkerRunning?: () => boolean;
   rateLimits?: RateLimits;
+  /** The process's metrics, served at GET /metrics; a registry of the app's own unless given. */
+  metrics?: EngineMetrics;
+  /** Who may read /metrics besides this machine. */
+  metricsAccess?: MetricsAccess;
   /** The administrators' portal at `/`; without it, the process serves the API alone. */
   portal?: PortalOptions;
 }
 
 /** Paths of the API, which the portal never answers. */
-const API_PATHS = /^\/(v1|codec)(\/|$)|^\/(healthz|readyz|openapi\.json)$/;
+const API_PATHS = /^\/(v1|codec)(\/|$)|^\/(healthz|readyz|openapi\.json|metrics)$/;
 
 /** The HTTP API: authenticates, validates and authorises, and leaves the account's state to its workflow. */
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
+  const metrics = deps.metrics ?? new EngineMetrics();
   app.disable('x-powered-by');
+  app.use(httpMetrics(metrics));
   app.use(helmet(deps.portal ? portalContentSecurityPolicy(deps.portal.secureCookies) : undefined));
   app.use(noStore(deps.portal ? [ASSETS_PREFIX] : []));
   app.use(
@@ -99,7 +112,12 @@ export function createApp(deps: ApiDeps): express.Express {
 
   const rateLimits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
   const countingFailures = authenticationFailureLimit(rateLimits);
-  app.use('/codec', codecRoutes(deps.codec, deps.principals, deps.codecAccess, countingFailures));
+  app.get('/metrics', metricsEndpoint(metrics.registry, deps.metricsAccess ?? {}, countingFailures));
+  app.use(
+    '/codec',
+    rememberRouteBase,
+    codecRoutes(deps.codec, deps.principals, deps.codecAccess, countingFailures),
+  );
 
   const v1 = express.Router();
   const authenticated = authenticate(deps.principals);
@@ -107,9 +125,10 @@ export function createApp(deps: ApiDeps): express.Express {
   const perPrincipal = perPrincipalLimit(rateLimits);
   v1.use(perPrincipal);
   v1.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
-  v1.use('/accounts', accountRoutes(deps));
-  v1.use('/leavers', leaverRoutes(deps.directory));
-  v1.use('/reference', referenceRoutes());
+  v1.use('/accounts', rememberRouteBase, accountRoutes(deps));
+  v1.use('/bulk-uploads', rememberRouteBase, bulkUploadRoutes(deps));
+  v1.use('/leavers', rememberRouteBase, leaverRoutes(deps.directory));
+  v1.use('/reference', rememberRouteBase, referenceRoutes());
   app.use('/v1', v1);
 
   if (deps.portal) {
@@ -120,6 +139,6 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use((req) => {
     throw notFound(`No route ${req.method} ${req.path}.`);
   });
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(deps.logger, problemMetrics(metrics)));
   return app;
 }

@@ -9,23 +9,32 @@ import type { Logger } from '../logger';
 import { REFUSED } from '../workflows/definitions';
 import { ApiError, sendProblem } from './problem';
 
+/** Told of each problem answer before it is sent, with the error it came from. */
+export type ProblemObserver = (res: Response, problem: ApiError, err: unknown) => void;
+
 /** Maps every error to a problem answer: refusals to 409, unknown accounts to 404, bad bodies to 400. */
-export function errorHandler(logger: Logger) {
+export function errorHandler(logger: Logger, observe?: ProblemObserver) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const problem = toProblem(err);
     if (problem.status >= 500) (req.log ?? logger).error({ err }, 'request failed');
+    observe?.(res, problem, err);
     sendProblem(res, problem);
   };
 }
 
+/** The lifecycle's refusal of a change (an Update that failed as Refused), if that is what `err` is. */
+export function lifecycleRefusal(err: unknown): ApplicationFailure | undefined {
+  if (!(err instanceof WorkflowUpdateFailedError)) return undefined;
+  const cause = err.cause;
+  return cause instanceof ApplicationFailure && cause.type === REFUSED ? cause : undefined;
+}
+
 export function toProblem(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  if (err instanceof WorkflowUpdateFailedError) {
-    const cause = err.cause;
-    if (cause instanceof ApplicationFailure && cause.type === REFUSED) {
-      const missing = (cause.details?.[0] as { missing?: string[] } | undefined)?.missing ?? [];
-      return new ApiError(409, 'Refused', cause.message, undefined, missing.length ? { missing } : {});
-    }
+  const refusal = lifecycleRefusal(err);
+  if (refusal) {
+    const missing = (refusal.details?.[0] as { missing?: string[] } | undefined)?.missing ?? [];
+    return new ApiError(409, 'Refused', refusal.message, undefined, missing.length ? { missing } : {});
   }
   if (err instanceof WorkflowNotFoundError) return new ApiError(404, 'Not found', 'No such account.');
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {

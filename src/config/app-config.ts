@@ -5,7 +5,8 @@ import { isLoopbackAddress } from '../api/security/loopback';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../api/rate-limit';
 import { PROJECT_ROOT } from '../project-root';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../domain/policy';
-import type { SimulationSettings } from '../adapters/sqlite/simulated-mail-platform';
+import type { StoresLocation } from '../adapters/stores';
+import type { SimulationSettings } from '../ports/simulated-mail-platform';
 import type { ReconciliationSettings } from '../temporal/reconciliation-schedule';
 
 const MINUTE = 60_000;
@@ -57,6 +58,17 @@ const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
   RATE_LIMIT_AUTH_FAILURES: z.coerce.number().int().min(1).optional(),
   RATE_LIMIT_AUTH_FAILURE_WINDOW: duration('RATE_LIMIT_AUTH_FAILURE_WINDOW'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((url) => !url || /^postgres(ql)?:\/\//.test(url), {
+      // The URL may hold a password: the message never repeats it.
+      message: 'DATABASE_URL must be a postgres:// or postgresql:// URL',
+    }),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  METRICS_TOKEN: z.string().min(20, 'METRICS_TOKEN must be at least 20 characters').optional(),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   PORTAL_PUBLIC_URL: z
     .url({ error: 'PORTAL_PUBLIC_URL must be a URL, such as https://admin.example.nhs.uk' })
     .optional(),
@@ -99,8 +111,18 @@ export interface AppConfig {
   policy: LifecyclePolicy;
   simulation: SimulationSettings;
   reconciliation: ReconciliationSettings;
-  /** The embedded database of the simulated platform, the directory, incidents and idempotency keys. */
-  databaseFile: string;
+  /**
+   * The simulated platform, the directory, incidents and idempotency keys: PostgreSQL at DATABASE_URL,
+   * shared by processes on any host, else the embedded SQLite file in the data folder (one host).
+   */
+  stores: StoresLocation;
+  metrics: {
+    /** A scraper on another machine presents this bearer token; without it, /metrics is for this machine only. */
+    token?: string;
+    /** Where a process running only the worker serves its /metrics (an API process serves them on its port). */
+    workerHost: string;
+    workerPort: number;
+  };
   portal: PortalConfig;
 }
 
@@ -241,7 +263,14 @@ export function loadAppConfig(
       everyMs: e.RECONCILE_EVERY ?? MINUTE,
       graceMs: e.RECONCILE_AFTER ?? MINUTE,
     },
-    databaseFile: path.join(options.dataDir, 'engine.sqlite'),
+    metrics: {
+      ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}),
+      workerHost: e.WORKER_METRICS_HOST,
+      workerPort: e.WORKER_METRICS_PORT,
+    },
+    stores: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { kind: 'sqlite', file: path.join(options.dataDir, 'engine.sqlite') },
     portal: portalConfig(e, loopbackOnly, principalsFile),
   };
 }

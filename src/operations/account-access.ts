@@ -3,7 +3,7 @@ import type { PasswordSealer } from '../crypto/password-sealer';
 import type { Actor } from '../domain/account';
 import type { LifecyclePolicy } from '../domain/policy';
 import { requireKind } from '../api/authenticate';
-import type { IdempotencyKeys } from '../api/idempotency';
+import type { IdempotencyKeys } from '../ports/idempotency-keys';
 import { actorOf, administers, type Principal } from '../api/principals';
 import { forbidden, notFound } from '../api/problem';
 import { accountId } from '../api/schemas/requests';

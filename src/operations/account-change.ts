@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure, UpdateDefinition } from '@temporalio/common';
 import { withinDeadline } from '../api/deadline';
-import type { IdempotencyKeys } from '../api/idempotency';
+import type { IdempotencyKeys } from '../ports/idempotency-keys';
 import { ApiError } from '../api/problem';
 import { getAccount, UNCHANGED } from '../workflows/definitions';
 import type { AccountTarget } from './account-access';
@@ -43,7 +43,8 @@ export async function applyChange<Res, Req>(
   const idempotency = options.idempotency?.();
   if (idempotency) {
     const { key, requestHash } = idempotency;
-    if (deps.idempotency.bindUpdate(target.principal.id, key, requestHash) === 'mismatch') throw keyReused();
+    if ((await deps.idempotency.bindUpdate(target.principal.id, key, requestHash)) === 'mismatch')
+      throw keyReused();
     updateId = `idempotency-key:${crypto.createHash('sha256').update(`${target.principal.id}\n${key}`).digest('hex')}`;
   }
   try {

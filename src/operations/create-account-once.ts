@@ -1,4 +1,4 @@
-import { IdempotencyKeys } from '../api/idempotency';
+import { IdempotencyKeys } from '../ports/idempotency-keys';
 import type { Principal } from '../api/principals';
 import { ApiError } from '../api/problem';
 import { accountWorkflowId } from '../workflows/workflow-id';
@@ -16,6 +16,13 @@ function repeated(answer: Created): Created {
   return { ...answer, temporaryPassword: null, warnings: [...answer.warnings, REPEAT_WARNING] };
 }
 
+export interface CreateOnceOptions {
+  /** Whose keys these are: the caller's by default; an organisation's for its bulk uploads (R31). */
+  scope?: string;
+  /** R31: the upload creating the account. */
+  bulkUploadId?: string;
+}
+
 export type CreateOutcome =
   /** Created now, or finished now after a first request with the same key died (`replayed`). */
   | { kind: 'created'; created: Created; replayed: boolean }
@@ -31,13 +38,20 @@ export async function createAccountOnce(
   principal: Principal,
   raw: unknown,
   keyOf: () => string | undefined = () => undefined,
+  options: CreateOnceOptions = {},
 ): Promise<CreateOutcome> {
   const body = checkCreateRequest(principal, raw);
   const key = keyOf();
+  const origin = { bulkUploadId: options.bulkUploadId };
   if (key === undefined) {
-    return { kind: 'created', created: await createAccount(deps, principal, body), replayed: false };
+    return {
+      kind: 'created',
+      created: await createAccount(deps, principal, body, {}, origin),
+      replayed: false,
+    };
   }
-  const claim = deps.idempotency.claim(principal.id, key, IdempotencyKeys.hash(body));
+  const scope = options.scope ?? principal.id;
+  const claim = await deps.idempotency.claim(scope, key, IdempotencyKeys.hash(body));
   if (claim.state === 'replay') {
     const answer = claim.body as Created;
     if (claim.status === 201) await finishPendingStart(deps, deps.directory, answer.id);
@@ -59,14 +73,18 @@ export async function createAccountOnce(
   try {
     created = claim.account
       ? await finishCreate(deps, claim.account as Created)
-      : await createAccount(deps, principal, body, {
-          reserved: (answer) => deps.idempotency.reserved(principal.id, key, claimId, answer),
-        });
+      : await createAccount(
+          deps,
+          principal,
+          body,
+          { reserved: (answer) => deps.idempotency.reserved(scope, key, claimId, answer) },
+          origin,
+        );
   } catch (err) {
-    deps.idempotency.release(principal.id, key, claimId);
+    await deps.idempotency.release(scope, key, claimId);
     throw err;
   }
-  deps.idempotency.complete(principal.id, key, claimId, 201, repeated(created));
+  await deps.idempotency.complete(scope, key, claimId, 201, repeated(created));
   return { kind: 'created', created, replayed: !!claim.account };
 }
 

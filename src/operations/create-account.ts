@@ -50,7 +50,7 @@ export function checkCreateRequest(principal: Principal, raw: unknown): CreateAc
 
 /** Told of the reservation, so a repeat of the request after a crash finds this account (Idempotency-Key). */
 export interface CreateHooks {
-  reserved?(answer: Created): void;
+  reserved?(answer: Created): void | Promise<void>;
 }
 
 /**
@@ -62,6 +62,7 @@ export async function createAccount(
   principal: Principal,
   body: CreateAccountBody,
   hooks: CreateHooks = {},
+  origin: { bulkUploadId?: string } = {},
 ): Promise<Created> {
   const org = referenceData.organisation(body.organisation)!;
   const { emailAlias, organisation: _org, notes, confirmNotDuplicate, ...fields } = body;
@@ -76,6 +77,7 @@ export async function createAccount(
     organisation: snapshotOf(org),
     notes: notes ?? '',
     createdBy: actorOf(principal),
+    ...(origin.bulkUploadId ? { bulkUploadId: origin.bulkUploadId } : {}),
   };
   const warnings = [...connectorWarning(draft.organisation)];
   if (!profile.mobile) {

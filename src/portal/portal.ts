@@ -1,10 +1,12 @@
 import express, { Router, type RequestHandler } from 'express';
 import { notFound } from '../api/problem';
 import { assetRoutes } from './assets';
+import { bulkUploadForm } from './bulk-upload-form';
 import { csrfProtection } from './csrf';
 import { errorPage } from './page-errors';
 import { accountPage } from './pages/account';
 import { addUserPage } from './pages/add-user';
+import { bulkUploadPage } from './pages/bulk-upload';
 import { editAccountPage } from './pages/edit-account';
 import { joinersPage } from './pages/joiners';
 import { oidcSignInPages } from './pages/oidc-sign-in';
@@ -26,6 +28,7 @@ export function portalRoutes(
   router.use(assetRoutes());
   router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 500 }));
   router.use(loadSession(deps.portal));
+  router.use(bulkUploadForm(deps.principals));
   router.use(csrfProtection);
   router.use(signInPages(deps, limits.countingFailures));
   if (deps.portal.oidc) router.use(oidcSignInPages(deps, deps.portal.oidc));
@@ -36,6 +39,7 @@ export function portalRoutes(
   router.use(accountPage(deps));
   router.use(editAccountPage(deps));
   router.use(joinersPage(deps));
+  router.use(bulkUploadPage(deps));
   router.use((req) => {
     throw notFound(`There is no page at ${req.path}.`);
   });

@@ -8,7 +8,7 @@ import { Worker } from '@temporalio/worker';
 import { loadTemporalConfig } from '../../temporal-config';
 import { createActivities } from '../../src/activities';
 import { openDatabase } from '../../src/adapters/sqlite/database';
-import { SimulatedMailPlatform } from '../../src/adapters/sqlite/simulated-mail-platform';
+import { SqliteSimulatedMailPlatform } from '../../src/adapters/sqlite/sqlite-simulated-mail-platform';
 import { SqliteDirectory } from '../../src/adapters/sqlite/sqlite-directory';
 import { SqliteIncidents } from '../../src/adapters/sqlite/sqlite-incidents';
 import { PasswordSealer } from '../../src/crypto/password-sealer';
@@ -69,7 +69,7 @@ describe('On a real Temporal server', () => {
       taskQueue,
       workflowBundle: await workflowBundle(),
       activities: createActivities({
-        platform: new SimulatedMailPlatform(db, { mailboxDelayMs: 0, syncDelayMs: 0 }),
+        platform: new SqliteSimulatedMailPlatform(db, { mailboxDelayMs: 0, syncDelayMs: 0 }),
         directory,
         incidents: new SqliteIncidents(db),
         sealer: new PasswordSealer(testKeyRing),

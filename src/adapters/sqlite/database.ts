@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ownerOnlyFolder } from '../../owner-only-folder';
+import { migrateSqlite } from './migrations';
 
 export type Db = Database.Database;
 
@@ -9,9 +10,9 @@ export type Db = Database.Database;
 const OPEN_WAIT_MS = 10_000;
 
 /**
- * Opens (creating if needed) the embedded database; ':memory:' for a private one. It holds names and
- * mobile numbers, hidden ones included, so its folder is the owner's only (0700) and the database, its
- * WAL and shared-memory files are 0600, whatever the umask.
+ * Opens (creating if needed) the embedded database, its schema brought up to date; ':memory:' for a
+ * private one. It holds names and mobile numbers, hidden ones included, so its folder is the owner's
+ * only (0700) and the database, its WAL and shared-memory files are 0600, whatever the umask.
  */
 export function openDatabase(file: string): Db {
   if (file === ':memory:') return configure(new Database(file, { timeout: 5000 }));
@@ -36,6 +37,7 @@ function configure(db: Db): Db {
   whileBusy(() => db.pragma('journal_mode = WAL'));
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  migrateSqlite(db);
   return db;
 }
 

@@ -17,7 +17,7 @@ import { restore } from '../../operations/restore-account';
 import { retryFailedProvisioning } from '../../operations/retry-provisioning';
 import { searchAccounts } from '../../operations/search-accounts';
 import { principalOf } from '../authenticate';
-import { IdempotencyKeys } from '../idempotency';
+import { IdempotencyKeys } from '../../ports/idempotency-keys';
 import { badRequest } from '../problem';
 
 export type AccountRoutesDeps = AccountDeps;

@@ -72,7 +72,7 @@ function organisationFilter() {
   apply();
 }
 
-/** The Account page's status, refreshed while the page is open (R15-R24: it changes on its own). */
+/** A page's live part (the account's status, an upload's progress), refreshed while the page is open. */
 function liveStatus() {
   const region = document.querySelector('[data-status-url]');
   if (!region) return;
@@ -87,9 +87,12 @@ function liveStatus() {
       // Offline for a moment: the next refresh tries again.
     }
   };
-  setInterval(() => {
-    if (!document.hidden) void refresh();
-  }, 15000);
+  setInterval(
+    () => {
+      if (!document.hidden) void refresh();
+    },
+    1000 * Number(region.dataset.refreshSeconds ?? 15),
+  );
 }
 
 displayName();
