@@ -1,4 +1,12 @@
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { withinDeadline } from '../api/deadline';
+import { takeTemporaryPassword } from '../workflows/definitions';
 import type { Directory } from '../ports/directory';
 import type { NewAccount } from '../domain/account';
 import type { LifecyclePolicy } from '../domain/policy';
@@ -23,6 +31,19 @@ export interface StartRecord {
 /** How long one start may take before the create gives up and leaves the start to reconciliation. */
 const START_WAIT_MS = 10_000;
 
+/** How an account's lifecycle is started: its ID is the account's address, its input the account. */
+function startOptions({ taskQueue }: Lifecycles, account: NewAccount, policy: LifecyclePolicy) {
+  return {
+    taskQueue,
+    workflowId: accountWorkflowId(account.email),
+    workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+    args: [{ account, policy }] as [{ account: NewAccount; policy: LifecyclePolicy }],
+    ...(account.bulkUploadId
+      ? { typedSearchAttributes: [{ key: BulkUploadId, value: account.bulkUploadId }] }
+      : {}),
+  };
+}
+
 /**
  * Starts the account's lifecycle, or finds it already started: the workflow ID is the account's address,
  * which is never given to another account (R11), so an existing workflow with that ID is this account's.
@@ -32,24 +53,46 @@ export async function startLifecycle(
   account: NewAccount,
   policy: LifecyclePolicy,
 ): Promise<{ handle: LifecycleHandle; started: boolean }> {
-  const { client, taskQueue } = lifecycles;
-  const workflowId = accountWorkflowId(account.email);
+  const { client } = lifecycles;
+  const options = startOptions(lifecycles, account, policy);
   try {
     const handle = await client.connection.withDeadline(Date.now() + START_WAIT_MS, () =>
-      client.workflow.start(accountLifecycle, {
-        taskQueue,
-        workflowId,
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [{ account, policy }],
-        ...(account.bulkUploadId
-          ? { typedSearchAttributes: [{ key: BulkUploadId, value: account.bulkUploadId }] }
-          : {}),
-      }),
+      client.workflow.start(accountLifecycle, options),
     );
     return { handle, started: true };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    return { handle: client.workflow.getHandle(workflowId), started: false };
+    return { handle: client.workflow.getHandle(options.workflowId), started: false };
+  }
+}
+
+/**
+ * R13 in one round trip: starts the lifecycle (or reaches the running one) and takes the temporary password
+ * it sets (Update-with-Start). `sealed` is the sealed password; null when it was already shown; undefined
+ * when the answer did not come (Temporal or the worker slow or down): then the start was made the usual
+ * way, and the caller collects the password as after any start.
+ */
+export async function startLifecycleTakingPassword(
+  lifecycles: Lifecycles,
+  account: NewAccount,
+  policy: LifecyclePolicy,
+): Promise<{ handle: LifecycleHandle; sealed: string | null | undefined }> {
+  const { client } = lifecycles;
+  const start = new WithStartWorkflowOperation(accountLifecycle, {
+    ...startOptions(lifecycles, account, policy),
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+  try {
+    const { sealedTemporaryPassword } = await withinDeadline(client, () =>
+      client.workflow.executeUpdateWithStart(takeTemporaryPassword, { startWorkflowOperation: start }),
+    );
+    return { handle: await start.workflowHandle(), sealed: sealedTemporaryPassword };
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError)
+      return { handle: await start.workflowHandle(), sealed: null };
+    // Whether the lifecycle started is unknown: start it (or find it) as without a password to take.
+    const { handle } = await startLifecycle(lifecycles, account, policy);
+    return { handle, sealed: undefined };
   }
 }
 

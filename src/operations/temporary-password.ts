@@ -15,18 +15,27 @@ export interface WithPassword {
   warnings: string[];
 }
 
-/** The answer with the temporary password the lifecycle set, or without it and a warning saying why. */
+const SHOWN_BEFORE = 'The temporary password was shown in an earlier answer and is shown once only (R13).';
+
+/**
+ * The answer with the temporary password the lifecycle set, or without it and a warning saying why. `sealed`
+ * is the password already taken with the start (null: shown before); without it, it is collected now.
+ */
 export async function withTemporaryPassword<T extends WithPassword & { id: string }>(
   deps: PasswordDeps,
   handle: Handle,
   answer: T,
+  sealed?: string | null,
 ): Promise<T> {
+  if (typeof sealed === 'string')
+    return { ...answer, temporaryPassword: deps.sealer.unseal(sealed, answer.id) };
+  if (sealed === null) return { ...answer, warnings: [...answer.warnings, SHOWN_BEFORE] };
   try {
     return { ...answer, temporaryPassword: await collectTemporaryPassword(deps, handle, answer.id) };
   } catch (err) {
     const warning =
       err instanceof WorkflowUpdateFailedError
-        ? 'The temporary password was shown in an earlier answer and is shown once only (R13).'
+        ? SHOWN_BEFORE
         : 'The temporary password could not be collected now (is the worker running?), so it is not shown: ' +
           'once the account is Active, resecure it (POST /v1/accounts/{id}/resecure) to issue a new one (R29).';
     return { ...answer, warnings: [...answer.warnings, warning] };
