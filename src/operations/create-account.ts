@@ -106,7 +106,7 @@ export async function createAccount(
   }
   if (opening.kind !== 'opened') throw duplicateProblem(opening, principal);
   const created = answerFor(opening.account);
-  return withTemporaryPassword(deps, opening.handle, created, opening.sealedPassword);
+  return withTemporaryPassword(deps, opening.handle, created, opening.password);
 }
 
 function notStartedYet(account: NewAccount): ApiError {

@@ -67,16 +67,22 @@ export async function startLifecycle(
 }
 
 /**
+ * What the start learnt of the temporary password: the sealed password; shown before (R13); not now (the
+ * lifecycle started, but did not answer in time: a slow or stopped worker); or unknown (collect it).
+ */
+export type PasswordAtStart =
+  { kind: 'taken'; sealed: string } | { kind: 'shown-before' } | { kind: 'not-now' } | { kind: 'unknown' };
+
+/**
  * R13 in one round trip: starts the lifecycle (or reaches the running one) and takes the temporary password
- * it sets (Update-with-Start). `sealed` is the sealed password; null when it was already shown; undefined
- * when the answer did not come (Temporal or the worker slow or down): then the start was made the usual
- * way, and the caller collects the password as after any start.
+ * it sets (Update-with-Start). If it is not known whether the lifecycle started, it is started (or found)
+ * the usual way, and the password is left to be collected.
  */
 export async function startLifecycleTakingPassword(
   lifecycles: Lifecycles,
   account: NewAccount,
   policy: LifecyclePolicy,
-): Promise<{ handle: LifecycleHandle; sealed: string | null | undefined }> {
+): Promise<{ handle: LifecycleHandle; password: PasswordAtStart }> {
   const { client } = lifecycles;
   const start = new WithStartWorkflowOperation(accountLifecycle, {
     ...startOptions(lifecycles, account, policy),
@@ -86,13 +92,22 @@ export async function startLifecycleTakingPassword(
     const { sealedTemporaryPassword } = await withinDeadline(client, () =>
       client.workflow.executeUpdateWithStart(takeTemporaryPassword, { startWorkflowOperation: start }),
     );
-    return { handle: await start.workflowHandle(), sealed: sealedTemporaryPassword };
+    return {
+      handle: await start.workflowHandle(),
+      password: { kind: 'taken', sealed: sealedTemporaryPassword },
+    };
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError)
-      return { handle: await start.workflowHandle(), sealed: null };
-    // Whether the lifecycle started is unknown: start it (or find it) as without a password to take.
-    const { handle } = await startLifecycle(lifecycles, account, policy);
-    return { handle, sealed: undefined };
+    const handle = await start.workflowHandle().catch(() => undefined);
+    if (handle) {
+      return {
+        handle,
+        password: { kind: err instanceof WorkflowUpdateFailedError ? 'shown-before' : 'not-now' },
+      };
+    }
+    return {
+      handle: (await startLifecycle(lifecycles, account, policy)).handle,
+      password: { kind: 'unknown' },
+    };
   }
 }
 

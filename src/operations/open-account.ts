@@ -8,6 +8,7 @@ import {
   startLifecycleTakingPassword,
   type LifecycleHandle,
   type Lifecycles,
+  type PasswordAtStart,
   type StartRecord,
 } from './lifecycles';
 
@@ -23,8 +24,8 @@ export type Opening =
       kind: 'opened';
       account: NewAccount;
       handle: LifecycleHandle;
-      /** With `takePassword`: the sealed temporary password, null if already shown, undefined if not known. */
-      sealedPassword?: string | null;
+      /** With `takePassword`: what the start learnt of the temporary password. */
+      password?: PasswordAtStart;
     }
   | Exclude<ReservationResult, { kind: 'reserved' }>;
 
@@ -69,7 +70,7 @@ export async function openAccount(
   if (reserved.kind !== 'reserved') return reserved;
   const account: NewAccount = { ...draft, id: reserved.id, email: reserved.email };
   await options.reserved?.(account);
-  let started: { handle: LifecycleHandle; sealed?: string | null };
+  let started: { handle: LifecycleHandle; password?: PasswordAtStart };
   try {
     started = options.takePassword
       ? await startLifecycleTakingPassword(deps, account, deps.policy)
@@ -79,5 +80,5 @@ export async function openAccount(
   }
   // Best effort: if this is lost, reconciliation finds the lifecycle running and forgets the record.
   await deps.directory.lifecycleStarted(account.id).catch(() => undefined);
-  return { kind: 'opened', account, handle: started.handle, sealedPassword: started.sealed };
+  return { kind: 'opened', account, handle: started.handle, password: started.password };
 }
