@@ -11,6 +11,7 @@ import type { Logger } from '../logger';
 import { authenticate } from './authenticate';
 import { withinDeadline } from './deadline';
 import { errorHandler } from './errors';
+import { requireJsonBodies } from './json-body';
 import type { IdempotencyKeys } from './idempotency';
 import { openApiDocument } from './openapi';
 import type { Principals } from './principals';
@@ -88,6 +89,7 @@ export function createApp(deps: ApiDeps): express.Express {
   const authenticated = authenticate(deps.principals);
   v1.use(countingFailures((req, res) => authenticated(req, res, () => undefined)));
   v1.use(perPrincipalLimit(rateLimits));
+  v1.use(requireJsonBodies());
   v1.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
   v1.use('/accounts', accountRoutes(deps));
   v1.use('/leavers', leaverRoutes(deps.directory));
