@@ -12,6 +12,20 @@ export default tseslint.config(
     },
   },
   {
+    // The portal's scripts run in the browser, as ES modules.
+    files: ['src/portal/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        fetch: 'readonly',
+        setInterval: 'readonly',
+        HTMLScriptElement: 'readonly',
+      },
+    },
+  },
+  {
     // Workflow code, and the domain code it runs, must be deterministic: no Node APIs and no I/O.
     files: ['src/workflows/**/*.ts', 'src/domain/**/*.ts'],
     rules: {

@@ -4,21 +4,25 @@ import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadTemporalConfig } from '../temporal-config';
 import { createActivities } from './activities';
+import { createBulkActivities } from './activities/bulk';
 import { serverTime } from './activities/server-time';
-import { embeddedAdapters } from './adapters/embedded';
+import { openStores } from './adapters/stores';
 import { createApp } from './api/app';
-import { IdempotencyKeys } from './api/idempotency';
 import { Principals } from './api/principals';
+import { metricsAccess } from './api/security/metrics-access';
 import { loadAppConfig } from './config/app-config';
 import { loadKeyRing } from './crypto/key-ring';
 import { PasswordSealer } from './crypto/password-sealer';
 import { AesGcmPayloadCodec } from './crypto/payload-codec';
 import type { Logger } from './logger';
+import { EngineMetrics } from './metrics/engine-metrics';
+import { startMetricsServer } from './metrics/metrics-server';
 import { startDevServer } from './servers/dev-server';
 import { connectionOptions } from './temporal/connection';
 import { ensureReconciliationSchedule } from './temporal/reconciliation-schedule';
 import { registerSearchAttributes } from './temporal/register-search-attributes';
 import { createWorker } from './temporal/worker';
+import { devPrincipalsFrom, sessionPasswordsFrom } from './portal/portal-options';
 
 /** What one process runs: `npm start` runs both; `npm run api` and `npm run worker` one each. */
 export type EngineRole = 'api' | 'worker';
@@ -26,6 +30,8 @@ export type EngineRole = 'api' | 'worker';
 export interface Engine {
   apiUrl?: string;
   temporalWebUrl?: string;
+  /** Where this process's metrics are read: the API's /metrics, or a worker-only process's own listener. */
+  metricsUrl?: string;
   /** Settles when the process's work ends (the worker stops, or the API closes); rejects if it fails. */
   running: Promise<void>;
   /** Stops the API, the worker, the connections and the dev server, in that order. */
@@ -66,8 +72,10 @@ export async function startEngine(
     const codec = new AesGcmPayloadCodec(keyRing);
     const sealer = new PasswordSealer(keyRing);
     const principals = roles.includes('api') ? Principals.fromFile(config.principalsFile) : undefined;
-    const adapters = embeddedAdapters(config.databaseFile, config.simulation, serverTime);
-    stops.push(async () => adapters.db.close());
+    const stores = await openStores(config.stores, config.simulation, serverTime);
+    stops.push(() => stores.close());
+    const metrics = new EngineMetrics();
+    const scrapers = metricsAccess(config.metrics.token);
 
     let devServer: TestWorkflowEnvironment | undefined;
     if (embedded) {
@@ -93,7 +101,16 @@ export async function startEngine(
     let running: Promise<void> | undefined;
     let isWorkerRunning: (() => boolean) | undefined;
     if (roles.includes('worker')) {
-      const activities = createActivities({ ...adapters, sealer, lifecycles });
+      const activities = {
+        ...createActivities({
+          ...stores,
+          sealer,
+          lifecycles,
+          metrics,
+          reconcileAfterMs: config.reconciliation.graceMs,
+        }),
+        ...createBulkActivities({ ...stores, ...lifecycles, sealer, policy: config.policy }),
+      };
       const { worker, connection: workerConnection } = await createWorker(temporal, {
         address,
         activities,
@@ -115,9 +132,10 @@ export async function startEngine(
     if (roles.includes('api')) {
       const app = createApp({
         ...lifecycles,
-        directory: adapters.directory,
+        directory: stores.directory,
         principals: principals!,
-        idempotency: new IdempotencyKeys(adapters.db),
+        idempotency: stores.idempotency,
+        bulkUploads: stores.bulkUploads,
         sealer,
         codec,
         codecAccess: config.codec,
@@ -126,6 +144,15 @@ export async function startEngine(
         bodyLimit: config.bodyLimit,
         rateLimits: config.rateLimits,
         isWorkerRunning,
+        metrics,
+        metricsAccess: scrapers,
+        portal: {
+          sessionPasswords: sessionPasswordsFrom(keyRing),
+          secureCookies: config.portal.secureCookies,
+          sessionTtlSeconds: config.portal.sessionTtlSeconds,
+          devPrincipals: config.portal.listDevPrincipals ? devPrincipalsFrom(config.principalsFile) : [],
+          oidc: config.portal.oidc,
+        },
       });
       const server = await new Promise<http.Server>((resolve, reject) => {
         const s = app.listen(config.port, config.host, () => resolve(s)).on('error', reject);
@@ -135,9 +162,21 @@ export async function startEngine(
       running ??= closed;
       apiUrl = `http://${config.host}:${(server.address() as AddressInfo).port}`;
     }
+    let metricsUrl = apiUrl && `${apiUrl}/metrics`;
+    if (!roles.includes('api')) {
+      const listener = await startMetricsServer(
+        metrics.registry,
+        scrapers,
+        { host: config.metrics.workerHost, port: config.metrics.workerPort },
+        log,
+      );
+      stops.push(() => listener.close());
+      metricsUrl = listener.url;
+    }
     return {
       apiUrl,
       temporalWebUrl: embedded ? `http://localhost:${temporal.devServer.uiPort}` : undefined,
+      metricsUrl,
       running: running!,
       stop,
     };

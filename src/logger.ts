@@ -15,6 +15,8 @@ export const REDACTED_PATHS = [
   'fax',
   '*.fax',
   'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
   'req.body',
   'res.body',
 ];

@@ -1,4 +1,5 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { loadTemporalConfig } from '../temporal-config';
 import { startEngine, type EngineRole } from './engine';
 import { createLogger } from './logger';
 
@@ -13,14 +14,26 @@ async function main(): Promise<void> {
   const roles = ROLES[role];
   if (!roles) throw new Error(`Unknown role "${role}": use api, worker, or nothing for both`);
   const log = createLogger(process.env.LOG_LEVEL).child({ role });
+  // The SDK's worker metrics (task slots, polls, latencies) on their own Prometheus listener.
+  const { metricsAddress } = loadTemporalConfig(process.env);
+  const sdkMetrics = roles.includes('worker') ? metricsAddress : undefined;
   Runtime.install({
     shutdownSignals: [],
     logger: new DefaultLogger('WARN', ({ level, message, meta }) =>
       log[level.toLowerCase() as Lowercase<LogLevel>]({ temporal: meta }, message),
     ),
+    ...(sdkMetrics ? { telemetryOptions: { metrics: { prometheus: { bindAddress: sdkMetrics } } } } : {}),
   });
   const engine = await startEngine(process.env, log, roles);
-  log.info({ api: engine.apiUrl, temporalWeb: engine.temporalWebUrl }, 'ready');
+  log.info(
+    {
+      api: engine.apiUrl,
+      temporalWeb: engine.temporalWebUrl,
+      metrics: engine.metricsUrl,
+      temporalMetrics: sdkMetrics && `http://${sdkMetrics}/metrics`,
+    },
+    'ready',
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = (reason: string) => {

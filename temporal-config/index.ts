@@ -24,6 +24,10 @@ const envSchema = z.object({
   TEMPORAL_TEST_SERVER_PATH: z.string().min(1).optional(),
   TEMPORAL_TOOLS_CACHE: z.string().min(1).optional(),
   XDG_CACHE_HOME: z.string().min(1).optional(),
+  TEMPORAL_METRICS_ADDRESS: z
+    .string()
+    .regex(/^(off|\S+:\d{1,5})$/, 'TEMPORAL_METRICS_ADDRESS must be host:port, or "off"')
+    .default('127.0.0.1:9464'),
 });
 
 export interface TlsFiles {
@@ -49,6 +53,8 @@ export interface TemporalConfig {
     logFile: string;
   };
   dataDir: string;
+  /** Where a worker's SDK serves its Prometheus metrics (host:port); undefined: not served. */
+  metricsAddress?: string;
   tools: {
     cacheDir: string;
     cliPath?: string;
@@ -87,6 +93,7 @@ export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): Tempor
       logFile: path.join(dataDir, 'temporal-server.log'),
     },
     dataDir,
+    metricsAddress: e.TEMPORAL_METRICS_ADDRESS === 'off' ? undefined : e.TEMPORAL_METRICS_ADDRESS,
     tools: {
       cacheDir: path.resolve(
         e.TEMPORAL_TOOLS_CACHE ??

@@ -11,6 +11,9 @@ export const MfaExceptionEndsAt = defineSearchAttributeKey(
   SearchAttributeType.DATETIME,
 );
 
+/** R31: the bulk upload that created an account. */
+export const BulkUploadId = defineSearchAttributeKey('BulkUploadId', SearchAttributeType.KEYWORD);
+
 export const searchAttributes = [
   AccountStatus,
   OrganisationCode,
@@ -18,4 +21,5 @@ export const searchAttributes = [
   ProvisioningOverdue,
   SyncOverdue,
   MfaExceptionEndsAt,
+  BulkUploadId,
 ];

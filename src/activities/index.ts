@@ -2,6 +2,7 @@ import type { Directory, DirectoryEntry } from '../ports/directory';
 import type { IncidentKind, Incidents } from '../ports/incidents';
 import type { AccountChanges, MailboxStatus, MailPlatform, PlatformAccount } from '../ports/mail-platform';
 import type { PasswordSealer } from '../crypto/password-sealer';
+import type { EngineMetrics } from '../metrics/engine-metrics';
 import { finishPendingStart, type Lifecycles } from '../operations/lifecycles';
 import { generateTemporaryPassword } from './temporary-password';
 
@@ -12,13 +13,25 @@ export interface ActivityDeps {
   sealer: PasswordSealer;
   /** Where reconciliation starts the lifecycles a crash kept from starting. */
   lifecycles: Lifecycles;
+  /** Counts the reconciliation's repairs, on the worker that made them. */
+  metrics?: Pick<EngineMetrics, 'reconciliationRepair'>;
+  /** How old a reservation must be before reconciliation takes it (younger ones may still be starting). */
+  reconcileAfterMs: number;
 }
 
 /**
  * Every side effect of a lifecycle. Each activity is idempotent, because each adapter call is: a retry
  * leaves one account, one mailbox, one membership and one incident.
  */
-export function createActivities({ platform, directory, incidents, sealer, lifecycles }: ActivityDeps) {
+export function createActivities({
+  platform,
+  directory,
+  incidents,
+  sealer,
+  lifecycles,
+  metrics,
+  reconcileAfterMs,
+}: ActivityDeps) {
   return {
     /** R13: generates the temporary password, sets it on the new account, and returns it sealed. */
     async createPlatformAccount(account: PlatformAccount): Promise<{ sealedTemporaryPassword: string }> {
@@ -94,13 +107,25 @@ export function createActivities({ platform, directory, incidents, sealer, lifec
     ): Promise<void> {
       return incidents.update(id, change);
     },
-    /** Reservations older than `graceMs` whose lifecycle is not confirmed started. */
-    async reservationsAwaitingLifecycle(graceMs: number, limit: number): Promise<string[]> {
-      const pending = await directory.pendingStarts(new Date(Date.now() - graceMs), limit);
+    /** Reservations old enough to reconcile whose lifecycle is not confirmed started. */
+    async reservationsAwaitingLifecycle(limit: number): Promise<string[]> {
+      const pending = await directory.pendingStarts(new Date(Date.now() - reconcileAfterMs), limit);
       return pending.map((p) => p.id);
     },
-    startAwaitingLifecycle(accountId: string): Promise<'started' | 'was-running' | 'nothing-pending'> {
-      return finishPendingStart(lifecycles, directory, accountId);
+    /**
+     * Starts a reservation's lifecycle if it is not yet confirmed started: a repair, counted here, as only
+     * this knows what it did (a retry after a lost answer may count one attempt as failed, then done).
+     */
+    async startAwaitingLifecycle(accountId: string): Promise<'started' | 'was-running' | 'nothing-pending'> {
+      try {
+        const outcome = await finishPendingStart(lifecycles, directory, accountId);
+        if (outcome === 'started') metrics?.reconciliationRepair('lifecycle-started');
+        if (outcome === 'was-running') metrics?.reconciliationRepair('already-running');
+        return outcome;
+      } catch (err) {
+        metrics?.reconciliationRepair('failed');
+        throw err;
+      }
     },
   };
 }

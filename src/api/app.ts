@@ -5,18 +5,23 @@ import express from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Directory } from '../ports/directory';
+import type { IdempotencyKeys } from '../ports/idempotency-keys';
 import type { PasswordSealer } from '../crypto/password-sealer';
 import type { LifecyclePolicy } from '../domain/policy';
 import type { Logger } from '../logger';
+import { EngineMetrics } from '../metrics/engine-metrics';
+import { httpMetrics, problemMetrics, rememberRouteBase } from '../metrics/http-metrics';
+import { metricsEndpoint } from '../metrics/metrics-endpoint';
 import { authenticate } from './authenticate';
 import { withinDeadline } from './deadline';
 import { errorHandler } from './errors';
 import { requireJsonBodies } from './json-body';
-import type { IdempotencyKeys } from './idempotency';
 import { openApiDocument } from './openapi';
 import type { Principals } from './principals';
 import { notFound } from './problem';
 import { accountRoutes } from './routes/accounts';
+import type { BulkUploads } from '../ports/bulk-uploads';
+import { bulkUploadRoutes } from './routes/bulk-uploads';
 import { codecRoutes, type CodecAccess } from './routes/codec';
 import { leaverRoutes } from './routes/leavers';
 import { referenceRoutes } from './routes/reference';
@@ -26,13 +31,19 @@ import {
   perPrincipalLimit,
   type RateLimits,
 } from './rate-limit';
+import type { MetricsAccess } from './security/metrics-access';
 import { noStore } from './security/no-store';
+import { ASSETS_PREFIX } from '../portal/assets';
+import { portalRoutes } from '../portal/portal';
+import type { PortalOptions } from '../portal/portal-options';
+import { portalContentSecurityPolicy } from './security/content-security-policy';
 
 export interface ApiDeps {
   client: Client;
   directory: Directory;
   principals: Principals;
   idempotency: IdempotencyKeys;
+  bulkUploads: BulkUploads;
   sealer: PasswordSealer;
   codec: PayloadCodec;
   codecAccess: CodecAccess;
@@ -43,17 +54,36 @@ export interface ApiDeps {
   /** Whether this process's worker runs; undefined when the workers run in processes of their own. */
   isWorkerRunning?: () => boolean;
   rateLimits?: RateLimits;
+  /** The process's metrics, served at GET /metrics; a registry of the app's own unless given. */
+  metrics?: EngineMetrics;
+  /** Who may read /metrics besides this machine. */
+  metricsAccess?: MetricsAccess;
+  /** The administrators' portal at `/`; without it, the process serves the API alone. */
+  portal?: PortalOptions;
 }
+
+/** Paths of the API, which the portal never answers. */
+const API_PATHS = /^\/(v1|codec)(\/|$)|^\/(healthz|readyz|openapi\.json|metrics)$/;
 
 /** The HTTP API: authenticates, validates and authorises, and leaves the account's state to its workflow. */
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
+  const metrics = deps.metrics ?? new EngineMetrics();
   app.disable('x-powered-by');
-  app.use(helmet());
-  app.use(noStore());
+  app.use(httpMetrics(metrics));
+  app.use(helmet(deps.portal ? portalContentSecurityPolicy(deps.portal.secureCookies) : undefined));
+  app.use(noStore(deps.portal ? [ASSETS_PREFIX] : []));
   app.use(
     pinoHttp({
       logger: deps.logger,
+      // A search's words may be a name or a mobile number (GET /v1/leavers?q=, the portal's Joiners): no query is logged.
+      serializers: {
+        req: (req: { url?: string; query?: unknown }) => ({
+          ...req,
+          url: req.url?.split('?')[0],
+          query: undefined,
+        }),
+      },
       genReqId: (req, res) => {
         const given = req.headers['x-request-id'];
         const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : crypto.randomUUID();
@@ -83,22 +113,34 @@ export function createApp(deps: ApiDeps): express.Express {
 
   const rateLimits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
   const countingFailures = authenticationFailureLimit(rateLimits);
-  app.use('/codec', codecRoutes(deps.codec, deps.principals, deps.codecAccess, countingFailures));
+  app.get('/metrics', metricsEndpoint(metrics.registry, deps.metricsAccess ?? {}, countingFailures));
+  app.use(
+    '/codec',
+    rememberRouteBase,
+    codecRoutes(deps.codec, deps.principals, deps.codecAccess, countingFailures),
+  );
 
   const v1 = express.Router();
   const authenticated = authenticate(deps.principals);
   v1.use(countingFailures((req, res) => authenticated(req, res, () => undefined)));
-  v1.use(perPrincipalLimit(rateLimits));
-  v1.use(requireJsonBodies());
+  const perPrincipal = perPrincipalLimit(rateLimits);
+  v1.use(perPrincipal);
+  v1.use(requireJsonBodies(['/bulk-uploads']));
   v1.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
-  v1.use('/accounts', accountRoutes(deps));
-  v1.use('/leavers', leaverRoutes(deps.directory));
-  v1.use('/reference', referenceRoutes());
+  v1.use('/accounts', rememberRouteBase, accountRoutes(deps));
+  v1.use('/bulk-uploads', rememberRouteBase, bulkUploadRoutes(deps));
+  v1.use('/leavers', rememberRouteBase, leaverRoutes(deps.directory));
+  v1.use('/reference', rememberRouteBase, referenceRoutes());
   app.use('/v1', v1);
+
+  if (deps.portal) {
+    const portal = portalRoutes({ ...deps, portal: deps.portal }, { perPrincipal, countingFailures });
+    app.use((req, res, next) => (API_PATHS.test(req.path) ? next() : portal(req, res, next)));
+  }
 
   app.use((req) => {
     throw notFound(`No route ${req.method} ${req.path}.`);
   });
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(deps.logger, problemMetrics(metrics)));
   return app;
 }

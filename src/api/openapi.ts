@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
+  bulkUploadQuery,
   createAccountBody,
   directoryVisibilityBody,
   editAccountBody,
@@ -34,6 +35,8 @@ const PROBLEM_TEXT: Record<number, string> = {
   404: 'No such account',
   409: 'Refused by the account lifecycle, or a duplicate',
   422: 'Idempotency-Key reused for another request',
+  413: 'The body is too large',
+  415: 'The body is not of the content type the route reads',
   429: 'Too many requests (per principal) or failed authentications (per address); see Retry-After',
 };
 const json = (description: string) => ({
@@ -144,6 +147,72 @@ export function openApiDocument() {
     [201, 'The account, with a new temporary password'],
     [404, 409],
   );
+  const csvFile = {
+    content: { 'text/csv': { schema: z.string().describe('UTF-8 CSV with the header row') } },
+  };
+  const bulkProgress = z.object({
+    id: z.string(),
+    status: z.enum(['Running', 'Completed', 'Cancelled']),
+    rows: z.number().int(),
+    created: z.number().int(),
+    failed: z.number().int(),
+    remaining: z.number().int(),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+  });
+  const upload = { params: z.object({ id: z.string().describe('The upload id') }) };
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/bulk-uploads',
+    summary: 'Validate a CSV file, or create its valid lines as a durable upload (R31)',
+    security: [{ bearer: [] }],
+    request: { query: bulkUploadQuery, body: { required: true, ...csvFile } },
+    responses: {
+      200: {
+        description: 'mode=validate: every field at fault on every line; nothing created',
+        content: {
+          'application/json': {
+            schema: z.object({
+              rows: z.number().int(),
+              valid: z.number().int(),
+              invalid: z.number().int(),
+              errors: z.array(z.object({ line: z.number().int(), path: z.string(), message: z.string() })),
+            }),
+          },
+        },
+      },
+      202: {
+        description: 'mode=create: the upload started',
+        content: { 'application/json': { schema: bulkProgress } },
+      },
+      ...problems(400, 401, 403, 409, 413, 415, 429),
+    },
+  });
+  path('get', '/v1/bulk-uploads/{id}', "An upload's progress (R31)", upload, [200, 'The progress'], [404]);
+  path(
+    'delete',
+    '/v1/bulk-uploads/{id}',
+    'Cancel an upload; lines created stay created (R31)',
+    upload,
+    [200, 'The progress'],
+    [404, 409],
+  );
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/bulk-uploads/{id}/results.csv',
+    summary:
+      "The file with a Result column per line; the uploader's first download after it finished carries the temporary passwords (R31, R13)",
+    security: [{ bearer: [] }],
+    request: upload,
+    responses: { 200: { description: 'The results file', ...csvFile }, ...problems(401, 403, 404, 429) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/bulk-uploads/sample.csv',
+    summary: 'The sample file: the header and two example rows (R31)',
+    security: [{ bearer: [] }],
+    responses: { 200: { description: 'The sample file', ...csvFile }, ...problems(401, 429) },
+  });
   for (const list of ['organisations', 'specialities', 'roles', 'work-areas']) {
     path('get', `/v1/reference/${list}`, `Reference list: ${list}`, {}, [200, 'The list'], []);
   }

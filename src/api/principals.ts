@@ -33,6 +33,7 @@ export function hashToken(token: string): string {
 /** Bearer tokens to principals, holding only the tokens' SHA-256 hashes. */
 export class Principals {
   private readonly byHash = new Map<string, Principal>();
+  private readonly byIdMap = new Map<string, Principal>();
 
   /** Refuses entries at fault, and ids or tokens given twice (they would share an identity), naming each. */
   constructor(entries: readonly unknown[]) {
@@ -57,6 +58,7 @@ export class Principals {
       ids.set(id, [...(ids.get(id) ?? []), i]);
       hashes.set(hash, [...(hashes.get(hash) ?? []), i]);
       this.byHash.set(hash, principal);
+      this.byIdMap.set(id, principal);
     });
     const entryList = (at: number[]) => at.map((i) => `[${i}]`).join(', ');
     for (const [id, at] of ids) {
@@ -80,6 +82,11 @@ export class Principals {
 
   find(token: string): Principal | undefined {
     return this.byHash.get(hashToken(token));
+  }
+
+  /** The principal with this id: a portal session, or a sign-in provider's claim, names its principal by id. */
+  byId(id: string): Principal | undefined {
+    return this.byIdMap.get(id);
   }
 }
 

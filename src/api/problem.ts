@@ -13,6 +13,8 @@ export class ApiError extends Error {
     readonly detail?: string,
     readonly errors?: FieldError[],
     readonly extra: Record<string, unknown> = {},
+    /** Headers the answer carries, such as Retry-After. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail ?? title);
   }
@@ -24,6 +26,7 @@ export const forbidden = (detail: string) => new ApiError(403, 'Forbidden', deta
 export const notFound = (detail: string) => new ApiError(404, 'Not found', detail);
 
 export function sendProblem(res: Response, error: ApiError): void {
+  res.set(error.headers);
   res
     .status(error.status)
     .type('application/problem+json')

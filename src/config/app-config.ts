@@ -5,7 +5,8 @@ import { isLoopbackAddress } from '../api/security/loopback';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../api/rate-limit';
 import { PROJECT_ROOT } from '../project-root';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../domain/policy';
-import type { SimulationSettings } from '../adapters/sqlite/simulated-mail-platform';
+import type { StoresLocation } from '../adapters/stores';
+import type { SimulationSettings } from '../ports/simulated-mail-platform';
 import type { ReconciliationSettings } from '../temporal/reconciliation-schedule';
 
 const MINUTE = 60_000;
@@ -57,7 +58,43 @@ const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
   RATE_LIMIT_AUTH_FAILURES: z.coerce.number().int().min(1).optional(),
   RATE_LIMIT_AUTH_FAILURE_WINDOW: duration('RATE_LIMIT_AUTH_FAILURE_WINDOW'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((url) => !url || /^postgres(ql)?:\/\//.test(url), {
+      // The URL may hold a password: the message never repeats it.
+      message: 'DATABASE_URL must be a postgres:// or postgresql:// URL',
+    }),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  METRICS_TOKEN: z.string().min(20, 'METRICS_TOKEN must be at least 20 characters').optional(),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  PORTAL_PUBLIC_URL: z
+    .url({ error: 'PORTAL_PUBLIC_URL must be a URL, such as https://admin.example.nhs.uk' })
+    .optional(),
+  PORTAL_SESSION_TTL: duration('PORTAL_SESSION_TTL'),
+  PORTAL_OIDC_ISSUER: z.url({ error: "PORTAL_OIDC_ISSUER must be the provider's issuer URL" }).optional(),
+  PORTAL_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  PORTAL_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  PORTAL_OIDC_PRINCIPAL_CLAIM: z.string().min(1).default('email'),
+  PORTAL_OIDC_NAME: z.string().min(1).default('NHS single sign-on'),
 });
+
+/** The portal's settings (see src/portal/portal-options.ts), less the session keys, which come from the key ring. */
+export interface PortalConfig {
+  secureCookies: boolean;
+  sessionTtlSeconds: number;
+  /** Offer the demo principals on /sign-in: the demo file, on a loopback address. */
+  listDevPrincipals: boolean;
+  oidc?: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string;
+    principalClaim: string;
+    redirectUri: string;
+    name: string;
+  };
+}
 
 /** The committed demo principals: for a run on this machine only. */
 export const DEV_PRINCIPALS_FILE = path.join(PROJECT_ROOT, 'config/dev-principals.json');
@@ -74,8 +111,66 @@ export interface AppConfig {
   policy: LifecyclePolicy;
   simulation: SimulationSettings;
   reconciliation: ReconciliationSettings;
-  /** The embedded database of the simulated platform, the directory, incidents and idempotency keys. */
-  databaseFile: string;
+  /**
+   * The simulated platform, the directory, incidents and idempotency keys: PostgreSQL at DATABASE_URL,
+   * shared by processes on any host, else the embedded SQLite file in the data folder (one host).
+   */
+  stores: StoresLocation;
+  metrics: {
+    /** A scraper on another machine presents this bearer token; without it, /metrics is for this machine only. */
+    token?: string;
+    /** Where a process running only the worker serves its /metrics (an API process serves them on its port). */
+    workerHost: string;
+    workerPort: number;
+  };
+  portal: PortalConfig;
+}
+
+const OIDC_VARIABLES = [
+  'PORTAL_OIDC_ISSUER',
+  'PORTAL_OIDC_CLIENT_ID',
+  'PORTAL_OIDC_CLIENT_SECRET',
+  'PORTAL_PUBLIC_URL',
+] as const;
+
+/** The portal's sign-in: OpenID Connect when its four variables are set (all or none), tokens otherwise. */
+function portalConfig(
+  e: z.output<typeof envSchema>,
+  loopbackOnly: boolean,
+  principalsFile: string,
+): PortalConfig {
+  const given = OIDC_VARIABLES.filter((name) => e[name] !== undefined);
+  if (given.length > 0 && given.length < OIDC_VARIABLES.length) {
+    const missing = OIDC_VARIABLES.filter((name) => e[name] === undefined);
+    throw new Error(
+      `OpenID Connect sign-in needs ${OIDC_VARIABLES.join(', ')}: ${missing.join(', ')} not set`,
+    );
+  }
+  const publicUrl = e.PORTAL_PUBLIC_URL ? new URL(e.PORTAL_PUBLIC_URL) : undefined;
+  const issuer = e.PORTAL_OIDC_ISSUER ? new URL(e.PORTAL_OIDC_ISSUER) : undefined;
+  if (issuer && issuer.protocol !== 'https:' && !isLoopbackAddress(issuer.hostname)) {
+    throw new Error(`PORTAL_OIDC_ISSUER must be https:// outside this machine, not ${e.PORTAL_OIDC_ISSUER}`);
+  }
+  if (publicUrl && publicUrl.protocol !== 'https:' && !isLoopbackAddress(publicUrl.hostname)) {
+    throw new Error(`PORTAL_PUBLIC_URL must be https:// outside this machine, not ${e.PORTAL_PUBLIC_URL}`);
+  }
+  return {
+    secureCookies: publicUrl ? publicUrl.protocol === 'https:' : !loopbackOnly,
+    sessionTtlSeconds: Math.round((e.PORTAL_SESSION_TTL ?? 8 * 60 * MINUTE) / 1000),
+    listDevPrincipals: principalsFile === DEV_PRINCIPALS_FILE && loopbackOnly,
+    ...(given.length
+      ? {
+          oidc: {
+            issuer: e.PORTAL_OIDC_ISSUER!,
+            clientId: e.PORTAL_OIDC_CLIENT_ID!,
+            clientSecret: e.PORTAL_OIDC_CLIENT_SECRET!,
+            principalClaim: e.PORTAL_OIDC_PRINCIPAL_CLAIM,
+            redirectUri: new URL('/sign-in/callback', publicUrl).href,
+            name: e.PORTAL_OIDC_NAME,
+          },
+        }
+      : {}),
+  };
 }
 
 /**
@@ -168,6 +263,14 @@ export function loadAppConfig(
       everyMs: e.RECONCILE_EVERY ?? MINUTE,
       graceMs: e.RECONCILE_AFTER ?? MINUTE,
     },
-    databaseFile: path.join(options.dataDir, 'engine.sqlite'),
+    metrics: {
+      ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}),
+      workerHost: e.WORKER_METRICS_HOST,
+      workerPort: e.WORKER_METRICS_PORT,
+    },
+    stores: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { kind: 'sqlite', file: path.join(options.dataDir, 'engine.sqlite') },
+    portal: portalConfig(e, loopbackOnly, principalsFile),
   };
 }

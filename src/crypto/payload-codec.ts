@@ -19,6 +19,19 @@ function workflowOf(context: SerializationContext | undefined): string | undefin
   return context?.workflowId || undefined;
 }
 
+/** A Schedule names each run `<its workflow id>-<the time it was due>`, e.g. `reconcile-reservations-2026-11-27T15:29:30Z`. */
+const SCHEDULED_RUN = /^(.+)-\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
+
+/**
+ * Whether a payload bound to `boundTo` may be read for `reader`: the same workflow, or two runs of one
+ * Schedule, which hands each run its previous run's result (a payload the previous run wrote).
+ */
+function belongsTo(boundTo: string, reader: string): boolean {
+  if (boundTo === reader) return true;
+  const [a, b] = [SCHEDULED_RUN.exec(boundTo)?.[1], SCHEDULED_RUN.exec(reader)?.[1]];
+  return a !== undefined && a === b;
+}
+
 export function isEncrypted(payload: Payload): boolean {
   return read(payload.metadata?.encoding) === ENCRYPTED_ENCODING;
 }
@@ -64,7 +77,8 @@ export class AesGcmPayloadCodec implements PayloadCodec {
         const boundTo = read(payload.metadata?.[WORKFLOW_ID]);
         if (!boundTo) throw new Error('Bound payload without its workflow id');
         const expected = workflowOf(context);
-        if (expected && expected !== boundTo) throw new Error('The payload belongs to another workflow');
+        if (expected && !belongsTo(boundTo, expected))
+          throw new Error('The payload belongs to another workflow');
         aad = Buffer.from(boundTo);
       } else if (version !== undefined) {
         throw new Error('Unknown payload encryption version');

@@ -59,6 +59,8 @@ export interface NewAccount {
   organisation: OrganisationSnapshot;
   notes: string;
   createdBy: Actor;
+  /** R31: the bulk upload that created it, for Temporal Web's search attribute. */
+  bulkUploadId?: string;
 }
 
 export interface AuditEntry {

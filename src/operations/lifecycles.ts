@@ -4,6 +4,7 @@ import type { NewAccount } from '../domain/account';
 import type { LifecyclePolicy } from '../domain/policy';
 import { accountLifecycle } from '../workflows';
 import { accountWorkflowId } from '../workflows/workflow-id';
+import { BulkUploadId } from '../../temporal-config/search-attributes';
 
 /** Where account lifecycles run: the Temporal client and the task queue of their workers. */
 export interface Lifecycles {
@@ -40,6 +41,9 @@ export async function startLifecycle(
         workflowId,
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         args: [{ account, policy }],
+        ...(account.bulkUploadId
+          ? { typedSearchAttributes: [{ key: BulkUploadId, value: account.bulkUploadId }] }
+          : {}),
       }),
     );
     return { handle, started: true };

@@ -34,7 +34,11 @@ export class LifecycleNotStarted extends Error {
 export async function openAccount(
   deps: OpenAccountDeps,
   draft: AccountDraft,
-  options: { domain: string; confirmNotDuplicate: boolean; reserved?: (account: NewAccount) => void },
+  options: {
+    domain: string;
+    confirmNotDuplicate: boolean;
+    reserved?: (account: NewAccount) => void | Promise<void>;
+  },
 ): Promise<Opening> {
   const {
     id: _id,
@@ -50,7 +54,7 @@ export async function openAccount(
   });
   if (reserved.kind !== 'reserved') return reserved;
   const account: NewAccount = { ...draft, id: reserved.id, email: reserved.email };
-  options.reserved?.(account);
+  await options.reserved?.(account);
   let handle: LifecycleHandle;
   try {
     ({ handle } = await startLifecycle(deps, account, deps.policy));

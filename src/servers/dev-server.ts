@@ -47,6 +47,8 @@ export const DEV_SERVER_HELP =
 export interface DevServerOptions {
   /** Where Temporal Web asks for decoded payloads. */
   codecEndpoint?: string;
+  /** The server's own log level (it writes to this process's output); the SDK's default unless given. */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
 /**
@@ -72,6 +74,7 @@ export async function startDevServer(
         uiPort: config.devServer.uiPort,
         searchAttributes,
         extraArgs: options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : [],
+        ...(options.logLevel ? { log: { format: 'pretty', level: options.logLevel } } : {}),
       },
     });
   } catch (err) {

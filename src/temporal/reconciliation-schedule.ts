@@ -5,7 +5,7 @@ import { RECONCILIATION_ID } from '../workflows/workflow-id';
 export interface ReconciliationSettings {
   /** How often the reconciliation runs. */
   everyMs: number;
-  /** How old a reservation must be before it is reconciled. */
+  /** How old a reservation must be before it is reconciled (the worker's activities apply it). */
   graceMs: number;
 }
 
@@ -24,7 +24,7 @@ export async function ensureReconciliationSchedule(
     workflowType: reconcileReservations,
     workflowId: RECONCILIATION_ID,
     taskQueue,
-    args: [{ graceMs: settings.graceMs }] as [{ graceMs: number }],
+    args: [] as [],
   };
   try {
     await client.schedule.create({

@@ -97,7 +97,13 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
           await apply(lc, request);
           return view();
         }),
-      { validator: (request) => refuseIf(refusal(request)) },
+      {
+        // While a step holds the lock, the state is about to change (an activity's result is being applied);
+        // a query may already show that result. The request is then judged by the handler, under the lock.
+        validator: (request) => {
+          if (!lock.busy) refuseIf(refusal(request));
+        },
+      },
     );
   }
 

@@ -1,3 +1,4 @@
 // Every workflow the worker runs is exported from here (the worker bundles this file).
 export { accountLifecycle } from './account-lifecycle';
+export { bulkUpload } from './bulk-upload';
 export { reconcileReservations } from './reconcile-reservations';

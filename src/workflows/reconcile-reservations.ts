@@ -10,11 +10,6 @@ const act = proxyActivities<Activities>({
 const BATCH = 500;
 const AT_ONCE = 10;
 
-export interface ReconciliationInput {
-  /** Only reservations at least this old: younger ones may still have their create request running. */
-  graceMs: number;
-}
-
 export interface ReconciliationReport {
   checked: number;
   /** Accounts whose lifecycle this run started: each one a repair. */
@@ -29,8 +24,10 @@ export interface ReconciliationReport {
  * lifecycle of each reservation that a crash or an outage kept from starting, by its workflow ID, so a
  * lifecycle that did start is found rather than started twice.
  */
-export async function reconcileReservations(input: ReconciliationInput): Promise<ReconciliationReport> {
-  const ids = await act.reservationsAwaitingLifecycle(input.graceMs, BATCH);
+export async function reconcileReservations(): Promise<ReconciliationReport> {
+  // No input: a Schedule's runs get workflow ids of their own, and the codec binds every payload to its
+  // workflow; how old a reservation must be is the worker's setting (RECONCILE_AFTER).
+  const ids = await act.reservationsAwaitingLifecycle(BATCH);
   const report: ReconciliationReport = { checked: ids.length, started: [], wereRunning: [], failed: [] };
   for (let i = 0; i < ids.length; i += AT_ONCE) {
     const chunk = ids.slice(i, i + AT_ONCE);

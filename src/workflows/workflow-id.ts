@@ -7,3 +7,8 @@ export function accountWorkflowId(email: string): string {
 
 /** The schedule that runs the reservations' reconciliation, and the prefix of each run's workflow ID. */
 export const RECONCILIATION_ID = 'reconcile-reservations';
+
+/** R31: an organisation's bulk upload; one at a time per organisation, as parallel uploads make duplicates. */
+export function bulkUploadWorkflowId(organisation: string): string {
+  return `bulk-upload:${organisation}`;
+}

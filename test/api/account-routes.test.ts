@@ -241,11 +241,11 @@ describe('API: account routes', () => {
       const started = await exception({ term: 'long', riskAssessmentRef: 'RA-1' });
       assert.equal(started.status, 201);
       assert.equal(started.body.mfa.inGroup, false);
-      assert.deepEqual(h.platform.inspect(id).groups, []);
+      assert.deepEqual((await h.platform.inspect(id)).groups, []);
       const ended = await h.api.delete(`/v1/accounts/${id}/mfa-exceptions/current`).set(bearer(TOKENS.gstt));
       assert.equal(ended.status, 200);
       assert.equal(ended.body.mfa.exception, null);
-      assert.deepEqual(h.platform.inspect(id).groups, ['NHSmail-MFA-Standard-CA']);
+      assert.deepEqual((await h.platform.inspect(id)).groups, ['NHSmail-MFA-Standard-CA']);
       const again = await h.api.delete(`/v1/accounts/${id}/mfa-exceptions/current`).set(bearer(TOKENS.gstt));
       assert.equal(again.status, 409);
     });

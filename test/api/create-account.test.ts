@@ -16,7 +16,7 @@ describe('API: POST /v1/accounts', () => {
       assert.equal(res.headers.location, `/v1/accounts/${encodeURIComponent(res.body.email)}`);
       assert.ok(res.body.temporaryPassword.length >= 12);
       assert.ok(
-        h.platform.inspect(res.body.id).passwordMatches(res.body.temporaryPassword),
+        (await h.platform.inspect(res.body.id)).passwordMatches(res.body.temporaryPassword),
         'set on the account',
       );
 
@@ -261,7 +261,7 @@ describe('API: POST /v1/accounts', () => {
       assert.equal(retried.status, 201);
       assert.equal(retried.body.status, 'Pending');
       assert.notEqual(retried.body.temporaryPassword, created.body.temporaryPassword);
-      assert.ok(h.platform.inspect(created.body.id).passwordMatches(retried.body.temporaryPassword));
+      assert.ok((await h.platform.inspect(created.body.id)).passwordMatches(retried.body.temporaryPassword));
     });
   });
 });

@@ -9,6 +9,15 @@ describe('API error mapping', () => {
     assert.equal(toProblem(Object.assign(new Error('wrapped'), { cause: { code: 4 } })).status, 503);
   });
 
+  it('answers 503, not 500, when Temporal cancels a query (seen by npm run chaos when a worker is killed)', () => {
+    const cancelled = Object.assign(new Error('Failed to query Workflow'), {
+      cause: Object.assign(new Error('1 CANCELLED: Call cancelled'), { code: 1 }),
+    });
+    const problem = toProblem(cancelled);
+    assert.equal(problem.status, 503);
+    assert.match(problem.detail!, /try again/);
+  });
+
   it('answers 404 for an unknown lifecycle, 400 for unreadable JSON, 413 for a large body, 500 otherwise', () => {
     assert.equal(toProblem(new WorkflowNotFoundError('x', 'w', undefined)).status, 404);
     assert.equal(

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { parsePhone } from '../../src/api/phone';
 import { createAccountBody, identityEventBody } from '../../src/api/schemas/requests';
 import { TOKENS, apiHarness, bearer, newPerson } from '../helpers/api-harness';
+import { csv, line, upload } from '../bulk/bulk-helpers';
 
 const mobileError = (mobile: string) => {
   const parsed = createAccountBody.safeParse(newPerson({ mobile }));
@@ -67,6 +68,21 @@ describe('Bodies without JSON (the newcomer’s curl)', () => {
         /no body: send a JSON object, with Content-Type: application\/json/,
       );
       assert.equal(h.starts(), 0);
+    });
+  });
+
+  it('R31: a bulk upload takes its CSV body (text/csv) past the JSON rule, and names text/csv when sent JSON', async () => {
+    const h = await apiHarness();
+    await h.run(async () => {
+      const checked = await upload(h, csv([line()]), 'validate');
+      assert.equal(checked.status, 200, JSON.stringify(checked.body));
+      assert.equal(checked.body.valid, 1);
+      const json = await h.api
+        .post('/v1/bulk-uploads?organisation=RJ1&mode=validate')
+        .set(bearer(TOKENS.gstt))
+        .send({ file: 'x' });
+      assert.equal(json.status, 415);
+      assert.match(json.body.detail, /Content-Type: text\/csv/);
     });
   });
 });

@@ -12,7 +12,6 @@ function reconcile(h: ApiHarness): Promise<ReconciliationReport> {
   return h.client.workflow.execute(reconcileReservations, {
     taskQueue: h.taskQueue,
     workflowId: `reconcile-test-${process.pid}-${++runs}`,
-    args: [{ graceMs: 0 }],
   });
 }
 
@@ -51,6 +50,11 @@ describe('No account left behind: a reservation always gets its lifecycle', () =
 
       const report = await reconcile(h);
       assert.ok(report.started.includes(id), `repaired: ${JSON.stringify(report)}`);
+      assert.match(
+        await h.metrics.registry.metrics(),
+        /^nhsmail_reconciliation_repairs_total\{outcome="lifecycle-started"\} 1$/m,
+        'counted as a repair',
+      );
       assert.equal(await lifecycleExists(h, id), true);
       h.track(h.client.workflow.getHandle(accountWorkflowId(id)));
       const again = await reconcile(h);
@@ -68,7 +72,7 @@ describe('No account left behind: a reservation always gets its lifecycle', () =
       assert.equal(repeat.status, 201, JSON.stringify(repeat.body));
       assert.equal(repeat.body.id, id);
       assert.ok(repeat.body.temporaryPassword, 'nobody saw the password yet: the repeat shows it (R13)');
-      assert.ok(h.platform.inspect(id).passwordMatches(repeat.body.temporaryPassword));
+      assert.ok((await h.platform.inspect(id)).passwordMatches(repeat.body.temporaryPassword));
       const third = await h.api
         .post('/v1/accounts')
         .set(bearer(TOKENS.gstt))

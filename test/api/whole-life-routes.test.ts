@@ -134,7 +134,7 @@ describe('API: leavers, joiners, resecure, inactivity and restore', () => {
       assert.equal((await h.api.post(`/v1/accounts/${id}/resecure`).set(as(TOKENS.pharmacy))).status, 403);
       const res = await h.api.post(`/v1/accounts/${id}/resecure`).set(as(TOKENS.gstt));
       assert.equal(res.status, 200, JSON.stringify(res.body));
-      assert.ok(h.platform.inspect(id).passwordMatches(res.body.temporaryPassword));
+      assert.ok((await h.platform.inspect(id)).passwordMatches(res.body.temporaryPassword));
       assert.deepEqual(res.body.account.pendingGates.slice(0, 3), [
         'PasswordChanged',
         'AupAccepted',

@@ -126,4 +126,30 @@ describe('Configuration', () => {
         ),
     );
   });
+
+  it('keeps the shared stores in the embedded SQLite file unless DATABASE_URL names a PostgreSQL database', () => {
+    assert.deepEqual(loadAppConfig({}, embedded).stores, { kind: 'sqlite', file: '/tmp/data/engine.sqlite' });
+    const url = 'postgresql://nhsmail:s3cret-pw@db.example.nhs.uk:5432/nhsmail';
+    assert.deepEqual(loadAppConfig({ DATABASE_URL: url, DATABASE_POOL_SIZE: '20' }, embedded).stores, {
+      kind: 'postgres',
+      url,
+      poolSize: 20,
+    });
+    assert.throws(
+      () => loadAppConfig({ DATABASE_URL: 'mysql://nhsmail:s3cret-pw@db/nhsmail' }, embedded),
+      (err: Error) => /DATABASE_URL must be a postgres/.test(err.message) && !err.message.includes('s3cret'),
+      'refused without repeating the URL and its password',
+    );
+  });
+
+  it('serves metrics to this machine unless a METRICS_TOKEN of 20 characters or more is set', () => {
+    assert.deepEqual(loadAppConfig({}, embedded).metrics, { workerHost: '127.0.0.1', workerPort: 9465 });
+    const token = 'x'.repeat(20);
+    assert.equal(loadAppConfig({ METRICS_TOKEN: token }, embedded).metrics.token, token);
+    assert.throws(
+      () => loadAppConfig({ METRICS_TOKEN: 'short' }, embedded),
+      (err: Error) =>
+        /METRICS_TOKEN must be at least 20 characters/.test(err.message) && !err.message.includes('short'),
+    );
+  });
 });

@@ -89,6 +89,22 @@ describe('Encryption keys and the payload codec', () => {
     await assert.rejects(codec.encode([defaultPayloadConverter.toPayload('x')]), /workflow/);
   });
 
+  it('R11, security: a Schedule’s run reads the result its previous run wrote, and no other workflow’s', async () => {
+    const codec = new AesGcmPayloadCodec(testKeyRing);
+    const run = (at: string) => ofWorkflow(`reconcile-reservations-${at}`);
+    const [result] = await codec.encode(
+      [defaultPayloadConverter.toPayload({ started: [] })],
+      run('2026-11-27T15:29:25Z'),
+    );
+    const [read] = await codec.decode([result!], run('2026-11-27T15:29:30Z'));
+    assert.deepEqual(defaultPayloadConverter.fromPayload(read!), { started: [] });
+    await assert.rejects(
+      codec.decode([result!], ofWorkflow('bulk-upload:RJ1-2026-11-27T15:29:30Z')),
+      /another workflow/,
+    );
+    await assert.rejects(codec.decode([result!], A), /another workflow/);
+  });
+
   it('security: payloads written before workflow binding, as in the recorded histories, still decode', async () => {
     const file = path.resolve(__dirname, '../fixtures/histories/happy-path.json');
     const history = historyFromJSON(JSON.parse(fs.readFileSync(file, 'utf8')));

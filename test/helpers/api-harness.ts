@@ -2,13 +2,15 @@ import { Writable } from 'node:stream';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import supertest from 'supertest';
 import { createApp } from '../../src/api/app';
-import { IdempotencyKeys } from '../../src/api/idempotency';
 import { Principals } from '../../src/api/principals';
 import type { RateLimits } from '../../src/api/rate-limit';
+import { metricsAccess } from '../../src/api/security/metrics-access';
 import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
+import { EngineMetrics } from '../../src/metrics/engine-metrics';
 import { PROJECT_ROOT } from '../../src/project-root';
+import { devPrincipalsFrom, sessionPasswordsFrom, type PortalOptions } from '../../src/portal/portal-options';
 import { lifecycleHarness } from './lifecycle-harness';
 import { testKeyRing } from './test-keys';
 
@@ -28,9 +30,23 @@ export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
  * principals, and the logs captured. Workflow starts are counted (and can be made to fail, as in an
  * outage), and the workflows ended with the test.
  */
-export async function apiHarness(options: { codecTrustLoopback?: boolean; rateLimits?: RateLimits } = {}) {
+export async function apiHarness(
+  options: {
+    codecTrustLoopback?: boolean;
+    rateLimits?: RateLimits;
+    metricsToken?: string;
+    portal?: boolean | Partial<PortalOptions>;
+    /** Wraps the worker's activities, to make one slow or failing. */
+    activityWrapper?: <T>(activities: T) => T;
+    /** The worker without a workflow cache, as deployed: for a test that restarts it (lifecycleHarness). */
+    workerAsDeployed?: boolean;
+  } = {},
+) {
   const faults = { failStarts: 0 };
-  const h = await lifecycleHarness();
+  const metrics = new EngineMetrics();
+  const h = await lifecycleHarness({}, options.activityWrapper, metrics, {
+    asDeployed: options.workerAsDeployed,
+  });
   const logs: string[] = [];
   const logger = createLogger(
     'info',
@@ -55,12 +71,13 @@ export async function apiHarness(options: { codecTrustLoopback?: boolean; rateLi
     },
   });
   const client = withOverrides(h.client, { workflow }) as Client;
-  const idempotency = new IdempotencyKeys(h.db);
+  const { idempotency } = h;
   const app = createApp({
     client,
     directory: h.directory,
     principals: Principals.fromFile(`${PROJECT_ROOT}/config/dev-principals.json`),
     idempotency,
+    bulkUploads: h.bulkUploads,
     sealer: h.sealer,
     codec: new AesGcmPayloadCodec(testKeyRing),
     codecAccess: {
@@ -73,8 +90,21 @@ export async function apiHarness(options: { codecTrustLoopback?: boolean; rateLi
     bodyLimit: '64kb',
     isWorkerRunning: () => true,
     rateLimits: options.rateLimits,
+    metrics,
+    metricsAccess: metricsAccess(options.metricsToken),
+    ...(options.portal
+      ? {
+          portal: {
+            sessionPasswords: sessionPasswordsFrom(testKeyRing),
+            secureCookies: false,
+            sessionTtlSeconds: 8 * 60 * 60,
+            devPrincipals: devPrincipalsFrom(`${PROJECT_ROOT}/config/dev-principals.json`),
+            ...(typeof options.portal === 'object' ? options.portal : {}),
+          },
+        }
+      : {}),
   });
-  return { ...h, app, api: supertest(app), logs, starts: () => starts, faults, idempotency };
+  return { ...h, app, api: supertest(app), logs, starts: () => starts, faults, idempotency, metrics };
 }
 
 /** `target` with some members replaced; every other member is the target's own, bound to it. */

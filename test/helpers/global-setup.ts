@@ -9,6 +9,7 @@ import { loadTemporalConfig } from '../../temporal-config';
 import { resolveTemporalCli } from '../../src/servers/dev-server';
 import { resolveTestServer, TEST_SERVER_HELP } from '../../src/servers/test-server';
 import { registerSearchAttributes } from '../../src/temporal/register-search-attributes';
+import { stopPostgres } from './postgres-fixture';
 import { testDataConverter } from './test-keys';
 
 let env: TestWorkflowEnvironment | undefined;
@@ -52,5 +53,6 @@ export async function mochaGlobalSetup(): Promise<void> {
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {
+  await stopPostgres();
   await env?.teardown();
 }

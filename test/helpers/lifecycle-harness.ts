@@ -3,19 +3,22 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
+import { createBulkActivities } from '../../src/activities/bulk';
+import { SqliteBulkUploads } from '../../src/adapters/sqlite/sqlite-bulk-uploads';
+import { SqliteIdempotencyKeys } from '../../src/adapters/sqlite/sqlite-idempotency-keys';
+import { WORKFLOW_CACHE } from '../../src/temporal/worker';
 import { serverTime } from '../../src/activities/server-time';
 import { openDatabase } from '../../src/adapters/sqlite/database';
-import {
-  SimulatedMailPlatform,
-  type SimulationSettings,
-} from '../../src/adapters/sqlite/simulated-mail-platform';
+import { SqliteSimulatedMailPlatform } from '../../src/adapters/sqlite/sqlite-simulated-mail-platform';
 import { SqliteDirectory } from '../../src/adapters/sqlite/sqlite-directory';
 import { SqliteIncidents } from '../../src/adapters/sqlite/sqlite-incidents';
+import type { SimulationSettings } from '../../src/ports/simulated-mail-platform';
 import { PasswordSealer } from '../../src/crypto/password-sealer';
 import type { Actor, Profile } from '../../src/domain/account';
 import type { IdentityEvent, PhoneReport } from '../../src/domain/identity-events';
 import { parsePhone } from '../../src/api/phone';
 import type { AccountView } from '../../src/domain/lifecycle-state';
+import type { EngineMetrics } from '../../src/metrics/engine-metrics';
 import { snapshotOf } from '../../src/domain/organisation';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../../src/domain/policy';
 import { referenceData } from '../../src/reference/reference-data';
@@ -50,10 +53,18 @@ export interface AccountSpec {
 export async function lifecycleHarness(
   simulation: Partial<SimulationSettings> = {},
   activityWrapper = <T>(a: T) => a,
+  metrics?: EngineMetrics,
+  /**
+   * The worker without a workflow cache, as src/temporal/worker.ts makes it: for a test that stops the worker
+   * and starts another (with a cache, the runs' tasks and queries wait on the stopped worker's sticky queue).
+   * Otherwise the SDK's cache, as a lifecycle of many timers replays its whole history at every task without
+   * it (the 72-hour provisioning tests run past their timeout).
+   */
+  { asDeployed = false }: { asDeployed?: boolean } = {},
 ) {
   const env = testEnv();
   const db = (sharedDb ??= openDatabase(':memory:'));
-  const platform = new SimulatedMailPlatform(
+  const platform = new SqliteSimulatedMailPlatform(
     db,
     { mailboxDelayMs: 3 * HOUR, syncDelayMs: 30 * MINUTE, ...simulation },
     serverTime,
@@ -61,24 +72,59 @@ export async function lifecycleHarness(
   const directory = new SqliteDirectory(db);
   const incidents = new SqliteIncidents(db, serverTime);
   const sealer = new PasswordSealer(testKeyRing);
+  const idempotency = new SqliteIdempotencyKeys(db);
+  const bulkUploads = new SqliteBulkUploads(db);
   const taskQueue = `lifecycle-${process.pid}-${++queues}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: activityWrapper(
-      createActivities({
-        platform,
-        directory,
-        incidents,
-        sealer,
-        lifecycles: { client: env.client, taskQueue },
-      }),
-    ),
-    dataConverter: testDataConverter,
-  });
-
   const started: WorkflowHandle[] = [];
+  // The lifecycles the activities start (a bulk upload's lines, the reconciliation's repairs) are the
+  // test's too: terminated at its end like the others, as their timers would hold up later tests.
+  const workflow = new Proxy(env.client.workflow, {
+    get(target, prop) {
+      if (prop === 'start') {
+        return async (...args: Parameters<typeof target.start>) => {
+          const handle = await target.start(...args);
+          started.push(handle as WorkflowHandle);
+          return handle;
+        };
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const client = new Proxy(env.client, {
+    get: (target, prop) => (prop === 'workflow' ? workflow : (Reflect.get(target, prop, target) as unknown)),
+  });
+  const lifecycles = { client, taskQueue };
+  const activities = activityWrapper({
+    ...createActivities({
+      platform,
+      directory,
+      incidents,
+      sealer,
+      lifecycles,
+      metrics,
+      reconcileAfterMs: 0,
+    }),
+    ...createBulkActivities({
+      ...lifecycles,
+      directory,
+      sealer,
+      idempotency,
+      bulkUploads,
+      policy: DEFAULT_POLICY,
+    }),
+  });
+  /** A worker for this test's task queue, as a restart would make. */
+  const newWorker = async () =>
+    Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities,
+      dataConverter: testDataConverter,
+      ...(asDeployed ? WORKFLOW_CACHE : {}),
+    });
+  const worker = await newWorker();
 
   /** Opens an account (reserves its address and starts its lifecycle) the way the API does. */
   async function start(spec: AccountSpec = {}) {
@@ -131,17 +177,22 @@ export async function lifecycleHarness(
     directory,
     incidents,
     sealer,
+    idempotency,
+    bulkUploads,
     taskQueue,
+    worker,
+    newWorker,
     start,
     temporaryPassword,
     /**
-     * Runs the test body with the worker polling, then lets each lifecycle settle and terminates it: a
+     * Runs the test body with the worker polling (or `runner`, a worker made after the first stopped, as a
+     * restart would), then lets each lifecycle settle and terminates it: a
      * timer of a lifecycle without a worker, or a workflow task left pending at termination, would stop
      * the shared test server from skipping time in later tests.
      */
-    run: async <T>(body: () => Promise<T>): Promise<T> => {
+    run: async <T>(body: () => Promise<T>, runner: Worker = worker): Promise<T> => {
       try {
-        return await worker.runUntil(async () => {
+        return await runner.runUntil(async () => {
           try {
             return await body();
           } finally {

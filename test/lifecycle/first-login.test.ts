@@ -107,12 +107,12 @@ describe('First login', () => {
       await report(handle, { type: 'PasswordChanged' });
       const accepted = await report(handle, { type: 'AupAccepted' });
       const aupAt = Date.parse(accepted.gates.AupAccepted.at!);
-      assert.equal(h.platform.operations(id, 'beginSync').length, 1);
+      assert.equal((await h.platform.operations(id, 'beginSync')).length, 1);
 
       await h.sleep(HOUR + 50 * MINUTE);
       let view = await handle.query(getAccount);
       assert.equal(view.syncOverdue, false, 'not overdue before 2 hours');
-      assert.ok(h.platform.operations(id, 'syncStatus').length > 0, 'the engine polls the sync');
+      assert.ok((await h.platform.operations(id, 'syncStatus')).length > 0, 'the engine polls the sync');
 
       await h.sleep(20 * MINUTE);
       view = await until(handle, (v) => v.syncOverdue, 'sync overdue');
@@ -141,7 +141,7 @@ describe('First login', () => {
         'and so does the history',
       );
       assert.equal(view.gates.MfaRegistered.passed, false);
-      assert.equal(h.platform.inspect(id).enabled, false, 'disabled on the platform');
+      assert.equal((await h.platform.inspect(id)).enabled, false, 'disabled on the platform');
 
       const refused = await refusalOf(report(handle, SMS(ukTestMobile())));
       assert.match(refused.message, /disabled because the user registered a number of France/);
@@ -152,7 +152,7 @@ describe('First login', () => {
       assert.equal(view.status, 'Active');
       assert.equal(view.disabledReason, null);
       assert.equal(view.profile.mobile, mobile);
-      assert.equal(h.platform.inspect(id).enabled, true, 're-enabled on the platform');
+      assert.equal((await h.platform.inspect(id)).enabled, true, 're-enabled on the platform');
       view = await report(handle, SMS(mobile));
       assert.equal(view.gates.MfaRegistered.passed, true);
     });
@@ -169,7 +169,7 @@ describe('First login', () => {
         args: [{ actor: ADMIN, changes: { mobile } }],
       });
       assert.equal(view.status, 'Active');
-      assert.equal(h.platform.inspect(id).enabled, true);
+      assert.equal((await h.platform.inspect(id)).enabled, true);
     });
   });
 

@@ -88,7 +88,7 @@ describe('Temporal history', () => {
       assert.equal(after.mfa.group, CENTRAL_MFA_GROUP);
       const password = await h.temporaryPassword(handle, handle.workflowId.replace('account:', ''));
       assert.ok(
-        h.platform.inspect(handle.workflowId.replace('account:', '')).passwordMatches(password),
+        (await h.platform.inspect(handle.workflowId.replace('account:', ''))).passwordMatches(password),
         'the unshown password is carried over too',
       );
     });
@@ -118,10 +118,13 @@ describe('Temporal history', () => {
       await until(handle, (v) => v.status === 'Active', 'Active');
       assert.equal(attempts.createPlatformAccount, 2, 'the platform was called twice');
       assert.equal(attempts.addToGroup, 2);
-      assert.equal(h.platform.operations(id, 'createAccount').length, 1, 'one account and mailbox');
-      assert.equal(h.platform.operations(id, 'addToGroup').length, 1, 'one membership');
-      assert.deepEqual(h.platform.inspect(id).groups, [CENTRAL_MFA_GROUP]);
-      assert.ok(h.platform.inspect(id).passwordMatches(password), 'the password shown is the one set');
+      assert.equal((await h.platform.operations(id, 'createAccount')).length, 1, 'one account and mailbox');
+      assert.equal((await h.platform.operations(id, 'addToGroup')).length, 1, 'one membership');
+      assert.deepEqual((await h.platform.inspect(id)).groups, [CENTRAL_MFA_GROUP]);
+      assert.ok(
+        (await h.platform.inspect(id)).passwordMatches(password),
+        'the password shown is the one set',
+      );
     });
   });
 });

@@ -97,8 +97,8 @@ describe('R30, R32: inactivity, deletion and restore', () => {
           0,
         true,
       );
-      assert.equal(h.platform.inspect(id).exists, false);
-      assert.deepEqual(h.platform.inspect(id).groups, []);
+      assert.equal((await h.platform.inspect(id)).exists, false);
+      assert.deepEqual((await h.platform.inspect(id)).groups, []);
       assert.equal(await h.directory.get(id), undefined);
       const found = await h.directory.search({ q: id, limit: 5 });
       assert.equal(found.entries.length, 0, 'not found by search');
@@ -113,8 +113,8 @@ describe('R30, R32: inactivity, deletion and restore', () => {
       const view = await restore(handle);
       assert.equal(view.status, 'Inactive', 'back to the status it had');
       assert.equal(view.email, email);
-      assert.equal(h.platform.inspect(id).exists, true);
-      assert.deepEqual(h.platform.inspect(id).groups, ['NHSmail-MFA-Standard-CA']);
+      assert.equal((await h.platform.inspect(id)).exists, true);
+      assert.deepEqual((await h.platform.inspect(id)).groups, ['NHSmail-MFA-Standard-CA']);
       assert.equal((await h.directory.get(id))?.status, 'Inactive');
       const trail = await handle.query(getAuditTrail);
       assert.equal(trail[0]!.action, 'Account created');

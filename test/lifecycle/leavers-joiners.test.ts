@@ -54,7 +54,7 @@ describe('R28: leavers and joiners', () => {
       assert.equal(Date.parse(view.leaver!.windowEndsAt) - Date.parse(view.leaver!.markedAt), 30 * DAY);
       assert.equal(view.leaver!.markedBy.id, ADMIN.id);
       assert.equal(view.canSendEmail, true, 'the user keeps using mail meanwhile');
-      const notes = h.platform.operations(id, 'notify');
+      const notes = await h.platform.operations(id, 'notify');
       assert.equal(notes.length, 1, 'told once');
       assert.match(notes[0]!.detail!, /leaver/);
       const entry = (await h.directory.search({ status: 'Leaver', q: id, limit: 5 })).entries[0];
@@ -104,9 +104,9 @@ describe('R28: leavers and joiners', () => {
       assert.equal(view.email, email, 'the address stays');
       assert.equal(view.mfa.exception, null, 'the exception ended at the move');
       assert.equal(view.mfa.applies, false);
-      assert.deepEqual(h.platform.inspect(id).groups, [], 'out of the UCLH group, into none');
-      assert.equal(h.platform.inspect(id).policy, null, 'back on the national user policy');
-      assert.equal(h.platform.inspect(id).organisationCode, 'FH542');
+      assert.deepEqual((await h.platform.inspect(id)).groups, [], 'out of the UCLH group, into none');
+      assert.equal((await h.platform.inspect(id)).policy, null, 'back on the national user policy');
+      assert.equal((await h.platform.inspect(id)).organisationCode, 'FH542');
       assert.deepEqual(view.pendingGates, []);
       assert.equal(view.canSendEmail, true);
       assert.equal(view.profile.jobTitle, 'Pharmacist');
@@ -115,12 +115,12 @@ describe('R28: leavers and joiners', () => {
       await mark(handle);
       view = await join(handle, 'RJ1', { organisationalUnit: 'RJ1-CARD-CCU' });
       assert.equal(view.mfa.applies, true);
-      assert.deepEqual(h.platform.inspect(id).groups, [CENTRAL_MFA_GROUP]);
-      assert.equal(h.platform.inspect(id).policy, 'GSTT Standard User Policy');
+      assert.deepEqual((await h.platform.inspect(id)).groups, [CENTRAL_MFA_GROUP]);
+      assert.equal((await h.platform.inspect(id)).policy, 'GSTT Standard User Policy');
       assert.deepEqual(view.pendingGates, ['MfaRegistered'], 'MFA registration is a gate again');
       assert.equal(view.canSendEmail, false);
       assert.equal(view.gates.SecretSet.passed, true, 'the passed gates are kept');
-      assert.ok(h.platform.inspect(id).passwordMatches(password), 'the password is kept');
+      assert.ok((await h.platform.inspect(id)).passwordMatches(password), 'the password is kept');
       const trail = await handle.query(getAuditTrail);
       assert.equal(trail[0]!.action, 'Account created', 'the whole history is kept');
       assert.ok(trail.some((e) => e.action.startsWith('MFA exception ended: the account moved')));
@@ -137,11 +137,15 @@ describe('R28: leavers and joiners', () => {
       await mark(handle);
       await h.sleep(30 * DAY - HOUR);
       assert.equal((await handle.query(getAccount)).status, 'Leaver', 'still a leaver an hour before');
-      assert.equal(h.platform.inspect(id).exists, true);
+      assert.equal((await h.platform.inspect(id)).exists, true);
       await h.sleep(2 * HOUR);
       const view = await until(handle, (v) => v.status === 'Deleted', 'deleted');
       assert.equal(view.deletion!.statusBefore, 'Leaver');
-      assert.equal(h.platform.inspect(id).exists, false, 'the platform account and mailbox are removed');
+      assert.equal(
+        (await h.platform.inspect(id)).exists,
+        false,
+        'the platform account and mailbox are removed',
+      );
       assert.equal(await h.directory.get(id), undefined, 'gone from the directory');
     });
   });
@@ -157,7 +161,7 @@ describe('R28: leavers and joiners', () => {
       const view = await handle.query(getAccount);
       assert.equal(view.status, 'Active');
       assert.equal(view.organisation.code, 'RRV');
-      assert.deepEqual(h.platform.inspect(id).groups, ['UCLH-MFA-Local-CA']);
+      assert.deepEqual((await h.platform.inspect(id)).groups, ['UCLH-MFA-Local-CA']);
       assert.equal((await h.directory.get(id))?.organisationCode, 'RRV');
     });
   });

@@ -20,7 +20,7 @@ describe('Living with the account', () => {
         args: [{ actor: ADMIN, changes: { lastName: 'Smith-Jones' } }],
       });
       assert.equal(edited.displayName, 'Aoife Smith-Jones');
-      assert.equal(h.platform.operations(id, 'updateAccount').at(-1)?.detail, 'Aoife Smith-Jones');
+      assert.equal((await h.platform.operations(id, 'updateAccount')).at(-1)?.detail, 'Aoife Smith-Jones');
       assert.equal((await h.directory.get(id))?.displayName, 'Aoife Smith-Jones');
     });
   });
@@ -107,10 +107,14 @@ describe('Living with the account', () => {
     const h = await lifecycleHarness();
     await h.run(async () => {
       const trust = await activeAccount(h, { organisation: 'RJ1' });
-      assert.equal(h.platform.inspect(trust.id).policy, 'GSTT Standard User Policy');
+      assert.equal((await h.platform.inspect(trust.id)).policy, 'GSTT Standard User Policy');
       assert.equal(trust.view.defaultPolicy, 'GSTT Standard User Policy');
       const practice = await activeAccount(h, { organisation: 'A81001', profile: { firstName: 'Sam' } });
-      assert.equal(h.platform.inspect(practice.id).policy, null, 'national user policy: nothing to add');
+      assert.equal(
+        (await h.platform.inspect(practice.id)).policy,
+        null,
+        'national user policy: nothing to add',
+      );
       assert.equal(practice.view.defaultPolicy, null);
     });
   });

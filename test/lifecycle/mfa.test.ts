@@ -39,7 +39,7 @@ describe('MFA', () => {
     const h = await lifecycleHarness();
     await h.run(async () => {
       const { id, view } = await activeAccount(h, { organisation: 'RJ1' });
-      assert.deepEqual(h.platform.inspect(id).groups, [CENTRAL_MFA_GROUP]);
+      assert.deepEqual((await h.platform.inspect(id)).groups, [CENTRAL_MFA_GROUP]);
       assert.equal(view.mfa.group, CENTRAL_MFA_GROUP);
       assert.equal(view.mfa.inGroup, true);
       assert.equal(view.gates.MfaRegistered.applies, true);
@@ -50,7 +50,7 @@ describe('MFA', () => {
     const h = await lifecycleHarness();
     await h.run(async () => {
       const { id, view } = await activeAccount(h, { organisation: 'RRV' });
-      assert.deepEqual(h.platform.inspect(id).groups, ['UCLH-MFA-Local-CA']);
+      assert.deepEqual((await h.platform.inspect(id)).groups, ['UCLH-MFA-Local-CA']);
       assert.equal(view.mfa.group, 'UCLH-MFA-Local-CA');
     });
   });
@@ -59,7 +59,7 @@ describe('MFA', () => {
     const h = await lifecycleHarness({ syncDelayMs: 10 * MINUTE });
     await h.run(async () => {
       const { handle, id, view } = await activeAccount(h, { organisation: 'FH542' });
-      assert.deepEqual(h.platform.inspect(id).groups, []);
+      assert.deepEqual((await h.platform.inspect(id)).groups, []);
       assert.equal(view.mfa.applies, false);
       assert.equal(view.gates.MfaRegistered.applies, false);
       await passFirstGates(handle);
@@ -80,17 +80,17 @@ describe('MFA', () => {
       const started = await exception(handle, 'short');
       const startedAt = Date.parse(started.mfa.exception!.startedAt);
       assert.equal(Date.parse(started.mfa.exceptionEndsAt!) - startedAt, 24 * HOUR);
-      assert.deepEqual(h.platform.inspect(id).groups, [], 'left the MFA group');
+      assert.deepEqual((await h.platform.inspect(id)).groups, [], 'left the MFA group');
       assert.equal(started.gates.MfaRegistered.applies, false, 'no MFA registration while excepted');
 
       await h.sleep(24 * HOUR - MINUTE);
-      assert.deepEqual(h.platform.inspect(id).groups, [], 'still out just before 24 hours');
+      assert.deepEqual((await h.platform.inspect(id)).groups, [], 'still out just before 24 hours');
       await h.sleep(2 * MINUTE);
       await until(handle, (v) => v.mfa.exception === null, 'exception over');
-      const [rejoined] = h.platform.operations(id, 'addToGroup').slice(-1);
+      const [rejoined] = (await h.platform.operations(id, 'addToGroup')).slice(-1);
       const late = Date.parse(rejoined!.at) - (startedAt + 24 * HOUR);
       assert.ok(late >= 0 && late < SECOND, `rejoined ${late} ms after the end`);
-      assert.deepEqual(h.platform.inspect(id).groups, [CENTRAL_MFA_GROUP]);
+      assert.deepEqual((await h.platform.inspect(id)).groups, [CENTRAL_MFA_GROUP]);
     });
   });
 
@@ -100,7 +100,7 @@ describe('MFA', () => {
       const { handle, id } = await readyForException(h);
       const refused = await refusalOf(exception(handle, 'short', '  '));
       assert.match(refused.message, /risk-based assessment/);
-      assert.deepEqual(h.platform.inspect(id).groups, [CENTRAL_MFA_GROUP]);
+      assert.deepEqual((await h.platform.inspect(id)).groups, [CENTRAL_MFA_GROUP]);
       assert.equal((await handle.query(getAccount)).mfa.exception, null);
     });
   });
@@ -116,14 +116,14 @@ describe('MFA', () => {
       expected.setUTCMonth(expected.getUTCMonth() + 6);
       if (expected.getUTCDate() !== start.getUTCDate()) expected.setUTCDate(0); // short month: its last day
       assert.equal(end.toISOString(), expected.toISOString(), 'six calendar months');
-      assert.deepEqual(h.platform.inspect(id).groups, []);
+      assert.deepEqual((await h.platform.inspect(id)).groups, []);
 
       const span = end.getTime() - start.getTime();
       await liveThrough(h, handle, span - HOUR);
       const before = await handle.query(getAccount);
       assert.notEqual(before.mfa.exception, null, 'still excepted an hour before the end');
-      assert.deepEqual(h.platform.inspect(id).groups, [], 'not back before the end');
-      const polls = h.platform.operations(id).filter((op) => op.operation.endsWith('Status'));
+      assert.deepEqual((await h.platform.inspect(id)).groups, [], 'not back before the end');
+      const polls = (await h.platform.operations(id)).filter((op) => op.operation.endsWith('Status'));
       const sync = await handle.query(getAccount);
       assert.equal(sync.sync.status, 'Complete');
       const idle = polls.filter((op) => Date.parse(op.at) > Date.parse(sync.sync.completedAt!));
@@ -132,8 +132,12 @@ describe('MFA', () => {
 
       await h.sleep(2 * HOUR);
       const after = await until(handle, (v) => v.mfa.exception === null, 'exception over');
-      assert.deepEqual(h.platform.inspect(id).groups, ['UCLH-MFA-Local-CA'], 'back in its local group');
-      const [rejoined] = h.platform.operations(id, 'addToGroup').slice(-1);
+      assert.deepEqual(
+        (await h.platform.inspect(id)).groups,
+        ['UCLH-MFA-Local-CA'],
+        'back in its local group',
+      );
+      const [rejoined] = (await h.platform.operations(id, 'addToGroup')).slice(-1);
       const late = Date.parse(rejoined!.at) - end.getTime();
       assert.ok(late >= 0 && late < SECOND, `rejoined ${late} ms after the end`);
       assert.equal(after.mfa.group, 'UCLH-MFA-Local-CA');
@@ -156,7 +160,7 @@ describe('MFA', () => {
       refused = await refusalOf(exception(handle, 'short'));
       assert.deepEqual(refused.missing, ['SecretSet']);
       assert.match(refused.message, /secret/);
-      assert.deepEqual(h.platform.inspect(id).groups, [CENTRAL_MFA_GROUP], 'nothing changed');
+      assert.deepEqual((await h.platform.inspect(id)).groups, [CENTRAL_MFA_GROUP], 'nothing changed');
       await report(handle, { type: 'SecretSet' });
       assert.notEqual((await exception(handle, 'short')).mfa.exception, null);
     });
@@ -181,13 +185,13 @@ describe('MFA', () => {
       await h.sleep(3 * DAY);
       const ended = await handle.executeUpdate(endMfaException, { args: [{ actor: ADMIN }] });
       assert.equal(ended.mfa.exception, null);
-      assert.deepEqual(h.platform.inspect(id).groups, ['UCLH-MFA-Local-CA']);
+      assert.deepEqual((await h.platform.inspect(id)).groups, ['UCLH-MFA-Local-CA']);
       assert.deepEqual(ended.pendingGates, ['MfaRegistered', 'ProfileUpdated']);
       const refused = await refusalOf(handle.executeUpdate(endMfaException, { args: [{ actor: ADMIN }] }));
       assert.match(refused.message, /no MFA exception/);
       await h.sleep(30 * DAY);
       assert.deepEqual(
-        h.platform.operations(id, 'addToGroup').length,
+        (await h.platform.operations(id, 'addToGroup')).length,
         2,
         'no second rejoin when the old end passes',
       );
@@ -202,7 +206,7 @@ describe('MFA', () => {
       const trail = await handle.query(getAuditTrail);
       const actions = trail.map((e) => e.action).filter((a) => a.startsWith('MFA exception'));
       assert.deepEqual(actions, ['MFA exception started: left the MFA group', 'MFA exception replaced']);
-      assert.equal(h.platform.operations(id, 'removeFromGroup').length, 1);
+      assert.equal((await h.platform.operations(id, 'removeFromGroup')).length, 1);
       assert.equal((await handle.query(getAccount)).mfa.exception?.groupLeft, CENTRAL_MFA_GROUP);
     });
   });
@@ -225,10 +229,10 @@ describe('MFA', () => {
         null,
         'the first end has passed without effect',
       );
-      assert.deepEqual(h.platform.inspect(id).groups, []);
+      assert.deepEqual((await h.platform.inspect(id)).groups, []);
       await h.sleep(12 * HOUR);
       await until(handle, (v) => v.mfa.exception === null, 'exception over');
-      const [rejoined] = h.platform.operations(id, 'addToGroup').slice(-1);
+      const [rejoined] = (await h.platform.operations(id, 'addToGroup')).slice(-1);
       assert.ok(Math.abs(Date.parse(rejoined!.at) - newEnd) < SECOND, 'rejoined at the new end');
     });
   });

@@ -24,13 +24,15 @@ describe('Mailbox provisioning', () => {
       await h.sleep(59 * MINUTE);
       view = await handle.query(getAccount);
       assert.equal(view.status, 'Pending');
-      assert.deepEqual(h.platform.operations(id, 'mailboxStatus'), [], 'no poll in the first hour');
+      assert.deepEqual(await h.platform.operations(id, 'mailboxStatus'), [], 'no poll in the first hour');
 
       await h.sleep(3 * HOUR);
       view = await until(handle, (v) => v.status === 'Active', 'Active');
       assert.equal(view.mailboxLocation, EXCHANGE_ONLINE);
 
-      const polls = h.platform.operations(id, 'mailboxStatus').map((op) => Date.parse(op.at) - requestedAt);
+      const polls = (await h.platform.operations(id, 'mailboxStatus')).map(
+        (op) => Date.parse(op.at) - requestedAt,
+      );
       assert.ok(polls[0]! >= HOUR, `first poll ${polls[0]} ms after the request`);
       const gaps = polls.slice(1).map((t, i) => t - polls[i]!);
       assert.deepEqual(
@@ -65,11 +67,11 @@ describe('Mailbox provisioning', () => {
       assert.ok(Date.parse(incident!.raisedAt) - requestedAt >= 24 * HOUR, 'raised at 24 hours');
       assert.ok(view.warnings.some((w) => w.includes('overdue')));
 
-      const pollsAt24h = h.platform.operations(id, 'mailboxStatus').length;
+      const pollsAt24h = (await h.platform.operations(id, 'mailboxStatus')).length;
       await h.sleep(7 * HOUR);
       view = await until(handle, (v) => v.status === 'Active', 'Active at 30 hours');
       assert.ok(
-        h.platform.operations(id, 'mailboxStatus').length > pollsAt24h,
+        (await h.platform.operations(id, 'mailboxStatus')).length > pollsAt24h,
         'polling went on after 24 hours',
       );
       assert.equal((await h.incidents.list(id)).length, 1, 'still one incident');
@@ -85,12 +87,12 @@ describe('Mailbox provisioning', () => {
       await h.sleep(71 * HOUR + 50 * MINUTE);
       let view = await handle.query(getAccount);
       assert.equal(view.status, 'Pending', 'still Pending just before 72 hours');
-      assert.ok(h.platform.inspect(id).exists);
+      assert.ok((await h.platform.inspect(id)).exists);
 
       await h.sleep(20 * MINUTE);
       view = await until(handle, (v) => v.status === 'ProvisioningFailed', 'ProvisioningFailed');
       assert.ok(Date.parse(view.provisioning.failedAt!) - requestedAt >= 72 * HOUR);
-      assert.equal(h.platform.inspect(id).exists, false, 'partial account removed');
+      assert.equal((await h.platform.inspect(id)).exists, false, 'partial account removed');
       const [incident, ...more] = await h.incidents.list(id);
       assert.equal(more.length, 0);
       assert.ok(
@@ -99,10 +101,10 @@ describe('Mailbox provisioning', () => {
       );
       assert.equal((await h.directory.search({ q: id, limit: 5 })).entries[0]!.status, 'ProvisioningFailed');
 
-      const pollsAtFailure = h.platform.operations(id, 'mailboxStatus').length;
+      const pollsAtFailure = (await h.platform.operations(id, 'mailboxStatus')).length;
       await h.sleep(5 * HOUR);
       assert.equal(
-        h.platform.operations(id, 'mailboxStatus').length,
+        (await h.platform.operations(id, 'mailboxStatus')).length,
         pollsAtFailure,
         'no polling after failure',
       );
@@ -112,7 +114,7 @@ describe('Mailbox provisioning', () => {
       assert.equal(view.status, 'Pending');
       assert.equal(view.provisioning.attempt, 2);
       const password = await h.temporaryPassword(handle, id);
-      assert.ok(h.platform.inspect(id).passwordMatches(password), 'a new temporary password is set');
+      assert.ok((await h.platform.inspect(id)).passwordMatches(password), 'a new temporary password is set');
       await h.sleep(2 * HOUR);
       view = await until(handle, (v) => v.status === 'Active', 'Active after retry');
       assert.equal(view.email, id, 'the same address');
@@ -126,7 +128,7 @@ describe('Mailbox provisioning', () => {
       await h.sleep(72 * HOUR + MINUTE);
       const view = await until(handle, (v) => v.status !== 'Pending', 'no longer Pending');
       assert.equal(view.status, 'Active');
-      assert.ok(h.platform.inspect(id).exists, 'the account is kept');
+      assert.ok((await h.platform.inspect(id)).exists, 'the account is kept');
       const activated = Date.parse(view.activatedAt!) - requestedAt;
       assert.ok(
         activated >= 72 * HOUR && activated < 72 * HOUR + MINUTE,
@@ -146,7 +148,7 @@ describe('Mailbox provisioning', () => {
       assert.match(refused.message, /Pending/);
       const view = await handle.query(getAccount);
       assert.equal(view.profile.jobTitle, undefined, 'nothing changed');
-      assert.deepEqual(h.platform.operations(id, 'updateAccount'), []);
+      assert.deepEqual(await h.platform.operations(id, 'updateAccount'), []);
 
       await h.sleep(3 * HOUR + 30 * MINUTE);
       await until(handle, (v) => v.status === 'Active', 'Active');
@@ -175,8 +177,11 @@ describe('Mailbox provisioning', () => {
       const password = await h.temporaryPassword(handle, id);
       assert.ok(password.length >= 12, 'at least 12 characters');
       for (const cls of [/[A-Z]/, /[a-z]/, /[0-9]/, /[^A-Za-z0-9]/]) assert.match(password, cls);
-      assert.ok(h.platform.inspect(id).passwordMatches(password), 'the platform account has this password');
-      assert.equal(h.platform.inspect(id).passwordMatches(`${password}x`), false);
+      assert.ok(
+        (await h.platform.inspect(id)).passwordMatches(password),
+        'the platform account has this password',
+      );
+      assert.equal((await h.platform.inspect(id)).passwordMatches(`${password}x`), false);
       const second = await refusalOf(handle.executeUpdate(takeTemporaryPassword));
       assert.match(second.message, /already been shown/);
     });

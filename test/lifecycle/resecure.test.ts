@@ -47,17 +47,17 @@ describe('R29: resecure', () => {
       assert.equal(view.canSendEmail, false);
       assert.equal(view.resecure!.requestedBy.id, ADMIN.id);
       const password = await h.temporaryPassword(handle, id);
-      assert.ok(h.platform.inspect(id).passwordMatches(password), 'set on the platform');
+      assert.ok((await h.platform.inspect(id)).passwordMatches(password), 'set on the platform');
       await refusalOf(handle.executeUpdate(takeTemporaryPassword));
       for (const op of ['resetAupAndSecret', 'revokeSessions', 'setPassword']) {
-        assert.equal(h.platform.operations(id, op).length, 1, op);
+        assert.equal((await h.platform.operations(id, op)).length, 1, op);
       }
-      const syncs = h.platform.operations(id, 'beginSync').length;
+      const syncs = (await h.platform.operations(id, 'beginSync')).length;
       await passFirstGates(handle);
       const after = await handle.query(getAccount);
       assert.equal(after.resecure, null);
       assert.equal(after.canSendEmail, true, 'mail again, without a second sync');
-      assert.equal(h.platform.operations(id, 'beginSync').length, syncs);
+      assert.equal((await h.platform.operations(id, 'beginSync')).length, syncs);
       const trail = (await handle.query(getAuditTrail)).map((e) => e.action);
       assert.ok(trail.some((a) => a.startsWith('Account resecured')));
       assert.ok(trail.includes('The user re-secured the account (R29)'));

@@ -17,12 +17,24 @@ import {
   mfaExceptions,
   resecured,
 } from './representative-lifecycles';
+import { bulkUploadHistory } from './representative-upload';
+import { bulkUploadWorkflowId } from '../../src/workflows/workflow-id';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/histories');
+const BOUND_FIXTURES: Record<string, string> = { 'bulk-upload.json': bulkUploadWorkflowId('RJ1') };
+
+/** RECORD_HISTORIES=1 records every fixture again; a comma-separated list of names records those only. */
+const recording = (name: string) =>
+  process.env.RECORD_HISTORIES === '1' || (process.env.RECORD_HISTORIES ?? '').split(',').includes(name);
 
 describe('Replay', () => {
   if (process.env.RECORD_HISTORIES) {
     it('records the representative lifecycles as fixtures', async () => {
+      if (recording('bulk-upload')) {
+        const history = await bulkUploadHistory();
+        fs.writeFileSync(path.join(FIXTURES, 'bulk-upload.json'), historyToJSON(history));
+        console.log(`    recorded bulk-upload.json: ${history.events!.length} events`);
+      }
       for (const [name, drive] of [
         ['happy-path', happyPath],
         ['mfa-exceptions', mfaExceptions],
@@ -32,6 +44,7 @@ describe('Replay', () => {
         ['inactive-to-closed', inactiveToClosed],
         ['continued-as-new', continuedAsNew],
       ] as const) {
+        if (!recording(name)) continue;
         const h = await lifecycleHarness();
         await h.run(async () => {
           const { handle } = await drive(h);
@@ -47,11 +60,12 @@ describe('Replay', () => {
     });
   }
 
-  it('replays the recorded lifecycles with the current workflow code without non-determinism', async () => {
+  it('replays the recorded lifecycles and bulk upload with the current workflow code without non-determinism', async () => {
     const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
     assert.ok(files.length >= 8, 'the representative histories are present');
     const histories = files.map((f) => ({
-      workflowId: f,
+      // Payloads written since the codec binds them to their workflow are read for that workflow only.
+      workflowId: BOUND_FIXTURES[f] ?? f,
       history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8'))),
     }));
     const results = Worker.runReplayHistories(

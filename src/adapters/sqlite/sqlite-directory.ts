@@ -5,65 +5,51 @@ import type {
   DirectoryEntry,
   DirectoryPage,
   DirectorySearch,
-  ExistingAccount,
   Located,
   PendingStart,
   ReservationRequest,
   ReservationResult,
 } from '../../ports/directory';
+import {
+  decodeCursor,
+  encodeCursor,
+  existingOf,
+  publicView,
+  queryWords,
+  searchTextOf,
+} from '../directory-rows';
 import type { Db } from './database';
 
 interface EntryRow {
   id: string;
   email: string;
-  organisation_code: string;
   status: AccountStatus;
   data: string;
 }
+
+/**
+ * Above this many text matches a search walks the entries in address order and stops at a full page, as
+ * that is then quicker than sorting every match; below it, the text index finds the matches.
+ */
+const MANY_MATCHES = 5000;
 
 /** The NHS Directory for the embedded run, in SQLite; addresses once allocated are kept for good (R11). */
 export class SqliteDirectory implements Directory {
   constructor(
     private readonly db: Db,
     private readonly clock: () => Date = () => new Date(),
-  ) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS directory_addresses (
-        address TEXT PRIMARY KEY,
-        account_id TEXT NOT NULL,
-        allocated_at TEXT NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS directory_entries (
-        id TEXT PRIMARY KEY,
-        email TEXT NOT NULL UNIQUE,
-        name_key TEXT NOT NULL,
-        mobile TEXT,
-        organisation_code TEXT NOT NULL,
-        status TEXT NOT NULL,
-        search_text TEXT NOT NULL,
-        data TEXT NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS directory_entries_name ON directory_entries (name_key);
-      CREATE INDEX IF NOT EXISTS directory_entries_mobile ON directory_entries (mobile);
-      CREATE INDEX IF NOT EXISTS directory_entries_org ON directory_entries (organisation_code, email);
-      CREATE TABLE IF NOT EXISTS directory_pending_starts (
-        account_id TEXT PRIMARY KEY,
-        start TEXT NOT NULL,
-        reserved_at TEXT NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS directory_pending_starts_age ON directory_pending_starts (reserved_at);
-    `);
-  }
+  ) {}
 
   async reserve(request: ReservationRequest): Promise<ReservationResult> {
     const { entry } = request;
     const localPart = addressLocalPart(entry.firstName, entry.lastName);
+    // One write transaction (BEGIN IMMEDIATE): every process on this file waits for the one reserving.
     const reserve = this.db.transaction((): ReservationResult => {
       if (entry.mobile) {
         const same = this.db
           .prepare("SELECT * FROM directory_entries WHERE mobile = ? AND status <> 'Deleted' LIMIT 1")
           .get(entry.mobile) as EntryRow | undefined;
-        if (same) return { kind: 'duplicate', existing: existingOf(same) };
+        if (same) return { kind: 'duplicate', existing: existing(same) };
       }
       if (!request.confirmNotDuplicate) {
         const candidates = this.db
@@ -72,7 +58,7 @@ export class SqliteDirectory implements Directory {
           )
           .all(localPart) as EntryRow[];
         if (candidates.length > 0)
-          return { kind: 'possible-duplicates', candidates: candidates.map(existingOf) };
+          return { kind: 'possible-duplicates', candidates: candidates.map(existing) };
       }
       const taken = this.db.prepare('SELECT 1 FROM directory_addresses WHERE address = ?');
       let n = 0;
@@ -125,74 +111,95 @@ export class SqliteDirectory implements Directory {
   }
 
   async get(id: string): Promise<DirectoryEntry | undefined> {
-    const row = this.row(id);
-    return row && row.status !== 'Deleted' ? publicView(row) : undefined;
+    const row = this.db.prepare('SELECT * FROM directory_entries WHERE id = ?').get(id) as
+      EntryRow | undefined;
+    return row && row.status !== 'Deleted' ? publicView(JSON.parse(row.data) as DirectoryEntry) : undefined;
   }
 
   async search(search: DirectorySearch): Promise<DirectoryPage> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (search.organisations) {
-      where.push(`organisation_code IN (${search.organisations.map(() => '?').join(',') || 'NULL'})`);
+      where.push(`e.organisation_code IN (${search.organisations.map(() => '?').join(',') || 'NULL'})`);
       params.push(...search.organisations);
     }
     if (search.organisation) {
-      where.push('organisation_code = ?');
+      where.push('e.organisation_code = ?');
       params.push(search.organisation);
     }
     if (search.status) {
-      where.push('status = ?');
+      where.push('e.status = ?');
       params.push(search.status);
     } else {
-      where.push("status <> 'Deleted'");
+      where.push("e.status <> 'Deleted'");
     }
     if (search.mobile) {
-      where.push('mobile = ?');
+      where.push('e.mobile = ?');
       params.push(search.mobile);
     }
     if (search.role) {
-      where.push("EXISTS (SELECT 1 FROM json_each(data, '$.clinicalRoles') WHERE value = ?)");
+      where.push("EXISTS (SELECT 1 FROM json_each(e.data, '$.clinicalRoles') WHERE value = ?)");
       params.push(search.role);
     }
-    for (const word of (search.q ?? '').toLowerCase().split(/\s+/).filter(Boolean)) {
-      where.push("search_text LIKE ? ESCAPE '\\'");
-      params.push(`%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    const words = queryWords(search.q, search.role);
+    if (words === undefined) return { entries: [], nextCursor: null };
+    for (const word of words) {
+      // The start of a word of the search text, whose words are [a-z0-9]+ separated by single spaces.
+      where.push("(' ' || e.search_text) LIKE ?");
+      params.push(`% ${word}%`);
     }
     if (search.cursor) {
-      where.push('email > ?');
-      params.push(Buffer.from(search.cursor, 'base64url').toString());
+      where.push('e.email > ?');
+      params.push(decodeCursor(search.cursor));
     }
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM directory_entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY email LIMIT ?`,
-      )
-      .all(...params, search.limit + 1) as EntryRow[];
+    const match = words.length ? words.map((w) => `"${w}"*`).join(' ') : undefined;
+    const filter = where.join(' AND ');
+    const rows =
+      match !== undefined && this.fewMatches(match)
+        ? this.byTextIndex(match, filter, params, search.limit + 1)
+        : this.inAddressOrder(search, filter, params, search.limit + 1);
     const page = rows.slice(0, search.limit);
-    const more = rows.length > search.limit;
     return {
-      entries: page.map(publicView),
-      nextCursor: more ? Buffer.from(page[page.length - 1]!.email).toString('base64url') : null,
+      entries: page.map((row) => publicView(JSON.parse(row.data) as DirectoryEntry)),
+      nextCursor: rows.length > search.limit ? encodeCursor(page[page.length - 1]!.email) : null,
     };
   }
 
-  private row(id: string): EntryRow | undefined {
-    return this.db.prepare('SELECT * FROM directory_entries WHERE id = ?').get(id) as EntryRow | undefined;
+  private fewMatches(match: string): boolean {
+    const { n } = this.db
+      .prepare(
+        'SELECT count(*) AS n FROM (SELECT 1 FROM directory_search WHERE directory_search MATCH ? LIMIT ?)',
+      )
+      .get(match, MANY_MATCHES) as { n: number };
+    return n < MANY_MATCHES;
+  }
+
+  /** The text index finds every match; the page is the first of them in address order. */
+  private byTextIndex(match: string, filter: string, params: unknown[], limit: number): EntryRow[] {
+    return this.db
+      .prepare(
+        `SELECT e.* FROM directory_search s CROSS JOIN directory_entries e ON e.seq = s.rowid
+         WHERE directory_search MATCH ? AND ${filter} ORDER BY e.email LIMIT ?`,
+      )
+      .all(match, ...params, limit) as EntryRow[];
+  }
+
+  /**
+   * The entries walked in address order until the page is full. With no filter but words, along the
+   * covering index (address, status, words), whose pages hold what is checked, reading an entry only for a
+   * match; organisations, a mobile or a status have indexes of their own, which SQLite chooses.
+   */
+  private inAddressOrder(search: DirectorySearch, filter: string, params: unknown[], limit: number) {
+    const covering =
+      !search.organisations && !search.organisation && !search.mobile && !search.status
+        ? 'INDEXED BY directory_entries_by_email'
+        : '';
+    return this.db
+      .prepare(`SELECT e.* FROM directory_entries e ${covering} WHERE ${filter} ORDER BY e.email LIMIT ?`)
+      .all(...params, limit) as EntryRow[];
   }
 
   private write(entry: DirectoryEntry): void {
-    const searchText = [
-      entry.displayName,
-      entry.email,
-      entry.jobTitle,
-      entry.organisationCode,
-      entry.organisationName,
-      ...entry.clinicalRoles,
-      ...entry.clinicalSpecialities,
-    ]
-      .filter(Boolean)
-      .join(' ')
-      .toLowerCase();
     this.db
       .prepare(
         `INSERT INTO directory_entries (id, email, name_key, mobile, organisation_code, status, search_text, data)
@@ -207,11 +214,13 @@ export class SqliteDirectory implements Directory {
         mobile: entry.mobile ?? null,
         org: entry.organisationCode,
         status: entry.status,
-        searchText,
+        searchText: searchTextOf(entry),
         data: JSON.stringify(entry),
       });
   }
 }
+
+const existing = (row: EntryRow) => existingOf(JSON.parse(row.data) as DirectoryEntry, row.status);
 
 const PENDING = `SELECT p.account_id, e.email, p.start, p.reserved_at FROM directory_pending_starts p
   JOIN directory_entries e ON e.id = p.account_id`;
@@ -230,22 +239,4 @@ function pendingOf(row: PendingRow): PendingStart {
     pendingStart: JSON.parse(row.start) as unknown,
     reservedAt: row.reserved_at,
   };
-}
-
-function existingOf(row: EntryRow): ExistingAccount {
-  const entry = JSON.parse(row.data) as DirectoryEntry;
-  return {
-    id: row.id,
-    email: row.email,
-    displayName: entry.displayName,
-    organisationCode: row.organisation_code,
-    status: row.status,
-  };
-}
-
-function publicView(row: EntryRow): DirectoryEntry {
-  const entry = JSON.parse(row.data) as DirectoryEntry;
-  if (!entry.phonesHidden) return entry;
-  const { mobile: _m, telephone: _t, pager: _p, fax: _f, ...rest } = entry;
-  return rest;
 }

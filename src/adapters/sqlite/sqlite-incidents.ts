@@ -7,26 +7,7 @@ export class SqliteIncidents implements Incidents {
   constructor(
     private readonly db: Db,
     private readonly clock: () => Date = () => new Date(),
-  ) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS incidents (
-        id TEXT PRIMARY KEY,
-        key TEXT NOT NULL UNIQUE,
-        account_id TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        summary TEXT NOT NULL,
-        status TEXT NOT NULL,
-        raised_at TEXT NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS incident_notes (
-        incident_id TEXT NOT NULL REFERENCES incidents (id),
-        note_key TEXT NOT NULL,
-        note TEXT NOT NULL,
-        seq INTEGER NOT NULL,
-        PRIMARY KEY (incident_id, note_key)
-      );
-    `);
-  }
+  ) {}
 
   async raise(incident: {
     key: string;

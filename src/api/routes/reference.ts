@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { CodedItem } from '../../reference/reference-data';
 import { referenceData } from '../../reference/reference-data';
+import { organisationsFor } from '../../operations/organisations-for';
 import { ADMINS, principalOf, requireKind } from '../authenticate';
 
 /** /v1/reference: the lists behind the admin UI's drop-downs (R9, R10), for administrators. */
@@ -11,22 +12,19 @@ export function referenceRoutes(): Router {
     next();
   });
   router.get('/organisations', (_req, res) => {
-    const principal = principalOf(res);
-    const visible =
-      principal.kind === 'local-admin'
-        ? referenceData.organisations.filter((o) => principal.orgs.includes(o.code))
-        : referenceData.organisations;
     res.json(
-      visible.map(({ code, name, kind, emailDomains, units, sites, nasManaged, connectorManaged }) => ({
-        code,
-        name,
-        kind,
-        emailDomains,
-        units,
-        sites,
-        nasManaged,
-        connectorManaged,
-      })),
+      organisationsFor(principalOf(res)).map(
+        ({ code, name, kind, emailDomains, units, sites, nasManaged, connectorManaged }) => ({
+          code,
+          name,
+          kind,
+          emailDomains,
+          units,
+          sites,
+          nasManaged,
+          connectorManaged,
+        }),
+      ),
     );
   });
   const list = (path: string, items: CodedItem[]) => router.get(path, (_req, res) => void res.json(items));

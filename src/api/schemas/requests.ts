@@ -252,3 +252,9 @@ export const accountId = z.email({ error: 'The account id must be an account ema
 
 /** Actions that take no body (a leaver mark, a resecure...): nothing, or an empty object. */
 export const emptyBody = z.strictObject({});
+
+/** POST /v1/bulk-uploads query (R31): the upload's organisation, and Validate or Create. */
+export const bulkUploadQuery = z.strictObject({
+  organisation: z.string({ error: 'organisation is required' }).min(1, 'organisation is required').max(20),
+  mode: z.enum(['validate', 'create'], { error: 'mode must be validate or create' }),
+});

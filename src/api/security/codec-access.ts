@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { bearerToken } from '../authenticate';
 import type { Principals } from '../principals';
 import { ApiError, forbidden } from '../problem';
-import { isLoopbackAddress } from './loopback';
+import { directFromThisMachine } from './loopback';
 
 export interface CodecAccess {
   /** Origins of Temporal Web that may call the codec from the browser. */
@@ -15,16 +15,9 @@ export interface CodecAccess {
   trustLoopback: boolean;
 }
 
-/** Headers a reverse proxy or relay adds: a request carrying one did not come straight from this machine. */
-const RELAYED = /^(forwarded|via|x-forwarded-.+|x-real-ip)$/i;
-
 /** Loopback trust applies: enabled, a loopback peer, and nothing saying the request was relayed. */
 function trustedAsLocal(req: Request, access: CodecAccess): boolean {
-  return (
-    access.trustLoopback &&
-    isLoopbackAddress(req.socket.remoteAddress) &&
-    !Object.keys(req.headers).some((name) => RELAYED.test(name))
-  );
+  return access.trustLoopback && directFromThisMachine(req);
 }
 
 /**

@@ -1,71 +1,20 @@
-import crypto from 'node:crypto';
-import { EXCHANGE_ONLINE } from '../../domain/account';
-import type { AccountChanges, MailboxStatus, MailPlatform, PlatformAccount } from '../../ports/mail-platform';
+import type { AccountChanges, MailboxStatus, PlatformAccount } from '../../ports/mail-platform';
+import type {
+  PlatformInspection,
+  PlatformOperation,
+  SimulatedMailPlatform,
+  SimulationSettings,
+} from '../../ports/simulated-mail-platform';
+import { hashPassword, simulatedMailbox, simulatedSyncComplete, verifyPassword } from '../simulation';
 import type { Db } from './database';
 
-export interface SimulationSettings {
-  /** How long after the request a mailbox becomes active; null: never (to exercise R16). */
-  mailboxDelayMs: number | null;
-  /** How long after the AUP the platform sync completes; null: never (to exercise R20). */
-  syncDelayMs: number | null;
-}
-
-export interface PlatformOperation {
-  at: string;
-  accountId: string;
-  operation: string;
-  detail: string | null;
-}
-
-/**
- * A stand-in for the mail platform for the embedded run and the tests: accounts, mailboxes that take
- * `mailboxDelayMs` to provision, a sync that takes `syncDelayMs`, groups and policies, kept in SQLite so
- * they survive restarts. Every call is recorded with the time it happened, by `clock`.
- */
-export class SimulatedMailPlatform implements MailPlatform {
+/** The simulated mail platform in SQLite, so that it survives restarts. Every call is recorded by `clock`. */
+export class SqliteSimulatedMailPlatform implements SimulatedMailPlatform {
   constructor(
     private readonly db: Db,
-    readonly settings: SimulationSettings,
+    public settings: SimulationSettings,
     private readonly clock: () => Date = () => new Date(),
-  ) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS platform_accounts (
-        id TEXT PRIMARY KEY,
-        email TEXT NOT NULL,
-        display_name TEXT NOT NULL,
-        organisation_code TEXT NOT NULL,
-        password_hash TEXT NOT NULL,
-        requested_at INTEGER NOT NULL,
-        enabled INTEGER NOT NULL DEFAULT 1,
-        disabled_reason TEXT,
-        sync_started_at INTEGER,
-        deleted_at INTEGER
-      );
-      CREATE TABLE IF NOT EXISTS platform_group_members (
-        group_name TEXT NOT NULL,
-        account_id TEXT NOT NULL,
-        added_at INTEGER NOT NULL,
-        PRIMARY KEY (group_name, account_id)
-      );
-      CREATE TABLE IF NOT EXISTS platform_policies (
-        account_id TEXT PRIMARY KEY,
-        policy TEXT NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS platform_notifications (
-        key TEXT PRIMARY KEY,
-        account_id TEXT NOT NULL,
-        message TEXT NOT NULL,
-        sent_at INTEGER NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS platform_operations (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        at INTEGER NOT NULL,
-        account_id TEXT NOT NULL,
-        operation TEXT NOT NULL,
-        detail TEXT
-      );
-    `);
-  }
+  ) {}
 
   async createAccount(account: PlatformAccount, temporaryPassword: string): Promise<void> {
     const now = this.clock().getTime();
@@ -103,13 +52,7 @@ export class SimulatedMailPlatform implements MailPlatform {
   async mailboxStatus(accountId: string): Promise<MailboxStatus> {
     const now = this.clock().getTime();
     this.record(now, accountId, 'mailboxStatus');
-    const row = this.live(accountId);
-    if (!row) return { state: 'Absent' };
-    const { mailboxDelayMs } = this.settings;
-    if (mailboxDelayMs !== null && now >= row.requested_at + mailboxDelayMs) {
-      return { state: 'Created', location: EXCHANGE_ONLINE };
-    }
-    return { state: 'Provisioning' };
+    return simulatedMailbox(this.live(accountId)?.requested_at, now, this.settings);
   }
 
   async updateAccount(accountId: string, changes: AccountChanges): Promise<void> {
@@ -183,14 +126,7 @@ export class SimulatedMailPlatform implements MailPlatform {
   async syncStatus(accountId: string): Promise<{ complete: boolean }> {
     const now = this.clock().getTime();
     this.record(now, accountId, 'syncStatus');
-    const row = this.live(accountId);
-    const { syncDelayMs } = this.settings;
-    const complete =
-      !!row &&
-      row.sync_started_at !== null &&
-      syncDelayMs !== null &&
-      now >= row.sync_started_at + syncDelayMs;
-    return { complete };
+    return { complete: simulatedSyncComplete(this.live(accountId)?.sync_started_at, now, this.settings) };
   }
 
   async addToGroup(accountId: string, group: string): Promise<void> {
@@ -237,8 +173,7 @@ export class SimulatedMailPlatform implements MailPlatform {
     if (changed) this.record(this.clock().getTime(), accountId, 'enable');
   }
 
-  /** What the platform holds, for tests and for an operator looking at the simulation. */
-  inspect(accountId: string) {
+  async inspect(accountId: string): Promise<PlatformInspection> {
     const account = this.db.prepare('SELECT * FROM platform_accounts WHERE id = ?').get(accountId) as
       | {
           enabled: number;
@@ -268,7 +203,7 @@ export class SimulatedMailPlatform implements MailPlatform {
     };
   }
 
-  operations(accountId: string, operation?: string): PlatformOperation[] {
+  async operations(accountId: string, operation?: string): Promise<PlatformOperation[]> {
     const rows = this.db
       .prepare(
         `SELECT at, account_id, operation, detail FROM platform_operations
@@ -301,15 +236,4 @@ export class SimulatedMailPlatform implements MailPlatform {
       .prepare('INSERT INTO platform_operations (at, account_id, operation, detail) VALUES (?, ?, ?, ?)')
       .run(at, accountId, operation, detail ?? null);
   }
-}
-
-function hashPassword(password: string): string {
-  const salt = crypto.randomBytes(16);
-  return `scrypt:${salt.toString('base64')}:${crypto.scryptSync(password, salt, 32).toString('base64')}`;
-}
-
-function verifyPassword(password: string, stored: string): boolean {
-  const [, salt, hash] = stored.split(':');
-  const actual = crypto.scryptSync(password, Buffer.from(salt!, 'base64'), 32);
-  return crypto.timingSafeEqual(actual, Buffer.from(hash!, 'base64'));
 }

@@ -1,21 +1,20 @@
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { Directory } from '../../ports/directory';
-import type { PasswordSealer } from '../../crypto/password-sealer';
-import type { NewAccount, Profile } from '../../domain/account';
-import { displayName } from '../../domain/display-name';
-import { connectorWarning } from '../../domain/lifecycle-state';
-import { snapshotOf } from '../../domain/organisation';
-import type { LifecyclePolicy } from '../../domain/policy';
-import type { Lifecycles } from '../../operations/lifecycles';
-import { LifecycleNotStarted, openAccount, type AccountDraft } from '../../operations/open-account';
-import { referenceData } from '../../reference/reference-data';
-import type { accountLifecycle } from '../../workflows';
-import { takeTemporaryPassword } from '../../workflows/definitions';
-import { duplicateProblem } from '../duplicate-answer';
-import { withinDeadline } from '../deadline';
-import { actorOf, type Principal } from '../principals';
-import { ApiError } from '../problem';
-import type { CreateAccountBody } from '../schemas/requests';
+import type { Directory } from '../ports/directory';
+import type { PasswordSealer } from '../crypto/password-sealer';
+import type { NewAccount, Profile } from '../domain/account';
+import { displayName } from '../domain/display-name';
+import { connectorWarning } from '../domain/lifecycle-state';
+import { snapshotOf } from '../domain/organisation';
+import type { LifecyclePolicy } from '../domain/policy';
+import { ADMINS, requireKind } from '../api/authenticate';
+import { duplicateProblem } from '../api/duplicate-answer';
+import { actorOf, administers, type Principal } from '../api/principals';
+import { ApiError, forbidden } from '../api/problem';
+import { createAccountBody, type CreateAccountBody } from '../api/schemas/requests';
+import { parseOrReject } from '../api/validation';
+import { referenceData } from '../reference/reference-data';
+import type { Lifecycles } from './lifecycles';
+import { LifecycleNotStarted, openAccount, type AccountDraft } from './open-account';
+import { withTemporaryPassword } from './temporary-password';
 
 export interface CreateDeps extends Lifecycles {
   directory: Directory;
@@ -32,9 +31,26 @@ export interface Created {
   warnings: string[];
 }
 
+/**
+ * R1 before R4: an administrator, creating in an organisation they administer (403 and nothing created
+ * otherwise), with a body that passes every field's check (400 naming each field at fault).
+ */
+export function checkCreateRequest(principal: Principal, raw: unknown): CreateAccountBody {
+  requireKind(principal, ADMINS);
+  const organisation = (raw as { organisation?: unknown } | undefined)?.organisation;
+  if (
+    typeof organisation === 'string' &&
+    referenceData.organisation(organisation) &&
+    !administers(principal, organisation)
+  ) {
+    throw forbidden(`You do not administer ${organisation}: nothing was created (R1).`);
+  }
+  return parseOrReject(createAccountBody, raw);
+}
+
 /** Told of the reservation, so a repeat of the request after a crash finds this account (Idempotency-Key). */
 export interface CreateHooks {
-  reserved?(answer: Created): void;
+  reserved?(answer: Created): void | Promise<void>;
 }
 
 /**
@@ -46,6 +62,7 @@ export async function createAccount(
   principal: Principal,
   body: CreateAccountBody,
   hooks: CreateHooks = {},
+  origin: { bulkUploadId?: string } = {},
 ): Promise<Created> {
   const org = referenceData.organisation(body.organisation)!;
   const { emailAlias, organisation: _org, notes, confirmNotDuplicate, ...fields } = body;
@@ -60,6 +77,7 @@ export async function createAccount(
     organisation: snapshotOf(org),
     notes: notes ?? '',
     createdBy: actorOf(principal),
+    ...(origin.bulkUploadId ? { bulkUploadId: origin.bulkUploadId } : {}),
   };
   const warnings = [...connectorWarning(draft.organisation)];
   if (!profile.mobile) {
@@ -88,36 +106,6 @@ export async function createAccount(
   if (opening.kind !== 'opened') throw duplicateProblem(opening, principal);
   const created = answerFor(opening.account);
   return withTemporaryPassword(deps, opening.handle, created);
-}
-
-/** The answer with the temporary password the lifecycle set, or without it and a warning saying why. */
-export async function withTemporaryPassword(
-  deps: Pick<CreateDeps, 'client' | 'sealer'>,
-  handle: WorkflowHandle<typeof accountLifecycle>,
-  created: Created,
-): Promise<Created> {
-  try {
-    return { ...created, temporaryPassword: await collectTemporaryPassword(deps, handle, created.id) };
-  } catch (err) {
-    const warning =
-      err instanceof WorkflowUpdateFailedError
-        ? 'The temporary password was shown in an earlier answer and is shown once only (R13).'
-        : 'The temporary password could not be collected now (is the worker running?), so it is not shown: ' +
-          'once the account is Active, resecure it (POST /v1/accounts/{id}/resecure) to issue a new one (R29).';
-    return { ...created, warnings: [...created.warnings, warning] };
-  }
-}
-
-/** R13: the temporary password the lifecycle set, unsealed to be shown once. */
-export async function collectTemporaryPassword(
-  deps: Pick<CreateDeps, 'client' | 'sealer'>,
-  handle: WorkflowHandle<typeof accountLifecycle>,
-  accountId: string,
-): Promise<string> {
-  const { sealedTemporaryPassword } = await withinDeadline(deps.client, () =>
-    handle.executeUpdate(takeTemporaryPassword),
-  );
-  return deps.sealer.unseal(sealedTemporaryPassword, accountId);
 }
 
 function notStartedYet(account: NewAccount): ApiError {

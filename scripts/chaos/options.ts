@@ -1,0 +1,83 @@
+/** The command line of `npm run chaos`. */
+export interface ChaosOptions {
+  /** People to create and onboard. */
+  accounts: number;
+  /** Callers working at once, each through one person's journey at a time. */
+  concurrency: number;
+  /** SIGKILLs of the worker, and as many of the API. */
+  kills: number;
+  /** Seconds the Temporal dev server is down in the middle of the run; 0 for no outage. */
+  outageSeconds: number;
+  /** Seconds the journeys may take before the run gives up on the unfinished ones. */
+  deadlineSeconds: number;
+  /** Keep the run's folder (logs, databases) instead of removing it. */
+  keep: boolean;
+  /** Seed of the random choices (names aside): the same seed makes the same kill plan. */
+  seed: number;
+}
+
+export const USAGE = `npm run chaos -- [--accounts N] [--concurrency C] [--kills K] [--outage SECONDS]
+                     [--deadline SECONDS] [--seed S] [--keep]
+
+  --accounts N        people to create and onboard (default 200)
+  --concurrency C     callers at once (default 8)
+  --kills K           SIGKILLs of the worker, and K more of the API (default 5)
+  --outage SECONDS    stop the Temporal dev server this long in the middle of the run (default: none)
+  --deadline SECONDS  time allowed for the journeys (default 900, plus the outage)
+  --seed S            seed of the kill plan (default: random, printed)
+  --keep              keep the run's folder (child logs, databases)`;
+
+export function parseOptions(argv: string[]): ChaosOptions {
+  const options: ChaosOptions = {
+    accounts: 200,
+    concurrency: 8,
+    kills: 5,
+    outageSeconds: 0,
+    deadlineSeconds: 900,
+    keep: false,
+    seed: Math.floor(Math.random() * 2 ** 31),
+  };
+  let deadlineGiven = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const number = (min: number) => {
+      const value = Number(argv[++i]);
+      if (!Number.isInteger(value) || value < min) throw new Error(`${arg} needs a whole number >= ${min}`);
+      return value;
+    };
+    switch (arg) {
+      case '--accounts':
+        options.accounts = number(1);
+        break;
+      case '--concurrency':
+        options.concurrency = number(1);
+        break;
+      case '--kills':
+        options.kills = number(0);
+        break;
+      case '--outage':
+        options.outageSeconds = number(0);
+        break;
+      case '--deadline':
+        options.deadlineSeconds = number(10);
+        deadlineGiven = true;
+        break;
+      case '--seed':
+        options.seed = number(0);
+        break;
+      case '--keep':
+        options.keep = true;
+        break;
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`Unknown option ${arg}\n${USAGE}`);
+    }
+  }
+  if (options.accounts > 100_000) throw new Error('--accounts: at most 100000 (the mobile number range)');
+  if (!deadlineGiven) options.deadlineSeconds += options.outageSeconds;
+  return options;
+}

@@ -1,0 +1,30 @@
+import { stringify } from 'csv-stringify/sync';
+import type { BulkRowRecord } from '../ports/bulk-uploads';
+import { BULK_COLUMNS } from './bulk-file';
+
+/**
+ * R31: the uploaded file with a Result column per line: the address created, or why not. The first time
+ * the uploader downloads it, a TemporaryPassword column holds each new account's password, shown once (R13).
+ */
+export function resultsFile(rows: BulkRowRecord[], passwords?: Map<number, string>): string {
+  const header = [...BULK_COLUMNS, 'Result', ...(passwords ? ['TemporaryPassword'] : [])];
+  const lines = rows.map((row) => [
+    ...BULK_COLUMNS.map((c) => row.fields[c]),
+    resultOf(row),
+    ...(passwords ? [passwords.get(row.line) ?? ''] : []),
+  ]);
+  return stringify([header, ...lines], { record_delimiter: 'windows' });
+}
+
+function resultOf(row: BulkRowRecord): string {
+  switch (row.state) {
+    case 'created':
+      return row.result!;
+    case 'failed':
+      return `Not created: ${row.result}`;
+    case 'invalid':
+      return `Not created: ${row.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`;
+    case 'pending':
+      return 'Not created: the upload was cancelled or has not reached this line yet';
+  }
+}

@@ -1,0 +1,65 @@
+import type { RequestHandler, Response } from 'express';
+import { lifecycleRefusal, type ProblemObserver } from '../api/errors';
+import type { ApiError } from '../api/problem';
+import type { CreateOutcome, EngineMetrics } from './engine-metrics';
+import { refusalRule } from './refusal-rule';
+
+/** The route a create is, as its template. */
+const CREATE = 'POST /v1/accounts';
+
+interface Noted {
+  /** The path the router answering the request is mounted at (`req.baseUrl` is lost once an error unwinds). */
+  routeBase?: string;
+  problem?: { title: string; reserved: boolean };
+}
+const noted = (res: Response) => res.locals as Noted;
+
+/** Mounted in front of each router: remembers where it is mounted, for the route template. */
+export const rememberRouteBase: RequestHandler = (req, res, next) => {
+  noted(res).routeBase = req.baseUrl;
+  next();
+};
+
+/**
+ * Times every request and counts it by its route's template (`/v1/accounts/:id`, never the path with an
+ * id in it); "unmatched" when no route answered (unknown paths, and requests refused before their route:
+ * authentication, rate limits). Creates are also counted by outcome.
+ */
+export function httpMetrics(metrics: EngineMetrics): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const path = req.route?.path as string | undefined;
+      const base = noted(res).routeBase ?? '';
+      const route = path === undefined ? 'unmatched' : path === '/' && base ? base : `${base}${path}`;
+      metrics.httpRequest(req.method, route, res.statusCode, seconds);
+      if (`${req.method} ${route}` === CREATE) metrics.create(createOutcome(res));
+    });
+    next();
+  };
+}
+
+/** Notes each problem answer for the create's outcome, and counts the lifecycle's refusals by rule. */
+export function problemMetrics(metrics: EngineMetrics): ProblemObserver {
+  return (res: Response, problem: ApiError, err: unknown) => {
+    noted(res).problem = { title: problem.title, reserved: 'id' in problem.extra };
+    const refusal = lifecycleRefusal(err);
+    if (refusal) metrics.lifecycleRefusal(refusalRule(refusal.message));
+  };
+}
+
+function createOutcome(res: Response): CreateOutcome {
+  const status = res.statusCode;
+  const problem = noted(res).problem;
+  if (status === 201) return res.get('Idempotent-Replayed') === 'true' ? 'replayed' : 'created';
+  if (status === 409) {
+    if (problem?.title === 'Duplicate account') return 'duplicate';
+    if (problem?.title === 'Possible duplicate account') return 'possible-duplicate';
+    if (problem?.title === 'In progress') return 'in-progress';
+  }
+  if (status === 503 && problem?.reserved) return 'reserved-lifecycle-pending';
+  if (status === 403) return 'not-allowed';
+  if (status >= 400 && status < 500) return 'invalid';
+  return 'failed';
+}

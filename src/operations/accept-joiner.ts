@@ -1,0 +1,33 @@
+import type { AccountView } from '../domain/lifecycle-state';
+import { snapshotOf } from '../domain/organisation';
+import { ADMINS } from '../api/authenticate';
+import { administers, type Principal } from '../api/principals';
+import { forbidden } from '../api/problem';
+import { joinerBody } from '../api/schemas/requests';
+import { parseOrReject } from '../api/validation';
+import { referenceData } from '../reference/reference-data';
+import { acceptJoiner } from '../workflows/definitions';
+import { reachAccount, type AccountDeps } from './account-access';
+import { applyChange, type ChangeOptions } from './account-change';
+
+/**
+ * R28: a leaver accepted into the caller's organisation, with its new unit, site, job title and lists.
+ * Any administrator may reach a leaver; the one who accepts it must administer the receiving organisation.
+ */
+export async function acceptAsJoiner(
+  deps: AccountDeps,
+  principal: Principal,
+  id: unknown,
+  body: unknown,
+  options: ChangeOptions = {},
+): Promise<AccountView> {
+  const target = await reachAccount(deps, principal, id, ADMINS, (located) => located.status === 'Leaver');
+  const { organisation: code, ...changes } = parseOrReject(joinerBody, body);
+  if (!administers(target.principal, code)) {
+    throw forbidden(
+      `You do not administer ${code}: only its administrators can accept a joiner into it (R28).`,
+    );
+  }
+  const organisation = snapshotOf(referenceData.organisation(code)!);
+  return applyChange(deps, target, acceptJoiner, { actor: target.actor, organisation, changes }, options);
+}

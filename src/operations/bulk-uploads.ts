@@ -1,0 +1,229 @@
+import crypto from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { ADMINS, requireKind } from '../api/authenticate';
+import { administers, type Principal } from '../api/principals';
+import { ApiError, badRequest, forbidden, notFound } from '../api/problem';
+import { BulkFileError, readBulkFile, type BulkRow } from '../bulk/bulk-file';
+import { validateRows, type LineError } from '../bulk/bulk-rows';
+import { resultsFile } from '../bulk/results-file';
+import type { BulkRowRecord, BulkUpload, BulkUploads } from '../ports/bulk-uploads';
+import { referenceData } from '../reference/reference-data';
+import { bulkUpload } from '../workflows';
+import { bulkProgress, cancelBulkUpload, type BulkProgress } from '../workflows/bulk-definitions';
+import { bulkUploadWorkflowId } from '../workflows/workflow-id';
+import { withinDeadline } from '../api/deadline';
+import type { AccountDeps } from './account-access';
+
+export interface BulkDeps extends AccountDeps {
+  bulkUploads: BulkUploads;
+}
+
+export interface Validation {
+  rows: number;
+  valid: number;
+  invalid: number;
+  errors: LineError[];
+}
+
+/** R1: an administrator of the upload's organisation (or a national one); 400 for an unknown code. */
+function checkOrganisation(principal: Principal, organisation: unknown): string {
+  requireKind(principal, ADMINS);
+  if (typeof organisation !== 'string' || !referenceData.organisation(organisation)) {
+    throw badRequest([
+      { path: 'organisation', message: `Unknown organisation code "${String(organisation ?? '')}"` },
+    ]);
+  }
+  if (!administers(principal, organisation)) {
+    throw forbidden(`You do not administer ${organisation}: nothing was read or created (R1).`);
+  }
+  return organisation;
+}
+
+function readOrReject(file: Buffer): BulkRow[] {
+  try {
+    return readBulkFile(file);
+  } catch (err) {
+    if (err instanceof BulkFileError) {
+      throw new ApiError(400, 'Invalid file', `${err.message} Nothing was created.`, [
+        { path: err.line === null ? '(file)' : `line ${err.line}`, message: err.message },
+      ]);
+    }
+    throw err;
+  }
+}
+
+/** R31, R4: Validate: the errors of every line, every field at fault; nothing created, nothing reserved. */
+export function validateUpload(principal: Principal, organisation: unknown, file: Buffer): Validation {
+  const org = checkOrganisation(principal, organisation);
+  const rows = readOrReject(file);
+  const { valid, errors } = validateRows(rows, org);
+  return { rows: rows.length, valid: valid.length, invalid: rows.length - valid.length, errors };
+}
+
+/**
+ * R31: Create: the file's lines are stored, and the organisation's upload workflow creates the valid ones.
+ * One upload per organisation at a time (parallel uploads make duplicates): a second is refused, naming
+ * the one running.
+ */
+export async function startUpload(
+  deps: BulkDeps,
+  principal: Principal,
+  organisation: unknown,
+  file: Buffer,
+): Promise<BulkProgress> {
+  const org = checkOrganisation(principal, organisation);
+  const rows = readOrReject(file);
+  await refuseIfRunning(deps, org);
+  const { valid, errors } = validateRows(rows, org);
+  const validByLine = new Map(valid.map((v) => [v.line, v]));
+  const id = `${org}-${crypto.randomUUID().slice(0, 8)}`;
+  const startedAt = new Date().toISOString();
+  const upload: BulkUpload = {
+    id,
+    organisation: org,
+    uploadedBy: principal,
+    rows: rows.length,
+    status: 'Running',
+    createdAt: startedAt,
+    finishedAt: null,
+  };
+  const records: BulkRowRecord[] = rows.map(({ line, fields }) => {
+    const ok = validByLine.get(line);
+    return {
+      line,
+      fields,
+      body: ok?.body ?? null,
+      rowKey: ok ? rowKeyOf(ok.externalSyncId, ok.body) : null,
+      errors: errors.filter((e) => e.line === line),
+      state: ok ? 'pending' : 'invalid',
+      result: null,
+      accountId: null,
+    };
+  });
+  await deps.bulkUploads.create(upload, records);
+  try {
+    await deps.client.workflow.start(bulkUpload, {
+      taskQueue: deps.taskQueue,
+      workflowId: bulkUploadWorkflowId(org),
+      args: [{ uploadId: id, rows: rows.length, invalid: rows.length - valid.length, startedAt }],
+    });
+  } catch (err) {
+    await deps.bulkUploads.finish(id, 'Cancelled', new Date().toISOString());
+    if (err instanceof WorkflowExecutionAlreadyStartedError) await refuseIfRunning(deps, org);
+    throw err;
+  }
+  return {
+    uploadId: id,
+    status: 'Running',
+    rows: rows.length,
+    created: 0,
+    failed: rows.length - valid.length,
+    remaining: valid.length,
+    startedAt,
+    finishedAt: null,
+  };
+}
+
+/** R31: a line is the same request when submitted again: by its ExternalSyncID, or else by its content. */
+function rowKeyOf(externalSyncId: string | null, body: unknown): string {
+  if (externalSyncId) return `sync:${externalSyncId}`;
+  return `row:${crypto.createHash('sha256').update(JSON.stringify(body)).digest('hex')}`;
+}
+
+async function refuseIfRunning(deps: BulkDeps, organisation: string): Promise<void> {
+  const running = await runningUpload(deps, organisation);
+  const closing =
+    running &&
+    (running.status !== 'Running' || (await deps.bulkUploads.get(running.uploadId))?.status !== 'Running');
+  if (closing) {
+    // Its lines are done and the store already says Completed or Cancelled (GET shows it so); only its
+    // workflow is still closing. Wait for it to close rather than refuse: the next upload may start.
+    const handle = deps.client.workflow.getHandle(bulkUploadWorkflowId(organisation));
+    await withinDeadline(deps.client, () => handle.result());
+    return;
+  }
+  if (running) {
+    throw new ApiError(
+      409,
+      'Upload running',
+      `Upload ${running.uploadId} for ${organisation} is still running (${running.created} created, ` +
+        `${running.remaining} to go): one upload per organisation runs at a time, as parallel uploads create ` +
+        'duplicates (R31). Wait for it to finish, or cancel it.',
+      undefined,
+      { running: running.uploadId },
+    );
+  }
+}
+
+async function runningUpload(deps: BulkDeps, organisation: string): Promise<BulkProgress | undefined> {
+  const handle = deps.client.workflow.getHandle(bulkUploadWorkflowId(organisation));
+  try {
+    const { status } = await handle.describe();
+    if (status.name !== 'RUNNING') return undefined;
+    return await withinDeadline(deps.client, () => handle.query(bulkProgress));
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/** R1: an upload the caller may read or cancel. */
+async function reachUpload(deps: BulkDeps, principal: Principal, id: string): Promise<BulkUpload> {
+  requireKind(principal, ADMINS);
+  const upload = /^[\w-]{1,64}$/.test(id) ? await deps.bulkUploads.get(id) : undefined;
+  if (!upload) throw notFound(`No bulk upload ${id}.`);
+  if (!administers(principal, upload.organisation)) {
+    throw forbidden(`You do not administer ${upload.organisation}.`);
+  }
+  return upload;
+}
+
+/** R31: an upload's progress: from its workflow while it runs, from the store once it has finished. */
+export async function uploadProgress(
+  deps: BulkDeps,
+  principal: Principal,
+  id: string,
+): Promise<BulkProgress> {
+  const upload = await reachUpload(deps, principal, id);
+  const running = upload.status === 'Running' ? await runningUpload(deps, upload.organisation) : undefined;
+  if (running?.uploadId === id) return running;
+  const latest = (await deps.bulkUploads.get(id))!;
+  const counts = await deps.bulkUploads.counts(id);
+  return {
+    uploadId: id,
+    status: latest.status,
+    rows: latest.rows,
+    created: counts.created,
+    failed: counts.failed + counts.invalid,
+    remaining: latest.status === 'Running' ? counts.pending : 0,
+    startedAt: latest.createdAt,
+    finishedAt: latest.finishedAt,
+  };
+}
+
+/** R31: cancels an upload; lines already created stay created and are reported. */
+export async function cancelUpload(deps: BulkDeps, principal: Principal, id: string): Promise<BulkProgress> {
+  const upload = await reachUpload(deps, principal, id);
+  const running = upload.status === 'Running' ? await runningUpload(deps, upload.organisation) : undefined;
+  if (running?.uploadId !== id) {
+    throw new ApiError(409, 'Not running', `Upload ${id} is ${upload.status}: there is nothing to cancel.`);
+  }
+  const handle = deps.client.workflow.getHandle(bulkUploadWorkflowId(upload.organisation));
+  return withinDeadline(deps.client, () => handle.executeUpdate(cancelBulkUpload));
+}
+
+/**
+ * R31, R13: the results file. The uploader's first download carries the new accounts' temporary passwords,
+ * which are then gone from the store; every later download, and every other administrator's, has none.
+ */
+export async function uploadResults(deps: BulkDeps, principal: Principal, id: string): Promise<string> {
+  const upload = await reachUpload(deps, principal, id);
+  const rows = await deps.bulkUploads.rows(id);
+  if (principal.id !== upload.uploadedBy.id || upload.status === 'Running') return resultsFile(rows);
+  const sealed = await deps.bulkUploads.takePasswords(id);
+  if (sealed.size === 0) return resultsFile(rows);
+  const passwords = new Map(
+    [...sealed].map(([line, s]) => [line, deps.sealer.unseal(s.sealed, s.accountId)]),
+  );
+  return resultsFile(rows, passwords);
+}

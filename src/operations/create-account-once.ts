@@ -1,0 +1,99 @@
+import { IdempotencyKeys } from '../ports/idempotency-keys';
+import type { Principal } from '../api/principals';
+import { ApiError } from '../api/problem';
+import { accountWorkflowId } from '../workflows/workflow-id';
+import type { AccountDeps } from './account-access';
+import { keyReused } from './account-change';
+import { checkCreateRequest, createAccount, type Created } from './create-account';
+import { finishPendingStart, type LifecycleHandle } from './lifecycles';
+import { withTemporaryPassword } from './temporary-password';
+
+const REPEAT_WARNING =
+  'This is a repeat of an earlier request: the temporary password was shown in the first answer only (R13).';
+
+/** The answer a repeated create gets: the first one, without the password, which is shown once (R13). */
+function repeated(answer: Created): Created {
+  return { ...answer, temporaryPassword: null, warnings: [...answer.warnings, REPEAT_WARNING] };
+}
+
+export interface CreateOnceOptions {
+  /** Whose keys these are: the caller's by default; an organisation's for its bulk uploads (R31). */
+  scope?: string;
+  /** R31: the upload creating the account. */
+  bulkUploadId?: string;
+}
+
+export type CreateOutcome =
+  /** Created now, or finished now after a first request with the same key died (`replayed`). */
+  | { kind: 'created'; created: Created; replayed: boolean }
+  /** The answer the first request with this key got, as it was then (without the password). */
+  | { kind: 'replay'; status: number; answer: unknown };
+
+/**
+ * A create (R1, R3-R13), made once per idempotency key: a repeat with the same key and body gets the first
+ * answer without the password; a key whose first request reserved an address and died finishes that account.
+ */
+export async function createAccountOnce(
+  deps: AccountDeps,
+  principal: Principal,
+  raw: unknown,
+  keyOf: () => string | undefined = () => undefined,
+  options: CreateOnceOptions = {},
+): Promise<CreateOutcome> {
+  const body = checkCreateRequest(principal, raw);
+  const key = keyOf();
+  const origin = { bulkUploadId: options.bulkUploadId };
+  if (key === undefined) {
+    return {
+      kind: 'created',
+      created: await createAccount(deps, principal, body, {}, origin),
+      replayed: false,
+    };
+  }
+  const scope = options.scope ?? principal.id;
+  const claim = await deps.idempotency.claim(scope, key, IdempotencyKeys.hash(body));
+  if (claim.state === 'replay') {
+    const answer = claim.body as Created;
+    if (claim.status === 201) await finishPendingStart(deps, deps.directory, answer.id);
+    return { kind: 'replay', status: claim.status, answer };
+  }
+  if (claim.state === 'in-progress') {
+    throw new ApiError(
+      409,
+      'In progress',
+      'A request with this Idempotency-Key is still being processed.',
+      undefined,
+      {},
+      { 'Retry-After': '5' },
+    );
+  }
+  if (claim.state === 'mismatch') throw keyReused();
+  const { claimId } = claim;
+  let created: Created;
+  try {
+    created = claim.account
+      ? await finishCreate(deps, claim.account as Created)
+      : await createAccount(
+          deps,
+          principal,
+          body,
+          { reserved: (answer) => deps.idempotency.reserved(scope, key, claimId, answer) },
+          origin,
+        );
+  } catch (err) {
+    await deps.idempotency.release(scope, key, claimId);
+    throw err;
+  }
+  await deps.idempotency.complete(scope, key, claimId, 201, repeated(created));
+  return { kind: 'created', created, replayed: !!claim.account };
+}
+
+/**
+ * The first request with this key reserved the account and then ended without an answer: its lifecycle
+ * is started if it is not yet, and its password shown if nobody has seen it.
+ */
+async function finishCreate(deps: AccountDeps, reserved: Created): Promise<Created> {
+  await finishPendingStart(deps, deps.directory, reserved.id);
+  const handle: LifecycleHandle = deps.client.workflow.getHandle(accountWorkflowId(reserved.id));
+  return withTemporaryPassword(deps, handle, reserved);
+}

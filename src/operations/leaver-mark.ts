@@ -1,0 +1,32 @@
+import type { AccountView } from '../domain/lifecycle-state';
+import { ADMINS } from '../api/authenticate';
+import type { Principal } from '../api/principals';
+import { emptyBody } from '../api/schemas/requests';
+import { parseOrReject } from '../api/validation';
+import { markLeaver, withdrawLeaver } from '../workflows/definitions';
+import { reachAccount, type AccountDeps } from './account-access';
+import { applyChange, type ChangeOptions } from './account-change';
+
+/** R28: the account's organisation marks it as a leaver, for the leaver window. */
+export async function markAsLeaver(
+  deps: AccountDeps,
+  principal: Principal,
+  id: unknown,
+  body: unknown,
+  options: ChangeOptions = {},
+): Promise<AccountView> {
+  const target = await reachAccount(deps, principal, id, ADMINS);
+  parseOrReject(emptyBody, body ?? {});
+  return applyChange(deps, target, markLeaver, { actor: target.actor }, options);
+}
+
+/** R28: the marking organisation withdraws the mark within the window; the account is Active again. */
+export async function withdrawLeaverMark(
+  deps: AccountDeps,
+  principal: Principal,
+  id: unknown,
+  options: ChangeOptions = {},
+): Promise<AccountView> {
+  const target = await reachAccount(deps, principal, id, ADMINS);
+  return applyChange(deps, target, withdrawLeaver, { actor: target.actor }, options);
+}

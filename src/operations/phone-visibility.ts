@@ -1,0 +1,27 @@
+import type { AccountView } from '../domain/lifecycle-state';
+import { ADMINS } from '../api/authenticate';
+import type { Principal } from '../api/principals';
+import { directoryVisibilityBody } from '../api/schemas/requests';
+import { parseOrReject } from '../api/validation';
+import { setPhoneVisibility } from '../workflows/definitions';
+import { reachAccount, type AccountDeps } from './account-access';
+import { applyChange, type ChangeOptions } from './account-change';
+
+/** R26: the user's phone numbers hidden from the NHS Directory, or shown again. */
+export async function changePhoneVisibility(
+  deps: AccountDeps,
+  principal: Principal,
+  id: unknown,
+  body: unknown,
+  options: ChangeOptions = {},
+): Promise<AccountView> {
+  const target = await reachAccount(deps, principal, id, ADMINS);
+  const { phonesHidden } = parseOrReject(directoryVisibilityBody, body);
+  return applyChange(
+    deps,
+    target,
+    setPhoneVisibility,
+    { actor: target.actor, hidden: phonesHidden },
+    options,
+  );
+}

@@ -1,0 +1,21 @@
+import type { AuditEntry } from '../domain/account';
+import type { AccountView } from '../domain/lifecycle-state';
+import { ADMINS } from '../api/authenticate';
+import { withinDeadline } from '../api/deadline';
+import type { Principal } from '../api/principals';
+import { getAccount, getAuditTrail } from '../workflows/definitions';
+import { reachAccount, type AccountDeps } from './account-access';
+
+type ReadDeps = Pick<AccountDeps, 'client' | 'taskQueue' | 'directory'>;
+
+/** The account's state from its lifecycle, for an administrator of its organisation (R1). */
+export async function readAccount(deps: ReadDeps, principal: Principal, id: unknown): Promise<AccountView> {
+  const { handle } = await reachAccount(deps, principal, id, ADMINS);
+  return withinDeadline(deps.client, () => handle.query(getAccount));
+}
+
+/** R2: who did what to the account, and when, in domain words. */
+export async function readHistory(deps: ReadDeps, principal: Principal, id: unknown): Promise<AuditEntry[]> {
+  const { handle } = await reachAccount(deps, principal, id, ADMINS);
+  return withinDeadline(deps.client, () => handle.query(getAuditTrail));
+}

@@ -1,0 +1,60 @@
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { PasswordSealer } from '../crypto/password-sealer';
+import type { AccountView } from '../domain/lifecycle-state';
+import { withinDeadline } from '../api/deadline';
+import type { accountLifecycle } from '../workflows';
+import { takeTemporaryPassword } from '../workflows/definitions';
+import type { Lifecycles } from './lifecycles';
+
+type PasswordDeps = Pick<Lifecycles, 'client'> & { sealer: PasswordSealer };
+type Handle = WorkflowHandle<typeof accountLifecycle>;
+
+/** An answer that shows a temporary password once (R13), or none, with the warnings saying why not. */
+export interface WithPassword {
+  temporaryPassword: string | null;
+  warnings: string[];
+}
+
+/** The answer with the temporary password the lifecycle set, or without it and a warning saying why. */
+export async function withTemporaryPassword<T extends WithPassword & { id: string }>(
+  deps: PasswordDeps,
+  handle: Handle,
+  answer: T,
+): Promise<T> {
+  try {
+    return { ...answer, temporaryPassword: await collectTemporaryPassword(deps, handle, answer.id) };
+  } catch (err) {
+    const warning =
+      err instanceof WorkflowUpdateFailedError
+        ? 'The temporary password was shown in an earlier answer and is shown once only (R13).'
+        : 'The temporary password could not be collected now (is the worker running?), so it is not shown: ' +
+          'once the account is Active, resecure it (POST /v1/accounts/{id}/resecure) to issue a new one (R29).';
+    return { ...answer, warnings: [...answer.warnings, warning] };
+  }
+}
+
+/** R13: the temporary password the lifecycle set, unsealed to be shown once. */
+export async function collectTemporaryPassword(
+  deps: PasswordDeps,
+  handle: Handle,
+  accountId: string,
+): Promise<string> {
+  const { sealedTemporaryPassword } = await withinDeadline(deps.client, () =>
+    handle.executeUpdate(takeTemporaryPassword),
+  );
+  return deps.sealer.unseal(sealedTemporaryPassword, accountId);
+}
+
+/** The account with the temporary password its lifecycle just issued (R13, R16, R29), shown once. */
+export async function withNewPassword(
+  deps: PasswordDeps,
+  target: { id: string; handle: Handle },
+  view: AccountView,
+): Promise<AccountView & WithPassword> {
+  const { temporaryPassword, warnings } = await withTemporaryPassword(deps, target.handle, {
+    id: target.id,
+    temporaryPassword: null,
+    warnings: view.warnings,
+  });
+  return { ...view, temporaryPassword, warnings };
+}

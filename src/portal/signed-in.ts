@@ -1,0 +1,28 @@
+import type { NextFunction, Request, Response } from 'express';
+import { requireKind, ADMINS } from '../api/authenticate';
+import type { Principal, Principals } from '../api/principals';
+import { ApiError } from '../api/problem';
+import { sessionOf } from './session';
+
+/**
+ * R1: the session's principal, looked up again in the principals file on every request (so a removed
+ * principal is signed out at once), with exactly the rights it has in the API. Pages without a session
+ * send the browser to /sign-in.
+ */
+export function requireSignIn(principals: Principals) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const id = sessionOf(res).principalId;
+    const principal = id ? principals.byId(id) : undefined;
+    if (!principal) {
+      if (req.method === 'GET') return res.redirect(303, '/sign-in');
+      throw new ApiError(401, 'Unauthorized', 'Your session has ended: sign in again.');
+    }
+    requireKind(principal, ADMINS);
+    res.locals.principal = principal;
+    next();
+  };
+}
+
+export function signedInPrincipal(res: Response): Principal {
+  return res.locals.principal as Principal;
+}

@@ -1,0 +1,93 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { BulkActivities } from '../activities/bulk';
+import { bulkProgress, cancelBulkUpload, type BulkProgress } from './bulk-definitions';
+
+const act = proxyActivities<BulkActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/**
+ * Lines read from the store at a time, and created per activity, all at once within it: a cancel lets at
+ * most one chunk's lines finish.
+ */
+const BATCH = 240;
+const CHUNK = 8;
+/**
+ * Continue as new long before Temporal's limit of 51,200 events (a chunk of lines costs six): a worker without a
+ * workflow cache replays the history on every task, so a short one keeps each task cheap.
+ */
+const HISTORY_LIMIT = 2_000;
+
+export interface BulkUploadInput {
+  uploadId: string;
+  /** Every line of the file, and those refused at validation (never created). */
+  rows: number;
+  invalid: number;
+  startedAt: string;
+  /** Carried across continue-as-new. */
+  after?: number;
+  created?: number;
+  failed?: number;
+}
+
+/**
+ * R31: creates an upload's valid lines, each through the same create as a single account (R3-R13), a
+ * chunk per activity, in line order. The lines stay in the store, read a batch at a time, so the history holds
+ * line numbers and outcomes only; it continues as new as it grows. Cancelling stops before the next chunk.
+ */
+export async function bulkUpload(input: BulkUploadInput): Promise<BulkProgress> {
+  let after = input.after ?? 0;
+  let created = input.created ?? 0;
+  let failed = input.failed ?? 0;
+  let cancelled = false;
+  let finishedAt: string | null = null;
+  const valid = input.rows - input.invalid;
+  const progress = (): BulkProgress => ({
+    uploadId: input.uploadId,
+    status: finishedAt === null ? 'Running' : cancelled ? 'Cancelled' : 'Completed',
+    rows: input.rows,
+    created,
+    failed: failed + input.invalid,
+    remaining: cancelled ? 0 : valid - created - failed,
+    startedAt: input.startedAt,
+    finishedAt,
+  });
+  setHandler(bulkProgress, progress);
+  setHandler(cancelBulkUpload, async () => {
+    cancelled = true;
+    await condition(() => finishedAt !== null);
+    return progress();
+  });
+
+  while (!cancelled && workflowInfo().historyLength < HISTORY_LIMIT) {
+    const lines = await act.pendingBulkLines(input.uploadId, after, BATCH);
+    if (lines.length === 0) break;
+    for (let i = 0; i < lines.length && !cancelled; i += CHUNK) {
+      const chunk = lines.slice(i, i + CHUNK);
+      const done = await act.createBulkLines(input.uploadId, chunk);
+      created += done.created;
+      failed += done.failed;
+      after = chunk[chunk.length - 1]!;
+    }
+    setCurrentDetails(
+      `Upload ${input.uploadId}: ${created} created, ${failed + input.invalid} failed, line ${after}`,
+    );
+  }
+  if (!cancelled && workflowInfo().historyLength >= HISTORY_LIMIT) {
+    await condition(() => cancelled || allHandlersFinished());
+    if (!cancelled) return continueAsNew<typeof bulkUpload>({ ...input, after, created, failed });
+  }
+  finishedAt = await act.finishBulkUpload(input.uploadId, cancelled ? 'Cancelled' : 'Completed');
+  await condition(allHandlersFinished);
+  return progress();
+}

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PROJECT_ROOT } from '../../src/project-root';
+
+/** Debian's Chromium, which .ci/run installs; the browser tests skip, saying so, where it is missing. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Where the browser tests save a screenshot of each page they visit, for a person to look at. */
+export const SCREENSHOTS = path.join(PROJECT_ROOT, 'test-results/portal-screenshots');
+
+export function chromiumAvailable(): boolean {
+  return fs.existsSync(CHROMIUM);
+}
+
+/**
+ * Headless Chromium, quiet on the network (it has none here). Playwright gives each launch a fresh
+ * temporary profile (its --user-data-dir) and removes it at close.
+ */
+export async function launchChromium(): Promise<{ browser: Browser; close: () => Promise<void> }> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    browser,
+    close: () => browser.close(),
+  };
+}
+
+let shots = 0;
+/** Empties the screenshot folder, so that it holds this run's pages only. */
+export function resetScreenshots(): void {
+  fs.rmSync(SCREENSHOTS, { recursive: true, force: true });
+  shots = 0;
+}
+
+/**
+ * Looks at the page as a checker would: axe finds no violation of impact serious or critical (WCAG 2.2
+ * AA rules), and a full-page screenshot is saved under SCREENSHOTS as `NN-name.png`.
+ */
+export async function look(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({
+    path: path.join(SCREENSHOTS, `${String(++shots).padStart(2, '0')}-${name}.png`),
+    fullPage: true,
+  });
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(
+    serious.map(
+      (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    ),
+    [],
+    `accessibility violations on ${name}`,
+  );
+}
+
+/** Presses Tab until the element matching `selector` has the focus (as a keyboard user moves through a page). */
+export async function tabTo(page: Page, selector: string, most = 120): Promise<void> {
+  for (let i = 0; i < most; i++) {
+    const focused = `document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`;
+    if (await page.evaluate(focused)) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`Tab never reached ${selector}`);
+}
