@@ -1,21 +1,21 @@
-import crypto from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import express from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Directory } from '../ports/directory';
 import type { IdempotencyKeys } from '../ports/idempotency-keys';
 import type { PasswordSealer } from '../crypto/password-sealer';
 import type { LifecyclePolicy } from '../domain/policy';
 import type { Logger } from '../logger';
 import { EngineMetrics } from '../metrics/engine-metrics';
-import { httpMetrics, problemMetrics, rememberRouteBase } from '../metrics/http-metrics';
+import { httpMetrics, problemMetrics } from '../metrics/http-metrics';
 import { metricsEndpoint } from '../metrics/metrics-endpoint';
 import { authenticate } from './authenticate';
 import { withinDeadline } from './deadline';
 import { errorHandler } from './errors';
 import { requireJsonBodies } from './json-body';
+import { requestLog } from './request-log';
+import { rememberRouteBase } from './route-template';
 import { openApiDocument } from './openapi';
 import type { Principals } from './principals';
 import { notFound } from './problem';
@@ -73,25 +73,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(httpMetrics(metrics));
   app.use(helmet(deps.portal ? portalContentSecurityPolicy(deps.portal.secureCookies) : undefined));
   app.use(noStore(deps.portal ? [ASSETS_PREFIX] : []));
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      // A search's words may be a name or a mobile number (GET /v1/leavers?q=, the portal's Joiners): no query is logged.
-      serializers: {
-        req: (req: { url?: string; query?: unknown }) => ({
-          ...req,
-          url: req.url?.split('?')[0],
-          query: undefined,
-        }),
-      },
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : crypto.randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-    }),
-  );
+  app.use(requestLog(deps.logger));
 
   app.get('/healthz', (_req, res) => {
     const running = deps.isWorkerRunning?.() ?? true;
