@@ -21,6 +21,7 @@ import { startDevServer } from './servers/dev-server';
 import { connectionOptions } from './temporal/connection';
 import { ensureReconciliationSchedule } from './temporal/reconciliation-schedule';
 import { registerSearchAttributes } from './temporal/register-search-attributes';
+import { searchAttributes } from '../temporal-config/search-attributes';
 import { createWorker } from './temporal/worker';
 import { devPrincipalsFrom, sessionPasswordsFrom } from './portal/portal-options';
 
@@ -79,17 +80,21 @@ export async function startEngine(
 
     let devServer: TestWorkflowEnvironment | undefined;
     if (embedded) {
-      log.info({ dataDir: temporal.dataDir }, 'starting the Temporal dev server');
+      const { ip, port, dbFile } = temporal.devServer;
+      log.info(`starting Temporal: a dev server on ${ip}:${port}, its database ${dbFile}`);
       devServer = await startDevServer(temporal, (m) => log.info(m), {
         codecEndpoint: config.codec.trustLoopback ? `http://localhost:${config.port}/codec` : undefined,
       });
       stops.push(() => devServer!.teardown());
+    } else {
+      log.info(`connecting to Temporal at ${temporal.address}, namespace ${temporal.namespace}`);
     }
     const address = temporal.address ?? devServer!.address;
 
     const connection = await Connection.connect(connectionOptions(temporal, address));
     stops.push(() => connection.close());
-    if (!embedded && roles.includes('worker')) {
+    if (roles.includes('worker')) {
+      log.info(`registering search attributes: ${searchAttributes.map((a) => a.name).join(', ')}`);
       await registerSearchAttributes(connection, temporal.namespace).catch((err: Error) =>
         log.warn({ err: err.message }, 'could not register search attributes; register them on the cluster'),
       );
@@ -111,6 +116,9 @@ export async function startEngine(
         }),
         ...createBulkActivities({ ...stores, ...lifecycles, sealer, policy: config.policy }),
       };
+      log.info(
+        `starting the worker on task queue ${temporal.taskQueue} (bundling the workflow code takes up to a minute)`,
+      );
       const { worker, connection: workerConnection } = await createWorker(temporal, {
         address,
         activities,
@@ -130,6 +138,7 @@ export async function startEngine(
 
     let apiUrl: string | undefined;
     if (roles.includes('api')) {
+      log.info('starting the API and the portal');
       const app = createApp({
         ...lifecycles,
         directory: stores.directory,

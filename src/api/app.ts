@@ -20,6 +20,7 @@ import { openApiDocument } from './openapi';
 import type { Principals } from './principals';
 import { notFound } from './problem';
 import { accountRoutes } from './routes/accounts';
+import { API_REFERENCE_ASSETS, apiReferenceRoutes } from './routes/api-reference';
 import type { BulkUploads } from '../ports/bulk-uploads';
 import { bulkUploadRoutes } from './routes/bulk-uploads';
 import { codecRoutes, type CodecAccess } from './routes/codec';
@@ -63,7 +64,7 @@ export interface ApiDeps {
 }
 
 /** Paths of the API, which the portal never answers. */
-const API_PATHS = /^\/(v1|codec)(\/|$)|^\/(healthz|readyz|openapi\.json|metrics)$/;
+const API_PATHS = /^\/(v1|codec|docs)(\/|$)|^\/(healthz|readyz|openapi\.json|metrics)$/;
 
 /** The HTTP API: authenticates, validates and authorises, and leaves the account's state to its workflow. */
 export function createApp(deps: ApiDeps): express.Express {
@@ -72,7 +73,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.use(httpMetrics(metrics));
   app.use(helmet(deps.portal ? portalContentSecurityPolicy(deps.portal.secureCookies) : undefined));
-  app.use(noStore(deps.portal ? [ASSETS_PREFIX] : []));
+  app.use(noStore(deps.portal ? [ASSETS_PREFIX, API_REFERENCE_ASSETS] : [API_REFERENCE_ASSETS]));
   app.use(requestLog(deps.logger));
 
   app.get('/healthz', (_req, res) => {
@@ -92,6 +93,7 @@ export function createApp(deps: ApiDeps): express.Express {
   });
   const openapi = openApiDocument();
   app.get('/openapi.json', (_req, res) => void res.json(openapi));
+  app.use(apiReferenceRoutes());
 
   const rateLimits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
   const countingFailures = authenticationFailureLimit(rateLimits);
