@@ -25,6 +25,8 @@ import { searchAttributes } from '../temporal-config/search-attributes';
 import { createWorker } from './temporal/worker';
 import { devPrincipalsFrom, sessionPasswordsFrom } from './portal/portal-options';
 
+const searchAttributeNames = searchAttributes.map((a) => a.name).join(', ');
+
 /** What one process runs: `npm start` runs both; `npm run api` and `npm run worker` one each. */
 export type EngineRole = 'api' | 'worker';
 
@@ -86,6 +88,7 @@ export async function startEngine(
         codecEndpoint: config.codec.trustLoopback ? `http://localhost:${config.port}/codec` : undefined,
       });
       stops.push(() => devServer!.teardown());
+      log.info(`search attributes registered with the dev server: ${searchAttributeNames}`);
     } else {
       log.info(`connecting to Temporal at ${temporal.address}, namespace ${temporal.namespace}`);
     }
@@ -93,8 +96,8 @@ export async function startEngine(
 
     const connection = await Connection.connect(connectionOptions(temporal, address));
     stops.push(() => connection.close());
-    if (roles.includes('worker')) {
-      log.info(`registering search attributes: ${searchAttributes.map((a) => a.name).join(', ')}`);
+    if (!embedded && roles.includes('worker')) {
+      log.info(`registering search attributes: ${searchAttributeNames}`);
       await registerSearchAttributes(connection, temporal.namespace).catch((err: Error) =>
         log.warn({ err: err.message }, 'could not register search attributes; register them on the cluster'),
       );

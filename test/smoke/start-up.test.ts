@@ -43,7 +43,7 @@ describe('Start-up says what it is doing (npm start)', () => {
         new RegExp(
           `^starting Temporal: a dev server on 127\\.0\\.0\\.1:${temporalPort}, its database ${escape(dataDir)}`,
         ),
-        /^registering search attributes: AccountStatus, OrganisationCode, AccountEmail, /,
+        /^search attributes registered with the dev server: AccountStatus, OrganisationCode, AccountEmail, /,
         /^starting the worker on task queue nhsmail-accounts /,
         /^starting the API and the portal$/,
         new RegExp(
