@@ -1,24 +1,26 @@
-import crypto from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import express from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Directory } from '../ports/directory';
 import type { IdempotencyKeys } from '../ports/idempotency-keys';
 import type { PasswordSealer } from '../crypto/password-sealer';
 import type { LifecyclePolicy } from '../domain/policy';
 import type { Logger } from '../logger';
 import { EngineMetrics } from '../metrics/engine-metrics';
-import { httpMetrics, problemMetrics, rememberRouteBase } from '../metrics/http-metrics';
+import { httpMetrics, problemMetrics } from '../metrics/http-metrics';
 import { metricsEndpoint } from '../metrics/metrics-endpoint';
 import { authenticate } from './authenticate';
 import { withinDeadline } from './deadline';
 import { errorHandler } from './errors';
+import { requireJsonBodies } from './json-body';
+import { requestLog } from './request-log';
+import { rememberRouteBase } from './route-template';
 import { openApiDocument } from './openapi';
 import type { Principals } from './principals';
 import { notFound } from './problem';
 import { accountRoutes } from './routes/accounts';
+import { API_REFERENCE_ASSETS, apiReferenceRoutes } from './routes/api-reference';
 import type { BulkUploads } from '../ports/bulk-uploads';
 import { bulkUploadRoutes } from './routes/bulk-uploads';
 import { codecRoutes, type CodecAccess } from './routes/codec';
@@ -62,7 +64,7 @@ export interface ApiDeps {
 }
 
 /** Paths of the API, which the portal never answers. */
-const API_PATHS = /^\/(v1|codec)(\/|$)|^\/(healthz|readyz|openapi\.json|metrics)$/;
+const API_PATHS = /^\/(v1|codec|docs)(\/|$)|^\/(healthz|readyz|openapi\.json|metrics)$/;
 
 /** The HTTP API: authenticates, validates and authorises, and leaves the account's state to its workflow. */
 export function createApp(deps: ApiDeps): express.Express {
@@ -71,26 +73,8 @@ export function createApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.use(httpMetrics(metrics));
   app.use(helmet(deps.portal ? portalContentSecurityPolicy(deps.portal.secureCookies) : undefined));
-  app.use(noStore(deps.portal ? [ASSETS_PREFIX] : []));
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      // A search's words may be a name or a mobile number (GET /v1/leavers?q=, the portal's Joiners): no query is logged.
-      serializers: {
-        req: (req: { url?: string; query?: unknown }) => ({
-          ...req,
-          url: req.url?.split('?')[0],
-          query: undefined,
-        }),
-      },
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : crypto.randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-    }),
-  );
+  app.use(noStore(deps.portal ? [ASSETS_PREFIX, API_REFERENCE_ASSETS] : [API_REFERENCE_ASSETS]));
+  app.use(requestLog(deps.logger));
 
   app.get('/healthz', (_req, res) => {
     const running = deps.isWorkerRunning?.() ?? true;
@@ -109,6 +93,7 @@ export function createApp(deps: ApiDeps): express.Express {
   });
   const openapi = openApiDocument();
   app.get('/openapi.json', (_req, res) => void res.json(openapi));
+  app.use(apiReferenceRoutes());
 
   const rateLimits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
   const countingFailures = authenticationFailureLimit(rateLimits);
@@ -124,6 +109,7 @@ export function createApp(deps: ApiDeps): express.Express {
   v1.use(countingFailures((req, res) => authenticated(req, res, () => undefined)));
   const perPrincipal = perPrincipalLimit(rateLimits);
   v1.use(perPrincipal);
+  v1.use(requireJsonBodies(['/bulk-uploads']));
   v1.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
   v1.use('/accounts', rememberRouteBase, accountRoutes(deps));
   v1.use('/bulk-uploads', rememberRouteBase, bulkUploadRoutes(deps));
