@@ -97,7 +97,11 @@ export async function startLifecycleTakingPassword(
       password: { kind: 'taken', sealed: sealedTemporaryPassword },
     };
   } catch (err) {
-    const handle = await start.workflowHandle().catch(() => undefined);
+    // Settled by the SDK once Temporal answered the start; not at all if the call failed before sending it.
+    const handle = await Promise.race([
+      start.workflowHandle().catch(() => undefined),
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000).unref()),
+    ]);
     if (handle) {
       return {
         handle,

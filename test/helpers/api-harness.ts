@@ -78,7 +78,10 @@ export async function apiHarness(
       try {
         return await h.client.workflow.executeUpdateWithStart(...args);
       } finally {
-        const started = await args[1].startWorkflowOperation.workflowHandle().catch(() => undefined);
+        const started = await Promise.race([
+          args[1].startWorkflowOperation.workflowHandle().catch(() => undefined),
+          new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000)),
+        ]);
         if (started) h.track(started as WorkflowHandle);
       }
     },

@@ -92,7 +92,10 @@ export async function lifecycleHarness(
           try {
             return await target.executeUpdateWithStart(...args);
           } finally {
-            const handle = await args[1].startWorkflowOperation.workflowHandle().catch(() => undefined);
+            const handle = await Promise.race([
+              args[1].startWorkflowOperation.workflowHandle().catch(() => undefined),
+              new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000)),
+            ]);
             if (handle) started.push(handle as WorkflowHandle);
           }
         };
