@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { promisify } from 'node:util';
 import { EXCHANGE_ONLINE } from '../domain/account';
 import type { MailboxStatus } from '../ports/mail-platform';
 import type { SimulationSettings } from '../ports/simulated-mail-platform';
@@ -32,10 +33,19 @@ export function simulatedSyncComplete(
   );
 }
 
-/** The platform keeps only a salted hash of the temporary password. */
-export function hashPassword(password: string): string {
+const scrypt = promisify(crypto.scrypt) as (
+  password: string,
+  salt: Buffer,
+  length: number,
+) => Promise<Buffer>;
+
+/**
+ * The platform keeps only a salted hash of the temporary password; hashed on libuv's thread pool, as a
+ * synchronous scrypt would stop the event loop of the process (API and worker in one) for tens of ms.
+ */
+export async function hashPassword(password: string): Promise<string> {
   const salt = crypto.randomBytes(16);
-  return `scrypt:${salt.toString('base64')}:${crypto.scryptSync(password, salt, 32).toString('base64')}`;
+  return `scrypt:${salt.toString('base64')}:${(await scrypt(password, salt, 32)).toString('base64')}`;
 }
 
 export function verifyPassword(password: string, stored: string): boolean {

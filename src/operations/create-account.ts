@@ -55,7 +55,7 @@ export interface CreateHooks {
 
 /**
  * R11, R12 and R13 in order: reserve the address after the duplicate check (one atomic step), start the
- * account's lifecycle, and collect the temporary password it set, to show once.
+ * account's lifecycle and collect the temporary password it set (one round trip: Update-with-Start), to show once.
  */
 export async function createAccount(
   deps: CreateDeps,
@@ -98,6 +98,7 @@ export async function createAccount(
       domain: emailAlias,
       confirmNotDuplicate: confirmNotDuplicate ?? false,
       reserved: (account) => hooks.reserved?.(answerFor(account)),
+      takePassword: true,
     });
   } catch (err) {
     if (err instanceof LifecycleNotStarted) throw notStartedYet(err.account);
@@ -105,7 +106,7 @@ export async function createAccount(
   }
   if (opening.kind !== 'opened') throw duplicateProblem(opening, principal);
   const created = answerFor(opening.account);
-  return withTemporaryPassword(deps, opening.handle, created);
+  return withTemporaryPassword(deps, opening.handle, created, opening.password);
 }
 
 function notStartedYet(account: NewAccount): ApiError {

@@ -1,4 +1,12 @@
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { withinDeadline } from '../api/deadline';
+import { takeTemporaryPassword } from '../workflows/definitions';
 import type { Directory } from '../ports/directory';
 import type { NewAccount } from '../domain/account';
 import type { LifecyclePolicy } from '../domain/policy';
@@ -23,6 +31,19 @@ export interface StartRecord {
 /** How long one start may take before the create gives up and leaves the start to reconciliation. */
 const START_WAIT_MS = 10_000;
 
+/** How an account's lifecycle is started: its ID is the account's address, its input the account. */
+function startOptions({ taskQueue }: Lifecycles, account: NewAccount, policy: LifecyclePolicy) {
+  return {
+    taskQueue,
+    workflowId: accountWorkflowId(account.email),
+    workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+    args: [{ account, policy }] as [{ account: NewAccount; policy: LifecyclePolicy }],
+    ...(account.bulkUploadId
+      ? { typedSearchAttributes: [{ key: BulkUploadId, value: account.bulkUploadId }] }
+      : {}),
+  };
+}
+
 /**
  * Starts the account's lifecycle, or finds it already started: the workflow ID is the account's address,
  * which is never given to another account (R11), so an existing workflow with that ID is this account's.
@@ -32,24 +53,65 @@ export async function startLifecycle(
   account: NewAccount,
   policy: LifecyclePolicy,
 ): Promise<{ handle: LifecycleHandle; started: boolean }> {
-  const { client, taskQueue } = lifecycles;
-  const workflowId = accountWorkflowId(account.email);
+  const { client } = lifecycles;
+  const options = startOptions(lifecycles, account, policy);
   try {
     const handle = await client.connection.withDeadline(Date.now() + START_WAIT_MS, () =>
-      client.workflow.start(accountLifecycle, {
-        taskQueue,
-        workflowId,
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [{ account, policy }],
-        ...(account.bulkUploadId
-          ? { typedSearchAttributes: [{ key: BulkUploadId, value: account.bulkUploadId }] }
-          : {}),
-      }),
+      client.workflow.start(accountLifecycle, options),
     );
     return { handle, started: true };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    return { handle: client.workflow.getHandle(workflowId), started: false };
+    return { handle: client.workflow.getHandle(options.workflowId), started: false };
+  }
+}
+
+/**
+ * What the start learnt of the temporary password: the sealed password; shown before (R13); not now (the
+ * lifecycle started, but did not answer in time: a slow or stopped worker); or unknown (collect it).
+ */
+export type PasswordAtStart =
+  { kind: 'taken'; sealed: string } | { kind: 'shown-before' } | { kind: 'not-now' } | { kind: 'unknown' };
+
+/**
+ * R13 in one round trip: starts the lifecycle (or reaches the running one) and takes the temporary password
+ * it sets (Update-with-Start). If it is not known whether the lifecycle started, it is started (or found)
+ * the usual way, and the password is left to be collected.
+ */
+export async function startLifecycleTakingPassword(
+  lifecycles: Lifecycles,
+  account: NewAccount,
+  policy: LifecyclePolicy,
+): Promise<{ handle: LifecycleHandle; password: PasswordAtStart }> {
+  const { client } = lifecycles;
+  const start = new WithStartWorkflowOperation(accountLifecycle, {
+    ...startOptions(lifecycles, account, policy),
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+  try {
+    const { sealedTemporaryPassword } = await withinDeadline(client, () =>
+      client.workflow.executeUpdateWithStart(takeTemporaryPassword, { startWorkflowOperation: start }),
+    );
+    return {
+      handle: await start.workflowHandle(),
+      password: { kind: 'taken', sealed: sealedTemporaryPassword },
+    };
+  } catch (err) {
+    // Settled by the SDK once Temporal answered the start; not at all if the call failed before sending it.
+    const handle = await Promise.race([
+      start.workflowHandle().catch(() => undefined),
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000).unref()),
+    ]);
+    if (handle) {
+      return {
+        handle,
+        password: { kind: err instanceof WorkflowUpdateFailedError ? 'shown-before' : 'not-now' },
+      };
+    }
+    return {
+      handle: (await startLifecycle(lifecycles, account, policy)).handle,
+      password: { kind: 'unknown' },
+    };
   }
 }
 

@@ -3,7 +3,14 @@ import type { NewAccount } from '../domain/account';
 import { directoryEntryOf } from '../domain/directory-entry';
 import { initialState } from '../domain/lifecycle-state';
 import type { LifecyclePolicy } from '../domain/policy';
-import { startLifecycle, type LifecycleHandle, type Lifecycles, type StartRecord } from './lifecycles';
+import {
+  startLifecycle,
+  startLifecycleTakingPassword,
+  type LifecycleHandle,
+  type Lifecycles,
+  type PasswordAtStart,
+  type StartRecord,
+} from './lifecycles';
 
 export interface OpenAccountDeps extends Lifecycles {
   directory: Directory;
@@ -13,7 +20,13 @@ export interface OpenAccountDeps extends Lifecycles {
 export type AccountDraft = Omit<NewAccount, 'id' | 'email'>;
 
 export type Opening =
-  | { kind: 'opened'; account: NewAccount; handle: LifecycleHandle }
+  | {
+      kind: 'opened';
+      account: NewAccount;
+      handle: LifecycleHandle;
+      /** With `takePassword`: what the start learnt of the temporary password. */
+      password?: PasswordAtStart;
+    }
   | Exclude<ReservationResult, { kind: 'reserved' }>;
 
 /** The address is reserved but the lifecycle could not be started now; reconciliation will start it. */
@@ -38,6 +51,8 @@ export async function openAccount(
     domain: string;
     confirmNotDuplicate: boolean;
     reserved?: (account: NewAccount) => void | Promise<void>;
+    /** Take the temporary password in the same round trip as the start (R13). */
+    takePassword?: boolean;
   },
 ): Promise<Opening> {
   const {
@@ -55,13 +70,15 @@ export async function openAccount(
   if (reserved.kind !== 'reserved') return reserved;
   const account: NewAccount = { ...draft, id: reserved.id, email: reserved.email };
   await options.reserved?.(account);
-  let handle: LifecycleHandle;
+  let started: { handle: LifecycleHandle; password?: PasswordAtStart };
   try {
-    ({ handle } = await startLifecycle(deps, account, deps.policy));
+    started = options.takePassword
+      ? await startLifecycleTakingPassword(deps, account, deps.policy)
+      : await startLifecycle(deps, account, deps.policy);
   } catch (err) {
     throw new LifecycleNotStarted(account, err);
   }
   // Best effort: if this is lost, reconciliation finds the lifecycle running and forgets the record.
   await deps.directory.lifecycleStarted(account.id).catch(() => undefined);
-  return { kind: 'opened', account, handle };
+  return { kind: 'opened', account, handle: started.handle, password: started.password };
 }

@@ -4,7 +4,7 @@ import type { AccountView } from '../domain/lifecycle-state';
 import { withinDeadline } from '../api/deadline';
 import type { accountLifecycle } from '../workflows';
 import { takeTemporaryPassword } from '../workflows/definitions';
-import type { Lifecycles } from './lifecycles';
+import type { Lifecycles, PasswordAtStart } from './lifecycles';
 
 type PasswordDeps = Pick<Lifecycles, 'client'> & { sealer: PasswordSealer };
 type Handle = WorkflowHandle<typeof accountLifecycle>;
@@ -15,21 +15,32 @@ export interface WithPassword {
   warnings: string[];
 }
 
-/** The answer with the temporary password the lifecycle set, or without it and a warning saying why. */
+const SHOWN_BEFORE = 'The temporary password was shown in an earlier answer and is shown once only (R13).';
+
+const NOT_NOW =
+  'The temporary password could not be collected now (is the worker running?), so it is not shown: ' +
+  'once the account is Active, resecure it (POST /v1/accounts/{id}/resecure) to issue a new one (R29).';
+
+/**
+ * The answer with the temporary password the lifecycle set, or without it and a warning saying why; what
+ * the start already learnt of it (`atStart`) is used, or else it is collected now.
+ */
 export async function withTemporaryPassword<T extends WithPassword & { id: string }>(
   deps: PasswordDeps,
   handle: Handle,
   answer: T,
+  atStart: PasswordAtStart = { kind: 'unknown' },
 ): Promise<T> {
+  const warn = (warning: string): T => ({ ...answer, warnings: [...answer.warnings, warning] });
+  if (atStart.kind === 'taken') {
+    return { ...answer, temporaryPassword: deps.sealer.unseal(atStart.sealed, answer.id) };
+  }
+  if (atStart.kind === 'shown-before') return warn(SHOWN_BEFORE);
+  if (atStart.kind === 'not-now') return warn(NOT_NOW);
   try {
     return { ...answer, temporaryPassword: await collectTemporaryPassword(deps, handle, answer.id) };
   } catch (err) {
-    const warning =
-      err instanceof WorkflowUpdateFailedError
-        ? 'The temporary password was shown in an earlier answer and is shown once only (R13).'
-        : 'The temporary password could not be collected now (is the worker running?), so it is not shown: ' +
-          'once the account is Active, resecure it (POST /v1/accounts/{id}/resecure) to issue a new one (R29).';
-    return { ...answer, warnings: [...answer.warnings, warning] };
+    return warn(err instanceof WorkflowUpdateFailedError ? SHOWN_BEFORE : NOT_NOW);
   }
 }
 

@@ -69,6 +69,22 @@ export async function apiHarness(
       h.track(handle as WorkflowHandle);
       return handle;
     },
+    // The create's start with its password Update: an outage fails it, and the plain start tried after it.
+    executeUpdateWithStart: async (...args: Parameters<typeof h.client.workflow.executeUpdateWithStart>) => {
+      if (faults.failStarts > 0) {
+        throw Object.assign(new Error('14 UNAVAILABLE: Temporal is down (injected)'), { code: 14 });
+      }
+      starts++;
+      try {
+        return await h.client.workflow.executeUpdateWithStart(...args);
+      } finally {
+        const started = await Promise.race([
+          args[1].startWorkflowOperation.workflowHandle().catch(() => undefined),
+          new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000)),
+        ]);
+        if (started) h.track(started as WorkflowHandle);
+      }
+    },
   });
   const client = withOverrides(h.client, { workflow }) as Client;
   const { idempotency } = h;

@@ -87,6 +87,19 @@ export async function lifecycleHarness(
           return handle;
         };
       }
+      if (prop === 'executeUpdateWithStart') {
+        return async (...args: Parameters<typeof target.executeUpdateWithStart>) => {
+          try {
+            return await target.executeUpdateWithStart(...args);
+          } finally {
+            const handle = await Promise.race([
+              args[1].startWorkflowOperation.workflowHandle().catch(() => undefined),
+              new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000)),
+            ]);
+            if (handle) started.push(handle as WorkflowHandle);
+          }
+        };
+      }
       const value = Reflect.get(target, prop, target) as unknown;
       return typeof value === 'function' ? value.bind(target) : value;
     },

@@ -26,7 +26,7 @@ export class PostgresSimulatedMailPlatform implements SimulatedMailPlatform {
 
   async createAccount(account: PlatformAccount, temporaryPassword: string): Promise<void> {
     const now = this.clock().getTime();
-    const passwordHash = hashPassword(temporaryPassword);
+    const passwordHash = await hashPassword(temporaryPassword);
     await inTransaction(this.pool, async (db) => {
       // A retry overlapping an attempt that timed out waits for it, then only sets the password again.
       await db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ACCOUNT_LOCK, account.accountId]);
@@ -80,9 +80,10 @@ export class PostgresSimulatedMailPlatform implements SimulatedMailPlatform {
   }
 
   async setPassword(accountId: string, temporaryPassword: string): Promise<void> {
+    const passwordHash = await hashPassword(temporaryPassword);
     await inTransaction(this.pool, async (db) => {
       await db.query('UPDATE platform_accounts SET password_hash = $1 WHERE id = $2', [
-        hashPassword(temporaryPassword),
+        passwordHash,
         accountId,
       ]);
       await record(db, this.now(), accountId, 'setPassword');

@@ -18,7 +18,7 @@ export class SqliteSimulatedMailPlatform implements SimulatedMailPlatform {
 
   async createAccount(account: PlatformAccount, temporaryPassword: string): Promise<void> {
     const now = this.clock().getTime();
-    const passwordHash = hashPassword(temporaryPassword);
+    const passwordHash = await hashPassword(temporaryPassword);
     this.db.transaction(() => {
       const existing = this.db
         .prepare('SELECT deleted_at FROM platform_accounts WHERE id = ?')
@@ -73,9 +73,10 @@ export class SqliteSimulatedMailPlatform implements SimulatedMailPlatform {
   }
 
   async setPassword(accountId: string, temporaryPassword: string): Promise<void> {
+    const passwordHash = await hashPassword(temporaryPassword);
     this.db
       .prepare('UPDATE platform_accounts SET password_hash = ? WHERE id = ?')
-      .run(hashPassword(temporaryPassword), accountId);
+      .run(passwordHash, accountId);
     this.record(this.clock().getTime(), accountId, 'setPassword');
   }
 
