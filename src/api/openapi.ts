@@ -546,7 +546,19 @@ export function openApiDocument() {
     tags: [...new Set(OPERATIONS.map((op) => op.tag))].map((name) => ({ name })),
   });
   // The generator writes a regex's flags after its source ("...$/u"); JSON Schema patterns are Unicode anyway.
-  return JSON.parse(
-    JSON.stringify(document).replace(/("pattern":"(?:[^"\\]|\\.)*)\/u"/g, '$1"'),
-  ) as typeof document;
+  const serialised = JSON.stringify(document).replace(/("pattern":"(?:[^"\\]|\\.)*)\/u"/g, '$1"');
+  return JSON.parse(serialised, (_key, value: unknown) => {
+    // A nullable enum is written `"type": ["string", "null"], "enum": [...]` without null in the enum,
+    // which makes null invalid: null is added to it.
+    const schema = value as { type?: unknown; enum?: unknown[] } | null;
+    if (
+      Array.isArray(schema?.type) &&
+      schema.type.includes('null') &&
+      Array.isArray(schema.enum) &&
+      !schema.enum.includes(null)
+    ) {
+      schema.enum.push(null);
+    }
+    return value;
+  }) as typeof document;
 }

@@ -34,10 +34,10 @@ import {
 
 export type AccountRoutesDeps = AccountDeps;
 
-function sendCreated(res: Response, created: Created, replayed = false): void {
+function sendCreated(res: Response, created: Created, replayed: boolean, status = 201): void {
   if (replayed) res.set('Idempotent-Replayed', 'true');
   res.location(`/v1/accounts/${encodeURIComponent(created.id)}`);
-  reply(res, createdAnswer, created, 201);
+  reply(res, createdAnswer, created, status);
 }
 
 /** The request's Idempotency-Key, if it has one, checked. */
@@ -74,8 +74,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   router.post('/', async (req, res) => {
     const outcome = await createAccountOnce(deps, who(res), req.body, () => idempotencyKeyOf(req));
     if (outcome.kind === 'replay') {
-      res.set('Idempotent-Replayed', 'true');
-      reply(res, createdAnswer, outcome.answer, outcome.status);
+      sendCreated(res, outcome.answer, true, outcome.status);
       return;
     }
     sendCreated(res, outcome.created, outcome.replayed);
