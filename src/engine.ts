@@ -21,8 +21,11 @@ import { startDevServer } from './servers/dev-server';
 import { connectionOptions } from './temporal/connection';
 import { ensureReconciliationSchedule } from './temporal/reconciliation-schedule';
 import { registerSearchAttributes } from './temporal/register-search-attributes';
+import { searchAttributes } from '../temporal-config/search-attributes';
 import { createWorker } from './temporal/worker';
 import { devPrincipalsFrom, sessionPasswordsFrom } from './portal/portal-options';
+
+const searchAttributeNames = searchAttributes.map((a) => a.name).join(', ');
 
 /** What one process runs: `npm start` runs both; `npm run api` and `npm run worker` one each. */
 export type EngineRole = 'api' | 'worker';
@@ -79,17 +82,22 @@ export async function startEngine(
 
     let devServer: TestWorkflowEnvironment | undefined;
     if (embedded) {
-      log.info({ dataDir: temporal.dataDir }, 'starting the Temporal dev server');
+      const { ip, port, dbFile } = temporal.devServer;
+      log.info(`starting Temporal: a dev server on ${ip}:${port}, its database ${dbFile}`);
       devServer = await startDevServer(temporal, (m) => log.info(m), {
         codecEndpoint: config.codec.trustLoopback ? `http://localhost:${config.port}/codec` : undefined,
       });
       stops.push(() => devServer!.teardown());
+      log.info(`search attributes registered with the dev server: ${searchAttributeNames}`);
+    } else {
+      log.info(`connecting to Temporal at ${temporal.address}, namespace ${temporal.namespace}`);
     }
     const address = temporal.address ?? devServer!.address;
 
     const connection = await Connection.connect(connectionOptions(temporal, address));
     stops.push(() => connection.close());
     if (!embedded && roles.includes('worker')) {
+      log.info(`registering search attributes: ${searchAttributeNames}`);
       await registerSearchAttributes(connection, temporal.namespace).catch((err: Error) =>
         log.warn({ err: err.message }, 'could not register search attributes; register them on the cluster'),
       );
@@ -111,6 +119,9 @@ export async function startEngine(
         }),
         ...createBulkActivities({ ...stores, ...lifecycles, sealer, policy: config.policy }),
       };
+      log.info(
+        `starting the worker on task queue ${temporal.taskQueue} (bundling the workflow code takes up to a minute)`,
+      );
       const { worker, connection: workerConnection } = await createWorker(temporal, {
         address,
         activities,
@@ -130,6 +141,7 @@ export async function startEngine(
 
     let apiUrl: string | undefined;
     if (roles.includes('api')) {
+      log.info('starting the API and the portal');
       const app = createApp({
         ...lifecycles,
         directory: stores.directory,

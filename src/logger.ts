@@ -21,8 +21,17 @@ export const REDACTED_PATHS = [
   'res.body',
 ];
 
+/** JSON lines with ISO times, and nothing of the process (its pid, the host name) on every line. */
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream) {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+  return pino(
+    {
+      level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    },
+    destination,
+  );
 }
 
 export type Logger = pino.Logger;

@@ -1,6 +1,6 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { loadTemporalConfig } from '../temporal-config';
-import { startEngine, type EngineRole } from './engine';
+import { startEngine, type Engine, type EngineRole } from './engine';
 import { createLogger } from './logger';
 
 const ROLES: Record<string, EngineRole[]> = { all: ['api', 'worker'], api: ['api'], worker: ['worker'] };
@@ -13,7 +13,12 @@ async function main(): Promise<void> {
   const role = process.argv[2] ?? 'all';
   const roles = ROLES[role];
   if (!roles) throw new Error(`Unknown role "${role}": use api, worker, or nothing for both`);
-  const log = createLogger(process.env.LOG_LEVEL).child({ role });
+  const log = createLogger(process.env.LOG_LEVEL);
+  log.info(
+    roles.length > 1
+      ? 'starting the engine: the worker and the API in one process'
+      : `starting the ${role} process`,
+  );
   // The SDK's worker metrics (task slots, polls, latencies) on their own Prometheus listener.
   const { metricsAddress } = loadTemporalConfig(process.env);
   const sdkMetrics = roles.includes('worker') ? metricsAddress : undefined;
@@ -32,7 +37,7 @@ async function main(): Promise<void> {
       metrics: engine.metricsUrl,
       temporalMetrics: sdkMetrics && `http://${sdkMetrics}/metrics`,
     },
-    'ready',
+    readyMessage(engine),
   );
 
   let stopping: Promise<void> | undefined;
@@ -51,6 +56,18 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     await stop('worker failure');
   });
+}
+
+/** "ready", and where a person goes next: the portal, the API and its reference, Temporal Web. */
+function readyMessage(engine: Engine): string {
+  const where = engine.apiUrl
+    ? [
+        `the portal at ${engine.apiUrl}/`,
+        `the API at ${engine.apiUrl}/v1 (its reference at ${engine.apiUrl}/docs)`,
+      ]
+    : [`the worker's metrics at ${engine.metricsUrl}`];
+  if (engine.temporalWebUrl) where.push(`Temporal Web at ${engine.temporalWebUrl}`);
+  return `ready: ${where.join(', ')}`;
 }
 
 main().catch((err) => {

@@ -1,28 +1,29 @@
-import crypto from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import express from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Directory } from '../ports/directory';
 import type { IdempotencyKeys } from '../ports/idempotency-keys';
 import type { PasswordSealer } from '../crypto/password-sealer';
 import type { LifecyclePolicy } from '../domain/policy';
 import type { Logger } from '../logger';
 import { EngineMetrics } from '../metrics/engine-metrics';
-import { httpMetrics, problemMetrics, rememberRouteBase } from '../metrics/http-metrics';
+import { httpMetrics, problemMetrics } from '../metrics/http-metrics';
 import { metricsEndpoint } from '../metrics/metrics-endpoint';
 import { authenticate } from './authenticate';
 import { withinDeadline } from './deadline';
 import { errorHandler } from './errors';
+import { JSON_TYPES, requireJsonBodies } from './json-body';
+import { requestLog } from './request-log';
+import { rememberRouteBase } from './route-template';
 import { openApiDocument } from './openapi';
 import type { Principals } from './principals';
-import { JSON_TYPES } from './json-body';
 import { notFound } from './problem';
 import { reply } from './reply';
 import { RouteTable, type ApiRoute } from './route-table';
 import { health, readiness } from './schemas/responses';
 import { accountRoutes } from './routes/accounts';
+import { API_REFERENCE_ASSETS, apiReferenceRoutes } from './routes/api-reference';
 import type { BulkUploads } from '../ports/bulk-uploads';
 import { bulkUploadRoutes } from './routes/bulk-uploads';
 import { codecRoutes, type CodecAccess } from './routes/codec';
@@ -73,7 +74,7 @@ export function apiRoutes(app: express.Express): ApiRoute[] {
 }
 
 /** Paths of the API, which the portal never answers. */
-const API_PATHS = /^\/(v1|codec)(\/|$)|^\/(healthz|readyz|openapi\.json|metrics)$/;
+const API_PATHS = /^\/(v1|codec|docs)(\/|$)|^\/(healthz|readyz|openapi\.json|metrics)$/;
 
 /** The HTTP API: authenticates, validates and authorises, and leaves the account's state to its workflow. */
 export function createApp(deps: ApiDeps): express.Express {
@@ -82,26 +83,8 @@ export function createApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.use(httpMetrics(metrics));
   app.use(helmet(deps.portal ? portalContentSecurityPolicy(deps.portal.secureCookies) : undefined));
-  app.use(noStore(deps.portal ? [ASSETS_PREFIX] : []));
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      // A search's words may be a name or a mobile number (GET /v1/leavers?q=, the portal's Joiners): no query is logged.
-      serializers: {
-        req: (req: { url?: string; query?: unknown }) => ({
-          ...req,
-          url: req.url?.split('?')[0],
-          query: undefined,
-        }),
-      },
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : crypto.randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-    }),
-  );
+  app.use(noStore(deps.portal ? [ASSETS_PREFIX, API_REFERENCE_ASSETS] : [API_REFERENCE_ASSETS]));
+  app.use(requestLog(deps.logger));
 
   const probes = express.Router();
   probes.get('/healthz', (_req, res) => {
@@ -121,6 +104,7 @@ export function createApp(deps: ApiDeps): express.Express {
   });
   const openapi = openApiDocument();
   probes.get('/openapi.json', (_req, res) => void res.json(openapi));
+  const apiReference = apiReferenceRoutes();
 
   const rateLimits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
   const countingFailures = authenticationFailureLimit(rateLimits);
@@ -132,6 +116,7 @@ export function createApp(deps: ApiDeps): express.Express {
   v1.use(countingFailures((req, res) => authenticated(req, res, () => undefined)));
   const perPrincipal = perPrincipalLimit(rateLimits);
   v1.use(perPrincipal);
+  v1.use(requireJsonBodies(['/bulk-uploads']));
   v1.use(express.json({ limit: deps.bodyLimit, type: JSON_TYPES }));
   const routers: [string, express.Router][] = [
     ['/accounts', accountRoutes(deps)],
@@ -142,11 +127,15 @@ export function createApp(deps: ApiDeps): express.Express {
   for (const [base, router] of routers) v1.use(base, rememberRouteBase, router);
 
   // A path of the API answers a method it does not have 405 with Allow, before any router takes it.
-  const routes = new RouteTable().addRouter('', probes).addRouter('/codec', codec, { ownOptions: true });
+  const routes = new RouteTable()
+    .addRouter('', probes)
+    .addRouter('', apiReference)
+    .addRouter('/codec', codec, { ownOptions: true });
   for (const [base, router] of routers) routes.addRouter(`/v1${base}`, router);
   ROUTES.set(app, routes);
   app.use(routes.methodGuard());
   app.use(probes);
+  app.use(apiReference);
   app.use('/codec', rememberRouteBase, codec);
   app.use('/v1', v1);
 

@@ -21,7 +21,15 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
       }));
     }
     if (issue.path.length === 0 && issue.code === 'invalid_type') {
-      return [{ path: '(body)', message: 'The request body must be a JSON object' }];
+      return [
+        {
+          path: '(body)',
+          message:
+            issue.input === undefined
+              ? 'The request has no body: send a JSON object, with Content-Type: application/json'
+              : 'The request body must be a JSON object',
+        },
+      ];
     }
     return [{ path: issue.path.join('.') || '(body)', message: issue.message }];
   });

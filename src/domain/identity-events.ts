@@ -13,6 +13,9 @@ export interface PhoneReport {
   e164: string;
   uk: boolean;
   mobile: boolean;
+  /** The country the number was taken to be (ISO code) and its name, so refusals can say it. */
+  country: string;
+  countryName: string;
 }
 
 export type MfaMethod = 'sms' | 'voice' | 'authenticator-app';
@@ -46,4 +49,11 @@ export function reportedPhone(event: IdentityEvent): PhoneReport | undefined {
   if (event.type === 'MfaRegistered') return event.phone;
   if (event.type === 'ProfileUpdated') return event.mobile;
   return undefined;
+}
+
+/** What a number was taken to be, for a refusal's or a disablement's words: "a number of France", "a UK landline". */
+export function describePhone(phone: PhoneReport): string {
+  if (!phone.uk) return `a number of ${phone.countryName}`;
+  const where = phone.country === 'GB' ? '' : ` (${phone.countryName})`;
+  return phone.mobile ? `a UK mobile${where}` : `a UK landline${where}`;
 }

@@ -64,6 +64,8 @@ export interface AccountState {
   notes: string;
   status: AccountStatus;
   disabledReason: DisabledReason | null;
+  /** R7: what the number that disabled the account was taken to be, such as "a number of France". */
+  disabledBecause?: string;
   mailboxLocation: MailboxLocation;
   createdAt: string;
   createdBy: Actor;
@@ -223,6 +225,7 @@ export interface AccountView extends LaterLife {
   organisation: { code: string; name: string; connectorManaged: boolean; nasManaged: boolean };
   status: AccountStatus;
   disabledReason: DisabledReason | null;
+  disabledBecause?: string;
   mailboxLocation: MailboxLocation;
   profile: Profile;
   notes: string;
@@ -277,7 +280,10 @@ export function viewOf(state: AccountState, policy: LifecyclePolicy): AccountVie
     );
   }
   if (state.status === 'Disabled' && state.disabledReason === 'NonUkMobile') {
-    warnings.push('Disabled: the user registered a non-UK phone number; set a UK mobile to re-enable (R7).');
+    const what = state.disabledBecause ?? 'a non-UK phone number';
+    warnings.push(
+      `Disabled: the user registered ${what}, not a UK number; set a UK mobile to re-enable (R7).`,
+    );
   }
   if (state.resecure?.overdue) {
     warnings.push(
@@ -293,6 +299,7 @@ export function viewOf(state: AccountState, policy: LifecyclePolicy): AccountVie
     organisation: { code, name, connectorManaged, nasManaged },
     status: state.status,
     disabledReason: state.disabledReason,
+    ...(state.disabledBecause ? { disabledBecause: state.disabledBecause } : {}),
     mailboxLocation: state.mailboxLocation,
     profile: state.profile,
     notes: state.notes,

@@ -1,4 +1,10 @@
-import { PREREQUISITES, reportedPhone, type GateName, type IdentityEvent } from './identity-events';
+import {
+  describePhone,
+  PREREQUISITES,
+  reportedPhone,
+  type GateName,
+  type IdentityEvent,
+} from './identity-events';
 import { inWords } from './durations';
 import { isEditable, type AccountState, type MfaExceptionTerm } from './lifecycle-state';
 import type { LifecyclePolicy } from './policy';
@@ -53,8 +59,8 @@ export function identityEventRefusal(state: AccountState, event: IdentityEvent):
   if (state.status === 'Disabled') {
     return {
       message:
-        'The account is disabled because a non-UK phone number was registered; an administrator must set a UK ' +
-        'mobile number to re-enable it (R7).',
+        `The account is disabled because the user registered ${state.disabledBecause ?? 'a non-UK phone number'}, ` +
+        'not a UK number; an administrator must set a UK mobile number to re-enable it (R7).',
       missing: ['UK mobile set by an administrator'],
     };
   }
@@ -78,7 +84,7 @@ export function identityEventRefusal(state: AccountState, event: IdentityEvent):
   if (phone && !phone.uk) return null; // accepted: it disables the account (R7)
   if (event.type === 'ProfileUpdated' && phone && !phone.mobile) {
     return {
-      message: 'The mobile number given in the profile is a UK number but not a mobile one (R8).',
+      message: `The mobile number given in the profile is ${describePhone(phone)}, not a mobile (R8).`,
       missing: ['UK mobile number'],
     };
   }

@@ -1,6 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import { lifecycleRefusal, type ProblemObserver } from '../api/errors';
 import type { ApiError } from '../api/problem';
+import { routeTemplate } from '../api/route-template';
 import type { CreateOutcome, EngineMetrics } from './engine-metrics';
 import { refusalRule } from './refusal-rule';
 
@@ -8,17 +9,9 @@ import { refusalRule } from './refusal-rule';
 const CREATE = 'POST /v1/accounts';
 
 interface Noted {
-  /** The path the router answering the request is mounted at (`req.baseUrl` is lost once an error unwinds). */
-  routeBase?: string;
   problem?: { title: string; reserved: boolean };
 }
 const noted = (res: Response) => res.locals as Noted;
-
-/** Mounted in front of each router: remembers where it is mounted, for the route template. */
-export const rememberRouteBase: RequestHandler = (req, res, next) => {
-  noted(res).routeBase = req.baseUrl;
-  next();
-};
 
 /**
  * Times every request and counts it by its route's template (`/v1/accounts/:id`, never the path with an
@@ -30,9 +23,7 @@ export function httpMetrics(metrics: EngineMetrics): RequestHandler {
     const started = process.hrtime.bigint();
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const path = req.route?.path as string | undefined;
-      const base = noted(res).routeBase ?? '';
-      const route = path === undefined ? 'unmatched' : path === '/' && base ? base : `${base}${path}`;
+      const route = routeTemplate(req, res);
       metrics.httpRequest(req.method, route, res.statusCode, seconds);
       if (`${req.method} ${route}` === CREATE) metrics.create(createOutcome(res));
     });

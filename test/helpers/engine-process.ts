@@ -8,17 +8,20 @@ export interface EngineProcess {
   temporalMetricsUrl?: string;
   /** What the process wrote, for a failure's message. */
   output(): string;
+  /** The messages it logged until it was ready, in order. */
+  messages(): string[];
   /** SIGTERM, then SIGKILL if it has not stopped within 10 s. */
   stop(): Promise<void>;
 }
 
 /**
- * `npm run api` or `npm run worker` as a process of its own (from the sources, through tsx), with `env`
- * added to this one's; resolves once it logged "ready".
+ * `npm run api`, `npm run worker` or (`all`) `npm start` as a process of its own (from the sources, through
+ * tsx), with `env` added to this one's; resolves once it logged "ready", or stops it after `readyWithinMs`.
  */
 export async function startEngineProcess(
-  role: 'api' | 'worker',
+  role: 'api' | 'worker' | 'all',
   env: Record<string, string>,
+  readyWithinMs = 60_000,
 ): Promise<EngineProcess> {
   const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts', role], {
     cwd: PROJECT_ROOT,
@@ -26,6 +29,7 @@ export async function startEngineProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  const messages: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -42,30 +46,50 @@ export async function startEngineProcess(
     const onData = (partial: { line: string }) => (chunk: Buffer) => {
       const text = chunk.toString();
       output = (output + text).slice(-20_000);
-      if (found) return;
       const lines = (partial.line + text).split('\n');
       partial.line = lines.pop()!;
-      const line = lines.find((l) => l.includes('"msg":"ready"'));
-      if (!line) return;
-      found = true;
-      const logged = JSON.parse(line) as { api?: string; metrics?: string; temporalMetrics?: string };
-      resolve({
-        apiUrl: logged.api,
-        metricsUrl: logged.metrics,
-        temporalMetricsUrl: logged.temporalMetrics,
-      });
+      for (const line of lines) {
+        const logged = found ? undefined : logLine(line);
+        if (!logged) continue;
+        messages.push(logged.msg);
+        if (!logged.msg.startsWith('ready')) continue;
+        found = true;
+        resolve({
+          apiUrl: logged.api,
+          metricsUrl: logged.metrics,
+          temporalMetricsUrl: logged.temporalMetrics,
+        });
+      }
     };
     child.stdout!.on('data', onData({ line: '' }));
     child.stderr!.on('data', onData({ line: '' }));
     void exited.then(() => reject(new Error(`the ${role} process exited before it was ready:\n${output}`)));
   });
-  const timeout = setTimeout(() => void stop(), 60_000);
+  const timeout = setTimeout(() => void stop(), readyWithinMs);
   try {
-    return { ...(await ready), output: () => output, stop };
+    return { ...(await ready), output: () => output, messages: () => [...messages], stop };
   } catch (err) {
     await stop();
     throw err;
   } finally {
     clearTimeout(timeout);
+  }
+}
+
+interface LogLine {
+  msg: string;
+  api?: string;
+  metrics?: string;
+  temporalMetrics?: string;
+}
+
+/** A JSON log line of the engine; undefined for any other output (the Temporal CLI's, a stack trace). */
+function logLine(line: string): LogLine | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const logged = JSON.parse(line) as Partial<LogLine>;
+    return typeof logged.msg === 'string' ? (logged as LogLine) : undefined;
+  } catch {
+    return undefined;
   }
 }

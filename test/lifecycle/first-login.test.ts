@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { IdentityEvent } from '../../src/domain/identity-events';
-import { editAttributes, getAccount } from '../../src/workflows/definitions';
+import { editAttributes, getAccount, getAuditTrail } from '../../src/workflows/definitions';
 import {
   ADMIN,
   HOUR,
@@ -132,11 +132,19 @@ describe('First login', () => {
       let view = await report(handle, SMS('+33612345678'));
       assert.equal(view.status, 'Disabled');
       assert.equal(view.disabledReason, 'NonUkMobile');
+      assert.ok(
+        view.warnings.some((w) => w.includes('the user registered a number of France, not a UK number')),
+        'the warning says which country the number was taken to be',
+      );
+      assert.ok(
+        (await handle.query(getAuditTrail)).some((e) => /registered a number of France/.test(e.action)),
+        'and so does the history',
+      );
       assert.equal(view.gates.MfaRegistered.passed, false);
       assert.equal((await h.platform.inspect(id)).enabled, false, 'disabled on the platform');
 
       const refused = await refusalOf(report(handle, SMS(ukTestMobile())));
-      assert.match(refused.message, /disabled/);
+      assert.match(refused.message, /disabled because the user registered a number of France/);
       assert.equal((await handle.query(getAccount)).status, 'Disabled', 'stays disabled');
 
       const mobile = ukTestMobile();

@@ -158,7 +158,10 @@ describe('Portal: journeys in a real browser', function () {
       await page.getByRole('button', { name: 'Create' }).click();
       await assert.doesNotReject(page.locator('.nhsuk-error-summary').waitFor());
       assert.match(await errorUnder(page, 'lastName'), /Last name must only contain letters or numbers/);
-      assert.match(await errorUnder(page, 'mobile'), /Mobile must be a valid UK mobile number/);
+      assert.match(
+        await errorUnder(page, 'mobile'),
+        /Mobile is not a valid UK mobile number: give one such as 07400 123456/,
+      );
       assert.equal(await page.getByRole('textbox', { name: 'Title', exact: true }).inputValue(), 'Dr');
       assert.equal(
         await page.getByRole('textbox', { name: 'Last Name', exact: true }).inputValue(),

@@ -18,7 +18,6 @@ import { retryFailedProvisioning } from '../../operations/retry-provisioning';
 import { searchAccounts } from '../../operations/search-accounts';
 import { principalOf } from '../authenticate';
 import { IdempotencyKeys } from '../../ports/idempotency-keys';
-import { jsonBodiesOnly } from '../json-body';
 import { badRequest } from '../problem';
 import { reply } from '../reply';
 import { IDEMPOTENCY_KEY } from '../schemas/requests';
@@ -69,7 +68,6 @@ function changeOptions(req: Request): ChangeOptions {
 export function accountRoutes(deps: AccountRoutesDeps): Router {
   const router = Router();
   const who = principalOf;
-  router.use(jsonBodiesOnly);
 
   router.post('/', async (req, res) => {
     const outcome = await createAccountOnce(deps, who(res), req.body, () => idempotencyKeyOf(req));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { addressPart } from '../../domain/email-address';
 import { referenceData } from '../../reference/reference-data';
+import { describePhone } from '../../domain/identity-events';
 import { parsePhone } from '../phone';
 
 /** A required text field whose missing or wrong-typed value is named in the error (R4). */
@@ -53,13 +54,15 @@ export const title = trimmed('Title', 20, 'Title is required', {
   message: 'Title must be letters, such as Dr, Mrs or Prof',
 });
 
-/** R7: a UK mobile, stored in E.164. */
+/** R7: a UK mobile, stored in E.164; a refusal says what the number was taken to be. */
 export const ukMobile = text('Mobile').transform((value, ctx) => {
   const phone = parsePhone(value);
   if (!phone?.uk || !phone.mobile) {
     ctx.addIssue({
       code: 'custom',
-      message: 'Mobile must be a valid UK mobile number, such as 07400 123456 (R7)',
+      message: phone
+        ? `Mobile must be a UK mobile number: the number given is ${describePhone(phone)} (R7)`
+        : 'Mobile is not a valid UK mobile number: give one such as 07400 123456 (R7)',
     });
     return z.NEVER;
   }

@@ -151,7 +151,9 @@ const reportedPhone = z.string({ error: 'Phone number must be text' }).transform
   if (!phone) {
     ctx.addIssue({
       code: 'custom',
-      message: 'Phone number must be a valid phone number in international format',
+      message: /^\s*(\+\s*44|0)\s*7/.test(value)
+        ? 'Phone number is not a valid UK mobile number: give one such as +44 7400 123456'
+        : 'Phone number is not a valid phone number: give it in international format, such as +44 7400 123456',
     });
     return z.NEVER;
   }

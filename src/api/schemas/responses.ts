@@ -70,6 +70,12 @@ export const accountView = z
     }),
     status,
     disabledReason: z.literal('NonUkMobile').nullable(),
+    disabledBecause: z
+      .string()
+      .optional()
+      .describe(
+        'R7: what the number that disabled the account was taken to be, such as "a number of France"',
+      ),
     mailboxLocation: z.literal(EXCHANGE_ONLINE).nullable(),
     profile,
     notes: z.string(),

@@ -1,7 +1,7 @@
 import { SYSTEM, type Actor } from '../../domain/account';
 import type { DeadlineKind } from '../../domain/deadlines';
 import { inWords } from '../../domain/durations';
-import { reportedPhone, type GateEvent, type GateName } from '../../domain/identity-events';
+import { describePhone, reportedPhone, type GateEvent, type GateName } from '../../domain/identity-events';
 import { pollBackoffMs } from '../../domain/policy';
 import { act } from './act';
 import { isoAt, now, record, type Lifecycle } from './context';
@@ -10,7 +10,7 @@ import { isoAt, now, record, type Lifecycle } from './context';
 export async function reportGateEvent(lc: Lifecycle, actor: Actor, event: GateEvent): Promise<void> {
   const { state } = lc;
   const phone = reportedPhone(event);
-  if (phone && !phone.uk) return disableForNonUkNumber(lc, actor, event);
+  if (phone && !phone.uk) return disableForNonUkNumber(lc, actor, event, describePhone(phone));
   if (event.type === 'ProfileUpdated' && phone && phone.e164 !== state.profile.mobile) {
     record(lc, actor, 'Mobile number updated by the user', {
       changes: { mobile: { from: state.profile.mobile ?? null, to: phone.e164 } },
@@ -85,12 +85,20 @@ export async function resecureDue(lc: Lifecycle, due: Set<DeadlineKind>): Promis
 }
 
 /** R7: a non-UK number registered by the user disables the account until an administrator sets a UK mobile. */
-async function disableForNonUkNumber(lc: Lifecycle, actor: Actor, event: GateEvent): Promise<void> {
+async function disableForNonUkNumber(
+  lc: Lifecycle,
+  actor: Actor,
+  event: GateEvent,
+  what: string,
+): Promise<void> {
   const { state } = lc;
   await act.disableAccount(state.id, 'NonUkMobile');
   state.status = 'Disabled';
   state.disabledReason = 'NonUkMobile';
-  record(lc, actor, 'Account disabled: a non-UK phone number was registered (R7)', { detail: event.type });
+  state.disabledBecause = what;
+  record(lc, actor, `Account disabled: the user registered ${what}, not a UK number (R7)`, {
+    detail: event.type,
+  });
 }
 
 /** R20: after the AUP the platform syncs; the lifecycle waits for it. */

@@ -26,6 +26,7 @@ export async function editAttributes(
     await act.enableAccount(state.id);
     state.status = 'Active';
     state.disabledReason = null;
+    delete state.disabledBecause;
     record(lc, actor, 'Account re-enabled: a UK mobile number was set (R7)');
   }
 }
