@@ -97,7 +97,20 @@ async function main(): Promise<number> {
   const [st, ...stArgs] = found as [string, ...string[]];
   const version = spawnSync(st, [...stArgs, '--version'], { encoding: 'utf8' }).stdout.trim();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fuzz-'));
-  const engine = await startEngine(dataDir);
+  const removeData = () => fs.rmSync(dataDir, { recursive: true, force: true });
+  const engine = await startEngine(dataDir).catch((err: unknown) => {
+    removeData();
+    throw err;
+  });
+  // Stopped by CI's timeout or Ctrl-C: the engine and its dev server are stopped too, not left running.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void engine.stop().finally(() => {
+        removeData();
+        process.exit(130);
+      });
+    });
+  }
   try {
     const seeded = await seed(engine.apiUrl);
     console.log(
@@ -142,7 +155,7 @@ async function main(): Promise<number> {
     return status;
   } finally {
     await engine.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeData();
   }
 }
 
@@ -163,7 +176,7 @@ interface RunningEngine {
   stop(): Promise<void>;
 }
 
-/** `npm start` from the sources, in a process of its own; resolves once it logged "ready". */
+/** `npm start` from the sources, in a process of its own; resolves once its /healthz answers 200. */
 async function startEngine(dataDir: string): Promise<RunningEngine> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
