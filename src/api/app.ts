@@ -13,12 +13,15 @@ import { metricsEndpoint } from '../metrics/metrics-endpoint';
 import { authenticate } from './authenticate';
 import { withinDeadline } from './deadline';
 import { errorHandler } from './errors';
-import { requireJsonBodies } from './json-body';
+import { JSON_TYPES, requireJsonBodies } from './json-body';
 import { requestLog } from './request-log';
 import { rememberRouteBase } from './route-template';
 import { openApiDocument } from './openapi';
 import type { Principals } from './principals';
 import { notFound } from './problem';
+import { reply } from './reply';
+import { RouteTable, type ApiRoute } from './route-table';
+import { health, readiness } from './schemas/responses';
 import { accountRoutes } from './routes/accounts';
 import { API_REFERENCE_ASSETS, apiReferenceRoutes } from './routes/api-reference';
 import type { BulkUploads } from '../ports/bulk-uploads';
@@ -63,6 +66,13 @@ export interface ApiDeps {
   portal?: PortalOptions;
 }
 
+const ROUTES = new WeakMap<express.Express, RouteTable>();
+
+/** The routes an app made by createApp has, with their methods. */
+export function apiRoutes(app: express.Express): ApiRoute[] {
+  return ROUTES.get(app)?.routes ?? [];
+}
+
 /** Paths of the API, which the portal never answers. */
 const API_PATHS = /^\/(v1|codec|docs)(\/|$)|^\/(healthz|readyz|openapi\.json|metrics)$/;
 
@@ -76,11 +86,12 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(noStore(deps.portal ? [ASSETS_PREFIX, API_REFERENCE_ASSETS] : [API_REFERENCE_ASSETS]));
   app.use(requestLog(deps.logger));
 
-  app.get('/healthz', (_req, res) => {
+  const probes = express.Router();
+  probes.get('/healthz', (_req, res) => {
     const running = deps.isWorkerRunning?.() ?? true;
-    res.status(running ? 200 : 503).json({ status: running ? 'ok' : 'worker not running' });
+    reply(res, health, { status: running ? 'ok' : 'worker not running' }, running ? 200 : 503);
   });
-  app.get('/readyz', async (_req, res) => {
+  probes.get('/readyz', async (_req, res) => {
     const temporal = await withinDeadline(
       deps.client,
       () => deps.client.workflowService.getSystemInfo({}),
@@ -89,20 +100,16 @@ export function createApp(deps: ApiDeps): express.Express {
       .then(() => true)
       .catch(() => false);
     const worker = deps.isWorkerRunning?.() ?? 'separate';
-    res.status(temporal && worker ? 200 : 503).json({ temporal, worker });
+    reply(res, readiness, { temporal, worker }, temporal && worker ? 200 : 503);
   });
   const openapi = openApiDocument();
-  app.get('/openapi.json', (_req, res) => void res.json(openapi));
-  app.use(apiReferenceRoutes());
+  probes.get('/openapi.json', (_req, res) => void res.json(openapi));
+  const apiReference = apiReferenceRoutes();
 
   const rateLimits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
   const countingFailures = authenticationFailureLimit(rateLimits);
-  app.get('/metrics', metricsEndpoint(metrics.registry, deps.metricsAccess ?? {}, countingFailures));
-  app.use(
-    '/codec',
-    rememberRouteBase,
-    codecRoutes(deps.codec, deps.principals, deps.codecAccess, countingFailures),
-  );
+  probes.get('/metrics', metricsEndpoint(metrics.registry, deps.metricsAccess ?? {}, countingFailures));
+  const codec = codecRoutes(deps.codec, deps.principals, deps.codecAccess, countingFailures);
 
   const v1 = express.Router();
   const authenticated = authenticate(deps.principals);
@@ -110,11 +117,26 @@ export function createApp(deps: ApiDeps): express.Express {
   const perPrincipal = perPrincipalLimit(rateLimits);
   v1.use(perPrincipal);
   v1.use(requireJsonBodies(['/bulk-uploads']));
-  v1.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
-  v1.use('/accounts', rememberRouteBase, accountRoutes(deps));
-  v1.use('/bulk-uploads', rememberRouteBase, bulkUploadRoutes(deps));
-  v1.use('/leavers', rememberRouteBase, leaverRoutes(deps.directory));
-  v1.use('/reference', rememberRouteBase, referenceRoutes());
+  v1.use(express.json({ limit: deps.bodyLimit, type: JSON_TYPES }));
+  const routers: [string, express.Router][] = [
+    ['/accounts', accountRoutes(deps)],
+    ['/bulk-uploads', bulkUploadRoutes(deps)],
+    ['/leavers', leaverRoutes(deps.directory)],
+    ['/reference', referenceRoutes()],
+  ];
+  for (const [base, router] of routers) v1.use(base, rememberRouteBase, router);
+
+  // A path of the API answers a method it does not have 405 with Allow, before any router takes it.
+  const routes = new RouteTable()
+    .addRouter('', probes)
+    .addRouter('', apiReference)
+    .addRouter('/codec', codec, { ownOptions: true });
+  for (const [base, router] of routers) routes.addRouter(`/v1${base}`, router);
+  ROUTES.set(app, routes);
+  app.use(routes.methodGuard());
+  app.use(probes);
+  app.use(apiReference);
+  app.use('/codec', rememberRouteBase, codec);
   app.use('/v1', v1);
 
   if (deps.portal) {

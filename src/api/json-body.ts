@@ -1,7 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ApiError } from './problem';
 
-const JSON_TYPES = ['application/json', 'application/*+json'];
+/** The media types the API reads as JSON. */
+export const JSON_TYPES = ['application/json', 'application/*+json'];
 
 /**
  * A request that carries a body must say it is JSON: a body of another or no content type answers 415

@@ -27,7 +27,7 @@ export type CreateOutcome =
   /** Created now, or finished now after a first request with the same key died (`replayed`). */
   | { kind: 'created'; created: Created; replayed: boolean }
   /** The answer the first request with this key got, as it was then (without the password). */
-  | { kind: 'replay'; status: number; answer: unknown };
+  | { kind: 'replay'; status: number; answer: Created };
 
 /**
  * A create (R1, R3-R13), made once per idempotency key: a repeat with the same key and body gets the first

@@ -19,21 +19,30 @@ import { searchAccounts } from '../../operations/search-accounts';
 import { principalOf } from '../authenticate';
 import { IdempotencyKeys } from '../../ports/idempotency-keys';
 import { badRequest } from '../problem';
+import { reply } from '../reply';
+import { IDEMPOTENCY_KEY } from '../schemas/requests';
+import {
+  accountView,
+  accountWithPassword,
+  created as createdAnswer,
+  directoryPage,
+  history,
+  identityEventAnswer,
+  resecured,
+} from '../schemas/responses';
 
 export type AccountRoutesDeps = AccountDeps;
 
-function sendCreated(res: Response, created: Created, replayed = false): void {
+function sendCreated(res: Response, created: Created, replayed: boolean, status = 201): void {
   if (replayed) res.set('Idempotent-Replayed', 'true');
-  res
-    .status(201)
-    .location(`/v1/accounts/${encodeURIComponent(created.id)}`)
-    .json(created);
+  res.location(`/v1/accounts/${encodeURIComponent(created.id)}`);
+  reply(res, createdAnswer, created, status);
 }
 
 /** The request's Idempotency-Key, if it has one, checked. */
 function idempotencyKeyOf(req: Request): string | undefined {
   const key = req.get('Idempotency-Key');
-  if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
     throw badRequest([
       { path: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 200 visible characters' },
     ]);
@@ -63,7 +72,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   router.post('/', async (req, res) => {
     const outcome = await createAccountOnce(deps, who(res), req.body, () => idempotencyKeyOf(req));
     if (outcome.kind === 'replay') {
-      res.status(outcome.status).set('Idempotent-Replayed', 'true').json(outcome.answer);
+      sendCreated(res, outcome.answer, true, outcome.status);
       return;
     }
     sendCreated(res, outcome.created, outcome.replayed);
@@ -71,69 +80,81 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
 
   router.get('/', async (req, res) => {
     const page = await searchAccounts(deps.directory, who(res), req.query);
-    res.json({ items: page.entries, nextCursor: page.nextCursor });
+    reply(res, directoryPage, { items: page.entries, nextCursor: page.nextCursor });
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(await readAccount(deps, who(res), req.params.id));
+    reply(res, accountView, await readAccount(deps, who(res), req.params.id));
   });
 
   router.patch('/:id', async (req, res) => {
-    res.json(await editAccount(deps, who(res), req.params.id, req.body, changeOptions(req)));
+    reply(res, accountView, await editAccount(deps, who(res), req.params.id, req.body, changeOptions(req)));
   });
 
   router.put('/:id/notes', async (req, res) => {
-    res.json(await saveNotes(deps, who(res), req.params.id, req.body, changeOptions(req)));
+    reply(res, accountView, await saveNotes(deps, who(res), req.params.id, req.body, changeOptions(req)));
   });
 
   router.post('/:id/mfa-exceptions', async (req, res) => {
-    res
-      .status(201)
-      .json(await startMfaException(deps, who(res), req.params.id, req.body, changeOptions(req)));
+    const view = await startMfaException(deps, who(res), req.params.id, req.body, changeOptions(req));
+    reply(res, accountView, view, 201);
   });
 
   router.delete('/:id/mfa-exceptions/current', async (req, res) => {
-    res.json(await stopMfaException(deps, who(res), req.params.id, changeOptions(req)));
+    reply(res, accountView, await stopMfaException(deps, who(res), req.params.id, changeOptions(req)));
   });
 
   router.post('/:id/events', async (req, res) => {
-    res.json(await reportEvent(deps, who(res), req.params.id, req.body, changeOptions(req)));
+    reply(
+      res,
+      identityEventAnswer,
+      await reportEvent(deps, who(res), req.params.id, req.body, changeOptions(req)),
+    );
   });
 
   router.put('/:id/directory-visibility', async (req, res) => {
-    res.json(await changePhoneVisibility(deps, who(res), req.params.id, req.body, changeOptions(req)));
+    reply(
+      res,
+      accountView,
+      await changePhoneVisibility(deps, who(res), req.params.id, req.body, changeOptions(req)),
+    );
   });
 
   router.get('/:id/history', async (req, res) => {
-    res.json({ items: await readHistory(deps, who(res), req.params.id) });
+    reply(res, history, { items: await readHistory(deps, who(res), req.params.id) });
   });
 
   router.post('/:id/provisioning-retries', async (req, res) => {
-    res.status(201).json(await retryFailedProvisioning(deps, who(res), req.params.id, changeOptions(req)));
+    const retried = await retryFailedProvisioning(deps, who(res), req.params.id, changeOptions(req));
+    reply(res, accountWithPassword, retried, 201);
   });
 
   router.post('/:id/leaver', async (req, res) => {
-    res.json(await markAsLeaver(deps, who(res), req.params.id, req.body, changeOptions(req)));
+    reply(res, accountView, await markAsLeaver(deps, who(res), req.params.id, req.body, changeOptions(req)));
   });
 
   router.delete('/:id/leaver', async (req, res) => {
-    res.json(await withdrawLeaverMark(deps, who(res), req.params.id, changeOptions(req)));
+    reply(res, accountView, await withdrawLeaverMark(deps, who(res), req.params.id, changeOptions(req)));
   });
 
   router.post('/:id/joiner', async (req, res) => {
-    res.json(await acceptAsJoiner(deps, who(res), req.params.id, req.body, changeOptions(req)));
+    reply(
+      res,
+      accountView,
+      await acceptAsJoiner(deps, who(res), req.params.id, req.body, changeOptions(req)),
+    );
   });
 
   router.post('/:id/resecure', async (req, res) => {
-    res.json(await resecure(deps, who(res), req.params.id, req.body, changeOptions(req)));
+    reply(res, resecured, await resecure(deps, who(res), req.params.id, req.body, changeOptions(req)));
   });
 
   router.post('/:id/reactivation', async (req, res) => {
-    res.json(await reactivate(deps, who(res), req.params.id, req.body, changeOptions(req)));
+    reply(res, accountView, await reactivate(deps, who(res), req.params.id, req.body, changeOptions(req)));
   });
 
   router.post('/:id/restoration', async (req, res) => {
-    res.json(await restore(deps, who(res), req.params.id, req.body, changeOptions(req)));
+    reply(res, accountView, await restore(deps, who(res), req.params.id, req.body, changeOptions(req)));
   });
 
   return router;

@@ -10,7 +10,9 @@ import {
 } from '../../operations/bulk-uploads';
 import { principalOf } from '../authenticate';
 import { ApiError } from '../problem';
+import { reply } from '../reply';
 import { bulkUploadQuery } from '../schemas/requests';
+import { bulkProgress, bulkValidation } from '../schemas/responses';
 import { parseOrReject } from '../validation';
 
 const CSV_TYPES = ['text/csv', 'application/csv', 'application/vnd.ms-excel'];
@@ -40,18 +42,16 @@ export function bulkUploadRoutes(deps: BulkDeps): Router {
     const { organisation, mode } = parseOrReject(bulkUploadQuery, req.query);
     const file = fileOf(req);
     if (mode === 'validate') {
-      res.json(validateUpload(principal, organisation, file));
+      reply(res, bulkValidation, validateUpload(principal, organisation, file));
       return;
     }
     const started = await startUpload(deps, principal, organisation, file);
-    res
-      .status(202)
-      .location(`/v1/bulk-uploads/${started.uploadId}`)
-      .json({ id: started.uploadId, ...started });
+    res.location(`/v1/bulk-uploads/${started.uploadId}`);
+    reply(res, bulkProgress, { id: started.uploadId, ...started }, 202);
   });
   router.get('/:id', async (req, res) => {
     const progress = await uploadProgress(deps, principalOf(res), String(req.params.id));
-    res.json({ id: progress.uploadId, ...progress });
+    reply(res, bulkProgress, { id: progress.uploadId, ...progress });
   });
   router.get('/:id/results.csv', async (req, res) => {
     const id = String(req.params.id);
@@ -62,7 +62,7 @@ export function bulkUploadRoutes(deps: BulkDeps): Router {
   });
   router.delete('/:id', async (req, res) => {
     const progress = await cancelUpload(deps, principalOf(res), String(req.params.id));
-    res.json({ id: progress.uploadId, ...progress });
+    reply(res, bulkProgress, { id: progress.uploadId, ...progress });
   });
   return router;
 }

@@ -11,29 +11,48 @@ const text = (label: string) =>
   });
 
 /**
+ * Spaces, tabs, line breaks and no-break spaces around a value are dropped. The class is written out
+ * (not `\\s`, nor String.prototype.trim, which drops more) so that the API and the document's patterns,
+ * read by JSON Schema validators in other languages, agree on every character.
+ */
+const EDGE = '[ \\t\\r\\n\\u00a0]*';
+const EDGES = /^[ \t\r\n\u00a0]+|[ \t\r\n\u00a0]+$/g;
+const trimEdges = (value: string) => value.replace(EDGES, '');
+/** Holds a character other than those the edges may have. */
+const NOT_BLANK = /[^ \t\r\n\u00a0]/;
+
+/**
  * R3: letters (any script, with accents) or numbers; one space, hyphen or apostrophe may join two parts,
  * as real names need (O'Neil, Smith-Jones, Mary Ann).
  */
-const NAME = /^[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:[ '’-][\p{L}\p{N}][\p{L}\p{M}\p{N}]*)*$/u;
+const NAME_PARTS = "[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}]*(?:[ '’-][\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}]*)*";
+const NAME = new RegExp(`^${EDGE}${NAME_PARTS}${EDGE}$`, 'u');
+
+/**
+ * Text whose surrounding spaces are dropped: the length is that of the text as given (the document's
+ * maxLength), it must hold more than spaces, and `pattern` (if any) is matched against it as given.
+ */
+const trimmed = (label: string, max: number, blank: string, pattern?: { regex: RegExp; message: string }) => {
+  const long = text(label).max(max, `${label} must be at most ${max} characters`);
+  // A schema has one pattern in the document: the field's own, which rules out blank text as well.
+  const checked = pattern
+    ? long.refine((value) => NOT_BLANK.test(value), blank).regex(pattern.regex, pattern.message)
+    : long.regex(NOT_BLANK, blank);
+  return checked.transform(trimEdges);
+};
 
 export const personName = (label: string) =>
-  text(label)
-    .trim()
-    .min(1, `${label} is required`)
-    .max(64, `${label} must be at most 64 characters`)
-    .regex(
-      NAME,
-      `${label} must only contain letters or numbers (a single space, hyphen or apostrophe may join them)`,
-    )
-    .refine((name) => !NAME.test(name) || addressPart(name) !== '', {
-      message: `${label} must contain a letter or number that can be written in an email address, such as A to Z or 0 to 9 (R11)`,
-    });
+  trimmed(label, 64, `${label} is required`, {
+    regex: NAME,
+    message: `${label} must only contain letters or numbers (a single space, hyphen or apostrophe may join them)`,
+  }).refine((name) => addressPart(name) !== '', {
+    message: `${label} must contain a letter or number that can be written in an email address, such as A to Z or 0 to 9 (R11)`,
+  });
 
-export const title = text('Title')
-  .trim()
-  .min(1, 'Title is required')
-  .max(20, 'Title must be at most 20 characters')
-  .regex(/^\p{L}[\p{L}.' -]*$/u, 'Title must be letters, such as Dr, Mrs or Prof');
+export const title = trimmed('Title', 20, 'Title is required', {
+  regex: new RegExp(`^${EDGE}\\p{L}[\\p{L}.' -]*${EDGE}$`, 'u'),
+  message: 'Title must be letters, such as Dr, Mrs or Prof',
+});
 
 /** R7: a UK mobile, stored in E.164; a refusal says what the number was taken to be. */
 export const ukMobile = text('Mobile').transform((value, ctx) => {
@@ -61,7 +80,15 @@ export const phoneNumber = (label: string) =>
     return phone.e164;
   });
 
-export const jobTitle = text('Job title').trim().min(1, 'Job title must not be empty').max(100);
+export const jobTitle = trimmed('Job title', 100, 'Job title must not be empty');
+
+/** A reference of the caller's, such as a risk assessment's (R22): required, spaces around it dropped. */
+export const reference = (max: number, required: string) =>
+  z
+    .string({ error: required })
+    .max(max, `At most ${max} characters`)
+    .regex(NOT_BLANK, required)
+    .transform(trimEdges);
 
 /** R10: a multi-select of reference codes; unknown codes are refused, duplicates collapsed. */
 const codeList = (label: string, known: Set<string>) =>

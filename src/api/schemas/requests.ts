@@ -11,6 +11,7 @@ import {
   organisationalUnit,
   personName,
   phoneNumber,
+  reference,
   site,
   title,
   ukMobile,
@@ -129,18 +130,15 @@ export const editAccountBody = z
     workAreas: workAreas.optional(),
     site: clearable(site),
   })
-  .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' });
+  .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' })
+  .meta({ minProperties: 1 });
 export type EditAccountBody = z.output<typeof editAccountBody>;
 
 export const notesBody = z.strictObject({ notes });
 
 export const mfaExceptionBody = z.strictObject({
   term: z.enum(['short', 'long'], { error: 'Term must be "short" (24 hours) or "long" (6 months)' }),
-  riskAssessmentRef: z
-    .string({ error: 'A risk assessment reference is required (R22)' })
-    .trim()
-    .min(1, 'A risk assessment reference is required (R22)')
-    .max(100),
+  riskAssessmentRef: reference(100, 'A risk assessment reference is required (R22)'),
 });
 
 export const directoryVisibilityBody = z.strictObject({
@@ -224,31 +222,67 @@ export const joinerBody = z
   );
 export type JoinerBody = z.output<typeof joinerBody>;
 
+/**
+ * A whole number in a query, written in decimal digits only: `Number()` would also take `0x10`, `1e1`,
+ * ` 16` or an empty value. The document describes it as the integer it is.
+ */
+const queryInteger = (name: string, min: number, max: number, fallback: number) =>
+  z
+    .string({ error: `${name} must be a whole number from ${min} to ${max}` })
+    .regex(/^[0-9]{1,9}$/, `${name} must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, `${name} must be a whole number from ${min} to ${max}`)
+        .max(max, `${name} must be a whole number from ${min} to ${max}`),
+    )
+    .optional()
+    .transform((value) => value ?? fallback)
+    .meta({ type: 'integer', minimum: min, maximum: max, default: fallback });
+
+const cursor = z
+  .string({ error: 'cursor must be text' })
+  .max(200, 'cursor must be at most 200 characters')
+  .optional()
+  .describe('The nextCursor of the page before');
+
 /** GET /v1/leavers (R28): a name, an address or a mobile number. */
 export const leaversQuery = z.strictObject({
   q: z
     .string({ error: 'q must be text' })
-    .trim()
-    .min(2, 'q must be at least 2 characters: a name, an email address or a mobile number')
-    .max(100, 'q must be at most 100 characters'),
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+    .max(100, 'q must be at most 100 characters')
+    .regex(
+      /[^ \t\r\n\u00a0][\s\S]*[^ \t\r\n\u00a0]/,
+      'q must be at least 2 characters: a name, an email address or a mobile number',
+    )
+    .transform((q) => q.replace(/^[ \t\r\n\u00a0]+|[ \t\r\n\u00a0]+$/g, ''))
+    .describe('A name, an email address or a mobile number: at least 2 characters besides spaces'),
+  cursor,
+  limit: queryInteger('limit', 1, 100, 25),
 });
 
 /** GET /v1/accounts query (R26). */
 export const listAccountsQuery = z.strictObject({
-  org: z.string().min(1).max(20).optional(),
-  q: z.string().max(100, 'q must be at most 100 characters').optional(),
+  org: z.string({ error: 'org must be text' }).min(1).max(20).optional().describe('An organisation code'),
+  q: z
+    .string({ error: 'q must be text' })
+    .max(100, 'q must be at most 100 characters')
+    .optional()
+    .describe('Words matching the start of words of the name, address, job title, organisation or codes'),
   status: z
     .enum(ACCOUNT_STATUSES, { error: `Status must be one of ${ACCOUNT_STATUSES.join(', ')}` })
     .optional(),
-  role: z.string().min(1).max(20).optional(),
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  role: z.string({ error: 'role must be text' }).min(1).max(20).optional().describe('A clinical role code'),
+  cursor,
+  limit: queryInteger('limit', 1, 100, 25),
 });
 
 /** An account id is its primary address. */
 export const accountId = z.email({ error: 'The account id must be an account email address' }).max(254);
+
+/** An Idempotency-Key header: 1 to 200 visible ASCII characters. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** Actions that take no body (a leaver mark, a resecure...): nothing, or an empty object. */
 export const emptyBody = z.strictObject({});
