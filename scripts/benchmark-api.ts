@@ -1,15 +1,9 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { AesGcmPayloadCodec } from '../src/crypto/payload-codec';
-import { loadKeyRing } from '../src/crypto/key-ring';
-import { startEngine } from '../src/engine';
-import { createLogger } from '../src/logger';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { WORKFLOW_CACHE } from '../src/temporal/worker';
-import { freePort } from '../test/helpers/free-port';
+import { startBenchEngine, toLetters } from './bench/bench-engine';
 import { rawCreate, takePassword } from './bench/raw-create-workflow';
 
 /**
@@ -27,22 +21,7 @@ const CALLERS = 8;
 const RAW_QUEUE = 'bench-raw';
 
 async function main() {
-  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
-  const devPort = await freePort();
-  const env = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    PORT: '0',
-    TEMPORAL_DEV_SERVER_PORT: String(devPort),
-    TEMPORAL_UI_PORT: String(await freePort()),
-    LOG_LEVEL: 'silent',
-    // One principal makes every request: measure creates, not the per-principal limit.
-    RATE_LIMIT_PER_MINUTE: process.env.RATE_LIMIT_PER_MINUTE ?? '1000000',
-  };
-  const engine = await startEngine(env, createLogger('silent'));
-  const address = `127.0.0.1:${devPort}`;
-  const dataConverter = { payloadCodecs: [new AesGcmPayloadCodec(loadKeyRing(env, dataDir))] };
+  const { engine, address, dataConverter, stop } = await startBenchEngine('bench-');
   const rawConnection = await NativeConnection.connect({ address });
   const rawWorker = await Worker.create({
     connection: rawConnection,
@@ -140,8 +119,7 @@ async function main() {
     await rawRunning.catch(() => undefined);
     await connection.close();
     await rawConnection.close();
-    await engine.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }
 
@@ -153,16 +131,6 @@ async function concurrently(total: number, callers: number, run: (i: number) => 
       while (next < total) await run(next++);
     }),
   );
-}
-
-/** Names without digits, as the address rule makes digits the tie-breaker (R11). */
-function toLetters(n: number): string {
-  let s = '';
-  do {
-    s = String.fromCharCode(97 + (n % 26)) + s;
-    n = Math.floor(n / 26);
-  } while (n > 0);
-  return s;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -1,21 +1,14 @@
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { BULK_COLUMNS } from '../src/bulk/bulk-file';
-import { AesGcmPayloadCodec } from '../src/crypto/payload-codec';
-import { loadKeyRing } from '../src/crypto/key-ring';
 import type { NewAccount } from '../src/domain/account';
 import { snapshotOf } from '../src/domain/organisation';
 import { DEFAULT_POLICY } from '../src/domain/policy';
-import { startEngine } from '../src/engine';
-import { createLogger } from '../src/logger';
 import { referenceData } from '../src/reference/reference-data';
 import { accountLifecycle } from '../src/workflows';
 import { accountWorkflowId, bulkUploadWorkflowId } from '../src/workflows/workflow-id';
 import { loadTemporalConfig } from '../temporal-config';
-import { freePort } from '../test/helpers/free-port';
+import { startBenchEngine, toLetters } from './bench/bench-engine';
 
 /**
  * `npm run bench:bulk`: an upload of BENCH_ROWS lines (default 10,000) created through the API against the
@@ -45,35 +38,10 @@ function fileOf(rows: number): string {
   return lines.join('\n');
 }
 
-/** Names without digits, as the address rule makes digits the tie-breaker (R11). */
-const toLetters = (n: number) => {
-  let s = '';
-  do {
-    s = String.fromCharCode(97 + (n % 26)) + s;
-    n = Math.floor(n / 26);
-  } while (n > 0);
-  return s;
-};
-
 async function main() {
-  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bulk-'));
-  const devPort = await freePort();
-  const env = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    PORT: '0',
-    TEMPORAL_DEV_SERVER_PORT: String(devPort),
-    TEMPORAL_UI_PORT: String(await freePort()),
-    LOG_LEVEL: 'silent',
-    RATE_LIMIT_PER_MINUTE: '1000000',
-  };
-  const engine = await startEngine(env, createLogger('silent'));
-  const connection = await Connection.connect({ address: `127.0.0.1:${devPort}` });
-  const client = new Client({
-    connection,
-    dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(loadKeyRing(env, dataDir))] },
-  });
+  const { engine, env, address, dataConverter, stop } = await startBenchEngine('bench-bulk-');
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, dataConverter });
   try {
     const headers = { Authorization: `Bearer ${TOKEN}` };
     const file = fileOf(ROWS);
@@ -158,8 +126,7 @@ async function main() {
     console.log(`ratio bulk / raw: ${(bulkRate / rawRate).toFixed(2)}`);
   } finally {
     await connection.close();
-    await engine.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }
 
