@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import { promisify } from 'node:util';
 import { EXCHANGE_ONLINE } from '../domain/account';
 import type { MailboxStatus } from '../ports/mail-platform';
 import type { SimulationSettings } from '../ports/simulated-mail-platform';
@@ -33,23 +32,23 @@ export function simulatedSyncComplete(
   );
 }
 
-const scrypt = promisify(crypto.scrypt) as (
-  password: string,
-  salt: Buffer,
-  length: number,
-) => Promise<Buffer>;
-
 /**
- * The platform keeps only a salted hash of the temporary password; hashed on libuv's thread pool, as a
- * synchronous scrypt would stop the event loop of the process (API and worker in one) for tens of ms.
+ * The platform keeps only a salted hash of the temporary password. A temporary password is 16 characters
+ * drawn at random from 69 (about 97 bits), so a salted SHA-256 is as strong a store for it as a slow key
+ * derivation, which exists for passwords people choose. Hashes written by an earlier version with scrypt
+ * still verify.
  */
 export async function hashPassword(password: string): Promise<string> {
   const salt = crypto.randomBytes(16);
-  return `scrypt:${salt.toString('base64')}:${(await scrypt(password, salt, 32)).toString('base64')}`;
+  return `sha256:${salt.toString('base64')}:${sha256(salt, password).toString('base64')}`;
 }
 
 export function verifyPassword(password: string, stored: string): boolean {
-  const [, salt, hash] = stored.split(':');
-  const actual = crypto.scryptSync(password, Buffer.from(salt!, 'base64'), 32);
+  const [scheme, salt, hash] = stored.split(':');
+  const saltBytes = Buffer.from(salt!, 'base64');
+  const actual = scheme === 'scrypt' ? crypto.scryptSync(password, saltBytes, 32) : sha256(saltBytes, password);
   return crypto.timingSafeEqual(actual, Buffer.from(hash!, 'base64'));
 }
+
+const sha256 = (salt: Buffer, password: string) =>
+  crypto.createHash('sha256').update(salt).update(password, 'utf8').digest();

@@ -11,6 +11,9 @@ import type { Directory } from '../ports/directory';
 import type { NewAccount } from '../domain/account';
 import type { LifecyclePolicy } from '../domain/policy';
 import { accountLifecycle } from '../workflows';
+import type { LifecycleInput } from '../workflows/account-lifecycle';
+import { initialSearchAttributes } from '../domain/account-search-attributes';
+import { initialState } from '../domain/lifecycle-state';
 import { accountWorkflowId } from '../workflows/workflow-id';
 import { BulkUploadId } from '../../temporal-config/search-attributes';
 
@@ -31,16 +34,22 @@ export interface StartRecord {
 /** How long one start may take before the create gives up and leaves the start to reconciliation. */
 const START_WAIT_MS = 10_000;
 
-/** How an account's lifecycle is started: its ID is the account's address, its input the account. */
+/**
+ * How an account's lifecycle is started, after its reservation: its ID is the account's address, its input
+ * the account; it starts with the search attributes of its initial state, whose directory entry the
+ * reservation wrote, so that its first step publishes neither again.
+ */
 function startOptions({ taskQueue }: Lifecycles, account: NewAccount, policy: LifecyclePolicy) {
+  const input: LifecycleInput = { account, policy, startedFromReservation: true };
   return {
     taskQueue,
     workflowId: accountWorkflowId(account.email),
     workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
-    args: [{ account, policy }] as [{ account: NewAccount; policy: LifecyclePolicy }],
-    ...(account.bulkUploadId
-      ? { typedSearchAttributes: [{ key: BulkUploadId, value: account.bulkUploadId }] }
-      : {}),
+    args: [input] as [LifecycleInput],
+    typedSearchAttributes: [
+      ...initialSearchAttributes(initialState(account, new Date())),
+      ...(account.bulkUploadId ? [{ key: BulkUploadId, value: account.bulkUploadId }] : []),
+    ],
   };
 }
 

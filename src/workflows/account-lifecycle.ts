@@ -34,7 +34,7 @@ import * as firstLogin from './lifecycle/first-login';
 import * as hygiene from './lifecycle/hygiene';
 import * as leaving from './lifecycle/leaving';
 import * as mfa from './lifecycle/mfa';
-import { DerivedOutputs } from './lifecycle/outputs';
+import { DerivedOutputs, entryAsPublished } from './lifecycle/outputs';
 import * as profile from './lifecycle/profile';
 import * as provisioning from './lifecycle/provisioning';
 import { Lock } from './lock';
@@ -42,6 +42,11 @@ import { Lock } from './lock';
 export interface LifecycleInput {
   account: NewAccount;
   policy: LifecyclePolicy;
+  /**
+   * The directory already holds the account's entry as of its initial state (its reservation wrote it), and
+   * the search attributes of that state were set at the start: the first step publishes only what it changes.
+   */
+  startedFromReservation?: boolean;
   /** Set when the lifecycle continues as new: everything it knew, so nothing is lost. */
   carried?: {
     state: AccountState;
@@ -69,7 +74,9 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
     password: carried?.password ?? { sealed: null, toShow: true },
   };
   const { state } = lc;
-  const outputs = new DerivedOutputs(carried?.publishedEntry ?? null);
+  const outputs = new DerivedOutputs(
+    carried ? carried.publishedEntry : input.startedFromReservation ? entryAsPublished(state) : null,
+  );
   const lock = new Lock();
   const deadlines = () => deadlinesOf(state, policy);
   const view = (): AccountView => viewOf(state, policy);

@@ -18,12 +18,16 @@ import {
   resecured,
 } from './representative-lifecycles';
 import { bulkUploadHistory } from './representative-upload';
-import { bulkUploadWorkflowId } from '../../src/workflows/workflow-id';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/histories');
-const BOUND_FIXTURES: Record<string, string> = { 'bulk-upload.json': bulkUploadWorkflowId('RJ1') };
 
-/** RECORD_HISTORIES=1 records every fixture again; a comma-separated list of names records those only. */
+/**
+ * RECORD_HISTORIES=1 records every fixture again; a comma-separated list of names records those only.
+ * Lifecycles are recorded under the current generation's suffix: the fixtures of earlier generations are
+ * kept and replayed too, as lifecycles started then are still running. Generations: none, the first;
+ * `-v2`, lifecycles started from their reservation with their initial outputs (no first publish).
+ */
+const GENERATION = '-v2';
 const recording = (name: string) =>
   process.env.RECORD_HISTORIES === '1' || (process.env.RECORD_HISTORIES ?? '').split(',').includes(name);
 
@@ -51,7 +55,7 @@ describe('Replay', () => {
           // Every run of the lifecycle, so that the fixtures cross each continue-as-new.
           const runs = await historiesOfEveryRun(handle);
           for (const [i, history] of runs.entries()) {
-            const file = runs.length === 1 ? `${name}.json` : `${name}-run${i + 1}.json`;
+            const file = `${name}${GENERATION}${runs.length === 1 ? '' : `-run${i + 1}`}.json`;
             fs.writeFileSync(path.join(FIXTURES, file), historyToJSON(history));
             console.log(`    recorded ${file}: ${history.events!.length} events`);
           }
@@ -62,12 +66,12 @@ describe('Replay', () => {
 
   it('replays the recorded lifecycles and bulk upload with the current workflow code without non-determinism', async () => {
     const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
-    assert.ok(files.length >= 8, 'the representative histories are present');
-    const histories = files.map((f) => ({
+    assert.ok(files.length >= 19, 'the representative histories of each generation are present');
+    const histories = files.map((f) => {
+      const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8')));
       // Payloads written since the codec binds them to their workflow are read for that workflow only.
-      workflowId: BOUND_FIXTURES[f] ?? f,
-      history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8'))),
-    }));
+      return { workflowId: boundWorkflowId(history) ?? f, history };
+    });
     const results = Worker.runReplayHistories(
       { workflowBundle: await workflowBundle(), dataConverter: testDataConverter },
       histories,
@@ -80,6 +84,13 @@ describe('Replay', () => {
     assert.equal(replayed, files.length);
   });
 });
+
+/** The workflow the payloads of a history are bound to, as their metadata says; none before binding. */
+function boundWorkflowId(history: temporal.api.history.v1.IHistory): string | undefined {
+  const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  const bound = input?.metadata?.['encryption-workflow-id'];
+  return bound ? new TextDecoder().decode(bound) : undefined;
+}
 
 /** The histories of a workflow's runs, first to last, following each continue-as-new. */
 async function historiesOfEveryRun(handle: WorkflowHandle) {

@@ -1,28 +1,8 @@
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import {
-  AccountEmail,
-  AccountStatus,
-  MfaExceptionEndsAt,
-  OrganisationCode,
-  ProvisioningOverdue,
-  SyncOverdue,
-} from '../../../temporal-config/search-attributes';
+import { searchAttributesOf } from '../../domain/account-search-attributes';
 import { directoryEntryOf } from '../../domain/directory-entry';
-import { provisioningOverdue, syncOverdue, type AccountState } from '../../domain/lifecycle-state';
+import type { AccountState } from '../../domain/lifecycle-state';
 import { act } from './act';
-
-/** What Temporal Web filters accounts on, derived from the state. */
-function searchAttributesOf(state: AccountState): SearchAttributeUpdatePair[] {
-  return [
-    { key: AccountStatus, value: state.status },
-    { key: AccountEmail, value: state.email },
-    { key: OrganisationCode, value: state.organisation.code },
-    { key: ProvisioningOverdue, value: provisioningOverdue(state) },
-    { key: SyncOverdue, value: syncOverdue(state) },
-    { key: MfaExceptionEndsAt, value: state.mfa.exception ? new Date(state.mfa.exception.endsAt) : null },
-  ];
-}
 
 /**
  * The outputs derived from an account's state, the directory entry (R25, R26) and the search attributes,
@@ -46,11 +26,13 @@ export class DerivedOutputs {
       ({ key, value }) => JSON.stringify(current.get(key) ?? null) !== JSON.stringify(value),
     );
     if (changed.length > 0) upsertSearchAttributes(changed);
-    const entry = directoryEntryOf(state);
-    const json = JSON.stringify(entry);
+    const json = entryAsPublished(state);
     if (json !== this.entry) {
-      await act.publishDirectoryEntry(entry);
+      await act.publishDirectoryEntry(directoryEntryOf(state));
       this.entry = json;
     }
   }
 }
+
+/** The directory entry of a state, in the form outputs compare with the entry last published. */
+export const entryAsPublished = (state: AccountState): string => JSON.stringify(directoryEntryOf(state));
