@@ -46,7 +46,8 @@ export async function hashPassword(password: string): Promise<string> {
 export function verifyPassword(password: string, stored: string): boolean {
   const [scheme, salt, hash] = stored.split(':');
   const saltBytes = Buffer.from(salt!, 'base64');
-  const actual = scheme === 'scrypt' ? crypto.scryptSync(password, saltBytes, 32) : sha256(saltBytes, password);
+  const actual =
+    scheme === 'scrypt' ? crypto.scryptSync(password, saltBytes, 32) : sha256(saltBytes, password);
   return crypto.timingSafeEqual(actual, Buffer.from(hash!, 'base64'));
 }
 
