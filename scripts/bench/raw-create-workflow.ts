@@ -1,8 +1,9 @@
-import { condition, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 
 /**
  * The raw side of `npm run bench`: the same shape of work as a create, with nothing of ours in it: a
- * workflow started with an Update that waits for one activity, which sets a password.
+ * workflow started with an Update that waits for one activity, which sets a password; then, as a lifecycle
+ * does, it goes on waiting on a timer.
  */
 const { setPassword } = proxyActivities<{ setPassword(id: string): Promise<string> }>({
   startToCloseTimeout: '1 minute',
@@ -20,4 +21,5 @@ export async function rawCreate(id: string): Promise<void> {
   });
   password = await setPassword(id);
   await condition(() => taken);
+  await sleep('1 hour');
 }

@@ -56,3 +56,16 @@ export function derivedKey(ring: KeyRing, keyId: string, purpose: string): Buffe
   if (!master) throw new Error(`Unknown encryption key id "${keyId}"`);
   return Buffer.from(crypto.hkdfSync('sha256', master, Buffer.alloc(0), purpose, 32));
 }
+
+/** The keys of one purpose, each derived once from its ring key, when first used. */
+export function purposeKeys(ring: KeyRing, purpose: string): (keyId: string) => Buffer {
+  const derived = new Map<string, Buffer>();
+  return (keyId) => {
+    let key = derived.get(keyId);
+    if (!key) {
+      key = derivedKey(ring, keyId, purpose);
+      derived.set(keyId, key);
+    }
+    return key;
+  };
+}

@@ -1,5 +1,5 @@
 import { decrypt, encrypt } from './aes-gcm';
-import { derivedKey, type KeyRing } from './key-ring';
+import { purposeKeys, type KeyRing } from './key-ring';
 
 const PURPOSE = 'temporary-password-seal';
 
@@ -9,15 +9,15 @@ const PURPOSE = 'temporary-password-seal';
  * The account id is bound in, so a seal cannot be replayed for another account.
  */
 export class PasswordSealer {
-  constructor(private readonly ring: KeyRing) {}
+  private readonly key: (keyId: string) => Buffer;
+
+  constructor(private readonly ring: KeyRing) {
+    this.key = purposeKeys(ring, PURPOSE);
+  }
 
   seal(password: string, accountId: string): string {
     const keyId = this.ring.activeKeyId;
-    const sealed = encrypt(
-      derivedKey(this.ring, keyId, PURPOSE),
-      Buffer.from(password),
-      Buffer.from(accountId),
-    );
+    const sealed = encrypt(this.key(keyId), Buffer.from(password), Buffer.from(accountId));
     return `${keyId}.${sealed.toString('base64url')}`;
   }
 
@@ -25,6 +25,6 @@ export class PasswordSealer {
     const dot = sealed.indexOf('.');
     const keyId = sealed.slice(0, dot);
     const data = Buffer.from(sealed.slice(dot + 1), 'base64url');
-    return decrypt(derivedKey(this.ring, keyId, PURPOSE), data, Buffer.from(accountId)).toString();
+    return decrypt(this.key(keyId), data, Buffer.from(accountId)).toString();
   }
 }

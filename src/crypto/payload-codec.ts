@@ -1,7 +1,7 @@
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { decrypt, encrypt } from './aes-gcm';
-import { derivedKey, type KeyRing } from './key-ring';
+import { purposeKeys, type KeyRing } from './key-ring';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 const KEY_ID = 'encryption-key-id';
@@ -45,9 +45,11 @@ export function isEncrypted(payload: Payload): boolean {
  * when the SDK does say which workflow it is reading for, the two must agree.
  */
 export class AesGcmPayloadCodec implements PayloadCodec {
-  private readonly keys = new Map<string, Buffer>();
+  private readonly key: (keyId: string) => Buffer;
 
-  constructor(private readonly ring: KeyRing) {}
+  constructor(private readonly ring: KeyRing) {
+    this.key = purposeKeys(ring, PURPOSE);
+  }
 
   async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
     const workflowId = workflowOf(context);
@@ -85,14 +87,5 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       }
       return temporal.api.common.v1.Payload.decode(decrypt(this.key(keyId), payload.data, aad));
     });
-  }
-
-  private key(keyId: string): Buffer {
-    let key = this.keys.get(keyId);
-    if (!key) {
-      key = derivedKey(this.ring, keyId, PURPOSE);
-      this.keys.set(keyId, key);
-    }
-    return key;
   }
 }
