@@ -51,7 +51,7 @@ describe('Phone numbers in the words an administrator understands (R7, R8)', () 
 });
 
 describe('Bodies without JSON (the newcomer’s curl)', () => {
-  it('R4: a body sent without Content-Type: application/json is 415 naming the header; no body at all says so', async () => {
+  it('R4: a body sent without Content-Type: application/json is 415 naming the header, not read as an empty one; no body at all says so, where a body is wanted', async () => {
     const h = await apiHarness();
     await h.run(async () => {
       const plain = await h.api
@@ -60,6 +60,7 @@ describe('Bodies without JSON (the newcomer’s curl)', () => {
         .set('Content-Type', 'text/plain')
         .send('{"title":"Dr"}');
       assert.equal(plain.status, 415);
+      assert.equal(plain.type, 'application/problem+json');
       assert.match(plain.body.detail, /text\/plain: send it as JSON, with Content-Type: application\/json/);
       const none = await h.api.post('/v1/accounts').set(bearer(TOKENS.gstt));
       assert.equal(none.status, 400);
@@ -68,6 +69,8 @@ describe('Bodies without JSON (the newcomer’s curl)', () => {
         /no body: send a JSON object, with Content-Type: application\/json/,
       );
       assert.equal(h.starts(), 0);
+      const noneWanted = await h.api.post('/v1/accounts/nobody@nhs.net/resecure').set(bearer(TOKENS.gstt));
+      assert.equal(noneWanted.status, 404, 'a route that takes no body needs none');
     });
   });
 
