@@ -32,6 +32,11 @@ function belongsTo(boundTo: string, reader: string): boolean {
   return a !== undefined && a === b;
 }
 
+/** The workflow a payload is bound to, as its metadata says; none for a payload written before binding. */
+export function boundWorkflowOf(payload: Payload): string | undefined {
+  return read(payload.metadata?.[WORKFLOW_ID]);
+}
+
 export function isEncrypted(payload: Payload): boolean {
   return read(payload.metadata?.encoding) === ENCRYPTED_ENCODING;
 }
@@ -76,7 +81,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       const version = read(payload.metadata?.[VERSION]);
       let aad: Buffer | undefined;
       if (version === BOUND) {
-        const boundTo = read(payload.metadata?.[WORKFLOW_ID]);
+        const boundTo = boundWorkflowOf(payload);
         if (!boundTo) throw new Error('Bound payload without its workflow id');
         const expected = workflowOf(context);
         if (expected && !belongsTo(boundTo, expected))

@@ -18,6 +18,7 @@ import {
   resecured,
 } from './representative-lifecycles';
 import { bulkUploadHistory } from './representative-upload';
+import { boundWorkflowOf } from '../../src/crypto/payload-codec';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/histories');
 
@@ -88,8 +89,7 @@ describe('Replay', () => {
 /** The workflow the payloads of a history are bound to, as their metadata says; none before binding. */
 function boundWorkflowId(history: temporal.api.history.v1.IHistory): string | undefined {
   const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-  const bound = input?.metadata?.['encryption-workflow-id'];
-  return bound ? new TextDecoder().decode(bound) : undefined;
+  return input ? boundWorkflowOf(input) : undefined;
 }
 
 /** The histories of a workflow's runs, first to last, following each continue-as-new. */
