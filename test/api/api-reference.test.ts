@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { apiHarness } from '../helpers/api-harness';
-import { CHROMIUM, chromiumAvailable, launchChromium } from '../helpers/browser';
+import { inRealBrowser } from '../helpers/browser';
 import { portalHarness } from '../helpers/portal-harness';
 
 /** The `src` and `href` of every element of an HTML page. */
@@ -41,21 +40,10 @@ describe('API reference at /docs', () => {
   });
 
   describe('in a real browser', function () {
-    let browser: Browser | undefined;
-    let close: (() => Promise<void>) | undefined;
-    before(async function () {
-      if (!chromiumAvailable()) {
-        console.log(
-          `    Chromium is not at ${CHROMIUM}: the browser test is skipped (apt-get install chromium).`,
-        );
-        this.skip();
-      }
-      ({ browser, close } = await launchChromium());
-    });
-    after(async () => close?.());
+    const browser = inRealBrowser();
 
     it('reference: /docs shows every operation of the API, with no request refused by the page’s policy', async () => {
-      const h = await portalHarness(browser!);
+      const h = await portalHarness(browser());
       await h.runInBrowser(async () => {
         const page = await h.newPage();
         const problems: string[] = [];

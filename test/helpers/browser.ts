@@ -39,6 +39,26 @@ export async function launchChromium(): Promise<{ browser: Browser; close: () =>
   };
 }
 
+/**
+ * Launches Chromium before the tests of the enclosing describe and closes it after them, or skips them,
+ * saying so, where it is missing; the browser is read once they run.
+ */
+export function inRealBrowser(options: { emptyScreenshots?: boolean } = {}): () => Browser {
+  let launched: { browser: Browser; close: () => Promise<void> } | undefined;
+  before(async function () {
+    if (!chromiumAvailable()) {
+      console.log(
+        `    Chromium is not at ${CHROMIUM}: the browser tests are skipped (apt-get install chromium).`,
+      );
+      this.skip();
+    }
+    if (options.emptyScreenshots) resetScreenshots();
+    launched = await launchChromium();
+  });
+  after(async () => launched?.close());
+  return () => launched!.browser;
+}
+
 let shots = 0;
 /** Empties the screenshot folder, so that it holds this run's pages only. */
 export function resetScreenshots(): void {

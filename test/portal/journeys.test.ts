@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { HOUR, MINUTE } from '../helpers/lifecycle-harness';
 import { TOKENS, bearer, newPerson } from '../helpers/api-harness';
-import {
-  CHROMIUM,
-  chromiumAvailable,
-  launchChromium,
-  look,
-  resetScreenshots,
-  tabTo,
-} from '../helpers/browser';
+import { inRealBrowser, look, tabTo } from '../helpers/browser';
 import { fakeOidcProvider } from '../helpers/fake-oidc-provider';
 import { portalHarness, signInAs, type PortalHarness } from '../helpers/portal-harness';
 
@@ -49,23 +42,10 @@ async function errorUnder(page: Page, field: string): Promise<string> {
 }
 
 describe('Portal: journeys in a real browser', function () {
-  let browser: Browser;
-  let close: () => Promise<void>;
-
-  before(async function () {
-    if (!chromiumAvailable()) {
-      console.log(
-        `    Chromium is not at ${CHROMIUM}: the browser tests are skipped (apt-get install chromium).`,
-      );
-      this.skip();
-    }
-    resetScreenshots();
-    ({ browser, close } = await launchChromium());
-  });
-  after(async () => close?.());
+  const browser = inRealBrowser({ emptyScreenshots: true });
 
   it('R1: a local administrator signs in with a development principal, sees only their organisation, and signs out', async () => {
-    const h = await portalHarness(browser);
+    const h = await portalHarness(browser());
     await h.runInBrowser(async () => {
       const page = await h.newPage();
       await page.goto('/');
@@ -105,7 +85,7 @@ describe('Portal: journeys in a real browser', function () {
   });
 
   it('R4, R3: Add user with nothing filled shows the summary and an error under Title, First Name, Last Name, Email Alias and Organisation, and creates nothing', async () => {
-    const h = await portalHarness(browser);
+    const h = await portalHarness(browser());
     await h.runInBrowser(async () => {
       const page = await h.newPage();
       await signInAs(page, /Alex Admin/);
@@ -175,7 +155,7 @@ describe('Portal: journeys in a real browser', function () {
   });
 
   it('R3, R5, R13, R15: a valid user is created with the temporary password shown once, and is Pending in User Management', async () => {
-    const h = await portalHarness(browser);
+    const h = await portalHarness(browser());
     await h.runInBrowser(async () => {
       const page = await h.newPage();
       await signInAs(page, /Alex Admin/);
@@ -248,7 +228,7 @@ describe('Portal: journeys in a real browser', function () {
   });
 
   it('R17, R14, R15: the Account page refuses an edit while Pending with the R17 words, accepts notes, and shows Active by itself when the mailbox is ready', async () => {
-    const h = await portalHarness(browser);
+    const h = await portalHarness(browser());
     await h.runInBrowser(async () => {
       const { id } = await apiCreated(h);
       const page = await h.newPage();
@@ -293,7 +273,7 @@ describe('Portal: journeys in a real browser', function () {
   });
 
   it('R12: a duplicate shows the existing account, or the same-name candidates with "this is a different person"', async () => {
-    const h = await portalHarness(browser);
+    const h = await portalHarness(browser());
     await h.runInBrowser(async () => {
       const { id, person } = await apiCreated(h);
       const page = await h.newPage();
@@ -339,7 +319,7 @@ describe('Portal: journeys in a real browser', function () {
   });
 
   it("R1: another organisation's account is not reachable: a 403 page, and no action on it", async () => {
-    const h = await portalHarness(browser);
+    const h = await portalHarness(browser());
     await h.runInBrowser(async () => {
       const { id } = await apiCreated(
         h,
@@ -362,7 +342,7 @@ describe('Portal: journeys in a real browser', function () {
   });
 
   it('R22, R23: an MFA exception needs its risk assessment reference, and then starts with it', async () => {
-    const h = await portalHarness(browser);
+    const h = await portalHarness(browser());
     await h.runInBrowser(async () => {
       const { id } = await apiCreated(h);
       await activeWithFirstGates(h, id);
@@ -402,7 +382,7 @@ describe('Portal: journeys in a real browser', function () {
   });
 
   it("R28: a leaver is marked on the Account page, found on the Joiners page and accepted into the caller's organisation", async () => {
-    const h = await portalHarness(browser);
+    const h = await portalHarness(browser());
     await h.runInBrowser(async () => {
       const { id, person } = await apiCreated(h);
       await activeWithFirstGates(h, id);
@@ -450,7 +430,7 @@ describe('Portal: journeys in a real browser', function () {
   });
 
   it('WCAG 2.2: Add user is completed with the keyboard alone', async () => {
-    const h = await portalHarness(browser);
+    const h = await portalHarness(browser());
     await h.runInBrowser(async () => {
       const page = await h.newPage();
       await signInAs(page, /Alex Admin/);
@@ -491,7 +471,7 @@ describe('Portal: journeys in a real browser', function () {
   it('R1: with OpenID Connect configured, an administrator signs in at the provider with the rights of their principal; anyone else is refused', async () => {
     const who = { email: 'sam.admin@nhs.net' };
     const provider = await fakeOidcProvider(who);
-    const h = await portalHarness(browser, (baseURL) => ({
+    const h = await portalHarness(browser(), (baseURL) => ({
       devPrincipals: [],
       oidc: {
         issuer: provider.issuer,

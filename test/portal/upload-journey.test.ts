@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { BULK_COLUMNS } from '../../src/bulk/bulk-file';
 import { csv, line } from '../bulk/bulk-helpers';
-import { CHROMIUM, chromiumAvailable, launchChromium, look } from '../helpers/browser';
+import { inRealBrowser, look } from '../helpers/browser';
 import { portalHarness, signInAs, type PortalHarness } from '../helpers/portal-harness';
 
 const asFile = (name: string, text: string) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
@@ -22,22 +22,10 @@ const accountsNamed = async (h: PortalHarness, lastName: string) =>
   (await h.directory.search({ q: lastName, limit: 100 })).entries.filter((e) => e.lastName === lastName);
 
 describe('Portal: the Bulk upload page in a real browser', function () {
-  let browser: Browser;
-  let close: () => Promise<void>;
-
-  before(async function () {
-    if (!chromiumAvailable()) {
-      console.log(
-        `    Chromium is not at ${CHROMIUM}: the browser tests are skipped (apt-get install chromium).`,
-      );
-      this.skip();
-    }
-    ({ browser, close } = await launchChromium());
-  });
-  after(async () => close?.());
+  const browser = inRealBrowser();
 
   it('R31, R4: the sample downloads; Validate lists each line and column at fault and creates nothing; a wrong header is named under the file', async () => {
-    const h = await portalHarness(browser);
+    const h = await portalHarness(browser());
     await h.runInBrowser(async () => {
       const page = await h.newPage();
       await signInAs(page, /Alex Admin/);
@@ -82,7 +70,7 @@ describe('Portal: the Bulk upload page in a real browser', function () {
   });
 
   it('R31, R13: Create shows the progress until Completed; the results file gives each address and, once, the temporary passwords', async () => {
-    const h = await portalHarness(browser);
+    const h = await portalHarness(browser());
     await h.runInBrowser(async () => {
       const page = await h.newPage();
       await signInAs(page, /Alex Admin/);
