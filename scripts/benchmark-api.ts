@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { WORKFLOW_CACHE } from '../src/temporal/worker';
 import { startBenchEngine, toLetters } from './bench/bench-engine';
 import { rawCreate, takePassword } from './bench/raw-create-workflow';
 
@@ -32,7 +31,6 @@ async function main() {
     workflowsPath: require.resolve('./bench/raw-create-workflow'),
     activities: { setPassword: async () => crypto.randomBytes(12).toString('base64url') },
     dataConverter,
-    ...WORKFLOW_CACHE,
   });
   const rawRunning = rawWorker.run();
   const connection = await Connection.connect({ address });

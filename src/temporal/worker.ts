@@ -10,23 +10,13 @@ export interface WorkerOptions {
 }
 
 /**
- * No workflow cache (and so no sticky queue): every workflow task and every query replays the lifecycle's
- * history. The SDK's cache (TypeScript SDK 1.24) corrupts a run after a worker crash: a query answered by
- * another worker while the dead worker's workflow task waits to time out leaves that worker with a cached
- * run that has already taken the timer's firing, with the workflow clock of the task before it (the
- * replay for the query ended on a task not yet started). A replay takes it with the clock of the task that
- * did start, seconds later; a decision on the clock (is the deadline due?) then goes the other way, the
- * cached run issues commands a replay does not, and the lifecycle is stuck on a nondeterminism error from
- * its next replay on (test/smoke/crash-then-queries.test.ts; found by `npm run chaos`; a workflow that
- * decides on the timer rather than the clock passes that test with the cache). The costs, in `npm run bench`:
- * GET 19-27 ms instead of 11, creates 16 a second instead of 21.5, and workflow tasks that wait about 2 s
- * for a poller as load falls. And now and then a query that arrives while a workflow task runs is dropped
- * by the worker ("leftover buffered tasks when evicting run") and times out (the API answers 503). Put the
- * cache back once the SDK is fixed and that test passes with it.
+ * The worker for the lifecycle workflows, on the configured task queue, with the SDK's workflow cache at its
+ * default size: a run's next task and its queries go to the worker that holds it (its sticky queue) and
+ * continue it in memory instead of replaying its history. A worker that stops gracefully hands its runs back
+ * at once; one that crashes leaves them waiting up to 10 s (the sticky queue's timeout) for another worker.
+ * The lifecycle judges its deadlines by its timers, not the clock, which a cached run may hold wrong after a
+ * crash (see untilDeadline).
  */
-export const WORKFLOW_CACHE = { maxCachedWorkflows: 0 };
-
-/** The worker for the lifecycle workflows, on the configured task queue. */
 export async function createWorker(
   config: TemporalConfig,
   { address, activities, dataConverter }: WorkerOptions,
@@ -39,7 +29,6 @@ export async function createWorker(
     workflowsPath: require.resolve('../workflows'),
     activities,
     dataConverter,
-    ...WORKFLOW_CACHE,
   });
   return { worker, connection };
 }

@@ -11,7 +11,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { SYSTEM, type AuditEntry, type NewAccount } from '../domain/account';
-import { DEADLINE_SUMMARY, deadlinesOf, dueAt, earliest } from '../domain/deadlines';
+import { DEADLINE_SUMMARY, deadlinesOf, dueAt, earliest, type DeadlineKind } from '../domain/deadlines';
 import { initialState, viewOf, type AccountState, type AccountView } from '../domain/lifecycle-state';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../domain/policy';
 import {
@@ -29,6 +29,7 @@ import {
   withdrawLeaverRefusal,
   type Refusal,
 } from '../domain/refusals';
+import { untilDeadline } from './deadline-timer';
 import * as defs from './definitions';
 import { record, refuseIf, type Lifecycle, type PasswordToShow } from './lifecycle/context';
 import * as firstLogin from './lifecycle/first-login';
@@ -60,6 +61,7 @@ export interface LifecycleInput {
 }
 
 const SKIP_IDLE_STEPS = 'skip-idle-steps';
+const TIMERS_DECIDE = 'timers-decide';
 
 /**
  * One user account, from creation for as long as it lives, until its deletion's restore window ends (R32).
@@ -70,6 +72,8 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
   const { carried } = input;
   // Runs started before this version took a step at every wake-up, due or not; they go on doing so.
   const skipsIdleSteps = patched(SKIP_IDLE_STEPS);
+  // Runs started before this version judged what is due by the workflow clock; they go on doing so.
+  const timersDecide = patched(TIMERS_DECIDE);
   // A duration added to the policy later applies its default to lifecycles started before it existed.
   const policy: LifecyclePolicy = { ...DEFAULT_POLICY, ...input.policy };
   const lc: Lifecycle = {
@@ -165,10 +169,20 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
   const continueAsNewDue = () =>
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= policy.historyEventLimit;
 
+  /** The time of the deadline whose timer fired last, until the step it woke has run. */
+  let firedAt: number | undefined;
+  /** What is due: what the timer that fired was set for (see untilDeadline). */
+  const dueNow = () =>
+    timersDecide
+      ? firedAt === undefined
+        ? new Set<DeadlineKind>()
+        : dueAt(deadlines(), firedAt)
+      : dueAt(deadlines(), Date.now());
+
   const dueStep = () =>
     step(async () => {
       if (cancellationRequested) recordCancellation();
-      const due = dueAt(deadlines(), Date.now());
+      const due = dueNow();
       await provisioning.provisioningDue(lc, due);
       await firstLogin.syncDue(lc, due);
       await firstLogin.resecureDue(lc, due);
@@ -189,8 +203,9 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
   while (!closed() && !continueAsNewDue()) {
     // A step with nothing due and nothing to record would change nothing: skipping it spares each workflow task
     // the promises it makes, which the SDK traces one by one.
-    const idle = !cancellationRequested && !lock.busy && dueAt(deadlines(), Date.now()).size === 0;
+    const idle = !cancellationRequested && !lock.busy && dueNow().size === 0;
     if (!(idle && skipsIdleSteps)) await dueStep();
+    firedAt = undefined;
     const next = earliest(deadlines());
     setCurrentDetails(
       next
@@ -207,11 +222,7 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
         (first !== undefined && (next === undefined || first.at < next.at))
       );
     };
-    await CancellationScope.nonCancellable(async () => {
-      if (next === undefined) await condition(wakeUp);
-      else
-        await condition(wakeUp, Math.max(next.at - Date.now(), 1), { summary: DEADLINE_SUMMARY[next.kind] });
-    });
+    firedAt = await untilDeadline(next && { at: next.at, summary: DEADLINE_SUMMARY[next.kind] }, wakeUp);
   }
   await condition(allHandlersFinished);
   if (closed()) return;

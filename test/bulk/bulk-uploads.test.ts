@@ -253,7 +253,7 @@ describe('R31: bulk creation from a CSV file', () => {
     const { gate: g, wrapper } = gated();
     let dieOnce = true;
     const h = await apiHarness({
-      workerAsDeployed: true,
+      workerRestartable: true,
       activityWrapper: <T>(activities: T): T => {
         const a = wrapper(activities) as T & BulkActivities;
         const create = a.createBulkLines.bind(a);

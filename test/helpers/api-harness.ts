@@ -38,14 +38,14 @@ export async function apiHarness(
     portal?: boolean | Partial<PortalOptions>;
     /** Wraps the worker's activities, to make one slow or failing. */
     activityWrapper?: <T>(activities: T) => T;
-    /** The worker without a workflow cache, as deployed: for a test that restarts it (lifecycleHarness). */
-    workerAsDeployed?: boolean;
+    /** The worker without the workflow cache: for a test that restarts it (lifecycleHarness). */
+    workerRestartable?: boolean;
   } = {},
 ) {
   const faults = { failStarts: 0 };
   const metrics = new EngineMetrics();
   const h = await lifecycleHarness({}, options.activityWrapper, metrics, {
-    asDeployed: options.workerAsDeployed,
+    restartable: options.workerRestartable,
   });
   const logs: string[] = [];
   const logger = createLogger(

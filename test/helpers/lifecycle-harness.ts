@@ -6,7 +6,6 @@ import { createActivities } from '../../src/activities';
 import { createBulkActivities } from '../../src/activities/bulk';
 import { SqliteBulkUploads } from '../../src/adapters/sqlite/sqlite-bulk-uploads';
 import { SqliteIdempotencyKeys } from '../../src/adapters/sqlite/sqlite-idempotency-keys';
-import { WORKFLOW_CACHE } from '../../src/temporal/worker';
 import { serverTime } from '../../src/activities/server-time';
 import { openDatabase } from '../../src/adapters/sqlite/database';
 import { SqliteSimulatedMailPlatform } from '../../src/adapters/sqlite/sqlite-simulated-mail-platform';
@@ -55,12 +54,11 @@ export async function lifecycleHarness(
   activityWrapper = <T>(a: T) => a,
   metrics?: EngineMetrics,
   /**
-   * The worker without a workflow cache, as src/temporal/worker.ts makes it: for a test that stops the worker
-   * and starts another (with a cache, the runs' tasks and queries wait on the stopped worker's sticky queue).
-   * Otherwise the SDK's cache, as a lifecycle of many timers replays its whole history at every task without
-   * it (the 72-hour provisioning tests run past their timeout).
+   * The worker without the workflow cache: for a test that stops the worker and starts another. The
+   * time-skipping test server leaves the stopped worker's tasks and queries on its sticky queue (a Temporal
+   * server moves them to the task queue after 10 s). Otherwise the SDK's cache, as deployed.
    */
-  { asDeployed = false }: { asDeployed?: boolean } = {},
+  { restartable = false }: { restartable?: boolean } = {},
 ) {
   const env = testEnv();
   const db = (sharedDb ??= openDatabase(':memory:'));
@@ -135,7 +133,7 @@ export async function lifecycleHarness(
       workflowBundle: await workflowBundle(),
       activities,
       dataConverter: testDataConverter,
-      ...(asDeployed ? WORKFLOW_CACHE : {}),
+      ...(restartable ? { maxCachedWorkflows: 0 } : {}),
     });
   const worker = await newWorker();
 

@@ -8,7 +8,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { loadTemporalConfig } from '../../temporal-config';
 import { startDevServer } from '../../src/servers/dev-server';
-import { WORKFLOW_CACHE } from '../../src/temporal/worker';
 import { freePort } from '../helpers/free-port';
 import { clockReadings, pollEveryTwoSeconds } from '../fixtures/smoke-workflows';
 import * as activities from '../fixtures/smoke-activities';
@@ -20,11 +19,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Found by `npm run chaos`: a worker is SIGKILLed while a workflow waits on a timer; the timer fires and its
  * workflow task waits, on the dead worker's sticky queue, to time out (10 s). Meanwhile the API queries the
  * workflow (every GET /v1/accounts/{id}), and another worker answers from a replay of the history. With the
- * SDK's workflow cache (Temporal TypeScript SDK 1.24), that worker keeps the replayed run in its cache, and
- * when the workflow task reaches it, it issues a new timer instead of the poll a replay issues: the history
- * now holds commands the workflow code does not make, and the workflow fails with a nondeterminism error
- * (TMPRL1100) as soon as it is replayed (a restart, an eviction, a query on another worker). The account's
- * lifecycle is then stuck and every route answers 500.
+ * SDK's workflow cache (Temporal TypeScript SDK 1.24), that worker keeps the replayed run, which has taken
+ * the timer's firing with the clock of the task before it. A workflow that then judged on the clock whether
+ * its deadline was due issued a new timer where a replay polls: the history held commands the workflow code
+ * does not make, and the run failed with a nondeterminism error (TMPRL1100) from its next replay on. The
+ * fixture waits as the lifecycle does (untilDeadline: the timer that fired decides), with the cache on.
  */
 describe('Smoke: a worker crash followed by queries', () => {
   let dataDir: string;
@@ -40,7 +39,7 @@ describe('Smoke: a worker crash followed by queries', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('leaves the workflow deterministic: its history replays, and it polls on', async () => {
+  it('leaves a workflow that waits as the lifecycle does deterministic, with the workflow cache: its history replays, and it polls on', async () => {
     const config = loadTemporalConfig({
       ...process.env,
       DATA_DIR: dataDir,
@@ -63,7 +62,6 @@ describe('Smoke: a worker crash followed by queries', () => {
       taskQueue,
       workflowsPath,
       activities,
-      ...WORKFLOW_CACHE,
     });
     const history = await worker.runUntil(async () => {
       // Queries while the dead worker's task waits to time out, until two more polls have run.
