@@ -58,3 +58,21 @@ describe('The embedded database on disk', () => {
     }
   });
 });
+
+describe('The embedded database: statements', () => {
+  it('compiles each statement once, keeps at most 500, and answers from a kept one as from a new one', () => {
+    const db = openDatabase(':memory:');
+    try {
+      db.exec("CREATE TABLE people (name TEXT); INSERT INTO people VALUES ('A'), ('B')");
+      const count = 'SELECT count(*) AS n FROM people';
+      const first = db.prepare(count);
+      assert.equal(db.prepare(count), first, 'the same statement, compiled once');
+      db.prepare("INSERT INTO people VALUES ('C')").run();
+      assert.deepEqual(db.prepare(count).get(), { n: 3 }, 'a kept statement reads the table as it is now');
+      for (let i = 0; i < 500; i++) db.prepare(`SELECT ${i} AS n`);
+      assert.notEqual(db.prepare(count), first, 'the oldest is dropped past 500, and compiled again');
+    } finally {
+      db.close();
+    }
+  });
+});

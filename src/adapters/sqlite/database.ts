@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ownerOnlyFolder } from '../../owner-only-folder';
 import { migrateSqlite } from './migrations';
+import { cacheStatements } from './statement-cache';
 
 export type Db = Database.Database;
 
@@ -38,6 +39,7 @@ function configure(db: Db): Db {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   migrateSqlite(db);
+  cacheStatements(db);
   return db;
 }
 
