@@ -69,6 +69,12 @@ describe('API: leavers, joiners, resecure, inactivity and restore', () => {
         'never a phone number',
       );
       assert.equal((await h.api.get('/v1/leavers?q=x').set(as(TOKENS.gstt))).status, 400);
+      const oneCharacterOfTwoUnits = encodeURIComponent('\u{aaa91}'); // found by schemathesis
+      assert.equal(
+        (await h.api.get(`/v1/leavers?q=${oneCharacterOfTwoUnits}`).set(as(TOKENS.gstt))).status,
+        400,
+        'one character is too short, even when JavaScript writes it as two UTF-16 units',
+      );
       assert.equal((await h.api.get('/v1/leavers?q=smith').set(as(TOKENS.identity))).status, 403);
 
       const joiner = `/v1/accounts/${id}/joiner`;

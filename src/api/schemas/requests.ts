@@ -253,7 +253,8 @@ export const leaversQuery = z.strictObject({
     .string({ error: 'q must be text' })
     .max(100, 'q must be at most 100 characters')
     .regex(
-      /[^ \t\r\n\u00a0][\s\S]*[^ \t\r\n\u00a0]/,
+      // Characters, not UTF-16 units (the u flag), as the document's pattern counts them.
+      /[^ \t\r\n\u00a0][\s\S]*[^ \t\r\n\u00a0]/u,
       'q must be at least 2 characters: a name, an email address or a mobile number',
     )
     .transform((q) => q.replace(/^[ \t\r\n\u00a0]+|[ \t\r\n\u00a0]+$/g, ''))
