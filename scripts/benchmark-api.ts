@@ -12,8 +12,7 @@ import { rawCreate, takePassword } from './bench/raw-create-workflow';
  * the same settings, in the same process), 8 callers at once, the two sides interleaved in rounds. Prints
  * latency and throughput of each side and the ratios; then GET /v1/accounts/{id} latency and the process's
  * memory. Figures are printed, not asserted. Throughput is sustained (while all 8 callers are busy) and
- * overall: as a round drains, a workflow task scheduled on a server going idle can wait about 2 s for a
- * poller (either side, at random), which swings the overall figure by tens of per cent from run to run.
+ * overall (each round's drain included).
  * BENCH_ROUNDS (default 10) rounds of BENCH_PER_ROUND (default 40) creates per side.
  */
 const TOKEN = 'dev-national-admin-0004';
