@@ -169,20 +169,19 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
   const continueAsNewDue = () =>
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= policy.historyEventLimit;
 
-  /** The time of the deadline whose timer fired last, until the step it woke has run. */
-  let firedAt: number | undefined;
-  /** What is due: what the timer that fired was set for (see untilDeadline). */
-  const dueNow = () =>
-    timersDecide
-      ? firedAt === undefined
-        ? new Set<DeadlineKind>()
-        : dueAt(deadlines(), firedAt)
-      : dueAt(deadlines(), Date.now());
+  /**
+   * What is due after a wake-up: what the timer that fired was set for, judged at its time (see
+   * untilDeadline); nothing when a change woke the loop.
+   */
+  const dueAfter = (firedAt: number | undefined): Set<DeadlineKind> => {
+    if (!timersDecide) return dueAt(deadlines(), Date.now());
+    return firedAt === undefined ? new Set() : dueAt(deadlines(), firedAt);
+  };
 
-  const dueStep = () =>
+  const dueStep = (firedAt: number | undefined) =>
     step(async () => {
       if (cancellationRequested) recordCancellation();
-      const due = dueNow();
+      const due = dueAfter(firedAt);
       await provisioning.provisioningDue(lc, due);
       await firstLogin.syncDue(lc, due);
       await firstLogin.resecureDue(lc, due);
@@ -200,12 +199,13 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
     }
   });
 
+  /** The time of the deadline whose timer woke the loop; undefined when a change woke it, or at the start. */
+  let firedAt: number | undefined;
   while (!closed() && !continueAsNewDue()) {
     // A step with nothing due and nothing to record would change nothing: skipping it spares each workflow task
     // the promises it makes, which the SDK traces one by one.
-    const idle = !cancellationRequested && !lock.busy && dueNow().size === 0;
-    if (!(idle && skipsIdleSteps)) await dueStep();
-    firedAt = undefined;
+    const idle = !cancellationRequested && !lock.busy && dueAfter(firedAt).size === 0;
+    if (!(idle && skipsIdleSteps)) await dueStep(firedAt);
     const next = earliest(deadlines());
     setCurrentDetails(
       next

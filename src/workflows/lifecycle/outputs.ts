@@ -1,6 +1,6 @@
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { searchAttributesOf } from '../../domain/account-search-attributes';
-import { directoryEntryOf } from '../../domain/directory-entry';
+import { directoryEntryOf, type DirectoryEntry } from '../../domain/directory-entry';
 import type { AccountState } from '../../domain/lifecycle-state';
 import { act } from './act';
 
@@ -26,13 +26,17 @@ export class DerivedOutputs {
       ({ key, value }) => JSON.stringify(current.get(key) ?? null) !== JSON.stringify(value),
     );
     if (changed.length > 0) upsertSearchAttributes(changed);
-    const json = entryAsPublished(state);
+    const entry = directoryEntryOf(state);
+    const json = asPublished(entry);
     if (json !== this.entry) {
-      await act.publishDirectoryEntry(directoryEntryOf(state));
+      await act.publishDirectoryEntry(entry);
       this.entry = json;
     }
   }
 }
 
+/** The form in which outputs compare an entry with the entry last published. */
+const asPublished = (entry: DirectoryEntry): string => JSON.stringify(entry);
+
 /** The directory entry of a state, in the form outputs compare with the entry last published. */
-export const entryAsPublished = (state: AccountState): string => JSON.stringify(directoryEntryOf(state));
+export const entryAsPublished = (state: AccountState): string => asPublished(directoryEntryOf(state));
