@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/project-root';
-import { freePort } from '../test/helpers/free-port';
+import { startEngineProcess, type EngineProcess } from './engine-process';
 
 /**
  * `npm run fuzz`: schemathesis (https://schemathesis.readthedocs.io) against the running engine. Starts the
@@ -171,23 +171,9 @@ async function requestsServed(apiUrl: string): Promise<Record<string, number>> {
   return served;
 }
 
-interface RunningEngine {
-  apiUrl: string;
-  stop(): Promise<void>;
-}
-
-/** `npm start` from the sources, in a process of its own; resolves once its /healthz answers 200. */
-async function startEngine(dataDir: string): Promise<RunningEngine> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    PORT: String(await freePort()),
-    API_HOST: '127.0.0.1',
-    TEMPORAL_DEV_SERVER_PORT: String(await freePort()),
-    TEMPORAL_UI_PORT: String(await freePort()),
-    // Nothing reads the SDK's metrics here; the default port may be taken by another run on this machine.
-    TEMPORAL_METRICS_ADDRESS: 'off',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+/** The engine, from the sources, in a process of its own, set up for fuzzing. */
+function startEngine(dataDir: string): Promise<EngineProcess> {
+  return startEngineProcess(dataDir, {
     // One principal makes thousands of requests, and schemathesis's ignored_auth check sends bad tokens
     // on purpose: the limits (tested in test/api/rate-limits.test.ts) are raised out of the way.
     RATE_LIMIT_PER_MINUTE: '1000000',
@@ -199,38 +185,7 @@ async function startEngine(dataDir: string): Promise<RunningEngine> {
     SIM_MAILBOX_DELAY: '2s',
     POLICY_SYNC_FIRST_POLL_AFTER: '1s',
     SIM_SYNC_DELAY: '2s',
-  };
-  delete env.TEMPORAL_ADDRESS;
-  delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], {
-    cwd: PROJECT_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(kill);
-  };
-  // Its warnings and errors (LOG_LEVEL warn: not a line per request) go to this one's stderr, for a reader.
-  child.stdout!.pipe(process.stderr);
-  child.stderr!.pipe(process.stderr);
-  const apiUrl = `http://127.0.0.1:${env.PORT}`;
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error('the engine exited before it was ready');
-    const health = await fetch(`${apiUrl}/healthz`).catch(() => undefined);
-    if (health?.ok) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error('the engine was not ready within 180 s');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  return { apiUrl, stop };
 }
 
 function run(command: string, args: string[]): Promise<number> {

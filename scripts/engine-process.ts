@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process';
+import { PROJECT_ROOT } from '../src/project-root';
+import { freePort } from '../test/helpers/free-port';
+
+export interface EngineProcess {
+  apiUrl: string;
+  /** The address of its embedded Temporal dev server. */
+  temporalAddress: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * `npm start` from the sources, in a process of its own, with its data in `dataDir`, on free ports, its
+ * warnings and errors on this process's stderr; resolves once its /healthz answers 200. `env` adds to or
+ * overrides this process's environment.
+ */
+export async function startEngineProcess(dataDir: string, env: NodeJS.ProcessEnv): Promise<EngineProcess> {
+  const devPort = await freePort();
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(await freePort()),
+    API_HOST: '127.0.0.1',
+    TEMPORAL_DEV_SERVER_PORT: String(devPort),
+    TEMPORAL_UI_PORT: String(await freePort()),
+    // Nothing reads the SDK's metrics here; the default port may be taken by another run on this machine.
+    TEMPORAL_METRICS_ADDRESS: 'off',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...env,
+  };
+  delete childEnv.TEMPORAL_ADDRESS;
+  delete childEnv.DATABASE_URL;
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], {
+    cwd: PROJECT_ROOT,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(kill);
+  };
+  child.stdout!.pipe(process.stderr);
+  child.stderr!.pipe(process.stderr);
+  const apiUrl = `http://127.0.0.1:${childEnv.PORT}`;
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error('the engine exited before it was ready');
+    const health = await fetch(`${apiUrl}/healthz`).catch(() => undefined);
+    if (health?.ok) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error('the engine was not ready within 180 s');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return { apiUrl, temporalAddress: `127.0.0.1:${devPort}`, pid: child.pid!, stop };
+}
