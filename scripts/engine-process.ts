@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { PROJECT_ROOT } from '../src/project-root';
 import { freePort } from '../test/helpers/free-port';
 
@@ -10,8 +11,11 @@ export interface EngineProcess {
   stop(): Promise<void>;
 }
 
+/** The built engine, as `npm start` runs it: the scripts that start it run `npm run build` first. */
+const MAIN = path.join(PROJECT_ROOT, 'dist/src/main.js');
+
 /**
- * `npm start` from the sources, in a process of its own, with its data in `dataDir`, on free ports, its
+ * `npm start` in a process of its own, with its data in `dataDir`, on free ports, its
  * warnings and errors on this process's stderr; resolves once its /healthz answers 200. `env` adds to or
  * overrides this process's environment.
  */
@@ -31,7 +35,7 @@ export async function startEngineProcess(dataDir: string, env: NodeJS.ProcessEnv
   };
   delete childEnv.TEMPORAL_ADDRESS;
   delete childEnv.DATABASE_URL;
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], {
+  const child = spawn(process.execPath, [MAIN], {
     cwd: PROJECT_ROOT,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

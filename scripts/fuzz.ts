@@ -7,7 +7,7 @@ import { startEngineProcess, type EngineProcess } from './engine-process';
 
 /**
  * `npm run fuzz`: schemathesis (https://schemathesis.readthedocs.io) against the running engine. Starts the
- * embedded engine (`npm start`'s Temporal dev server, worker and API) from the sources on free ports with
+ * embedded engine (`npm start`'s Temporal dev server, worker and API, built) on free ports with
  * its data in a temporary folder, runs `st run` over /openapi.json with every check (schemathesis.toml
  * holds the tokens and the settings), stops the engine and exits with schemathesis's status: any failure
  * fails the run.
@@ -171,7 +171,7 @@ async function requestsServed(apiUrl: string): Promise<Record<string, number>> {
   return served;
 }
 
-/** The engine, from the sources, in a process of its own, set up for fuzzing. */
+/** The engine in a process of its own, set up for fuzzing. */
 function startEngine(dataDir: string): Promise<EngineProcess> {
   return startEngineProcess(dataDir, {
     // One principal makes thousands of requests, and schemathesis's ignored_auth check sends bad tokens
