@@ -5,7 +5,7 @@ import type { NewAccount } from '../src/domain/account';
 import { snapshotOf } from '../src/domain/organisation';
 import { DEFAULT_POLICY } from '../src/domain/policy';
 import { referenceData } from '../src/reference/reference-data';
-import { accountLifecycle } from '../src/workflows';
+import { accountLifecycleV2 } from '../src/workflows';
 import { accountWorkflowId, bulkUploadWorkflowId } from '../src/workflows/workflow-id';
 import { loadTemporalConfig } from '../temporal-config';
 import { startBenchEngine, toLetters } from './bench/bench-engine';
@@ -97,7 +97,7 @@ async function main() {
       Array.from({ length: AT_ONCE }, async () => {
         while (next < ROWS) {
           const i = next++;
-          await client.workflow.start(accountLifecycle, {
+          await client.workflow.start(accountLifecycleV2, {
             taskQueue: loadTemporalConfig(env).taskQueue,
             workflowId: accountWorkflowId(account(i).email),
             args: [{ account: account(i), policy: DEFAULT_POLICY }],

@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadKeyRing } from '../../src/crypto/key-ring';
 import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
 import type { DirectoryEntry } from '../../src/ports/directory';
+import { accountLifecycle, accountLifecycleV2 } from '../../src/workflows';
 import type { ReconciliationReport } from '../../src/workflows/reconcile-reservations';
 import { accountWorkflowId } from '../../src/workflows/workflow-id';
 import { NoAnswer, type Answer, type ApiClient } from './api-client';
@@ -222,7 +223,8 @@ async function temporalClient(stack: Stack): Promise<Client> {
 /** Every account lifecycle Temporal knows of, by workflow ID, with the status of each of its runs. */
 async function listLifecycles(client: Client): Promise<Map<string, string[]>> {
   const lifecycles = new Map<string, string[]>();
-  for await (const wf of client.workflow.list({ query: "WorkflowType = 'accountLifecycle'" })) {
+  const types = [accountLifecycle.name, accountLifecycleV2.name].map((t) => `'${t}'`).join(', ');
+  for await (const wf of client.workflow.list({ query: `WorkflowType IN (${types})` })) {
     lifecycles.set(wf.workflowId, [...(lifecycles.get(wf.workflowId) ?? []), wf.status.name]);
   }
   return lifecycles;

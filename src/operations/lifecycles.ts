@@ -10,7 +10,7 @@ import { takeTemporaryPassword } from '../workflows/definitions';
 import type { Directory } from '../ports/directory';
 import type { NewAccount } from '../domain/account';
 import type { LifecyclePolicy } from '../domain/policy';
-import { accountLifecycle } from '../workflows';
+import { accountLifecycleV2 } from '../workflows';
 import type { LifecycleInput } from '../workflows/account-lifecycle';
 import { initialSearchAttributes } from '../domain/account-search-attributes';
 import { initialState } from '../domain/lifecycle-state';
@@ -23,7 +23,7 @@ export interface Lifecycles {
   taskQueue: string;
 }
 
-export type LifecycleHandle = WorkflowHandle<typeof accountLifecycle>;
+export type LifecycleHandle = WorkflowHandle<typeof accountLifecycleV2>;
 
 /** What a reservation keeps to start its lifecycle: the account without its address, and the policy. */
 export interface StartRecord {
@@ -66,7 +66,7 @@ export async function startLifecycle(
   const options = startOptions(lifecycles, account, policy);
   try {
     const handle = await client.connection.withDeadline(Date.now() + START_WAIT_MS, () =>
-      client.workflow.start(accountLifecycle, options),
+      client.workflow.start(accountLifecycleV2, options),
     );
     return { handle, started: true };
   } catch (err) {
@@ -93,7 +93,7 @@ export async function startLifecycleTakingPassword(
   policy: LifecyclePolicy,
 ): Promise<{ handle: LifecycleHandle; password: PasswordAtStart }> {
   const { client } = lifecycles;
-  const start = new WithStartWorkflowOperation(accountLifecycle, {
+  const start = new WithStartWorkflowOperation(accountLifecycleV2, {
     ...startOptions(lifecycles, account, policy),
     workflowIdConflictPolicy: 'USE_EXISTING',
   });

@@ -60,20 +60,41 @@ export interface LifecycleInput {
   };
 }
 
-const SKIP_IDLE_STEPS = 'skip-idle-steps';
-const TIMERS_DECIDE = 'timers-decide';
+/** Behaviours that runs of `accountLifecycle` took up by patch, each on in runs started since it came. */
+interface Behaviours {
+  /** Off: a step at every wake-up, due or not. */
+  skipsIdleSteps: boolean;
+  /** Off: what is due is judged by the workflow clock. */
+  timersDecide: boolean;
+}
 
 /**
- * One user account, from creation for as long as it lives, until its deletion's restore window ends (R32).
- * Each concern lives in a module of its own under ./lifecycle; this file holds the handler table, the loop
- * that sleeps to the next deadline and runs what is due, and continue-as-new.
+ * One user account, from creation for as long as it lives, until its deletion's restore window ends (R32),
+ * as every account is started now: every behaviour on, so a run records no patch marker (each would cost
+ * its history a marker and a TemporalChangeVersion search attribute update).
  */
-export async function accountLifecycle(input: LifecycleInput): Promise<void> {
+export function accountLifecycleV2(input: LifecycleInput): Promise<void> {
+  return lifecycle(input, { skipsIdleSteps: true, timersDecide: true });
+}
+
+/**
+ * The lifecycle as accounts were started before `accountLifecycleV2`, kept for those still running: each
+ * behaviour that came later is on only where the run recorded its patch (runs started before it have none).
+ */
+export function accountLifecycle(input: LifecycleInput): Promise<void> {
+  return lifecycle(input, {
+    skipsIdleSteps: patched('skip-idle-steps'),
+    timersDecide: patched('timers-decide'),
+  });
+}
+
+/**
+ * Each concern lives in a module of its own under ./lifecycle; this function holds the handler table, the
+ * loop that sleeps to the next deadline and runs what is due, and continue-as-new (as the same workflow
+ * type).
+ */
+async function lifecycle(input: LifecycleInput, { skipsIdleSteps, timersDecide }: Behaviours): Promise<void> {
   const { carried } = input;
-  // Runs started before this version took a step at every wake-up, due or not; they go on doing so.
-  const skipsIdleSteps = patched(SKIP_IDLE_STEPS);
-  // Runs started before this version judged what is due by the workflow clock; they go on doing so.
-  const timersDecide = patched(TIMERS_DECIDE);
   // A duration added to the policy later applies its default to lifecycles started before it existed.
   const policy: LifecyclePolicy = { ...DEFAULT_POLICY, ...input.policy };
   const lc: Lifecycle = {
@@ -226,7 +247,7 @@ export async function accountLifecycle(input: LifecycleInput): Promise<void> {
   }
   await condition(allHandlersFinished);
   if (closed()) return;
-  await continueAsNew<typeof accountLifecycle>({
+  await continueAsNew<typeof accountLifecycleV2>({
     account: input.account,
     policy,
     carried: { state, audit: lc.audit, password: lc.password, publishedEntry: outputs.publishedEntry },

@@ -1,7 +1,21 @@
 import assert from 'node:assert/strict';
 import { temporal } from '@temporalio/proto';
 import { getAccount, getAuditTrail, setNotes } from '../../src/workflows/definitions';
-import { ADMIN, DAY, HOUR, activeAccount, lifecycleHarness, report } from '../helpers/lifecycle-harness';
+import { accountLifecycle } from '../../src/workflows';
+import { accountWorkflowId } from '../../src/workflows/workflow-id';
+import { snapshotOf } from '../../src/domain/organisation';
+import { DEFAULT_POLICY } from '../../src/domain/policy';
+import { referenceData } from '../../src/reference/reference-data';
+import {
+  ADMIN,
+  DAY,
+  HOUR,
+  activeAccount,
+  lifecycleHarness,
+  report,
+  ukTestMobile,
+  until,
+} from '../helpers/lifecycle-harness';
 import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
 import { testKeyRing } from '../helpers/test-keys';
 
@@ -13,6 +27,14 @@ async function decoded<T>(payload: temporal.api.common.v1.IPayload): Promise<T> 
   return JSON.parse(Buffer.from(plain!.data!).toString()) as T;
 }
 const count = (history: History, type: number) => history.events!.filter((e) => e.eventType === type).length;
+/** The events of a history that record patches: their markers, and their TemporalChangeVersion updates. */
+const patchEvents = (history: History) =>
+  history.events!.filter(
+    (e) =>
+      e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED ||
+      !!e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields
+        ?.TemporalChangeVersion,
+  ).length;
 
 describe('Operators: Temporal Web, cancellation, and a history that stays bounded', () => {
   it('R32: a cancellation request is recorded in the audit trail and changes nothing else', async () => {
@@ -56,6 +78,53 @@ describe('Operators: Temporal Web, cancellation, and a history that stays bounde
       // What Temporal Web shows as the workflow's current details comes from the SDK's metadata query.
       const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
       assert.match(metadata.currentDetails ?? '', /^Active; next: inactive without a sign-in \(R30\) at /);
+    });
+  });
+
+  it('an account is started as accountLifecycleV2, whose history records no patch; one started before it lives on as accountLifecycle', async () => {
+    const h = await lifecycleHarness();
+    await h.run(async () => {
+      const { handle } = await activeAccount(h);
+      assert.equal((await handle.describe()).type, 'accountLifecycleV2');
+      assert.equal(patchEvents(await handle.fetchHistory()), 0, 'no patch marker, no TemporalChangeVersion');
+
+      // An account whose lifecycle was started before accountLifecycleV2 existed: its runs go on as before.
+      const org = referenceData.organisation('RJ1')!;
+      const email = `jane.earlier${process.pid}@nhs.net`;
+      const earlier = await h.client.workflow.start(accountLifecycle, {
+        taskQueue: h.taskQueue,
+        workflowId: accountWorkflowId(email),
+        args: [
+          {
+            account: {
+              id: email,
+              email,
+              profile: {
+                title: 'Dr',
+                firstName: 'Jane',
+                lastName: 'Earlier',
+                mobile: ukTestMobile(),
+                clinicalSpecialities: [],
+                clinicalRoles: ['R8000'],
+                workAreas: [],
+              },
+              organisation: snapshotOf(org),
+              notes: '',
+              createdBy: ADMIN,
+            },
+            policy: DEFAULT_POLICY,
+          },
+        ],
+      });
+      h.track(earlier);
+      await h.sleep(3 * HOUR + 30 * 60_000);
+      await until(earlier, (v) => v.status === 'Active', 'Active');
+      assert.equal((await earlier.describe()).type, 'accountLifecycle');
+      assert.equal(
+        patchEvents(await earlier.fetchHistory()),
+        4,
+        'a run of accountLifecycle records its two patches, each a marker and a TemporalChangeVersion update',
+      );
     });
   });
 

@@ -27,9 +27,10 @@ const FIXTURES = path.resolve(__dirname, '../fixtures/histories');
  * Lifecycles are recorded under the current generation's suffix: the fixtures of earlier generations are
  * kept and replayed too, as lifecycles started then are still running. Generations: none, the first;
  * `-v2`, lifecycles started from their reservation with their initial outputs (no first publish); `-v3`,
- * lifecycles whose timers decide what is due (untilDeadline).
+ * lifecycles whose timers decide what is due (untilDeadline); `-v4`, lifecycles started as
+ * accountLifecycleV2, which records no patch (those before are accountLifecycle).
  */
-const GENERATION = '-v3';
+const GENERATION = '-v4';
 const recording = (name: string) =>
   process.env.RECORD_HISTORIES === '1' || (process.env.RECORD_HISTORIES ?? '').split(',').includes(name);
 
@@ -68,7 +69,7 @@ describe('Replay', () => {
 
   it('replays the recorded lifecycles and bulk upload with the current workflow code without non-determinism', async () => {
     const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
-    assert.ok(files.length >= 28, 'the representative histories of each generation are present');
+    assert.ok(files.length >= 37, 'the representative histories of each generation are present');
     const histories = files.map((f) => {
       const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8')));
       // Payloads written since the codec binds them to their workflow are read for that workflow only.
