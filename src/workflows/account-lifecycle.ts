@@ -30,6 +30,7 @@ import {
   type Refusal,
 } from '../domain/refusals';
 import { untilDeadline } from './deadline-timer';
+import { shielded } from './shielded';
 import * as defs from './definitions';
 import { record, refuseIf, type Lifecycle, type PasswordToShow } from './lifecycle/context';
 import * as firstLogin from './lifecycle/first-login';
@@ -112,7 +113,7 @@ async function lifecycle(input: LifecycleInput, { skipsIdleSteps, timersDecide }
   const view = (): AccountView => viewOf(state, policy);
   /** Runs one step under the lock, protected from cancellation, then publishes what it changed. */
   const step = <T>(work: () => Promise<T> | T) =>
-    CancellationScope.nonCancellable(() =>
+    shielded(() =>
       lock.run(async () => {
         const result = await work();
         await outputs.publish(state);
@@ -211,41 +212,46 @@ async function lifecycle(input: LifecycleInput, { skipsIdleSteps, timersDecide }
       await hygiene.hygieneDue(lc, due);
     });
 
-  await step(async () => {
-    if (!carried) {
-      record(lc, state.createdBy, 'Account created', {
-        detail: `${state.email} in ${state.organisation.name}`,
-      });
-      await provisioning.requestMailbox(lc);
-    }
-  });
+  // The lifecycle's own steps and waits, in one scope protected from cancellation (R32); the step of a
+  // change runs in its handler, outside it, in a scope of its own.
+  await CancellationScope.nonCancellable(async () => {
+    await step(async () => {
+      if (!carried) {
+        record(lc, state.createdBy, 'Account created', {
+          detail: `${state.email} in ${state.organisation.name}`,
+        });
+        await provisioning.requestMailbox(lc);
+      }
+    });
 
-  /** The time of the deadline whose timer woke the loop; undefined when a change woke it, or at the start. */
-  let firedAt: number | undefined;
-  while (!closed() && !continueAsNewDue()) {
-    // A step with nothing due and nothing to record would change nothing: skipping it spares each workflow task
-    // the promises it makes, which the SDK traces one by one.
-    const idle = !cancellationRequested && !lock.busy && dueAfter(firedAt).size === 0;
-    if (!(idle && skipsIdleSteps)) await dueStep(firedAt);
-    const next = earliest(deadlines());
-    setCurrentDetails(
-      next
-        ? `${state.status}; next: ${DEADLINE_SUMMARY[next.kind]} at ${new Date(next.at).toISOString()}`
-        : `${state.status}; waiting for changes`,
-    );
-    // A change wakes the loop only when it brings a deadline forward; one that moves them later keeps the timer.
-    const wakeUp = () => {
-      const first = earliest(deadlines());
-      return (
-        cancellationRequested ||
-        closed() ||
-        continueAsNewDue() ||
-        (first !== undefined && (next === undefined || first.at < next.at))
+    /** The time of the deadline whose timer woke the loop; undefined when a change woke it, or at first. */
+    let firedAt: number | undefined;
+    while (!closed() && !continueAsNewDue()) {
+      // A step with nothing due and nothing to record would change nothing: skipping it spares each workflow
+      // task the promises it makes, which the SDK traces one by one.
+      const idle = !cancellationRequested && !lock.busy && dueAfter(firedAt).size === 0;
+      if (!(idle && skipsIdleSteps)) await dueStep(firedAt);
+      const next = earliest(deadlines());
+      setCurrentDetails(
+        next
+          ? `${state.status}; next: ${DEADLINE_SUMMARY[next.kind]} at ${new Date(next.at).toISOString()}`
+          : `${state.status}; waiting for changes`,
       );
-    };
-    firedAt = await untilDeadline(next && { at: next.at, summary: DEADLINE_SUMMARY[next.kind] }, wakeUp);
-  }
-  await condition(allHandlersFinished);
+      // A change wakes the loop only when it brings a deadline forward; one that moves them later keeps the
+      // timer.
+      const wakeUp = () => {
+        const first = earliest(deadlines());
+        return (
+          cancellationRequested ||
+          closed() ||
+          continueAsNewDue() ||
+          (first !== undefined && (next === undefined || first.at < next.at))
+        );
+      };
+      firedAt = await untilDeadline(next && { at: next.at, summary: DEADLINE_SUMMARY[next.kind] }, wakeUp);
+    }
+    await condition(allHandlersFinished);
+  });
   if (closed()) return;
   await continueAsNew<typeof accountLifecycleV2>({
     account: input.account,

@@ -1,4 +1,5 @@
-import { CancellationScope, condition } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
+import { shielded } from './shielded';
 
 /**
  * Waits until `wakeUp()` holds or, when there is a deadline, until it falls due. Answers the deadline's
@@ -14,7 +15,7 @@ export async function untilDeadline(
   deadline: { at: number; summary: string } | undefined,
   wakeUp: () => boolean,
 ): Promise<number | undefined> {
-  return CancellationScope.nonCancellable(async () => {
+  return shielded(async () => {
     if (deadline === undefined) {
       await condition(wakeUp);
       return undefined;
