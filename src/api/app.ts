@@ -81,6 +81,8 @@ export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   const metrics = deps.metrics ?? new EngineMetrics();
   app.disable('x-powered-by');
+  // Answers are no-store (below): nothing keeps them to revalidate, so no body is hashed for an ETag.
+  app.disable('etag');
   app.use(httpMetrics(metrics));
   app.use(helmet(deps.portal ? portalContentSecurityPolicy(deps.portal.secureCookies) : undefined));
   app.use(noStore(deps.portal ? [ASSETS_PREFIX, API_REFERENCE_ASSETS] : [API_REFERENCE_ASSETS]));

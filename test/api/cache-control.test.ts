@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { TOKENS, apiHarness, bearer, newPerson } from '../helpers/api-harness';
 
 describe('API: caching', () => {
-  it('security: every answer under /v1 and /codec, errors included, is Cache-Control: no-store', async () => {
+  it('security: every answer under /v1 and /codec, errors included, is Cache-Control: no-store, with no ETag to revalidate by', async () => {
     const h = await apiHarness();
     await h.run(async () => {
       const created = await h.api.post('/v1/accounts').set(bearer(TOKENS.gstt)).send(newPerson());
@@ -23,6 +23,7 @@ describe('API: caching', () => {
       };
       for (const [name, res] of Object.entries(answers)) {
         assert.equal(res.headers['cache-control'], 'no-store', `${name} (${res.status})`);
+        assert.equal(res.headers.etag, undefined, `${name} (${res.status}) has no ETag`);
       }
     });
   });
