@@ -1,8 +1,6 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { loadKeyRing } from '../src/crypto/key-ring';
@@ -35,19 +33,14 @@ const RAW_QUEUE = 'bench-raw';
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
-  // The engine's key, written here before it starts, so that the raw side shares its payload codec.
-  const dataConverter = { payloadCodecs: [new AesGcmPayloadCodec(loadKeyRing(process.env, dataDir))] };
-  const engine = await startEngineProcess(dataDir, {
+  const engine = await startEngineProcess('bench-', {
     LOG_LEVEL: 'silent',
     // One principal makes every request: measure the engine, not the per-principal limit.
     RATE_LIMIT_PER_MINUTE: process.env.RATE_LIMIT_PER_MINUTE ?? '1000000',
   });
+  // The engine's key ring, so that the raw side shares its payload codec.
+  const dataConverter = { payloadCodecs: [new AesGcmPayloadCodec(loadKeyRing(process.env, engine.dataDir))] };
   const address = engine.temporalAddress;
-  const stop = async () => {
-    await engine.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  };
   const rawConnection = await NativeConnection.connect({ address });
   const rawWorker = await Worker.create({
     connection: rawConnection,
@@ -153,7 +146,7 @@ async function main() {
     await rawRunning.catch(() => undefined);
     await connection.close();
     await rawConnection.close();
-    await stop();
+    await engine.stop();
   }
 }
 

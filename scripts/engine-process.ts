@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/project-root';
 import { freePort } from '../test/helpers/free-port';
@@ -7,7 +9,10 @@ export interface EngineProcess {
   apiUrl: string;
   /** The address of its embedded Temporal dev server. */
   temporalAddress: string;
+  /** Its data folder, a temporary one: its key ring is there. */
+  dataDir: string;
   pid: number;
+  /** Stops it and removes its data folder. */
   stop(): Promise<void>;
 }
 
@@ -15,11 +20,15 @@ export interface EngineProcess {
 const MAIN = path.join(PROJECT_ROOT, 'dist/src/main.js');
 
 /**
- * `npm start` in a process of its own, with its data in `dataDir`, on free ports, its
- * warnings and errors on this process's stderr; resolves once its /healthz answers 200. `env` adds to or
- * overrides this process's environment.
+ * `npm start` in a process of its own, with its data in a temporary folder named after `folderPrefix`, on
+ * free ports, its warnings and errors on this process's stderr; resolves once its /healthz answers 200.
+ * `env` adds to or overrides this process's environment.
  */
-export async function startEngineProcess(dataDir: string, env: NodeJS.ProcessEnv): Promise<EngineProcess> {
+export async function startEngineProcess(
+  folderPrefix: string,
+  env: NodeJS.ProcessEnv,
+): Promise<EngineProcess> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), folderPrefix));
   const devPort = await freePort();
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -42,18 +51,23 @@ export async function startEngineProcess(dataDir: string, env: NodeJS.ProcessEnv
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(kill);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(kill);
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
   };
   child.stdout!.pipe(process.stderr);
   child.stderr!.pipe(process.stderr);
   const apiUrl = `http://127.0.0.1:${childEnv.PORT}`;
   const deadline = Date.now() + 180_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error('the engine exited before it was ready');
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error('the engine exited before it was ready');
+    }
     const health = await fetch(`${apiUrl}/healthz`).catch(() => undefined);
     if (health?.ok) break;
     if (Date.now() > deadline) {
@@ -62,5 +76,5 @@ export async function startEngineProcess(dataDir: string, env: NodeJS.ProcessEnv
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  return { apiUrl, temporalAddress: `127.0.0.1:${devPort}`, pid: child.pid!, stop };
+  return { apiUrl, temporalAddress: `127.0.0.1:${devPort}`, dataDir, pid: child.pid!, stop };
 }

@@ -1,6 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/project-root';
 import { startEngineProcess, type EngineProcess } from './engine-process';
@@ -96,20 +95,10 @@ async function main(): Promise<number> {
   }
   const [st, ...stArgs] = found as [string, ...string[]];
   const version = spawnSync(st, [...stArgs, '--version'], { encoding: 'utf8' }).stdout.trim();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fuzz-'));
-  const removeData = () => fs.rmSync(dataDir, { recursive: true, force: true });
-  const engine = await startEngine(dataDir).catch((err: unknown) => {
-    removeData();
-    throw err;
-  });
+  const engine = await startEngine();
   // Stopped by CI's timeout or Ctrl-C: the engine and its dev server are stopped too, not left running.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void engine.stop().finally(() => {
-        removeData();
-        process.exit(130);
-      });
-    });
+    process.once(signal, () => void engine.stop().finally(() => process.exit(130)));
   }
   try {
     const seeded = await seed(engine.apiUrl);
@@ -155,7 +144,6 @@ async function main(): Promise<number> {
     return status;
   } finally {
     await engine.stop();
-    removeData();
   }
 }
 
@@ -172,8 +160,8 @@ async function requestsServed(apiUrl: string): Promise<Record<string, number>> {
 }
 
 /** The engine in a process of its own, set up for fuzzing. */
-function startEngine(dataDir: string): Promise<EngineProcess> {
-  return startEngineProcess(dataDir, {
+function startEngine(): Promise<EngineProcess> {
+  return startEngineProcess('fuzz-', {
     // One principal makes thousands of requests, and schemathesis's ignored_auth check sends bad tokens
     // on purpose: the limits (tested in test/api/rate-limits.test.ts) are raised out of the way.
     RATE_LIMIT_PER_MINUTE: '1000000',
