@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/project-root';
 import { freePort } from '../test/helpers/free-port';
+import { gracefulStop } from '../test/helpers/graceful-stop';
 
 export interface EngineProcess {
   apiUrl: string;
@@ -49,14 +50,9 @@ export async function startEngineProcess(
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stopChild = gracefulStop(child, 15_000);
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(kill);
-    }
+    await stopChild();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
   child.stdout!.pipe(process.stderr);

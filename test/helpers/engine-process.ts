@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { PROJECT_ROOT } from '../../src/project-root';
+import { gracefulStop } from './graceful-stop';
 
 export interface EngineProcess {
   /** What it logged when ready: the API's base URL (api role), where its metrics are read. */
@@ -30,14 +31,7 @@ export async function startEngineProcess(
   });
   let output = '';
   const messages: string[] = [];
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(kill);
-  };
+  const stop = gracefulStop(child, 10_000);
   type Ready = Pick<EngineProcess, 'apiUrl' | 'metricsUrl' | 'temporalMetricsUrl'>;
   const ready = new Promise<Ready>((resolve, reject) => {
     let found = false;
@@ -63,7 +57,7 @@ export async function startEngineProcess(
     };
     child.stdout!.on('data', onData({ line: '' }));
     child.stderr!.on('data', onData({ line: '' }));
-    void exited.then(() => reject(new Error(`the ${role} process exited before it was ready:\n${output}`)));
+    child.once('exit', () => reject(new Error(`the ${role} process exited before it was ready:\n${output}`)));
   });
   const timeout = setTimeout(() => void stop(), readyWithinMs);
   try {
