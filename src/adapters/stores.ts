@@ -1,6 +1,7 @@
 import type { BulkUploads } from '../ports/bulk-uploads';
 import type { Directory } from '../ports/directory';
 import type { IdempotencyKeys } from '../ports/idempotency-keys';
+import type { PortalSessions } from '../ports/portal-sessions';
 import type { Incidents } from '../ports/incidents';
 import type { SimulatedMailPlatform, SimulationSettings } from '../ports/simulated-mail-platform';
 import { openPostgres } from './postgres/database';
@@ -8,12 +9,14 @@ import { PostgresBulkUploads } from './postgres/postgres-bulk-uploads';
 import { PostgresDirectory } from './postgres/postgres-directory';
 import { PostgresIdempotencyKeys } from './postgres/postgres-idempotency-keys';
 import { PostgresIncidents } from './postgres/postgres-incidents';
+import { PostgresPortalSessions } from './postgres/postgres-portal-sessions';
 import { PostgresSimulatedMailPlatform } from './postgres/postgres-simulated-mail-platform';
 import { openDatabase } from './sqlite/database';
 import { SqliteBulkUploads } from './sqlite/sqlite-bulk-uploads';
 import { SqliteDirectory } from './sqlite/sqlite-directory';
 import { SqliteIdempotencyKeys } from './sqlite/sqlite-idempotency-keys';
 import { SqliteIncidents } from './sqlite/sqlite-incidents';
+import { SqlitePortalSessions } from './sqlite/sqlite-portal-sessions';
 import { SqliteSimulatedMailPlatform } from './sqlite/sqlite-simulated-mail-platform';
 
 /** Where the shared stores live: one SQLite file (one host), or one PostgreSQL database (any number). */
@@ -22,7 +25,7 @@ export type StoresLocation =
 
 /**
  * What the API and the workers share: the simulated mail platform, the directory, incidents, idempotency
- * keys and bulk uploads.
+ * keys, bulk uploads and the portal's sessions.
  */
 export interface Stores {
   platform: SimulatedMailPlatform;
@@ -30,6 +33,7 @@ export interface Stores {
   incidents: Incidents;
   idempotency: IdempotencyKeys;
   bulkUploads: BulkUploads;
+  portalSessions: PortalSessions;
   close(): Promise<void>;
 }
 
@@ -50,6 +54,7 @@ export async function openStores(
       incidents: new PostgresIncidents(pool, clock),
       idempotency: new PostgresIdempotencyKeys(pool),
       bulkUploads: new PostgresBulkUploads(pool),
+      portalSessions: new PostgresPortalSessions(pool),
       close: () => pool.end(),
     };
   }
@@ -60,6 +65,7 @@ export async function openStores(
     incidents: new SqliteIncidents(db, clock),
     idempotency: new SqliteIdempotencyKeys(db),
     bulkUploads: new SqliteBulkUploads(db),
+    portalSessions: new SqlitePortalSessions(db),
     close: async () => void db.close(),
   };
 }

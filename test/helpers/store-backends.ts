@@ -3,17 +3,20 @@ import { PostgresBulkUploads } from '../../src/adapters/postgres/postgres-bulk-u
 import { PostgresDirectory } from '../../src/adapters/postgres/postgres-directory';
 import { PostgresIdempotencyKeys } from '../../src/adapters/postgres/postgres-idempotency-keys';
 import { PostgresIncidents } from '../../src/adapters/postgres/postgres-incidents';
+import { PostgresPortalSessions } from '../../src/adapters/postgres/postgres-portal-sessions';
 import { PostgresSimulatedMailPlatform } from '../../src/adapters/postgres/postgres-simulated-mail-platform';
 import { openDatabase } from '../../src/adapters/sqlite/database';
 import { SqliteBulkUploads } from '../../src/adapters/sqlite/sqlite-bulk-uploads';
 import { SqliteDirectory } from '../../src/adapters/sqlite/sqlite-directory';
 import { SqliteIdempotencyKeys } from '../../src/adapters/sqlite/sqlite-idempotency-keys';
 import { SqliteIncidents } from '../../src/adapters/sqlite/sqlite-incidents';
+import { SqlitePortalSessions } from '../../src/adapters/sqlite/sqlite-portal-sessions';
 import { SqliteSimulatedMailPlatform } from '../../src/adapters/sqlite/sqlite-simulated-mail-platform';
 import type { BulkUploads } from '../../src/ports/bulk-uploads';
 import type { Directory } from '../../src/ports/directory';
 import type { IdempotencyKeys } from '../../src/ports/idempotency-keys';
 import type { Incidents } from '../../src/ports/incidents';
+import type { PortalSessions } from '../../src/ports/portal-sessions';
 import type { SimulatedMailPlatform, SimulationSettings } from '../../src/ports/simulated-mail-platform';
 import { postgresDatabase } from './postgres-fixture';
 
@@ -23,6 +26,7 @@ export interface TestStores {
   idempotency: IdempotencyKeys;
   platform: SimulatedMailPlatform;
   bulkUploads: BulkUploads;
+  portalSessions: PortalSessions;
   close(): Promise<void>;
 }
 
@@ -53,6 +57,7 @@ export const sqliteBackend: StoreBackend = {
       idempotency: new SqliteIdempotencyKeys(db, () => clock().getTime()),
       platform: new SqliteSimulatedMailPlatform(db, { ...simulation }, clock),
       bulkUploads: new SqliteBulkUploads(db),
+      portalSessions: new SqlitePortalSessions(db, () => clock().getTime()),
       close: async () => void db.close(),
     };
   },
@@ -68,6 +73,7 @@ export const postgresBackend: StoreBackend = {
       idempotency: new PostgresIdempotencyKeys(pool, () => clock().getTime()),
       platform: new PostgresSimulatedMailPlatform(pool, { ...simulation }, clock),
       bulkUploads: new PostgresBulkUploads(pool),
+      portalSessions: new PostgresPortalSessions(pool, () => clock().getTime()),
       close: () => pool.end(),
     };
   },

@@ -156,6 +156,20 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    // The portal's sessions, server-side: keyed by the SHA-256 of the cookie's session id, times in epoch ms.
+    name: 'portal sessions',
+    sql: `
+      CREATE TABLE portal_sessions (
+        id_hash text PRIMARY KEY,
+        principal_id text NOT NULL,
+        signed_in_at bigint NOT NULL,
+        last_seen_at bigint NOT NULL,
+        revoked_at bigint
+      );
+    `,
+  },
 ];
 
 /** The advisory lock every process takes to migrate: the first applies, the others wait and find it done. */

@@ -204,6 +204,20 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    // The portal's sessions, server-side: keyed by the SHA-256 of the cookie's session id, times in epoch ms.
+    name: 'portal sessions',
+    sql: `
+      CREATE TABLE portal_sessions (
+        id_hash TEXT PRIMARY KEY,
+        principal_id TEXT NOT NULL,
+        signed_in_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+    `,
+  },
 ];
 
 /** A migration may rebuild a large table: another process starting meanwhile waits this long for it. */
