@@ -4,6 +4,7 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Directory } from '../ports/directory';
 import type { IdempotencyKeys } from '../ports/idempotency-keys';
+import type { PortalSessions } from '../ports/portal-sessions';
 import type { PasswordSealer } from '../crypto/password-sealer';
 import type { LifecyclePolicy } from '../domain/policy';
 import type { Logger } from '../logger';
@@ -64,6 +65,8 @@ export interface ApiDeps {
   metricsAccess?: MetricsAccess;
   /** The administrators' portal at `/`; without it, the process serves the API alone. */
   portal?: PortalOptions;
+  /** The portal's sessions: needed with `portal`. */
+  portalSessions?: PortalSessions;
 }
 
 const ROUTES = new WeakMap<express.Express, RouteTable>();
@@ -142,7 +145,11 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/v1', v1);
 
   if (deps.portal) {
-    const portal = portalRoutes({ ...deps, portal: deps.portal }, { perPrincipal, countingFailures });
+    if (!deps.portalSessions) throw new Error('The portal needs its session store (portalSessions)');
+    const portal = portalRoutes(
+      { ...deps, portal: deps.portal, portalSessions: deps.portalSessions },
+      { perPrincipal, countingFailures },
+    );
     app.use((req, res, next) => (API_PATHS.test(req.path) ? next() : portal(req, res, next)));
   }
 

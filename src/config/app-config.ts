@@ -73,6 +73,7 @@ const envSchema = z.object({
     .url({ error: 'PORTAL_PUBLIC_URL must be a URL, such as https://admin.example.nhs.uk' })
     .optional(),
   PORTAL_SESSION_TTL: duration('PORTAL_SESSION_TTL'),
+  PORTAL_SESSION_IDLE_TIMEOUT: duration('PORTAL_SESSION_IDLE_TIMEOUT'),
   PORTAL_OIDC_ISSUER: z.url({ error: "PORTAL_OIDC_ISSUER must be the provider's issuer URL" }).optional(),
   PORTAL_OIDC_CLIENT_ID: z.string().min(1).optional(),
   PORTAL_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -84,6 +85,7 @@ const envSchema = z.object({
 export interface PortalConfig {
   secureCookies: boolean;
   sessionTtlSeconds: number;
+  sessionIdleSeconds: number;
   /** Offer the demo principals on /sign-in: the demo file, on a loopback address. */
   listDevPrincipals: boolean;
   oidc?: {
@@ -157,6 +159,7 @@ function portalConfig(
   return {
     secureCookies: publicUrl ? publicUrl.protocol === 'https:' : !loopbackOnly,
     sessionTtlSeconds: Math.round((e.PORTAL_SESSION_TTL ?? 8 * 60 * MINUTE) / 1000),
+    sessionIdleSeconds: Math.round((e.PORTAL_SESSION_IDLE_TIMEOUT ?? 30 * MINUTE) / 1000),
     listDevPrincipals: principalsFile === DEV_PRINCIPALS_FILE && loopbackOnly,
     ...(given.length
       ? {

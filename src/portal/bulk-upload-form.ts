@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import multer, { MulterError } from 'multer';
 import { MAX_BYTES } from '../bulk/bulk-file';
 import type { Principals } from '../api/principals';
-import { sessionOf } from './session';
+import { sessionPrincipalId } from './session';
 
 /** A little over the file's 5 MB, so that the bulk file's own check names the limit (as the API does). */
 const readForm = multer({
@@ -17,7 +17,7 @@ const readForm = multer({
 export function bulkUploadForm(principals: Principals) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'POST' || req.path !== '/bulk-upload' || !req.is('multipart/form-data')) return next();
-    const id = sessionOf(res).principalId;
+    const id = sessionPrincipalId(res);
     if (!id || !principals.byId(id)) return next();
     readForm(req, res, (err: unknown) => {
       if (err instanceof MulterError) {

@@ -26,7 +26,10 @@ export interface PortalOptions {
   sessionPasswords: Record<string, string>;
   /** Secure cookies: on everywhere but a portal served on this machine's loopback address. */
   secureCookies: boolean;
+  /** A session's absolute lifetime, from its sign-in. */
   sessionTtlSeconds: number;
+  /** A session ends this long after its last use. */
+  sessionIdleSeconds: number;
   /** Offered on /sign-in: the demo principals, only with the demo file and the API on loopback. */
   devPrincipals: DevPrincipal[];
   oidc?: OidcSettings;
@@ -34,7 +37,7 @@ export interface PortalOptions {
 
 /**
  * The session cookie's keys, one derived from each encryption key: every API process already shares
- * ENCRYPTION_KEYS, so sessions need no store and no secret of their own, and survive any process.
+ * ENCRYPTION_KEYS, so the cookie needs no secret of its own, and any process reads it.
  */
 export function sessionPasswordsFrom(ring: KeyRing): Record<string, string> {
   const others = [...ring.keys.keys()].filter((id) => id !== ring.activeKeyId);

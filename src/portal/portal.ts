@@ -18,7 +18,8 @@ import { requireSignIn } from './signed-in';
 
 /**
  * The administrators' portal at `/`: server-rendered NHS.UK pages over the same account operations as
- * the API, behind a sealed session cookie and CSRF protection, with the API's rate limits.
+ * the API, behind server-side sessions (a sealed cookie holding the session's id) and CSRF protection, with
+ * the API's rate limits.
  */
 export function portalRoutes(
   deps: PortalDeps,
@@ -27,7 +28,7 @@ export function portalRoutes(
   const router = Router();
   router.use(assetRoutes());
   router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 500 }));
-  router.use(loadSession(deps.portal));
+  router.use(loadSession(deps.portal, deps.portalSessions));
   router.use(bulkUploadForm(deps.principals));
   router.use(csrfProtection);
   router.use(signInPages(deps, limits.countingFailures));

@@ -2,16 +2,16 @@ import type { NextFunction, Request, Response } from 'express';
 import { requireKind, ADMINS } from '../api/authenticate';
 import type { Principal, Principals } from '../api/principals';
 import { ApiError } from '../api/problem';
-import { sessionOf } from './session';
+import { sessionPrincipalId } from './session';
 
 /**
- * R1: the session's principal, looked up again in the principals file on every request (so a removed
+ * R1: the live session's principal, looked up again in the principals file on every request (so a removed
  * principal is signed out at once), with exactly the rights it has in the API. Pages without a session
- * send the browser to /sign-in.
+ * send the browser to /sign-in; forms are refused 401.
  */
 export function requireSignIn(principals: Principals) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const id = sessionOf(res).principalId;
+    const id = sessionPrincipalId(res);
     const principal = id ? principals.byId(id) : undefined;
     if (!principal) {
       if (req.method === 'GET') return res.redirect(303, '/sign-in');

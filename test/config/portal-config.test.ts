@@ -10,12 +10,15 @@ const OIDC = {
 };
 
 describe('Configuration: the portal', () => {
-  it('security: the embedded run on loopback lists the demo principals and sends its cookie without Secure', () => {
+  it('security: the embedded run on loopback lists the demo principals and sends its cookie without Secure; Security 3: sessions last 8 hours at most, 30 minutes idle', () => {
     const { portal } = loadAppConfig({}, embedded);
     assert.equal(portal.listDevPrincipals, true);
     assert.equal(portal.secureCookies, false);
     assert.equal(portal.oidc, undefined, 'token sign-in');
     assert.equal(portal.sessionTtlSeconds, 8 * 60 * 60);
+    assert.equal(portal.sessionIdleSeconds, 30 * 60);
+    const short = loadAppConfig({ PORTAL_SESSION_TTL: '1h', PORTAL_SESSION_IDLE_TIMEOUT: '10m' }, embedded);
+    assert.deepEqual([short.portal.sessionTtlSeconds, short.portal.sessionIdleSeconds], [3600, 600]);
   });
 
   it('security: beyond loopback the cookie is Secure and the demo principals are never listed', () => {

@@ -10,6 +10,8 @@ import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
 import { EngineMetrics } from '../../src/metrics/engine-metrics';
 import { PROJECT_ROOT } from '../../src/project-root';
+import { SqlitePortalSessions } from '../../src/adapters/sqlite/sqlite-portal-sessions';
+import type { PortalSessions } from '../../src/ports/portal-sessions';
 import { devPrincipalsFrom, sessionPasswordsFrom, type PortalOptions } from '../../src/portal/portal-options';
 import { lifecycleHarness } from './lifecycle-harness';
 import { testKeyRing } from './test-keys';
@@ -36,6 +38,8 @@ export async function apiHarness(
     rateLimits?: RateLimits;
     metricsToken?: string;
     portal?: boolean | Partial<PortalOptions>;
+    /** The portal's session store: the harness's database, on the wall clock, unless given. */
+    portalSessions?: PortalSessions;
     /** Wraps the worker's activities, to make one slow or failing. */
     activityWrapper?: <T>(activities: T) => T;
     /** The worker without the workflow cache: for a test that restarts it (lifecycleHarness). */
@@ -94,6 +98,7 @@ export async function apiHarness(
     principals: Principals.fromFile(`${PROJECT_ROOT}/config/dev-principals.json`),
     idempotency,
     bulkUploads: h.bulkUploads,
+    portalSessions: options.portalSessions ?? new SqlitePortalSessions(h.db),
     sealer: h.sealer,
     codec: new AesGcmPayloadCodec(testKeyRing),
     codecAccess: {
@@ -114,6 +119,7 @@ export async function apiHarness(
             sessionPasswords: sessionPasswordsFrom(testKeyRing),
             secureCookies: false,
             sessionTtlSeconds: 8 * 60 * 60,
+            sessionIdleSeconds: 30 * 60,
             devPrincipals: devPrincipalsFrom(`${PROJECT_ROOT}/config/dev-principals.json`),
             ...(typeof options.portal === 'object' ? options.portal : {}),
           },

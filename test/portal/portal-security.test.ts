@@ -1,21 +1,7 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
 import { TOKENS, apiHarness, bearer, newPerson } from '../helpers/api-harness';
-
-/** The form token of a page, as a browser would send it back. */
-const csrfOf = (html: string) =>
-  /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? assert.fail('no _csrf field');
-
-async function signedInAgent(app: Parameters<typeof supertest.agent>[0], token = TOKENS.gstt) {
-  const agent = supertest.agent(app);
-  const page = await agent.get('/sign-in');
-  const res = await agent
-    .post('/sign-in')
-    .type('form')
-    .send({ _csrf: csrfOf(page.text), token });
-  assert.equal(res.status, 303, res.text);
-  return agent;
-}
+import { csrfOf, signedInAgent } from '../helpers/portal-agent';
 
 describe('Portal: sessions, forms and headers', () => {
   it('security: pages are no-store under a strict CSP; the session cookie is HttpOnly and SameSite=Strict; static files may be cached', async () => {

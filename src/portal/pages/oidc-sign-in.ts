@@ -87,7 +87,7 @@ export function oidcSignInPages(deps: PortalDeps, settings: OidcSettings): Route
           'be added to the principals file.',
       );
     }
-    await signInAs(res, principal);
+    await signInAs(deps, res, principal);
     // The browser comes from the provider's site: a page of ours moves it on, so the Strict cookie is sent.
     renderPage(res, 'signed-in.njk', { pageTitle: 'Signed in' });
   });

@@ -4,18 +4,21 @@ import { ApiError } from '../../api/problem';
 import type { Principal } from '../../api/principals';
 import { text, type Form } from '../forms/form-values';
 import type { PortalDeps } from '../portal-deps';
-import { newToken, sessionOf } from '../session';
+import { newToken, sessionLimits, sessionOf, sessionPrincipalId } from '../session';
 import { NO_ERRORS, renderPage, type PageErrors } from '../views';
 
 /** The failed-authentication limit of the API (rate-limit.ts), shared so guessing by page or API counts alike. */
 export type CountingFailures = (check: (req: Request, res: Response) => void) => express.RequestHandler[];
 
-/** Starts a fresh session for the principal (a new CSRF token too, so nothing of the anonymous one is kept). */
-export async function signInAs(res: Response, principal: Principal): Promise<void> {
+/**
+ * Starts a fresh session for the principal: a new record and id (any session the cookie held is ended,
+ * so no id chosen before sign-in survives it), and a new CSRF token.
+ */
+export async function signInAs(deps: PortalDeps, res: Response, principal: Principal): Promise<void> {
   requireKind(principal, ADMINS);
   const session = sessionOf(res);
-  session.principalId = principal.id;
-  session.signedInAt = new Date().toISOString();
+  if (session.sid) await deps.portalSessions.revoke(session.sid);
+  session.sid = await deps.portalSessions.start(principal.id, sessionLimits(deps.portal));
   session.csrfToken = newToken();
   delete session.flash;
   await session.save();
@@ -50,7 +53,8 @@ export function signInPages(deps: PortalDeps, countingFailures: CountingFailures
   });
 
   router.get('/sign-in', (req, res) => {
-    if (sessionOf(res).principalId && deps.principals.byId(sessionOf(res).principalId!)) {
+    const signedIn = sessionPrincipalId(res);
+    if (signedIn && deps.principals.byId(signedIn)) {
       return res.redirect(303, '/');
     }
     show(res, NO_ERRORS, 200, 'signed-out' in req.query ? 'You have signed out.' : undefined);
@@ -68,7 +72,7 @@ export function signInPages(deps: PortalDeps, countingFailures: CountingFailures
       const principal = res.locals.signingIn as Principal | undefined;
       if (!principal) return show(res, tokenError('Enter your token'), 400);
       try {
-        await signInAs(res, principal);
+        await signInAs(deps, res, principal);
       } catch (err) {
         if (err instanceof ApiError) return show(res, tokenError(err.detail ?? err.title), err.status);
         throw err;
@@ -83,7 +87,9 @@ export function signInPages(deps: PortalDeps, countingFailures: CountingFailures
   }
 
   router.post('/sign-out', async (_req, res) => {
-    sessionOf(res).destroy();
+    const session = sessionOf(res);
+    if (session.sid) await deps.portalSessions.revoke(session.sid);
+    session.destroy();
     res.redirect(303, '/sign-in?signed-out');
   });
   return router;

@@ -78,7 +78,16 @@ function liveStatus() {
   if (!region) return;
   const refresh = async () => {
     try {
-      const answer = await fetch(region.dataset.statusUrl, { credentials: 'same-origin' });
+      // Marked as the page's own refresh: it does not keep an idle session alive.
+      const answer = await fetch(region.dataset.statusUrl, {
+        credentials: 'same-origin',
+        headers: { 'X-Live-Refresh': '1' },
+      });
+      if (answer.redirected) {
+        // The session has ended: go where the portal sent the refresh (sign in).
+        window.location.assign(answer.url);
+        return;
+      }
       if (answer.ok) {
         const html = await answer.text();
         if (html.trim() !== region.innerHTML.trim()) region.innerHTML = html;
