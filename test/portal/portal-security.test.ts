@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import supertest from 'supertest';
 import { TOKENS, apiHarness, bearer, newPerson } from '../helpers/api-harness';
 import { csrfOf, signedInAgent } from '../helpers/portal-agent';
@@ -47,6 +48,40 @@ describe('Portal: sessions, forms and headers', () => {
         assert.match(res.text, /This form has expired or did not come from this portal/);
       }
       assert.equal((await h.directory.search({ q: person.lastName, limit: 10 })).entries.length, 0);
+    });
+  });
+
+  it("Security 16: a form's CSRF token is compared in constant time: equal-length digests through timingSafeEqual, whatever was sent", async () => {
+    const h = await apiHarness({ portal: true });
+    await h.run(async () => {
+      const agent = await signedInAgent(h.app);
+      const token = csrfOf((await agent.get('/users/new')).text);
+      const compared: [number, number][] = [];
+      const timingSafeEqual = crypto.timingSafeEqual;
+      crypto.timingSafeEqual = (a, b) => {
+        compared.push([a.byteLength, b.byteLength]);
+        return timingSafeEqual(a, b);
+      };
+      try {
+        const lastCharChanged = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
+        for (const [_csrf, status] of [
+          [lastCharChanged, 403],
+          [`${token}x`, 403],
+          [token.slice(0, 8), 403],
+          [token, 400],
+        ] as const) {
+          compared.length = 0;
+          const res = await agent.post('/users/new').type('form').send({ _csrf, firstName: '' });
+          assert.equal(res.status, status, `token ${_csrf}`);
+          assert.ok(compared.length > 0, `token ${_csrf}: compared with timingSafeEqual`);
+          assert.ok(
+            compared.every(([a, b]) => a === 32 && b === 32),
+            `token ${_csrf}: equal-length digests, ${JSON.stringify(compared)}`,
+          );
+        }
+      } finally {
+        crypto.timingSafeEqual = timingSafeEqual;
+      }
     });
   });
 
