@@ -156,6 +156,7 @@ export async function startEngine(
         logger: log,
         bodyLimit: config.bodyLimit,
         rateLimits: config.rateLimits,
+        trustProxy: config.trustProxy,
         isWorkerRunning,
         metrics,
         metricsAccess: scrapers,

@@ -38,6 +38,7 @@ import {
 } from './rate-limit';
 import type { MetricsAccess } from './security/metrics-access';
 import { noStore } from './security/no-store';
+import { DEFAULT_TRUST_PROXY, type TrustProxy } from './security/trust-proxy';
 import { ASSETS_PREFIX } from '../portal/assets';
 import { portalRoutes } from '../portal/portal';
 import type { PortalOptions } from '../portal/portal-options';
@@ -59,6 +60,8 @@ export interface ApiDeps {
   /** Whether this process's worker runs; undefined when the workers run in processes of their own. */
   isWorkerRunning?: () => boolean;
   rateLimits?: RateLimits;
+  /** Whose X-Forwarded-For and X-Forwarded-Proto to believe (TRUST_PROXY); loopback only unless given. */
+  trustProxy?: TrustProxy;
   /** The process's metrics, served at GET /metrics; a registry of the app's own unless given. */
   metrics?: EngineMetrics;
   /** Who may read /metrics besides this machine. */
@@ -84,6 +87,8 @@ export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   const metrics = deps.metrics ?? new EngineMetrics();
   app.disable('x-powered-by');
+  // req.ip (the failed-authentication limit's key) and req.secure (Secure cookies) as a trusted proxy says.
+  app.set('trust proxy', deps.trustProxy ?? DEFAULT_TRUST_PROXY);
   // Answers are no-store (below): nothing keeps them to revalidate, so no body is hashed for an ETag.
   app.disable('etag');
   app.use(httpMetrics(metrics));

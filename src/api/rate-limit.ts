@@ -20,7 +20,7 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 
 const tooMany = (detail: string) => new ApiError(429, 'Too many requests', detail);
 
-// The API does not trust proxy headers (a relayed request would otherwise choose its own address).
+// X-Forwarded-For is believed from trusted proxies only (TRUST_PROXY), as req.ip says; from others it is ignored.
 const validate = { xForwardedForHeader: false } as const;
 
 /** The per-principal limit on /v1, after authentication; 429 with Retry-After beyond it. */
@@ -42,6 +42,7 @@ function retryAfterSeconds(resetTime: Date | undefined, windowMs: number): numbe
   return Math.max(1, Math.ceil(waitMs / 1000));
 }
 
+/** The real client's address: req.ip, from a trusted proxy's X-Forwarded-For, else the peer's (an IPv6 client by its /56). */
 const clientAddress = (req: Request) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
 
 /**

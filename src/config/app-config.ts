@@ -3,6 +3,7 @@ import ms, { type StringValue } from 'ms';
 import { z } from 'zod';
 import { isLoopbackAddress } from '../api/security/loopback';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../api/rate-limit';
+import { parseTrustProxy, type TrustProxy } from '../api/security/trust-proxy';
 import { PROJECT_ROOT } from '../project-root';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../domain/policy';
 import type { StoresLocation } from '../adapters/stores';
@@ -58,6 +59,7 @@ const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
   RATE_LIMIT_AUTH_FAILURES: z.coerce.number().int().min(1).optional(),
   RATE_LIMIT_AUTH_FAILURE_WINDOW: duration('RATE_LIMIT_AUTH_FAILURE_WINDOW'),
+  TRUST_PROXY: z.string().optional(),
   DATABASE_URL: z
     .string()
     .optional()
@@ -110,6 +112,8 @@ export interface AppConfig {
   principalsFile: string;
   codec: { allowedOrigins: string[]; trustLoopback: boolean };
   rateLimits: RateLimits;
+  /** Whose X-Forwarded-For and X-Forwarded-Proto are believed: the client's address for the limits, https. */
+  trustProxy: TrustProxy;
   policy: LifecyclePolicy;
   simulation: SimulationSettings;
   reconciliation: ReconciliationSettings;
@@ -239,6 +243,7 @@ export function loadAppConfig(
       authFailures: e.RATE_LIMIT_AUTH_FAILURES ?? DEFAULT_RATE_LIMITS.authFailures,
       authFailureWindowMs: e.RATE_LIMIT_AUTH_FAILURE_WINDOW ?? DEFAULT_RATE_LIMITS.authFailureWindowMs,
     },
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     policy: {
       mailboxFirstPollAfterMs: e.POLICY_MAILBOX_FIRST_POLL_AFTER ?? DEFAULT_POLICY.mailboxFirstPollAfterMs,
       pollIntervalMs: e.POLICY_POLL_INTERVAL ?? DEFAULT_POLICY.pollIntervalMs,

@@ -20,13 +20,20 @@ export const sessionCookieName = (secure: boolean) => (secure ? '__Host-nhsmail-
 /** The header the portal's own script sends with a page's live refresh, which is not a person's use. */
 export const LIVE_REFRESH_HEADER = 'X-Live-Refresh';
 
+/**
+ * Whether the portal's cookies are Secure: always where the portal is served beyond loopback or at an https
+ * public URL, and for a request that came over TLS, as a trusted proxy's X-Forwarded-Proto says (TRUST_PROXY).
+ */
+export const secureCookie = (req: Request, options: Pick<PortalOptions, 'secureCookies'>) =>
+  options.secureCookies || req.secure;
+
 export const sessionLimits = (options: PortalOptions): SessionLimits => ({
   absoluteMs: options.sessionTtlSeconds * 1000,
   idleMs: options.sessionIdleSeconds * 1000,
 });
 
 /**
- * The session: an iron-session cookie (HttpOnly, SameSite=Strict, Secure outside loopback) holding the id
+ * The session: an iron-session cookie (HttpOnly, SameSite=Strict, Secure but on plain HTTP) holding the id
  * of a record in the session store, which says whose it is, until when, and whether it was signed out.
  * A session past its idle time or its absolute lifetime, or signed out, is over: the cookie keeps only a
  * fresh form token.
@@ -34,11 +41,12 @@ export const sessionLimits = (options: PortalOptions): SessionLimits => ({
 export function loadSession(options: PortalOptions, sessions: PortalSessions) {
   const limits = sessionLimits(options);
   return async (req: Request, res: Response, next: NextFunction) => {
+    const secure = secureCookie(req, options);
     const session = await getIronSession<PortalSession>(req, res, {
-      cookieName: sessionCookieName(options.secureCookies),
+      cookieName: sessionCookieName(secure),
       password: options.sessionPasswords,
       ttl: options.sessionTtlSeconds,
-      cookieOptions: { httpOnly: true, sameSite: 'strict', secure: options.secureCookies, path: '/' },
+      cookieOptions: { httpOnly: true, sameSite: 'strict', secure, path: '/' },
     });
     let principalId: string | undefined;
     if (session.sid) {

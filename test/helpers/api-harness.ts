@@ -5,6 +5,7 @@ import { createApp } from '../../src/api/app';
 import { Principals } from '../../src/api/principals';
 import type { RateLimits } from '../../src/api/rate-limit';
 import { metricsAccess } from '../../src/api/security/metrics-access';
+import type { TrustProxy } from '../../src/api/security/trust-proxy';
 import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
@@ -36,6 +37,7 @@ export async function apiHarness(
   options: {
     codecTrustLoopback?: boolean;
     rateLimits?: RateLimits;
+    trustProxy?: TrustProxy;
     metricsToken?: string;
     portal?: boolean | Partial<PortalOptions>;
     /** The portal's session store: the harness's database, on the wall clock, unless given. */
@@ -111,6 +113,7 @@ export async function apiHarness(
     bodyLimit: '64kb',
     isWorkerRunning: () => true,
     rateLimits: options.rateLimits,
+    trustProxy: options.trustProxy,
     metrics,
     metricsAccess: metricsAccess(options.metricsToken),
     ...(options.portal

@@ -32,6 +32,28 @@ describe('Portal: sessions, forms and headers', () => {
     });
   });
 
+  it('Security 12: behind a TLS proxy on loopback the session cookie is Secure (__Host-), as its X-Forwarded-Proto says; from an untrusted peer the header changes nothing', async () => {
+    const cookieOf = (res: supertest.Response) =>
+      (res.headers['set-cookie'] as unknown as string[]).join('; ');
+    const trusted = await apiHarness({ portal: true });
+    await trusted.run(async () => {
+      const viaProxy = cookieOf(
+        await supertest(trusted.app).get('/sign-in').set('X-Forwarded-Proto', 'https'),
+      );
+      assert.match(viaProxy, /__Host-nhsmail-portal=/);
+      assert.match(viaProxy, /; Secure/);
+      const direct = cookieOf(await supertest(trusted.app).get('/sign-in'));
+      assert.doesNotMatch(direct, /Secure|__Host-/, 'plain HTTP on loopback');
+    });
+    const untrusted = await apiHarness({ portal: true, trustProxy: false });
+    await untrusted.run(async () => {
+      const forged = cookieOf(
+        await supertest(untrusted.app).get('/sign-in').set('X-Forwarded-Proto', 'https'),
+      );
+      assert.doesNotMatch(forged, /Secure|__Host-/);
+    });
+  });
+
   it("security: a form without its CSRF token, or with another session's, is refused and creates nothing", async () => {
     const h = await apiHarness({ portal: true });
     await h.run(async () => {

@@ -4,6 +4,7 @@ import { forbidden } from '../../api/problem';
 import { isLoopbackAddress } from '../../api/security/loopback';
 import type { OidcSettings } from '../portal-options';
 import type { PortalDeps } from '../portal-deps';
+import { secureCookie } from '../session';
 import { renderPage } from '../views';
 import { signInAs } from './sign-in';
 
@@ -45,7 +46,12 @@ export function oidcSignInPages(deps: PortalDeps, settings: OidcSettings): Route
       cookieName: 'nhsmail-portal-oidc',
       password: deps.portal.sessionPasswords,
       ttl: 600,
-      cookieOptions: { httpOnly: true, sameSite: 'lax', secure: deps.portal.secureCookies, path: '/sign-in' },
+      cookieOptions: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: secureCookie(req, deps.portal),
+        path: '/sign-in',
+      },
     });
 
   router.get('/sign-in/oidc', async (req, res) => {
