@@ -157,6 +157,8 @@ export async function startEngine(
         bodyLimit: config.bodyLimit,
         rateLimits: config.rateLimits,
         trustProxy: config.trustProxy,
+        allowedHosts: config.allowedHosts,
+        demoPrincipals: config.demoPrincipals,
         isWorkerRunning,
         metrics,
         metricsAccess: scrapers,

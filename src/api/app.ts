@@ -39,6 +39,9 @@ import {
 import type { MetricsAccess } from './security/metrics-access';
 import { noStore } from './security/no-store';
 import { DEFAULT_TRUST_PROXY, type TrustProxy } from './security/trust-proxy';
+import { allowedHostsOnly } from './security/allowed-hosts';
+import { principalsPerRequest } from './security/demo-principals';
+import type { HostName } from './security/host-names';
 import { ASSETS_PREFIX } from '../portal/assets';
 import { portalRoutes } from '../portal/portal';
 import type { PortalOptions } from '../portal/portal-options';
@@ -62,6 +65,10 @@ export interface ApiDeps {
   rateLimits?: RateLimits;
   /** Whose X-Forwarded-For and X-Forwarded-Proto to believe (TRUST_PROXY); loopback only unless given. */
   trustProxy?: TrustProxy;
+  /** Host names answered besides the loopback ones at the listening port (ALLOWED_HOSTS, the public URL's). */
+  allowedHosts?: HostName[];
+  /** The principals are the committed demo ones, whose tokens are published: for direct local requests only. */
+  demoPrincipals?: boolean;
   /** The process's metrics, served at GET /metrics; a registry of the app's own unless given. */
   metrics?: EngineMetrics;
   /** Who may read /metrics besides this machine. */
@@ -95,6 +102,8 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(helmet(deps.portal ? portalContentSecurityPolicy(deps.portal.secureCookies) : undefined));
   app.use(noStore(deps.portal ? [ASSETS_PREFIX, API_REFERENCE_ASSETS] : [API_REFERENCE_ASSETS]));
   app.use(requestLog(deps.logger));
+  app.use(allowedHostsOnly(deps.allowedHosts ?? []));
+  app.use(principalsPerRequest(deps.principals, deps.demoPrincipals ?? false));
 
   const probes = express.Router();
   probes.get('/healthz', (_req, res) => {
@@ -119,10 +128,10 @@ export function createApp(deps: ApiDeps): express.Express {
   const rateLimits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
   const countingFailures = authenticationFailureLimit(rateLimits);
   probes.get('/metrics', metricsEndpoint(metrics.registry, deps.metricsAccess ?? {}, countingFailures));
-  const codec = codecRoutes(deps.codec, deps.principals, deps.codecAccess, countingFailures);
+  const codec = codecRoutes(deps.codec, deps.codecAccess, countingFailures);
 
   const v1 = express.Router();
-  const authenticated = authenticate(deps.principals);
+  const authenticated = authenticate();
   v1.use(countingFailures((req, res) => authenticated(req, res, () => undefined)));
   const perPrincipal = perPrincipalLimit(rateLimits);
   v1.use(perPrincipal);

@@ -1,18 +1,21 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ApiError, forbidden } from './problem';
-import type { Principal, Principals } from './principals';
+import type { Principal } from './principals';
+import { principalsOf, unknownTokenDetail } from './security/demo-principals';
 
 /** R1: every call but health and the API description carries a bearer token naming a principal. */
-export function authenticate(principals: Principals) {
+export function authenticate() {
   return (req: Request, res: Response, next: NextFunction) => {
     const token = bearerToken(req);
-    const principal = token ? principals.find(token) : undefined;
+    const principal = token ? principalsOf(res).find(token) : undefined;
     if (!principal) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       throw new ApiError(
         401,
         'Unauthorized',
-        token ? 'The bearer token is not known.' : 'Send a bearer token: Authorization: Bearer <token>.',
+        token
+          ? unknownTokenDetail(res, 'The bearer token is not known.')
+          : 'Send a bearer token: Authorization: Bearer <token>.',
       );
     }
     res.locals.principal = principal;

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { isLoopbackAddress } from '../api/security/loopback';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../api/rate-limit';
 import { parseTrustProxy, type TrustProxy } from '../api/security/trust-proxy';
+import { parseAllowedHosts } from '../api/security/allowed-hosts';
+import type { HostName } from '../api/security/host-names';
 import { PROJECT_ROOT } from '../project-root';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../domain/policy';
 import type { StoresLocation } from '../adapters/stores';
@@ -60,6 +62,7 @@ const envSchema = z.object({
   RATE_LIMIT_AUTH_FAILURES: z.coerce.number().int().min(1).optional(),
   RATE_LIMIT_AUTH_FAILURE_WINDOW: duration('RATE_LIMIT_AUTH_FAILURE_WINDOW'),
   TRUST_PROXY: z.string().optional(),
+  ALLOWED_HOSTS: z.string().optional(),
   DATABASE_URL: z
     .string()
     .optional()
@@ -110,6 +113,10 @@ export interface AppConfig {
   bodyLimit: string;
   /** The principals file; the demo one for the embedded run when none is given. */
   principalsFile: string;
+  /** The principals are the demo ones, with published tokens: for direct requests from this machine only. */
+  demoPrincipals: boolean;
+  /** Host names the API answers for besides loopback ones (ALLOWED_HOSTS and the public URL's); 421 for others. */
+  allowedHosts: HostName[];
   codec: { allowedOrigins: string[]; trustLoopback: boolean };
   rateLimits: RateLimits;
   /** Whose X-Forwarded-For and X-Forwarded-Proto are believed: the client's address for the limits, https. */
@@ -223,6 +230,13 @@ export function loadAppConfig(
       `CODEC_TRUST_LOOPBACK=true needs the API on a loopback address only, not API_HOST=${e.API_HOST}`,
     );
   }
+  const allowedHosts = parseAllowedHosts(e.ALLOWED_HOSTS, e.PORTAL_PUBLIC_URL);
+  if (!loopbackOnly && allowedHosts.length === 0) {
+    throw new Error(
+      `API_HOST=${e.API_HOST} listens beyond this machine: set ALLOWED_HOSTS to the host names clients reach ` +
+        'it by (or PORTAL_PUBLIC_URL); any other name is answered 421',
+    );
+  }
   const uiOrigins = [`http://localhost:${options.uiPort}`, `http://127.0.0.1:${options.uiPort}`];
   return {
     port: e.PORT,
@@ -230,6 +244,8 @@ export function loadAppConfig(
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.API_BODY_LIMIT,
     principalsFile,
+    demoPrincipals: principalsFile === DEV_PRINCIPALS_FILE,
+    allowedHosts,
     codec: {
       allowedOrigins: e.CODEC_ALLOWED_ORIGINS
         ? e.CODEC_ALLOWED_ORIGINS.split(',')

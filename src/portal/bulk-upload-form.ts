@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import multer, { MulterError } from 'multer';
 import { MAX_BYTES } from '../bulk/bulk-file';
-import type { Principals } from '../api/principals';
+import { principalsOf } from '../api/security/demo-principals';
 import { sessionPrincipalId } from './session';
 
 /** A little over the file's 5 MB, so that the bulk file's own check names the limit (as the API does). */
@@ -14,11 +14,11 @@ const readForm = multer({
  * The Bulk upload form is multipart (it carries a file), so it is read before the CSRF check looks for its
  * token; only for a signed-in session. A form that cannot be read is named on the page, not thrown.
  */
-export function bulkUploadForm(principals: Principals) {
+export function bulkUploadForm() {
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'POST' || req.path !== '/bulk-upload' || !req.is('multipart/form-data')) return next();
     const id = sessionPrincipalId(res);
-    if (!id || !principals.byId(id)) return next();
+    if (!id || !principalsOf(res).byId(id)) return next();
     readForm(req, res, (err: unknown) => {
       if (err instanceof MulterError) {
         res.locals.formProblem =

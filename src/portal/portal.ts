@@ -29,11 +29,11 @@ export function portalRoutes(
   router.use(assetRoutes());
   router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 500 }));
   router.use(loadSession(deps.portal, deps.portalSessions));
-  router.use(bulkUploadForm(deps.principals));
+  router.use(bulkUploadForm());
   router.use(csrfProtection);
   router.use(signInPages(deps, limits.countingFailures));
   if (deps.portal.oidc) router.use(oidcSignInPages(deps, deps.portal.oidc));
-  router.use(requireSignIn(deps.principals));
+  router.use(requireSignIn());
   router.use(limits.perPrincipal);
   router.use(userManagementPage(deps));
   router.use(addUserPage(deps));

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { requireKind, ADMINS } from '../api/authenticate';
-import type { Principal, Principals } from '../api/principals';
+import type { Principal } from '../api/principals';
+import { principalsOf } from '../api/security/demo-principals';
 import { ApiError } from '../api/problem';
 import { sessionPrincipalId } from './session';
 
@@ -9,10 +10,10 @@ import { sessionPrincipalId } from './session';
  * principal is signed out at once), with exactly the rights it has in the API. Pages without a session
  * send the browser to /sign-in; forms are refused 401.
  */
-export function requireSignIn(principals: Principals) {
+export function requireSignIn() {
   return (req: Request, res: Response, next: NextFunction) => {
     const id = sessionPrincipalId(res);
-    const principal = id ? principals.byId(id) : undefined;
+    const principal = id ? principalsOf(res).byId(id) : undefined;
     if (!principal) {
       if (req.method === 'GET') return res.redirect(303, '/sign-in');
       throw new ApiError(401, 'Unauthorized', 'Your session has ended: sign in again.');

@@ -56,7 +56,8 @@ describe('Codec endpoint for Temporal Web', () => {
   });
 
   it('security: loopback trust does not extend to requests relayed through this machine', async () => {
-    const h = await apiHarness({ codecTrustLoopback: true });
+    // engine.example: a name the server answers for (ALLOWED_HOSTS), so a relay forwarding it is not refused 421.
+    const h = await apiHarness({ codecTrustLoopback: true, allowedHosts: [{ hostname: 'engine.example' }] });
     await h.run(async () => {
       const body = await encryptedPayloads('secret');
       assert.equal((await h.api.post('/codec/decode').send(body)).status, 200, 'a direct local caller');

@@ -70,7 +70,10 @@ describe('Configuration', () => {
     for (const host of ['127.0.0.1', '::1', 'localhost']) {
       assert.equal(loadAppConfig({ API_HOST: host }, embedded).principalsFile, DEV_PRINCIPALS_FILE);
     }
-    const own = loadAppConfig({ API_HOST: '0.0.0.0', PRINCIPALS_FILE: '/etc/principals.json' }, embedded);
+    const own = loadAppConfig(
+      { API_HOST: '0.0.0.0', PRINCIPALS_FILE: '/etc/principals.json', ALLOWED_HOSTS: 'api.example.nhs.uk' },
+      embedded,
+    );
     assert.equal(own.host, '0.0.0.0');
   });
 

@@ -2,6 +2,12 @@ import assert from 'node:assert/strict';
 import { loadAppConfig } from '../../src/config/app-config';
 
 const embedded = { embedded: true, dataDir: '/tmp/data', uiPort: 8233 };
+const OIDC = {
+  PORTAL_OIDC_ISSUER: 'https://login.example.nhs.uk/realms/nhsmail',
+  PORTAL_OIDC_CLIENT_ID: 'nhsmail-portal',
+  PORTAL_OIDC_CLIENT_SECRET: 'a-client-secret',
+  PORTAL_PUBLIC_URL: 'https://admin.example.nhs.uk',
+};
 
 describe('Configuration: the web edges', () => {
   it('Security 5: TRUST_PROXY is loopback by default; none, a hop count, or addresses and ranges; never true', () => {
@@ -17,6 +23,40 @@ describe('Configuration: the web edges', () => {
     assert.throws(
       () => loadAppConfig({ TRUST_PROXY: '10.0.0.0/33' }, embedded),
       /TRUST_PROXY must be none, a number of hops, or addresses and ranges/,
+    );
+  });
+});
+
+describe('Configuration: the host names served', () => {
+  it('Security 6: ALLOWED_HOSTS and the public URL are the names served besides loopback; beyond loopback one is needed; bad items named by position', () => {
+    assert.deepEqual(loadAppConfig({}, embedded).allowedHosts, []);
+    assert.deepEqual(
+      loadAppConfig({ ...OIDC, ALLOWED_HOSTS: 'API.example.nhs.uk, 10.0.1.5:3000,[::1]:8080' }, embedded)
+        .allowedHosts,
+      [
+        { hostname: 'api.example.nhs.uk' },
+        { hostname: '10.0.1.5', port: '3000' },
+        { hostname: '[::1]', port: '8080' },
+        { hostname: 'admin.example.nhs.uk' },
+      ],
+    );
+    const own = { API_HOST: '0.0.0.0', PRINCIPALS_FILE: '/etc/nhsmail/principals.json' };
+    assert.throws(
+      () => loadAppConfig(own, embedded),
+      /API_HOST=0\.0\.0\.0 listens beyond this machine: set ALLOWED_HOSTS/,
+    );
+    assert.doesNotThrow(() => loadAppConfig({ ...own, ALLOWED_HOSTS: 'api.example.nhs.uk' }, embedded));
+    assert.throws(
+      () => loadAppConfig({ ALLOWED_HOSTS: 'a.example,https://b.example/x' }, embedded),
+      /ALLOWED_HOSTS must list host names.*item 2 is not one/,
+    );
+  });
+
+  it('Security 6: the demo principals are known as such, so that their published tokens serve this machine only', () => {
+    assert.equal(loadAppConfig({}, embedded).demoPrincipals, true);
+    assert.equal(
+      loadAppConfig({ PRINCIPALS_FILE: '/etc/nhsmail/principals.json' }, embedded).demoPrincipals,
+      false,
     );
   });
 });

@@ -23,7 +23,11 @@ describe('Configuration: the portal', () => {
 
   it('security: beyond loopback the cookie is Secure and the demo principals are never listed', () => {
     const { portal } = loadAppConfig(
-      { API_HOST: '0.0.0.0', PRINCIPALS_FILE: '/etc/nhsmail/principals.json' },
+      {
+        API_HOST: '0.0.0.0',
+        PRINCIPALS_FILE: '/etc/nhsmail/principals.json',
+        ALLOWED_HOSTS: 'admin.example.nhs.uk',
+      },
       embedded,
     );
     assert.equal(portal.secureCookies, true);

@@ -6,6 +6,7 @@ import { Principals } from '../../src/api/principals';
 import type { RateLimits } from '../../src/api/rate-limit';
 import { metricsAccess } from '../../src/api/security/metrics-access';
 import type { TrustProxy } from '../../src/api/security/trust-proxy';
+import type { HostName } from '../../src/api/security/host-names';
 import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
@@ -38,6 +39,9 @@ export async function apiHarness(
     codecTrustLoopback?: boolean;
     rateLimits?: RateLimits;
     trustProxy?: TrustProxy;
+    /** Serve the principals as the demo ones (published tokens: direct local requests only). */
+    demoPrincipals?: boolean;
+    allowedHosts?: HostName[];
     metricsToken?: string;
     portal?: boolean | Partial<PortalOptions>;
     /** The portal's session store: the harness's database, on the wall clock, unless given. */
@@ -114,6 +118,8 @@ export async function apiHarness(
     isWorkerRunning: () => true,
     rateLimits: options.rateLimits,
     trustProxy: options.trustProxy,
+    demoPrincipals: options.demoPrincipals,
+    allowedHosts: options.allowedHosts,
     metrics,
     metricsAccess: metricsAccess(options.metricsToken),
     ...(options.portal

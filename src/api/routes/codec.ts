@@ -8,7 +8,6 @@ import express, {
   type Response,
 } from 'express';
 import { isEncrypted } from '../../crypto/payload-codec';
-import type { Principals } from '../principals';
 import { ApiError, badRequest, forbidden } from '../problem';
 import { authoriseCodecCaller, type CodecAccess } from '../security/codec-access';
 
@@ -21,7 +20,6 @@ export type { CodecAccess } from '../security/codec-access';
  */
 export function codecRoutes(
   codec: PayloadCodec,
-  principals: Principals,
   access: CodecAccess,
   /** Runs the access check, counting its refusals against the caller's address (rate-limit.ts). */
   countingFailures: (check: (req: Request, res: Response) => void) => RequestHandler[],
@@ -46,7 +44,7 @@ export function codecRoutes(
       throw forbidden(`Origin ${origin} may not use the codec.`);
     next();
   });
-  router.use(countingFailures((req, res) => authoriseCodecCaller(req, res, principals, access)));
+  router.use(countingFailures((req, res) => authoriseCodecCaller(req, res, access)));
   router.use(express.json({ limit: '4mb' }));
 
   const handle =

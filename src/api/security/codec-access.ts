@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { bearerToken } from '../authenticate';
-import type { Principals } from '../principals';
 import { ApiError, forbidden } from '../problem';
+import { principalsOf, unknownTokenDetail } from './demo-principals';
 import { directFromThisMachine } from './loopback';
 
 export interface CodecAccess {
@@ -26,18 +26,13 @@ function trustedAsLocal(req: Request, access: CodecAccess): boolean {
  * token of another principal adds nothing and takes nothing away: on a trusted loopback call it is
  * treated as no token (a token never leaves a caller worse off than none); anywhere else it is 403.
  */
-export function authoriseCodecCaller(
-  req: Request,
-  res: Response,
-  principals: Principals,
-  access: CodecAccess,
-): void {
+export function authoriseCodecCaller(req: Request, res: Response, access: CodecAccess): void {
   if (req.get('authorization') !== undefined) {
     const token = bearerToken(req);
-    const principal = token ? principals.find(token) : undefined;
+    const principal = token ? principalsOf(res).find(token) : undefined;
     if (!principal) {
       res.setHeader('WWW-Authenticate', 'Bearer');
-      throw new ApiError(401, 'Unauthorized', 'The bearer token is not known.');
+      throw new ApiError(401, 'Unauthorized', unknownTokenDetail(res, 'The bearer token is not known.'));
     }
     if (principal.kind === 'national-admin' || trustedAsLocal(req, access)) return;
     throw forbidden('Only national administrators may use the codec.');

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { getIronSession } from 'iron-session';
 import { forbidden } from '../../api/problem';
+import { principalsOf } from '../../api/security/demo-principals';
 import { isLoopbackAddress } from '../../api/security/loopback';
 import type { OidcSettings } from '../portal-options';
 import type { PortalDeps } from '../portal-deps';
@@ -86,7 +87,7 @@ export function oidcSignInPages(deps: PortalDeps, settings: OidcSettings): Route
       idTokenExpected: true,
     });
     const claim = tokens.claims()?.[settings.principalClaim];
-    const principal = typeof claim === 'string' ? deps.principals.byId(claim) : undefined;
+    const principal = typeof claim === 'string' ? principalsOf(res).byId(claim) : undefined;
     if (!principal) {
       throw forbidden(
         `You signed in, but your ${settings.principalClaim} is not an administrator of this portal: ask for it to ` +

@@ -2,6 +2,8 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { ADMINS, requireKind } from '../../api/authenticate';
 import { ApiError } from '../../api/problem';
 import type { Principal } from '../../api/principals';
+import { principalsOf, unknownTokenDetail } from '../../api/security/demo-principals';
+import { directFromThisMachine } from '../../api/security/loopback';
 import { text, type Form } from '../forms/form-values';
 import type { PortalDeps } from '../portal-deps';
 import { newToken, sessionLimits, sessionOf, sessionPrincipalId } from '../session';
@@ -34,7 +36,8 @@ export function signInPages(deps: PortalDeps, countingFailures: CountingFailures
   const { oidc, devPrincipals } = deps.portal;
   const tokenSignIn = !oidc;
 
-  const show = (res: Response, errors: PageErrors, status = 200, flash?: string) =>
+  // The one-click list of demo principals only for a person at this machine, directly (their tokens are published).
+  const show = (req: Request, res: Response, errors: PageErrors, status = 200, flash?: string) =>
     renderPage(
       res,
       'sign-in.njk',
@@ -43,7 +46,7 @@ export function signInPages(deps: PortalDeps, countingFailures: CountingFailures
         flash,
         tokenSignIn,
         oidc: oidc ? { name: oidc.name } : undefined,
-        devPrincipals: tokenSignIn ? devPrincipals : [],
+        devPrincipals: tokenSignIn && directFromThisMachine(req) ? devPrincipals : [],
       },
       status,
     );
@@ -54,34 +57,36 @@ export function signInPages(deps: PortalDeps, countingFailures: CountingFailures
 
   router.get('/sign-in', (req, res) => {
     const signedIn = sessionPrincipalId(res);
-    if (signedIn && deps.principals.byId(signedIn)) {
+    if (signedIn && principalsOf(res).byId(signedIn)) {
       return res.redirect(303, '/');
     }
-    show(res, NO_ERRORS, 200, 'signed-out' in req.query ? 'You have signed out.' : undefined);
+    show(req, res, NO_ERRORS, 200, 'signed-out' in req.query ? 'You have signed out.' : undefined);
   });
 
   if (tokenSignIn) {
     const check = (req: Request, res: Response) => {
       const token = text((req.body ?? {}) as Form, 'token').trim();
       if (token === '') return;
-      const principal = deps.principals.find(token);
-      if (!principal) throw new ApiError(401, 'Unauthorized', 'The token is not known.');
+      const principal = principalsOf(res).find(token);
+      if (!principal) {
+        throw new ApiError(401, 'Unauthorized', unknownTokenDetail(res, 'The token is not known.'));
+      }
       res.locals.signingIn = principal;
     };
-    router.post('/sign-in', ...countingFailures(check), async (_req, res) => {
+    router.post('/sign-in', ...countingFailures(check), async (req, res) => {
       const principal = res.locals.signingIn as Principal | undefined;
-      if (!principal) return show(res, tokenError('Enter your token'), 400);
+      if (!principal) return show(req, res, tokenError('Enter your token'), 400);
       try {
         await signInAs(deps, res, principal);
       } catch (err) {
-        if (err instanceof ApiError) return show(res, tokenError(err.detail ?? err.title), err.status);
+        if (err instanceof ApiError) return show(req, res, tokenError(err.detail ?? err.title), err.status);
         throw err;
       }
       res.redirect(303, '/');
     });
-    router.use('/sign-in', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    router.use('/sign-in', (err: unknown, req: Request, res: Response, next: NextFunction) => {
       if (err instanceof ApiError && err.status === 401)
-        return show(res, tokenError(err.detail ?? err.title), 401);
+        return show(req, res, tokenError(err.detail ?? err.title), 401);
       next(err);
     });
   }
