@@ -20,6 +20,8 @@ const entrySchema = z
     id: z.string().min(1).optional(),
     name: z.string().min(1),
     orgs: z.array(z.string().min(1)).optional(),
+    /** The person's immutable id at the sign-in provider: its `sub`, or Entra ID's `oid` (PORTAL_OIDC_PRINCIPAL_CLAIM). */
+    oidcSubject: z.string().min(1).max(200).optional(),
   })
   .refine((e) => !!e.token !== !!e.tokenSha256, { message: 'give exactly one of token and tokenSha256' })
   .refine((e) => e.kind !== 'local-admin' || (e.orgs?.length ?? 0) > 0, {
@@ -34,12 +36,14 @@ export function hashToken(token: string): string {
 export class Principals {
   private readonly byHash = new Map<string, Principal>();
   private readonly byIdMap = new Map<string, Principal>();
+  private readonly bySubjectMap = new Map<string, Principal>();
 
   /** Refuses entries at fault, and ids or tokens given twice (they would share an identity), naming each. */
   constructor(entries: readonly unknown[]) {
     const faults: string[] = [];
     const ids = new Map<string, number[]>();
     const hashes = new Map<string, number[]>();
+    const subjects = new Map<string, number[]>();
     entries.forEach((raw, i) => {
       const parsed = entrySchema.safeParse(raw);
       if (!parsed.success) {
@@ -59,6 +63,10 @@ export class Principals {
       hashes.set(hash, [...(hashes.get(hash) ?? []), i]);
       this.byHash.set(hash, principal);
       this.byIdMap.set(id, principal);
+      if (e.oidcSubject) {
+        subjects.set(e.oidcSubject, [...(subjects.get(e.oidcSubject) ?? []), i]);
+        this.bySubjectMap.set(e.oidcSubject, principal);
+      }
     });
     const entryList = (at: number[]) => at.map((i) => `[${i}]`).join(', ');
     for (const [id, at] of ids) {
@@ -66,6 +74,9 @@ export class Principals {
     }
     for (const at of hashes.values()) {
       if (at.length > 1) faults.push(`entries ${entryList(at)} share one token`);
+    }
+    for (const at of subjects.values()) {
+      if (at.length > 1) faults.push(`entries ${entryList(at)} share one oidcSubject`);
     }
     if (faults.length > 0) throw new Error(`Invalid principals: ${faults.join('; ')}`);
   }
@@ -84,9 +95,14 @@ export class Principals {
     return this.byHash.get(hashToken(token));
   }
 
-  /** The principal with this id: a portal session, or a sign-in provider's claim, names its principal by id. */
+  /** The principal with this id: a portal session, or a sign-in provider's email claim, names its principal by id. */
   byId(id: string): Principal | undefined {
     return this.byIdMap.get(id);
+  }
+
+  /** The principal with this `oidcSubject`: the sign-in provider's immutable id of the person. */
+  bySubject(subject: string): Principal | undefined {
+    return this.bySubjectMap.get(subject);
   }
 }
 

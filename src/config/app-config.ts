@@ -11,6 +11,7 @@ import { DEFAULT_POLICY, type LifecyclePolicy } from '../domain/policy';
 import type { StoresLocation } from '../adapters/stores';
 import type { SimulationSettings } from '../ports/simulated-mail-platform';
 import type { ReconciliationSettings } from '../temporal/reconciliation-schedule';
+import { OIDC_PRINCIPAL_CLAIMS, type OidcPrincipalClaim } from '../portal/portal-options';
 
 const MINUTE = 60_000;
 
@@ -82,7 +83,12 @@ const envSchema = z.object({
   PORTAL_OIDC_ISSUER: z.url({ error: "PORTAL_OIDC_ISSUER must be the provider's issuer URL" }).optional(),
   PORTAL_OIDC_CLIENT_ID: z.string().min(1).optional(),
   PORTAL_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
-  PORTAL_OIDC_PRINCIPAL_CLAIM: z.string().min(1).default('email'),
+  PORTAL_OIDC_PRINCIPAL_CLAIM: z
+    .enum(OIDC_PRINCIPAL_CLAIMS, {
+      error: 'PORTAL_OIDC_PRINCIPAL_CLAIM must be sub, oid (Entra ID, with PORTAL_OIDC_TENANT_ID) or email',
+    })
+    .default('sub'),
+  PORTAL_OIDC_TENANT_ID: z.string().min(1).optional(),
   PORTAL_OIDC_NAME: z.string().min(1).default('NHS single sign-on'),
 });
 
@@ -97,7 +103,8 @@ export interface PortalConfig {
     issuer: string;
     clientId: string;
     clientSecret: string;
-    principalClaim: string;
+    principalClaim: OidcPrincipalClaim;
+    tenantId?: string;
     redirectUri: string;
     name: string;
   };
@@ -159,6 +166,11 @@ function portalConfig(
       `OpenID Connect sign-in needs ${OIDC_VARIABLES.join(', ')}: ${missing.join(', ')} not set`,
     );
   }
+  if (given.length > 0 && e.PORTAL_OIDC_PRINCIPAL_CLAIM === 'oid' && !e.PORTAL_OIDC_TENANT_ID) {
+    throw new Error(
+      'PORTAL_OIDC_PRINCIPAL_CLAIM=oid needs PORTAL_OIDC_TENANT_ID: an oid is unique within its tenant only',
+    );
+  }
   const publicUrl = e.PORTAL_PUBLIC_URL ? new URL(e.PORTAL_PUBLIC_URL) : undefined;
   const issuer = e.PORTAL_OIDC_ISSUER ? new URL(e.PORTAL_OIDC_ISSUER) : undefined;
   if (issuer && issuer.protocol !== 'https:' && !isLoopbackAddress(issuer.hostname)) {
@@ -179,6 +191,7 @@ function portalConfig(
             clientId: e.PORTAL_OIDC_CLIENT_ID!,
             clientSecret: e.PORTAL_OIDC_CLIENT_SECRET!,
             principalClaim: e.PORTAL_OIDC_PRINCIPAL_CLAIM,
+            ...(e.PORTAL_OIDC_TENANT_ID ? { tenantId: e.PORTAL_OIDC_TENANT_ID } : {}),
             redirectUri: new URL('/sign-in/callback', publicUrl).href,
             name: e.PORTAL_OIDC_NAME,
           },

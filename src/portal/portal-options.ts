@@ -8,13 +8,21 @@ export interface DevPrincipal {
   shortName: string;
 }
 
+export const OIDC_PRINCIPAL_CLAIMS = ['sub', 'oid', 'email'] as const;
+export type OidcPrincipalClaim = (typeof OIDC_PRINCIPAL_CLAIMS)[number];
+
 /** An OpenID Connect provider for a real deployment's sign-in; none is bundled. */
 export interface OidcSettings {
   issuer: string;
   clientId: string;
   clientSecret: string;
-  /** The ID token claim whose value is a principal's id in the principals file. */
-  principalClaim: string;
+  /**
+   * The ID token claim that names a principal: `sub` (or Entra ID's `oid`), a principal's `oidcSubject`; or
+   * `email`, a principal's `id`, accepted only with `email_verified: true`.
+   */
+  principalClaim: OidcPrincipalClaim;
+  /** Entra ID: the tenant whose accounts may sign in, checked against the token's `tid`. */
+  tenantId?: string;
   /** This portal's callback, as registered with the provider: `<public URL>/sign-in/callback`. */
   redirectUri: string;
   /** The provider's name on the sign-in button. */

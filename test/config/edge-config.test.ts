@@ -60,3 +60,24 @@ describe('Configuration: the host names served', () => {
     );
   });
 });
+
+describe('Configuration: the OpenID Connect claim', () => {
+  it("Security 4: the principal claim is sub (default), oid with Entra ID's tenant, or email; another is refused by name", () => {
+    const entra = { ...OIDC, PORTAL_OIDC_PRINCIPAL_CLAIM: 'oid', PORTAL_OIDC_TENANT_ID: 'tenant-1' };
+    assert.deepEqual(
+      [
+        loadAppConfig(entra, embedded).portal.oidc?.principalClaim,
+        loadAppConfig(entra, embedded).portal.oidc?.tenantId,
+      ],
+      ['oid', 'tenant-1'],
+    );
+    assert.throws(
+      () => loadAppConfig({ ...entra, PORTAL_OIDC_TENANT_ID: undefined }, embedded),
+      /PORTAL_OIDC_PRINCIPAL_CLAIM=oid needs PORTAL_OIDC_TENANT_ID/,
+    );
+    assert.throws(
+      () => loadAppConfig({ ...OIDC, PORTAL_OIDC_PRINCIPAL_CLAIM: 'preferred_username' }, embedded),
+      /PORTAL_OIDC_PRINCIPAL_CLAIM must be sub, oid .* or email/,
+    );
+  });
+});

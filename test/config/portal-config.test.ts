@@ -34,21 +34,18 @@ describe('Configuration: the portal', () => {
     assert.equal(portal.listDevPrincipals, false);
   });
 
-  it('OpenID Connect is configured by its four variables, the callback on the public URL, email as the default claim', () => {
-    const { portal } = loadAppConfig(
-      { ...OIDC, PORTAL_OIDC_PRINCIPAL_CLAIM: 'preferred_username' },
-      embedded,
-    );
+  it('OpenID Connect is configured by its four variables, the callback on the public URL; Security 4: sub as the default claim', () => {
+    const { portal } = loadAppConfig({ ...OIDC, PORTAL_OIDC_PRINCIPAL_CLAIM: 'email' }, embedded);
     assert.deepEqual(portal.oidc, {
       issuer: OIDC.PORTAL_OIDC_ISSUER,
       clientId: 'nhsmail-portal',
       clientSecret: 'a-client-secret',
-      principalClaim: 'preferred_username',
+      principalClaim: 'email',
       redirectUri: 'https://admin.example.nhs.uk/sign-in/callback',
       name: 'NHS single sign-on',
     });
     assert.equal(portal.secureCookies, true, 'an https public URL: Secure cookies');
-    assert.equal(loadAppConfig(OIDC, embedded).portal.oidc?.principalClaim, 'email');
+    assert.equal(loadAppConfig(OIDC, embedded).portal.oidc?.principalClaim, 'sub');
   });
 
   it('OpenID Connect: a missing variable, or a public URL or issuer over plain HTTP beyond loopback, is refused by name', () => {

@@ -39,6 +39,8 @@ export async function apiHarness(
     codecTrustLoopback?: boolean;
     rateLimits?: RateLimits;
     trustProxy?: TrustProxy;
+    /** The principals: config/dev-principals.json unless given. */
+    principals?: Principals;
     /** Serve the principals as the demo ones (published tokens: direct local requests only). */
     demoPrincipals?: boolean;
     allowedHosts?: HostName[];
@@ -101,7 +103,7 @@ export async function apiHarness(
   const app = createApp({
     client,
     directory: h.directory,
-    principals: Principals.fromFile(`${PROJECT_ROOT}/config/dev-principals.json`),
+    principals: options.principals ?? Principals.fromFile(`${PROJECT_ROOT}/config/dev-principals.json`),
     idempotency,
     bulkUploads: h.bulkUploads,
     portalSessions: options.portalSessions ?? new SqlitePortalSessions(h.db),

@@ -7,11 +7,13 @@ const base64url = (data: Buffer | string) => Buffer.from(data).toString('base64u
 
 /**
  * A minimal OpenID Connect provider on a free loopback port, for the portal's sign-in test: discovery,
- * an authorization endpoint that signs in `email` at once, a token endpoint that checks the code, the
- * client's secret and the PKCE verifier, and an RS256 ID token with the nonce.
+ * an authorization endpoint that signs in `who` at once, a token endpoint that checks the code, the
+ * client's secret and the PKCE verifier, and an RS256 ID token with the nonce and `who`'s claims (read
+ * when the token is made, so a test can change them): `sub` is the email unless given, and the email is
+ * verified unless `email_verified` says otherwise (`null`: the claim is left out).
  */
 export async function fakeOidcProvider(
-  who: { email: string },
+  who: { email: string; email_verified?: boolean | null; sub?: string; oid?: string; tid?: string },
   client = { id: 'portal', secret: 'portal-secret' },
 ) {
   const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -68,12 +70,15 @@ export async function fakeOidcProvider(
     const claims = base64url(
       JSON.stringify({
         iss: issuer,
-        sub: who.email,
+        sub: who.sub ?? who.email,
         aud: client.id,
         iat: now,
         exp: now + 300,
         nonce: grant.nonce,
         email: who.email,
+        ...(who.email_verified === null ? {} : { email_verified: who.email_verified ?? true }),
+        ...(who.oid ? { oid: who.oid } : {}),
+        ...(who.tid ? { tid: who.tid } : {}),
       }),
     );
     const signature = base64url(crypto.sign('sha256', Buffer.from(`${header}.${claims}`), privateKey));

@@ -1,11 +1,12 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { getIronSession } from 'iron-session';
-import { forbidden } from '../../api/problem';
+import { ApiError, forbidden } from '../../api/problem';
 import { principalsOf } from '../../api/security/demo-principals';
 import { isLoopbackAddress } from '../../api/security/loopback';
 import type { OidcSettings } from '../portal-options';
 import type { PortalDeps } from '../portal-deps';
 import { secureCookie } from '../session';
+import { principalFromClaims } from '../oidc-principal';
 import { renderPage } from '../views';
 import { signInAs } from './sign-in';
 
@@ -21,11 +22,26 @@ interface Transaction {
 
 /**
  * A real deployment's sign-in: OpenID Connect's authorization code flow with PKCE (openid-client), the
- * ID token's `principalClaim` naming a principal of the principals file, whose rights it gets (R1).
+ * ID token naming a principal of the principals file (principalFromClaims), whose rights it gets (R1).
  */
 export function oidcSignInPages(deps: PortalDeps, settings: OidcSettings): Router {
   const router = Router();
   let discovered: Promise<Discovered> | undefined;
+  const failed = () =>
+    new ApiError(
+      400,
+      'Sign-in failed',
+      `The sign-in with ${settings.name} did not complete: sign in again. If it fails again, the provider may ` +
+        'be unavailable: try again in a few minutes.',
+    );
+  /** A step with the provider; its failure (an answer refused by openid-client, or none) is the sign-in's. */
+  const withProvider = async <T>(step: () => Promise<T>): Promise<T> => {
+    try {
+      return await step();
+    } catch (err) {
+      throw Object.assign(failed(), { cause: err });
+    }
+  };
   const provider = () =>
     (discovered ??= (async () => {
       const oidc = await import('openid-client');
@@ -56,7 +72,7 @@ export function oidcSignInPages(deps: PortalDeps, settings: OidcSettings): Route
     });
 
   router.get('/sign-in/oidc', async (req, res) => {
-    const { oidc, config } = await provider();
+    const { oidc, config } = await withProvider(provider);
     const t = await transaction(req, res);
     t.state = oidc.randomState();
     t.nonce = oidc.randomNonce();
@@ -74,29 +90,38 @@ export function oidcSignInPages(deps: PortalDeps, settings: OidcSettings): Route
   });
 
   router.get('/sign-in/callback', async (req, res) => {
-    const { oidc, config } = await provider();
+    const { oidc, config } = await withProvider(provider);
     const t = await transaction(req, res);
     const { state, nonce, codeVerifier } = t;
     t.destroy();
     if (!state || !nonce || !codeVerifier)
       throw forbidden('The sign-in took too long or was not started here: sign in again.');
-    const tokens = await oidc.authorizationCodeGrant(config, new URL(req.originalUrl, settings.redirectUri), {
-      pkceCodeVerifier: codeVerifier,
-      expectedState: state,
-      expectedNonce: nonce,
-      idTokenExpected: true,
-    });
-    const claim = tokens.claims()?.[settings.principalClaim];
-    const principal = typeof claim === 'string' ? principalsOf(res).byId(claim) : undefined;
-    if (!principal) {
-      throw forbidden(
-        `You signed in, but your ${settings.principalClaim} is not an administrator of this portal: ask for it to ` +
-          'be added to the principals file.',
-      );
-    }
+    const tokens = await withProvider(() =>
+      oidc.authorizationCodeGrant(config, new URL(req.originalUrl, settings.redirectUri), {
+        pkceCodeVerifier: codeVerifier,
+        expectedState: state,
+        expectedNonce: nonce,
+        idTokenExpected: true,
+      }),
+    );
+    const principal = principalFromClaims(tokens.claims() ?? {}, settings, principalsOf(res));
     await signInAs(deps, res, principal);
     // The browser comes from the provider's site: a page of ours moves it on, so the Strict cookie is sent.
     renderPage(res, 'signed-in.njk', { pageTitle: 'Signed in' });
   });
+
+  // A failed or refused sign-in is the person's or the provider's, not the portal's: a 400-class page and a
+  // warning naming the cause (never the code or the tokens).
+  router.use(
+    ['/sign-in/oidc', '/sign-in/callback'],
+    (err: unknown, req: Request, _res: Response, next: NextFunction) => {
+      if (err instanceof ApiError && err.status < 500) {
+        const cause = err.cause as { name?: string; code?: string; message?: string } | undefined;
+        const why = cause ? { name: cause.name, code: cause.code, message: cause.message } : err.detail;
+        req.log.warn({ why, status: err.status }, 'sign-in with the OpenID Connect provider failed');
+      }
+      next(err);
+    },
+  );
   return router;
 }
