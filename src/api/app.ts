@@ -43,6 +43,7 @@ import { allowedHostsOnly } from './security/allowed-hosts';
 import { principalsPerRequest } from './security/demo-principals';
 import type { HostName } from './security/host-names';
 import { ASSETS_PREFIX } from '../portal/assets';
+import { pageRoutes, type PageRoute } from '../portal/page-routes';
 import { portalRoutes } from '../portal/portal';
 import type { PortalOptions } from '../portal/portal-options';
 import { portalContentSecurityPolicy } from './security/content-security-policy';
@@ -80,10 +81,16 @@ export interface ApiDeps {
 }
 
 const ROUTES = new WeakMap<express.Express, RouteTable>();
+const PORTAL_ROUTES = new WeakMap<express.Express, PageRoute[]>();
 
 /** The routes an app made by createApp has, with their methods. */
 export function apiRoutes(app: express.Express): ApiRoute[] {
   return ROUTES.get(app)?.routes ?? [];
+}
+
+/** The portal's routes (pages, fragments, forms) in an app made by createApp with a portal. */
+export function portalPageRoutes(app: express.Express): PageRoute[] {
+  return PORTAL_ROUTES.get(app) ?? [];
 }
 
 /** Paths of the API, which the portal never answers. */
@@ -164,6 +171,7 @@ export function createApp(deps: ApiDeps): express.Express {
       { ...deps, portal: deps.portal, portalSessions: deps.portalSessions },
       { perPrincipal, countingFailures },
     );
+    PORTAL_ROUTES.set(app, pageRoutes(portal));
     app.use((req, res, next) => (API_PATHS.test(req.path) ? next() : portal(req, res, next)));
   }
 
