@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { unsealData } from 'iron-session';
 import supertest from 'supertest';
 import { openDatabase } from '../../src/adapters/sqlite/database';
 import { SqlitePortalSessions } from '../../src/adapters/sqlite/sqlite-portal-sessions';
+import { sessionPasswordsFrom } from '../../src/portal/portal-options';
 import { LIVE_REFRESH_HEADER } from '../../src/portal/session';
 import { TOKENS, apiHarness, bearer, newPerson } from '../helpers/api-harness';
 import { cookiesOf, csrfOf } from '../helpers/portal-agent';
+import { testKeyRing } from '../helpers/test-keys';
 
 const MINUTE = 60 * 1000;
 const HOUR = 60 * MINUTE;
@@ -45,7 +48,16 @@ describe('Portal: server-side sessions', () => {
         .send({ ...person, _csrf });
       assert.ok([401, 403].includes(form.status), `a form with the copied cookie: ${form.status}`);
       assert.equal((await h.directory.search({ q: person.lastName, limit: 10 })).entries.length, 0);
-      assert.doesNotMatch(cookie, new RegExp(TOKENS.gstt), 'the cookie holds no token');
+      const sealed = decodeURIComponent(/nhsmail-portal=([^;]+)/.exec(cookie)![1]!);
+      const held = await unsealData<Record<string, string>>(sealed, {
+        password: sessionPasswordsFrom(testKeyRing),
+      });
+      assert.deepEqual(
+        Object.keys(held).sort(),
+        ['csrfToken', 'sid'],
+        'the session id and the form token only',
+      );
+      assert.match(held.sid!, /^[\w-]{43}$/, '256 random bits');
     });
   });
 
