@@ -3,7 +3,16 @@ import { addressPart } from '../../domain/email-address';
 import { referenceData } from '../../reference/reference-data';
 import { describePhone } from '../../domain/identity-events';
 import { parsePhone } from '../phone';
-import { EDGE, HAS_CONTROL, LINES, NO_CONTROLS, NOT_BLANK, ONE_LINE, trimEdges } from './text-rules';
+import {
+  EDGE,
+  HAS_CONTROL,
+  HAS_CONTROL_BUT_LINES,
+  LINES,
+  NO_CONTROLS,
+  NOT_BLANK,
+  ONE_LINE,
+  trimEdges,
+} from './text-rules';
 
 /** A required text field whose missing or wrong-typed value is named in the error (R4). */
 const text = (label: string) =>
@@ -18,9 +27,15 @@ const upTo = (schema: z.ZodString, label: string, max: number) =>
 export const controlsMessage = (label: string) =>
   `${label} must be plain text, without control characters such as NUL, a tab or a line break`;
 
+/** Refuses the controls of `has` (and half a surrogate pair alone), naming the field; nothing runs after. */
+const without = (has: RegExp, message: string) =>
+  [(value: string) => !has.test(value), { message, abort: true }] as const;
+
 /** Text without control characters (Security 7), at most `max` characters; the document states both. */
 export const plainText = (schema: z.ZodString, label: string, max: number) =>
-  upTo(schema, label, max).regex(NO_CONTROLS, { message: controlsMessage(label), abort: true });
+  upTo(schema, label, max)
+    .refine(...without(HAS_CONTROL, controlsMessage(label)))
+    .regex(NO_CONTROLS, controlsMessage(label));
 
 /**
  * R3: letters (any script, with accents) or numbers; one space, hyphen or apostrophe may join two parts,
@@ -132,8 +147,8 @@ export const organisationalUnit = plainText(text('Organisational unit'), 'Organi
 export const site = plainText(text('Site'), 'Site', 64).min(1);
 
 /** R14: free text on lines; the only controls it may hold are tabs and line breaks (Security 7). */
-export const notes = upTo(z.string({ error: 'Notes must be text' }), 'Notes', 2000).regex(LINES, {
-  message:
-    'Notes must be plain text: tabs and line breaks are allowed, other control characters such as NUL are not',
-  abort: true,
-});
+const NOTES_CONTROLS =
+  'Notes must be plain text: tabs and line breaks are allowed, other control characters such as NUL are not';
+export const notes = upTo(z.string({ error: 'Notes must be text' }), 'Notes', 2000)
+  .refine(...without(HAS_CONTROL_BUT_LINES, NOTES_CONTROLS))
+  .regex(LINES, NOTES_CONTROLS);

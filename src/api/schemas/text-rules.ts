@@ -6,12 +6,18 @@
  */
 
 /**
- * Security 7: what no text field holds: the C0 controls (NUL, tab, line breaks...), DEL, the C1 controls,
- * and half of a surrogate pair alone, which is no character (UTF-8 cannot write it).
+ * Security 7: the controls no text field holds: C0 (NUL, tab, line breaks...), DEL and C1. The document's
+ * patterns state these.
  */
-export const CONTROLS = '\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff';
+const CONTROLS = '\\x00-\\x1f\\x7f-\\x9f';
 /** Notes are written on lines: tabs and line breaks may be in them, no other control. */
-export const CONTROLS_BUT_LINES = '\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\ud800-\\udfff';
+const CONTROLS_BUT_LINES = '\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f';
+/**
+ * Nor half of a surrogate pair alone, which is no character (UTF-8 cannot write it). JSON can spell one
+ * (`"\ud800"`), but a string of Rust, Go or Python's validators cannot hold it, nor their patterns name it:
+ * the API checks it, the document does not say it.
+ */
+const LONE_SURROGATE = '\\ud800-\\udfff';
 
 /**
  * Spaces, tabs, line breaks and no-break spaces around a value are dropped (not `\\s`, nor
@@ -33,8 +39,10 @@ export function trimEdges(value: string): string {
   return value.slice(start, end);
 }
 
-/** Holds a control character (CONTROLS). */
-export const HAS_CONTROL = new RegExp(`[${CONTROLS}]`, 'u');
+/** Holds a control character or half a surrogate pair (with the u flag, only one alone matches). */
+export const HAS_CONTROL = new RegExp(`[${CONTROLS}${LONE_SURROGATE}]`, 'u');
+/** Holds a control character other than a tab or a line break, or half a surrogate pair. */
+export const HAS_CONTROL_BUT_LINES = new RegExp(`[${CONTROLS_BUT_LINES}${LONE_SURROGATE}]`, 'u');
 /** Holds a character other than those the edges may have. */
 export const NOT_BLANK = /[^ \t\r\n\u00a0]/;
 
