@@ -82,7 +82,7 @@ export const title = trimmed('Title', 20, 'Title is required', {
 });
 
 /** The longest phone number read: an international number with an extension, spaced, fits well within it. */
-export const PHONE_MAX = 50;
+const PHONE_MAX = 50;
 
 /** A phone number's text, checked as every one line of text is before it is parsed; `invalid` when blank. */
 export const phoneText = (label: string, invalid: string, schema: z.ZodString = text(label)) =>
