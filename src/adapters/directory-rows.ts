@@ -47,7 +47,12 @@ export function queryWords(q: string | undefined, role?: string): string[] | und
 }
 
 export const encodeCursor = (email: string) => Buffer.from(email).toString('base64url');
-export const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString();
+/** The address a cursor names; a control character, which no address holds (PostgreSQL refuses NUL), is dropped. */
+export const decodeCursor = (cursor: string) =>
+  Buffer.from(cursor, 'base64url')
+    .toString()
+    // eslint-disable-next-line no-control-regex -- the control characters are what it drops
+    .replace(/[\x00-\x1f\x7f-\x9f]/g, '');
 
 /** The entry as any directory user sees it: phone numbers left out when the account hides them. */
 export function publicView(entry: DirectoryEntry): DirectoryEntry {

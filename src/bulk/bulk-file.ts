@@ -24,6 +24,12 @@ export type BulkColumn = (typeof BULK_COLUMNS)[number];
 
 export const MAX_ROWS = 10_000;
 export const MAX_BYTES = 5 * 1024 * 1024;
+/**
+ * Security 1: the longest field and row read, well above any valid one (Notes, the longest field, holds
+ * 2,000 characters), so that a longer field is refused whole before any check of its text runs.
+ */
+export const MAX_FIELD_CHARACTERS = 4_000;
+export const MAX_ROW_CHARACTERS = 16_000;
 
 /** One line of the file, with the line it starts on (the header is line 1). */
 export interface BulkRow {
@@ -55,7 +61,12 @@ export function readBulkFile(content: Buffer): BulkRow[] {
   }
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, info: true, skip_empty_lines: true }) as unknown as typeof records;
+    records = parse(text, {
+      bom: true,
+      info: true,
+      skip_empty_lines: true,
+      max_record_size: MAX_ROW_CHARACTERS,
+    }) as unknown as typeof records;
   } catch (err) {
     if (err instanceof CsvError) {
       const line = (err as CsvError & { lines?: number }).lines ?? null;
@@ -78,6 +89,14 @@ export function readBulkFile(content: Buffer): BulkRow[] {
   return rows.map(({ record, info }) => {
     const line = previousEnd + 1 + (info.lines - previousEnd - 1 - newlinesIn(record));
     previousEnd = info.lines;
+    const long = record.findIndex((field) => field.length > MAX_FIELD_CHARACTERS);
+    if (long >= 0) {
+      throw new BulkFileError(
+        line,
+        `the ${BULK_COLUMNS[long]} field is longer than ${MAX_FIELD_CHARACTERS.toLocaleString('en-GB')} characters, ` +
+          'which no field of an upload may be.',
+      );
+    }
     return {
       line,
       fields: Object.fromEntries(BULK_COLUMNS.map((c, i) => [c, record[i]!.trim()])) as Record<
@@ -97,7 +116,11 @@ function csvProblem(err: CsvError): string {
     return `the row has the wrong number of fields: every row has the ${BULK_COLUMNS.length} columns of the header.`;
   }
   if (err.code === 'CSV_QUOTE_NOT_CLOSED') return 'a quoted field is never closed.';
-  return `the file is not valid CSV (${err.message.replace(/ at line \d+.*$/, '')}).`;
+  if (err.code === 'CSV_MAX_RECORD_SIZE') {
+    return `the row is longer than ${MAX_ROW_CHARACTERS.toLocaleString('en-GB')} characters, which no row of an upload may be.`;
+  }
+  const at = err.message.indexOf(' at line ');
+  return `the file is not valid CSV (${at >= 0 ? err.message.slice(0, at) : err.message}).`;
 }
 
 /** R31: the sample file administrators download: the header and two example rows. */

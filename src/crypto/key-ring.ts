@@ -18,13 +18,18 @@ export function loadKeyRing(env: NodeJS.ProcessEnv, dataDir: string): KeyRing {
   const listed = env.ENCRYPTION_KEYS?.trim();
   if (listed) {
     const keys = new Map<string, Buffer>();
-    for (const item of listed.split(',')) {
+    const items = listed.split(',');
+    items.forEach((item, i) => {
       const [id, material] = item.trim().split(':');
       const key = Buffer.from(material ?? '', 'base64');
-      if (!id || key.length !== 32)
-        throw new Error(`ENCRYPTION_KEYS: "${id}" must be <id>:<base64 of 32 bytes>`);
+      // Security 9: an item is named by its position, never quoted: one without its id is all key.
+      if (!id || key.length !== 32) {
+        throw new Error(
+          `ENCRYPTION_KEYS: item ${i + 1} of ${items.length} must be <id>:<base64 of 32 bytes> (the item is not shown, as it may be a key)`,
+        );
+      }
       keys.set(id, key);
-    }
+    });
     const activeKeyId = env.ENCRYPTION_ACTIVE_KEY_ID ?? [...keys.keys()].pop()!;
     if (!keys.has(activeKeyId))
       throw new Error(`ENCRYPTION_ACTIVE_KEY_ID=${activeKeyId} is not in ENCRYPTION_KEYS`);

@@ -13,9 +13,10 @@ export const ASSETS_PREFIX = '/assets/';
  * portal does not use (its CSP allows its own files only); the CSS falls back to Arial, as NHS.UK does.
  */
 function stylesheetWithoutWebFonts(): string {
+  // A rule left open runs to the end of the file, so that the search is one pass (Security 1).
   return fs
     .readFileSync(path.join(nhsuk, 'nhsuk-frontend.min.css'), 'utf8')
-    .replace(/@font-face\{[^}]*\}/g, '');
+    .replace(/@font-face\{[^}]*(?:\}|$)/g, '');
 }
 
 /** The NHS.UK frontend's CSS, JavaScript and images, and the portal's own, served from the packages. */

@@ -66,5 +66,11 @@ export function devPrincipalsFrom(file: string): DevPrincipal[] {
   }[];
   return entries
     .filter((e) => e.token && e.kind !== 'identity-platform')
-    .map((e) => ({ token: e.token!, name: e.name, shortName: e.name.replace(/\s*\(.*$/, '') }));
+    .map((e) => ({ token: e.token!, name: e.name, shortName: shortNameOf(e.name) }));
+}
+
+/** "Alex Admin (local administrator, RJ1)" is Alex Admin. */
+function shortNameOf(name: string): string {
+  const bracket = name.indexOf('(');
+  return bracket < 0 ? name : name.slice(0, bracket).trimEnd();
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TemporalConfig } from '../../temporal-config';
@@ -62,8 +63,9 @@ export async function startDevServer(
 ): Promise<TestWorkflowEnvironment> {
   const { executable, source } = await resolveTemporalCli(config, log);
   ownerOnlyFolder(path.dirname(config.devServer.dbFile));
+  ownerOnlyDatabase(config.devServer.dbFile);
   try {
-    return await TestWorkflowEnvironment.createLocal({
+    const server = await TestWorkflowEnvironment.createLocal({
       server: {
         executable,
         dbFilename: config.devServer.dbFile,
@@ -77,9 +79,26 @@ export async function startDevServer(
         ...(options.logLevel ? { log: { format: 'pretty', level: options.logLevel } } : {}),
       },
     });
+    ownerOnlyDatabase(config.devServer.dbFile);
+    return server;
   } catch (err) {
     if (source === 'sdk-download')
       throw new Error(`${DEV_SERVER_HELP}\nCause: ${(err as Error).message}`, { cause: err });
     throw err;
+  }
+}
+
+/**
+ * Security 11: the dev server's database and SQLite's files beside it are its owner's only (0600), as every
+ * other data file is. The CLI creates them with its umask (0644): an existing database is tightened before
+ * the server starts, so that SQLite gives the files it adds beside it the same mode, and a new one after.
+ */
+function ownerOnlyDatabase(dbFile: string): void {
+  for (const file of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`, `${dbFile}-journal`]) {
+    try {
+      fs.chmodSync(file, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
   }
 }

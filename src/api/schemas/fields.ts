@@ -3,6 +3,16 @@ import { addressPart } from '../../domain/email-address';
 import { referenceData } from '../../reference/reference-data';
 import { describePhone } from '../../domain/identity-events';
 import { parsePhone } from '../phone';
+import {
+  EDGE,
+  HAS_CONTROL,
+  HAS_CONTROL_BUT_LINES,
+  LINES,
+  NO_CONTROLS,
+  NOT_BLANK,
+  ONE_LINE,
+  trimEdges,
+} from './text-rules';
 
 /** A required text field whose missing or wrong-typed value is named in the error (R4). */
 const text = (label: string) =>
@@ -10,16 +20,22 @@ const text = (label: string) =>
     error: (issue) => (issue.input === undefined ? `${label} is required` : `${label} must be text`),
   });
 
-/**
- * Spaces, tabs, line breaks and no-break spaces around a value are dropped. The class is written out
- * (not `\\s`, nor String.prototype.trim, which drops more) so that the API and the document's patterns,
- * read by JSON Schema validators in other languages, agree on every character.
- */
-const EDGE = '[ \\t\\r\\n\\u00a0]*';
-const EDGES = /^[ \t\r\n\u00a0]+|[ \t\r\n\u00a0]+$/g;
-const trimEdges = (value: string) => value.replace(EDGES, '');
-/** Holds a character other than those the edges may have. */
-const NOT_BLANK = /[^ \t\r\n\u00a0]/;
+/** The length first, and nothing after it when it is too long: no pattern ever reads a long text (Security 1). */
+const upTo = (schema: z.ZodString, label: string, max: number) =>
+  schema.max(max, { message: `${label} must be at most ${max} characters`, abort: true });
+
+export const controlsMessage = (label: string) =>
+  `${label} must be plain text, without control characters such as NUL, a tab or a line break`;
+
+/** Refuses the controls of `has` (and half a surrogate pair alone), naming the field; nothing runs after. */
+const without = (has: RegExp, message: string) =>
+  [(value: string) => !has.test(value), { message, abort: true }] as const;
+
+/** Text without control characters (Security 7), at most `max` characters; the document states both. */
+export const plainText = (schema: z.ZodString, label: string, max: number) =>
+  upTo(schema, label, max)
+    .refine(...without(HAS_CONTROL, controlsMessage(label)))
+    .regex(NO_CONTROLS, controlsMessage(label));
 
 /**
  * R3: letters (any script, with accents) or numbers; one space, hyphen or apostrophe may join two parts,
@@ -29,17 +45,28 @@ const NAME_PARTS = "[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}]*(?:[ '’-][\\p{L}\\p{N}]
 const NAME = new RegExp(`^${EDGE}${NAME_PARTS}${EDGE}$`, 'u');
 
 /**
- * Text whose surrounding spaces are dropped: the length is that of the text as given (the document's
- * maxLength), it must hold more than spaces, and `pattern` (if any) is matched against it as given.
+ * Title: a letter, then letters, dots, apostrophes, hyphens and spaces. A run of spaces inside is followed by
+ * one of the others, so that it cannot also be the edge's (which made `a` + 60,000 spaces + `!` take seconds).
  */
-const trimmed = (label: string, max: number, blank: string, pattern?: { regex: RegExp; message: string }) => {
-  const long = text(label).max(max, `${label} must be at most ${max} characters`);
-  // A schema has one pattern in the document: the field's own, which rules out blank text as well.
-  const checked = pattern
-    ? long.refine((value) => NOT_BLANK.test(value), blank).regex(pattern.regex, pattern.message)
-    : long.regex(NOT_BLANK, blank);
-  return checked.transform(trimEdges);
-};
+const TITLE = new RegExp(`^${EDGE}\\p{L}(?:[\\p{L}.'-]| +[\\p{L}.'-])*${EDGE}$`, 'u');
+
+/**
+ * One line of text whose surrounding spaces are dropped: the length is that of the text as given (the
+ * document's maxLength), no control character may be inside it (Security 7), it must hold more than spaces,
+ * and `pattern` (the document's, ONE_LINE unless given) is matched against it as given.
+ */
+const trimmed = (
+  label: string,
+  max: number,
+  blank: string,
+  pattern: { regex: RegExp; message: string } = { regex: ONE_LINE, message: controlsMessage(label) },
+  schema: z.ZodString = text(label),
+) =>
+  upTo(schema, label, max)
+    .refine((value) => !HAS_CONTROL.test(trimEdges(value)), { message: controlsMessage(label), abort: true })
+    .refine((value) => NOT_BLANK.test(value), { message: blank, abort: true })
+    .regex(pattern.regex, pattern.message)
+    .transform(trimEdges);
 
 export const personName = (label: string) =>
   trimmed(label, 64, `${label} is required`, {
@@ -50,12 +77,22 @@ export const personName = (label: string) =>
   });
 
 export const title = trimmed('Title', 20, 'Title is required', {
-  regex: new RegExp(`^${EDGE}\\p{L}[\\p{L}.' -]*${EDGE}$`, 'u'),
+  regex: TITLE,
   message: 'Title must be letters, such as Dr, Mrs or Prof',
 });
 
+/** The longest phone number read: an international number with an extension, spaced, fits well within it. */
+const PHONE_MAX = 50;
+
+/** A phone number's text, checked as every one line of text is before it is parsed; `invalid` when blank. */
+export const phoneText = (label: string, invalid: string, schema: z.ZodString = text(label)) =>
+  trimmed(label, PHONE_MAX, invalid, { regex: ONE_LINE, message: invalid }, schema);
+
 /** R7: a UK mobile, stored in E.164; a refusal says what the number was taken to be. */
-export const ukMobile = text('Mobile').transform((value, ctx) => {
+export const ukMobile = phoneText(
+  'Mobile',
+  'Mobile is not a valid UK mobile number: give one such as 07400 123456 (R7)',
+).transform((value, ctx) => {
   const phone = parsePhone(value);
   if (!phone?.uk || !phone.mobile) {
     ctx.addIssue({
@@ -71,7 +108,7 @@ export const ukMobile = text('Mobile').transform((value, ctx) => {
 
 /** R6: any valid phone number, UK numbers without the country code; stored in E.164. */
 export const phoneNumber = (label: string) =>
-  text(label).transform((value, ctx) => {
+  phoneText(label, `${label} must be a valid phone number`).transform((value, ctx) => {
     const phone = parsePhone(value);
     if (!phone) {
       ctx.addIssue({ code: 'custom', message: `${label} must be a valid phone number` });
@@ -83,17 +120,15 @@ export const phoneNumber = (label: string) =>
 export const jobTitle = trimmed('Job title', 100, 'Job title must not be empty');
 
 /** A reference of the caller's, such as a risk assessment's (R22): required, spaces around it dropped. */
-export const reference = (max: number, required: string) =>
-  z
-    .string({ error: required })
-    .max(max, `At most ${max} characters`)
-    .regex(NOT_BLANK, required)
-    .transform(trimEdges);
+export const reference = (label: string, max: number, required: string) =>
+  trimmed(label, max, required, undefined, z.string({ error: required }));
 
 /** R10: a multi-select of reference codes; unknown codes are refused, duplicates collapsed. */
 const codeList = (label: string, known: Set<string>) =>
   z
-    .array(text(`${label} code`), { error: `${label} must be a list of codes` })
+    .array(plainText(text(`${label} code`), `${label} code`, 20), {
+      error: `${label} must be a list of codes`,
+    })
     .max(20, `At most 20 ${label} codes`)
     .superRefine((codes, ctx) =>
       codes.forEach((code, i) => {
@@ -108,8 +143,12 @@ export const clinicalSpecialities = codeList('clinical speciality', codesOf(refe
 export const clinicalRoles = codeList('clinical role', codesOf(referenceData.roles));
 export const workAreas = codeList('work area', codesOf(referenceData.workAreas));
 
-export const organisationalUnit = text('Organisational unit').min(1).max(64);
-export const site = text('Site').min(1).max(64);
-export const notes = z
-  .string({ error: 'Notes must be text' })
-  .max(2000, 'Notes must be at most 2000 characters');
+export const organisationalUnit = plainText(text('Organisational unit'), 'Organisational unit', 64).min(1);
+export const site = plainText(text('Site'), 'Site', 64).min(1);
+
+/** R14: free text on lines; the only controls it may hold are tabs and line breaks (Security 7). */
+const NOTES_CONTROLS =
+  'Notes must be plain text: tabs and line breaks are allowed, other control characters such as NUL are not';
+export const notes = upTo(z.string({ error: 'Notes must be text' }), 'Notes', 2000)
+  .refine(...without(HAS_CONTROL_BUT_LINES, NOTES_CONTROLS))
+  .regex(LINES, NOTES_CONTROLS);

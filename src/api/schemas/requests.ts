@@ -6,17 +6,21 @@ import { parsePhone } from '../phone';
 import {
   clinicalRoles,
   clinicalSpecialities,
+  controlsMessage,
   jobTitle,
   notes,
   organisationalUnit,
   personName,
   phoneNumber,
+  phoneText,
+  plainText,
   reference,
   site,
   title,
   ukMobile,
   workAreas,
 } from './fields';
+import { HAS_CONTROL, TWO_OR_MORE, trimEdges } from './text-rules';
 
 /** Checks the unit and site against the organisation's own lists (R9). */
 export function checkUnitAndSite(
@@ -61,20 +65,20 @@ const profileFields = {
   site: site.optional(),
 };
 
+/** A code or a name chosen from a list (an organisation, a domain): required, checked against the list later. */
+const chosen = (label: string, max: number) =>
+  plainText(
+    z.string({ error: (i) => (i.input === undefined ? `${label} is required` : `${label} must be text`) }),
+    label,
+    max,
+  ).min(1, `${label} is required`);
+
 /** POST /v1/accounts (R3-R12). */
 export const createAccountBody = z
   .strictObject({
     ...profileFields,
-    emailAlias: z
-      .string({
-        error: (i) => (i.input === undefined ? 'Email alias is required' : 'Email alias must be text'),
-      })
-      .min(1, 'Email alias is required'),
-    organisation: z
-      .string({
-        error: (i) => (i.input === undefined ? 'Organisation is required' : 'Organisation must be text'),
-      })
-      .min(1, 'Organisation is required'),
+    emailAlias: chosen('Email alias', 253),
+    organisation: chosen('Organisation', 20),
     notes: notes.optional(),
     confirmNotDuplicate: z.boolean({ error: 'confirmNotDuplicate must be true or false' }).optional(),
   })
@@ -138,7 +142,11 @@ export const notesBody = z.strictObject({ notes });
 
 export const mfaExceptionBody = z.strictObject({
   term: z.enum(['short', 'long'], { error: 'Term must be "short" (24 hours) or "long" (6 months)' }),
-  riskAssessmentRef: reference(100, 'A risk assessment reference is required (R22)'),
+  riskAssessmentRef: reference(
+    'Risk assessment reference',
+    100,
+    'A risk assessment reference is required (R22)',
+  ),
 });
 
 export const directoryVisibilityBody = z.strictObject({
@@ -146,7 +154,11 @@ export const directoryVisibilityBody = z.strictObject({
 });
 
 /** A phone number the identity platform reports; any country, so a non-UK one can be acted on (R7). */
-const reportedPhone = z.string({ error: 'Phone number must be text' }).transform((value, ctx) => {
+const reportedPhone = phoneText(
+  'Phone number',
+  'Phone number is not a valid phone number: give it in international format, such as +44 7400 123456',
+  z.string({ error: 'Phone number must be text' }),
+).transform((value, ctx) => {
   const phone = parsePhone(value);
   if (!phone) {
     ctx.addIssue({
@@ -185,11 +197,7 @@ export const identityEventBody = z.discriminatedUnion(
   { error: `Type must be one of ${IDENTITY_EVENT_TYPES.join(', ')}` },
 );
 
-const organisationCode = z
-  .string({
-    error: (i) => (i.input === undefined ? 'Organisation is required' : 'Organisation must be text'),
-  })
-  .min(1, 'Organisation is required');
+const organisationCode = chosen('Organisation', 20);
 
 /** POST /v1/accounts/{id}/joiner (R28): the receiving organisation and what it sets, checked as at create (R9, R10). */
 export const joinerBody = z
@@ -241,9 +249,11 @@ const queryInteger = (name: string, min: number, max: number, fallback: number) 
     .transform((value) => value ?? fallback)
     .meta({ type: 'integer', minimum: min, maximum: max, default: fallback });
 
+/** A page's nextCursor, as it was answered: base64url. */
 const cursor = z
   .string({ error: 'cursor must be text' })
-  .max(200, 'cursor must be at most 200 characters')
+  .max(200, { message: 'cursor must be at most 200 characters', abort: true })
+  .regex(/^[A-Za-z0-9_-]*$/, 'cursor must be the nextCursor of the page before')
   .optional()
   .describe('The nextCursor of the page before');
 
@@ -251,13 +261,14 @@ const cursor = z
 export const leaversQuery = z.strictObject({
   q: z
     .string({ error: 'q must be text' })
-    .max(100, 'q must be at most 100 characters')
+    .max(100, { message: 'q must be at most 100 characters', abort: true })
+    .refine((q) => !HAS_CONTROL.test(trimEdges(q)), { message: controlsMessage('q'), abort: true })
     .regex(
       // Characters, not UTF-16 units (the u flag), as the document's pattern counts them.
-      /[^ \t\r\n\u00a0][\s\S]*[^ \t\r\n\u00a0]/u,
+      TWO_OR_MORE,
       'q must be at least 2 characters: a name, an email address or a mobile number',
     )
-    .transform((q) => q.replace(/^[ \t\r\n\u00a0]+|[ \t\r\n\u00a0]+$/g, ''))
+    .transform(trimEdges)
     .describe('A name, an email address or a mobile number: at least 2 characters besides spaces'),
   cursor,
   limit: queryInteger('limit', 1, 100, 25),
@@ -265,22 +276,29 @@ export const leaversQuery = z.strictObject({
 
 /** GET /v1/accounts query (R26). */
 export const listAccountsQuery = z.strictObject({
-  org: z.string({ error: 'org must be text' }).min(1).max(20).optional().describe('An organisation code'),
-  q: z
-    .string({ error: 'q must be text' })
-    .max(100, 'q must be at most 100 characters')
+  org: plainText(z.string({ error: 'org must be text' }), 'org', 20)
+    .min(1)
+    .optional()
+    .describe('An organisation code'),
+  q: plainText(z.string({ error: 'q must be text' }), 'q', 100)
     .optional()
     .describe('Words matching the start of words of the name, address, job title, organisation or codes'),
   status: z
     .enum(ACCOUNT_STATUSES, { error: `Status must be one of ${ACCOUNT_STATUSES.join(', ')}` })
     .optional(),
-  role: z.string({ error: 'role must be text' }).min(1).max(20).optional().describe('A clinical role code'),
+  role: plainText(z.string({ error: 'role must be text' }), 'role', 20)
+    .min(1)
+    .optional()
+    .describe('A clinical role code'),
   cursor,
   limit: queryInteger('limit', 1, 100, 25),
 });
 
 /** An account id is its primary address. */
-export const accountId = z.email({ error: 'The account id must be an account email address' }).max(254);
+export const accountId = z
+  .string({ error: 'The account id must be an account email address' })
+  .max(254, { message: 'The account id must be an account email address', abort: true })
+  .regex(z.regexes.email, 'The account id must be an account email address');
 
 /** An Idempotency-Key header: 1 to 200 visible ASCII characters. */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -290,6 +308,9 @@ export const emptyBody = z.strictObject({});
 
 /** POST /v1/bulk-uploads query (R31): the upload's organisation, and Validate or Create. */
 export const bulkUploadQuery = z.strictObject({
-  organisation: z.string({ error: 'organisation is required' }).min(1, 'organisation is required').max(20),
+  organisation: plainText(z.string({ error: 'organisation is required' }), 'organisation', 20).min(
+    1,
+    'organisation is required',
+  ),
   mode: z.enum(['validate', 'create'], { error: 'mode must be validate or create' }),
 });
