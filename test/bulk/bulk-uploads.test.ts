@@ -249,6 +249,38 @@ describe('R31: bulk creation from a CSV file', () => {
     });
   });
 
+  it('R31: a file of lines without an ExternalSyncID submitted again is matched by content: each line reported as created by the earlier upload, none as a failed duplicate', async () => {
+    const h = await apiHarness();
+    await h.run(async () => {
+      const lines = [
+        line({ ExternalSyncID: '' }),
+        line({ ExternalSyncID: '', Mobile: '' }),
+        line({ ExternalSyncID: '' }),
+      ];
+      const file = csv(lines);
+      const first = await upload(h, file, 'create');
+      assert.equal(first.status, 202, JSON.stringify(first.body));
+      assert.equal((await finished(h, first.body.id)).created, 3);
+      const addresses = (await resultsOf(h, first.body.id)).map((r) => r.Result);
+
+      const second = await upload(h, file, 'create');
+      assert.equal(second.status, 202, JSON.stringify(second.body));
+      const done = await finished(h, second.body.id);
+      assert.deepEqual({ created: done.created, failed: done.failed }, { created: 3, failed: 0 });
+      const results = await resultsOf(h, second.body.id);
+      assert.deepEqual(
+        results.map((r) => r.Result),
+        addresses.map((a) => `${a} (created by an earlier upload of this line)`),
+      );
+      assert.ok(
+        results.every((r) => !r.TemporaryPassword),
+        'the passwords were the first upload’s to give',
+      );
+      for (const l of lines)
+        assert.equal((await accountsNamed(h, l.LastName)).length, 1, `${l.LastName} once`);
+    });
+  });
+
   it('R31: a worker restarted mid-upload, and a line whose attempt dies after creating its account: every line created once', async () => {
     const { gate: g, wrapper } = gated();
     let dieOnce = true;
