@@ -74,7 +74,8 @@ export async function startEngine(
     const keyRing = loadKeyRing(env, temporal.dataDir);
     const codec = new AesGcmPayloadCodec(keyRing);
     const sealer = new PasswordSealer(keyRing);
-    const principals = roles.includes('api') ? Principals.fromFile(config.principalsFile) : undefined;
+    // The worker too: a bulk upload checks its uploader's rights again for each chunk (Security 14).
+    const principals = Principals.fromFile(config.principalsFile);
     const stores = await openStores(config.stores, config.simulation, serverTime);
     stops.push(() => stores.close());
     const metrics = new EngineMetrics();
@@ -117,7 +118,7 @@ export async function startEngine(
           metrics,
           reconcileAfterMs: config.reconciliation.graceMs,
         }),
-        ...createBulkActivities({ ...stores, ...lifecycles, sealer, policy: config.policy }),
+        ...createBulkActivities({ ...stores, ...lifecycles, sealer, policy: config.policy, principals }),
       };
       log.info(
         `starting the worker on task queue ${temporal.taskQueue} (bundling the workflow code takes up to a minute)`,
@@ -145,7 +146,7 @@ export async function startEngine(
       const app = createApp({
         ...lifecycles,
         directory: stores.directory,
-        principals: principals!,
+        principals,
         idempotency: stores.idempotency,
         bulkUploads: stores.bulkUploads,
         sealer,

@@ -6,6 +6,7 @@ import { ApiError, badRequest, forbidden, notFound } from '../api/problem';
 import { BulkFileError, readBulkFile, type BulkRow } from '../bulk/bulk-file';
 import { validateRows, type LineError } from '../bulk/bulk-rows';
 import { resultsFile } from '../bulk/results-file';
+import { rowKeyOf } from '../bulk/row-key';
 import type { BulkRowRecord, BulkUpload, BulkUploads } from '../ports/bulk-uploads';
 import { referenceData } from '../reference/reference-data';
 import { bulkUpload } from '../workflows';
@@ -124,12 +125,6 @@ export async function startUpload(
   };
 }
 
-/** R31: a line is the same request when submitted again: by its ExternalSyncID, or else by its content. */
-function rowKeyOf(externalSyncId: string | null, body: unknown): string {
-  if (externalSyncId) return `sync:${externalSyncId}`;
-  return `row:${crypto.createHash('sha256').update(JSON.stringify(body)).digest('hex')}`;
-}
-
 async function refuseIfRunning(deps: BulkDeps, organisation: string): Promise<void> {
   const running = await runningUpload(deps, organisation);
   const closing =
@@ -187,6 +182,11 @@ export async function uploadProgress(
   const upload = await reachUpload(deps, principal, id);
   const running = upload.status === 'Running' ? await runningUpload(deps, upload.organisation) : undefined;
   if (running?.uploadId === id) return running;
+  return storedProgress(deps, id);
+}
+
+/** What the store holds of an upload: the whole truth once it has finished. */
+async function storedProgress(deps: BulkDeps, id: string): Promise<BulkProgress> {
   const latest = (await deps.bulkUploads.get(id))!;
   const counts = await deps.bulkUploads.counts(id);
   return {
@@ -201,7 +201,10 @@ export async function uploadProgress(
   };
 }
 
-/** R31: cancels an upload; lines already created stay created and are reported. */
+/**
+ * R31: cancels an upload, also part-way through a chunk (Security 7); lines already created stay created
+ * and are reported, as the store has them once the upload has stopped.
+ */
 export async function cancelUpload(deps: BulkDeps, principal: Principal, id: string): Promise<BulkProgress> {
   const upload = await reachUpload(deps, principal, id);
   const running = upload.status === 'Running' ? await runningUpload(deps, upload.organisation) : undefined;
@@ -209,7 +212,8 @@ export async function cancelUpload(deps: BulkDeps, principal: Principal, id: str
     throw new ApiError(409, 'Not running', `Upload ${id} is ${upload.status}: there is nothing to cancel.`);
   }
   const handle = deps.client.workflow.getHandle(bulkUploadWorkflowId(upload.organisation));
-  return withinDeadline(deps.client, () => handle.executeUpdate(cancelBulkUpload));
+  await withinDeadline(deps.client, () => handle.executeUpdate(cancelBulkUpload));
+  return storedProgress(deps, id);
 }
 
 /**

@@ -52,6 +52,8 @@ export interface BulkUploads {
     line: number,
     outcome: { state: 'created' | 'failed'; result: string; accountId?: string; sealedPassword?: string },
   ): Promise<void>;
+  /** Every line still pending fails with this reason (Security 14: the upload stopped); how many did. */
+  failPending(id: string, reason: string): Promise<number>;
   counts(id: string): Promise<BulkCounts>;
   finish(id: string, status: Exclude<BulkUploadStatus, 'Running'>, at: string): Promise<void>;
   rows(id: string): Promise<BulkRowRecord[]>;

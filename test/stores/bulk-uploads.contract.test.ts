@@ -187,6 +187,36 @@ for (const backend of STORE_BACKENDS) {
       assert.equal((await stores.bulkUploads.takePasswords('RJ1-none')).size, 0);
     });
 
+    it('Security 14: the lines still pending fail with the reason, once; done and invalid lines are kept', async () => {
+      await stores.bulkUploads.create(upload('RJ1-s', 5), [
+        line(2),
+        line(3),
+        line(4),
+        line(5, false),
+        line(6),
+      ]);
+      await stores.bulkUploads.create(upload('RJ1-s2', 1), [line(2)]);
+      await stores.bulkUploads.recordResult('RJ1-s', 2, created(2));
+      await stores.bulkUploads.recordResult('RJ1-s', 3, { state: 'failed', result: 'Duplicate account' });
+      assert.equal(await stores.bulkUploads.failPending('RJ1-s', 'The uploader left'), 2);
+      assert.deepEqual(
+        (await stores.bulkUploads.rows('RJ1-s')).map((r) => [r.line, r.state, r.result]),
+        [
+          [2, 'created', 'line.number2@nhs.net'],
+          [3, 'failed', 'Duplicate account'],
+          [4, 'failed', 'The uploader left'],
+          [5, 'invalid', null],
+          [6, 'failed', 'The uploader left'],
+        ],
+      );
+      assert.equal(await stores.bulkUploads.failPending('RJ1-s', 'again'), 0, 'nothing left pending');
+      assert.deepEqual(
+        await stores.bulkUploads.pendingLines('RJ1-s2', 0, 10),
+        [2],
+        "another upload's untouched",
+      );
+    });
+
     it('R31: counts by state, and an upload finished once', async () => {
       await stores.bulkUploads.create(upload('RJ1-c', 5), [
         line(2),

@@ -119,6 +119,14 @@ export class PostgresBulkUploads implements BulkUploads {
     );
   }
 
+  async failPending(id: string, reason: string): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      "UPDATE bulk_rows SET state = 'failed', result = $1 WHERE upload_id = $2 AND state = 'pending'",
+      [reason, id],
+    );
+    return rowCount ?? 0;
+  }
+
   async counts(id: string): Promise<BulkCounts> {
     const { rows } = await this.pool.query<{ state: BulkRowRecord['state']; n: number }>(
       'SELECT state, count(*)::integer AS n FROM bulk_rows WHERE upload_id = $1 GROUP BY state',

@@ -117,6 +117,12 @@ export class SqliteBulkUploads implements BulkUploads {
       );
   }
 
+  async failPending(id: string, reason: string): Promise<number> {
+    return this.db
+      .prepare("UPDATE bulk_rows SET state = 'failed', result = ? WHERE upload_id = ? AND state = 'pending'")
+      .run(reason, id).changes;
+  }
+
   async counts(id: string): Promise<BulkCounts> {
     const rows = this.db
       .prepare('SELECT state, COUNT(*) AS n FROM bulk_rows WHERE upload_id = ? GROUP BY state')
