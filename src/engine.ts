@@ -24,8 +24,12 @@ import { registerSearchAttributes } from './temporal/register-search-attributes'
 import { searchAttributes } from '../temporal-config/search-attributes';
 import { createWorker } from './temporal/worker';
 import { devPrincipalsFrom, sessionPasswordsFrom } from './portal/portal-options';
+import { purgePasswordsEvery } from './bulk/password-purge';
 
 const searchAttributeNames = searchAttributes.map((a) => a.name).join(', ');
+
+/** Security 13: how often an API process deletes the bulk uploads' temporary passwords that expired. */
+const PASSWORD_PURGE_EVERY_MS = 60 * 60 * 1000;
 
 /** What one process runs: `npm start` runs both; `npm run api` and `npm run worker` one each. */
 export type EngineRole = 'api' | 'worker';
@@ -149,6 +153,7 @@ export async function startEngine(
         principals,
         idempotency: stores.idempotency,
         bulkUploads: stores.bulkUploads,
+        bulk: config.bulk,
         sealer,
         codec,
         codecAccess: config.codec,
@@ -173,6 +178,7 @@ export async function startEngine(
       const closed = new Promise<void>((resolve) => server.once('close', resolve));
       stops.push(() => new Promise((resolve) => server.close(resolve)));
       running ??= closed;
+      stops.push(purgePasswordsEvery(PASSWORD_PURGE_EVERY_MS, { ...stores, bulk: config.bulk }, log));
       apiUrl = `http://${config.host}:${(server.address() as AddressInfo).port}`;
     }
     let metricsUrl = apiUrl && `${apiUrl}/metrics`;

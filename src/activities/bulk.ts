@@ -1,5 +1,8 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { BulkUploadId } from '../../temporal-config/search-attributes';
+import { withinDeadline } from '../api/deadline';
 import { ADMINS } from '../api/authenticate';
 import { administers, type Principal, type Principals } from '../api/principals';
 import { ApiError } from '../api/problem';
@@ -7,6 +10,8 @@ import { lineFaultOf } from '../bulk/store-fault';
 import type { AccountDeps } from '../operations/account-access';
 import { createAccountOnce } from '../operations/create-account-once';
 import type { Created } from '../operations/create-account';
+import { collectTemporaryPassword } from '../operations/temporary-password';
+import { accountWorkflowId } from '../workflows/workflow-id';
 import type { BulkUpload, BulkUploads, BulkUploadStatus } from '../ports/bulk-uploads';
 
 export interface BulkActivityDeps extends AccountDeps {
@@ -26,6 +31,12 @@ export const LINES_AT_ONCE = 8;
  * once its chunk has been tried this many times; the upload goes on with the next lines.
  */
 export const LINE_ATTEMPTS = 3;
+
+/** Security 13: the Update that takes a line's temporary password has an id of the line's own. */
+const passwordUpdateIdOf = (uploadId: string, line: number) => `bulk-password:${uploadId}:${line}`;
+
+const PASSWORD_LOST =
+  'its temporary password could not be recovered: resecure the account once it is Active to issue a new one (R29)';
 
 /** How often a chunk tells Temporal it is alive, and so learns of a cancel, while its lines are created. */
 const HEARTBEAT_EVERY_MS = 1000;
@@ -56,33 +67,63 @@ export function createBulkActivities(deps: BulkActivityDeps) {
     const row = await uploads.row(uploadId, line);
     if (!row) throw ApplicationFailure.nonRetryable(`No line ${line} in upload ${uploadId}`);
     if (row.state === 'created' || row.state === 'failed') return row.state;
+    const passwordUpdateId = passwordUpdateIdOf(uploadId, line);
     try {
       const outcome = await createAccountOnce(deps, uploader, row.body, () => row.rowKey ?? undefined, {
         scope: bulkKeyScope(upload.organisation),
         bulkUploadId: uploadId,
+        passwordUpdateId,
       });
-      if (outcome.kind === 'created') {
-        const { id, email, temporaryPassword } = outcome.created;
+      const answer = outcome.kind === 'created' ? outcome.created : (outcome.answer as Created);
+      const ours = outcome.kind === 'created' || (await createdBy(answer.id)) === uploadId;
+      if (!ours) {
         await uploads.recordResult(uploadId, line, {
           state: 'created',
-          result: email,
-          accountId: id,
-          ...(temporaryPassword ? { sealedPassword: sealer.seal(temporaryPassword, id) } : {}),
+          result: `${answer.email} (created by an earlier upload of this line)`,
+          accountId: answer.id,
         });
-      } else {
-        const { id, email } = outcome.answer as Created;
-        await uploads.recordResult(uploadId, line, {
-          state: 'created',
-          result: `${email} (created by an earlier upload of this line)`,
-          accountId: id,
-        });
+        return 'created';
       }
+      const password = answer.temporaryPassword ?? (await recoverPassword(answer.id, passwordUpdateId));
+      await uploads.recordResult(uploadId, line, {
+        state: 'created',
+        result: password ? answer.email : `${answer.email} (${PASSWORD_LOST})`,
+        accountId: answer.id,
+        ...(password ? { sealedPassword: sealer.seal(password, answer.id) } : {}),
+      });
       return 'created';
     } catch (err) {
       const reason = failureOf(err, attempt);
       if (reason === null) throw err; // Temporal unreachable, a start to finish: the activity retries
       await uploads.recordResult(uploadId, line, { state: 'failed', result: reason });
       return 'failed';
+    }
+  }
+
+  /** R31: the upload whose line created the account, as its lifecycle's search attribute says. */
+  async function createdBy(accountId: string): Promise<string | undefined> {
+    const handle = deps.client.workflow.getHandle(accountWorkflowId(accountId));
+    try {
+      const { typedSearchAttributes } = await withinDeadline(deps.client, () => handle.describe());
+      return typedSearchAttributes.get(BulkUploadId);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined; // long gone: an earlier upload's
+      throw err;
+    }
+  }
+
+  /**
+   * Security 13: the line's password, taken again with the line's own Update id: Temporal answers a repeat
+   * with the first take's outcome, so a retry after a crash (or a lost answer) gets the same password. Null
+   * only when the lifecycle refuses it (it was taken by another request).
+   */
+  async function recoverPassword(accountId: string, updateId: string): Promise<string | null> {
+    const handle = deps.client.workflow.getHandle(accountWorkflowId(accountId));
+    try {
+      return await collectTemporaryPassword(deps, handle, accountId, updateId);
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) return null;
+      throw err;
     }
   }
 

@@ -6,6 +6,7 @@ import { ApiError, badRequest, forbidden, notFound } from '../api/problem';
 import { BulkFileError, readBulkFile, type BulkRow } from '../bulk/bulk-file';
 import { validateRows, type LineError } from '../bulk/bulk-rows';
 import { resultsFile } from '../bulk/results-file';
+import { DEFAULT_BULK_SETTINGS, type BulkSettings } from '../bulk/bulk-settings';
 import { rowKeyOf } from '../bulk/row-key';
 import type { BulkRowRecord, BulkUpload, BulkUploads } from '../ports/bulk-uploads';
 import { referenceData } from '../reference/reference-data';
@@ -17,7 +18,11 @@ import type { AccountDeps } from './account-access';
 
 export interface BulkDeps extends AccountDeps {
   bulkUploads: BulkUploads;
+  /** Their defaults unless given. */
+  bulk?: BulkSettings;
 }
+
+const settingsOf = (deps: Pick<BulkDeps, 'bulk'>) => deps.bulk ?? DEFAULT_BULK_SETTINGS;
 
 export interface Validation {
   rows: number;
@@ -216,18 +221,89 @@ export async function cancelUpload(deps: BulkDeps, principal: Principal, id: str
   return storedProgress(deps, id);
 }
 
+/** Security 13: when an upload's unconfirmed passwords expire: the set time after it finished. */
+function passwordsExpireAt(deps: BulkDeps, upload: BulkUpload): Date | null {
+  return upload.finishedAt
+    ? new Date(Date.parse(upload.finishedAt) + settingsOf(deps).passwordsKeptForMs)
+    : null;
+}
+
 /**
- * R31, R13: the results file. The uploader's first download carries the new accounts' temporary passwords,
- * which are then gone from the store; every later download, and every other administrator's, has none.
+ * R31, R13, Security 13: the results file. For the uploader, once the upload has finished, it carries the
+ * new accounts' temporary passwords, in every download until they confirm they have saved them or the
+ * passwords expire; every other administrator's has none.
  */
-export async function uploadResults(deps: BulkDeps, principal: Principal, id: string): Promise<string> {
+export async function uploadResults(
+  deps: BulkDeps,
+  principal: Principal,
+  id: string,
+  now = new Date(),
+): Promise<string> {
   const upload = await reachUpload(deps, principal, id);
   const rows = await deps.bulkUploads.rows(id);
   if (principal.id !== upload.uploadedBy.id || upload.status === 'Running') return resultsFile(rows);
-  const sealed = await deps.bulkUploads.takePasswords(id);
+  if (passwordsExpireAt(deps, upload)! <= now) {
+    await deps.bulkUploads.clearPasswords(id); // expired: gone, whether or not the purge came by yet
+    return resultsFile(rows);
+  }
+  const sealed = await deps.bulkUploads.passwords(id);
   if (sealed.size === 0) return resultsFile(rows);
   const passwords = new Map(
     [...sealed].map(([line, s]) => [line, deps.sealer.unseal(s.sealed, s.accountId)]),
   );
   return resultsFile(rows, passwords);
+}
+
+/** Security 13: what the uploader is told of an upload's passwords; nothing for anyone else. */
+export interface HeldPasswords {
+  held: number;
+  /** When they are deleted if not confirmed first; null while the upload runs. */
+  expireAt: string | null;
+}
+
+export async function heldPasswords(
+  deps: BulkDeps,
+  principal: Principal,
+  id: string,
+): Promise<HeldPasswords | null> {
+  const upload = await reachUpload(deps, principal, id);
+  if (principal.id !== upload.uploadedBy.id) return null;
+  return {
+    held: await deps.bulkUploads.heldPasswords(id),
+    expireAt: passwordsExpireAt(deps, upload)?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Security 13: the uploader confirms they have saved the results file with the passwords: the passwords
+ * are deleted. Nobody else holds them, so nobody else may; not while the upload runs.
+ */
+export async function confirmPasswordsSaved(
+  deps: BulkDeps,
+  principal: Principal,
+  id: string,
+): Promise<{ id: string; passwordsDeleted: number }> {
+  const upload = await reachUpload(deps, principal, id);
+  if (principal.id !== upload.uploadedBy.id) {
+    throw forbidden(
+      `Only ${upload.uploadedBy.name}, who uploaded the file, receives its temporary passwords and confirms them saved.`,
+    );
+  }
+  if (upload.status === 'Running') {
+    throw new ApiError(
+      409,
+      'Still running',
+      `Upload ${id} is still running: download the results file once it has finished, then confirm.`,
+    );
+  }
+  return { id, passwordsDeleted: await deps.bulkUploads.clearPasswords(id) };
+}
+
+/** Security 13: deletes the passwords of every upload finished longer ago than they are kept; how many. */
+export function purgeExpiredPasswords(
+  deps: Pick<BulkDeps, 'bulkUploads' | 'bulk'>,
+  now = new Date(),
+): Promise<number> {
+  const before = new Date(now.getTime() - settingsOf(deps).passwordsKeptForMs);
+  return deps.bulkUploads.purgePasswords(before.toISOString());
 }

@@ -5,6 +5,8 @@ import type { ApiError } from '../../api/problem';
 import { SAMPLE_FILE } from '../../bulk/bulk-file';
 import {
   cancelUpload,
+  confirmPasswordsSaved,
+  heldPasswords,
   startUpload,
   uploadProgress,
   uploadResults,
@@ -118,22 +120,26 @@ export function bulkUploadPage(deps: PortalDeps): Router {
   });
 
   router.get('/bulk-upload/:id', async (req, res) => {
-    const progress = await uploadProgress(deps, signedInPrincipal(res), req.params.id);
+    const principal = signedInPrincipal(res);
+    const progress = await uploadProgress(deps, principal, req.params.id);
     renderPage(res, 'bulk-progress.njk', {
       nav: 'bulk',
       progress,
       words: progressWords(progress),
+      passwords: await heldPasswords(deps, principal, req.params.id),
       flash: await takeFlash(res),
     });
   });
 
   /** The progress part alone, for the page's live refresh. */
   router.get('/bulk-upload/:id/progress', async (req, res) => {
-    const progress = await uploadProgress(deps, signedInPrincipal(res), req.params.id);
+    const principal = signedInPrincipal(res);
+    const progress = await uploadProgress(deps, principal, req.params.id);
     res.type('html').send(
       renderFragment('partials/bulk-progress.njk', {
         progress,
         words: progressWords(progress),
+        passwords: await heldPasswords(deps, principal, req.params.id),
         csrfToken: sessionOf(res).csrfToken,
       }),
     );
@@ -142,6 +148,16 @@ export function bulkUploadPage(deps: PortalDeps): Router {
   router.get('/bulk-upload/:id/results.csv', async (req, res) => {
     const file = await uploadResults(deps, signedInPrincipal(res), req.params.id);
     res.type('text/csv').attachment(`${req.params.id}-results.csv`).send(file);
+  });
+
+  /** Security 13: the uploader has saved the results file: its temporary passwords are deleted. */
+  router.post('/bulk-upload/:id/passwords/confirm', async (req, res) => {
+    const { passwordsDeleted } = await confirmPasswordsSaved(deps, signedInPrincipal(res), req.params.id);
+    await setFlash(
+      res,
+      `The ${passwordsDeleted} temporary passwords of upload ${req.params.id} were deleted: the results file no longer carries them.`,
+    );
+    res.redirect(303, uploadPath(req.params.id));
   });
 
   router.post('/bulk-upload/:id/cancel', async (req, res) => {
