@@ -25,6 +25,7 @@ import { searchAttributes } from '../temporal-config/search-attributes';
 import { createWorker } from './temporal/worker';
 import { devPrincipalsFrom, sessionPasswordsFrom } from './portal/portal-options';
 import { purgePasswordsEvery } from './bulk/password-purge';
+import { closeBulkChecks } from './bulk/bulk-checks';
 
 const searchAttributeNames = searchAttributes.map((a) => a.name).join(', ');
 
@@ -179,6 +180,7 @@ export async function startEngine(
       stops.push(() => new Promise((resolve) => server.close(resolve)));
       running ??= closed;
       stops.push(purgePasswordsEvery(PASSWORD_PURGE_EVERY_MS, { ...stores, bulk: config.bulk }, log));
+      stops.push(closeBulkChecks);
       apiUrl = `http://${config.host}:${(server.address() as AddressInfo).port}`;
     }
     let metricsUrl = apiUrl && `${apiUrl}/metrics`;

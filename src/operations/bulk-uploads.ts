@@ -3,8 +3,9 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { ADMINS, requireKind } from '../api/authenticate';
 import { administers, type Principal } from '../api/principals';
 import { ApiError, badRequest, forbidden, notFound } from '../api/problem';
-import { BulkFileError, readBulkFile, type BulkRow } from '../bulk/bulk-file';
-import { validateRows, type LineError } from '../bulk/bulk-rows';
+import { checkInWorker } from '../bulk/bulk-checks';
+import { BulkFileError } from '../bulk/bulk-file';
+import type { LineError } from '../bulk/bulk-rows';
 import { resultsFile } from '../bulk/results-file';
 import { DEFAULT_BULK_SETTINGS, type BulkSettings } from '../bulk/bulk-settings';
 import { rowKeyOf } from '../bulk/row-key';
@@ -45,25 +46,41 @@ function checkOrganisation(principal: Principal, organisation: unknown): string 
   return organisation;
 }
 
-function readOrReject(file: Buffer): BulkRow[] {
-  try {
-    return readBulkFile(file);
-  } catch (err) {
-    if (err instanceof BulkFileError) {
-      throw new ApiError(400, 'Invalid file', `${err.message} Nothing was created.`, [
-        { path: err.line === null ? '(file)' : `line ${err.line}`, message: err.message },
-      ]);
-    }
-    throw err;
+/**
+ * R31, Security 10: the file read and checked in a worker thread, within the principal's limit of bulk
+ * requests at once; a file that cannot be read is refused whole (400), naming the line.
+ */
+async function checked(
+  deps: BulkDeps,
+  principal: Principal,
+  organisation: string,
+  file: Buffer,
+  keepLines: boolean,
+) {
+  const result = await checkInWorker(principal.id, settingsOf(deps).requestsAtOnce, {
+    file,
+    organisation,
+    keepLines,
+  });
+  if (result.kind === 'refused') {
+    const message = new BulkFileError(result.line, result.message).message;
+    throw new ApiError(400, 'Invalid file', `${message} Nothing was created.`, [
+      { path: result.line === null ? '(file)' : `line ${result.line}`, message },
+    ]);
   }
+  return result;
 }
 
 /** R31, R4: Validate: the errors of every line, every field at fault; nothing created, nothing reserved. */
-export function validateUpload(principal: Principal, organisation: unknown, file: Buffer): Validation {
+export async function validateUpload(
+  deps: BulkDeps,
+  principal: Principal,
+  organisation: unknown,
+  file: Buffer,
+): Promise<Validation> {
   const org = checkOrganisation(principal, organisation);
-  const rows = readOrReject(file);
-  const { valid, errors } = validateRows(rows, org);
-  return { rows: rows.length, valid: valid.length, invalid: rows.length - valid.length, errors };
+  const { rowCount, validCount, errors } = await checked(deps, principal, org, file, false);
+  return { rows: rowCount, valid: validCount, invalid: rowCount - validCount, errors };
 }
 
 /**
@@ -78,9 +95,11 @@ export async function startUpload(
   file: Buffer,
 ): Promise<BulkProgress> {
   const org = checkOrganisation(principal, organisation);
-  const rows = readOrReject(file);
+  const { lines, errors } = await checked(deps, principal, org, file, true);
+  const { rows, valid } = lines!;
   await refuseIfRunning(deps, org);
-  const { valid, errors } = validateRows(rows, org);
+  const errorsByLine = new Map<number, LineError[]>();
+  for (const e of errors) errorsByLine.set(e.line, [...(errorsByLine.get(e.line) ?? []), e]);
   const validByLine = new Map(valid.map((v) => [v.line, v]));
   const id = `${org}-${crypto.randomUUID().slice(0, 8)}`;
   const startedAt = new Date().toISOString();
@@ -100,7 +119,7 @@ export async function startUpload(
       fields,
       body: ok?.body ?? null,
       rowKey: ok ? rowKeyOf(ok.externalSyncId, ok.body) : null,
-      errors: errors.filter((e) => e.line === line),
+      errors: errorsByLine.get(line) ?? [],
       state: ok ? 'pending' : 'invalid',
       result: null,
       accountId: null,

@@ -43,7 +43,7 @@ export function bulkUploadRoutes(deps: BulkDeps): Router {
     const { organisation, mode } = parseOrReject(bulkUploadQuery, req.query);
     const file = fileOf(req);
     if (mode === 'validate') {
-      reply(res, bulkValidation, validateUpload(principal, organisation, file));
+      reply(res, bulkValidation, await validateUpload(deps, principal, organisation, file));
       return;
     }
     const started = await startUpload(deps, principal, organisation, file);

@@ -106,7 +106,7 @@ export function bulkUploadPage(deps: PortalDeps): Router {
     }
     try {
       if (form.mode !== 'create') {
-        const validation = validateUpload(principal, form.organisation, req.file.buffer);
+        const validation = await validateUpload(deps, principal, form.organisation, req.file.buffer);
         return showForm(res, principal, { values, validation, fileName });
       }
       const started = await startUpload(deps, principal, form.organisation, req.file.buffer);
@@ -114,7 +114,9 @@ export function bulkUploadPage(deps: PortalDeps): Router {
       res.redirect(303, uploadPath(started.uploadId));
     } catch (err) {
       const problem = toProblem(err);
-      if (!isFormProblem(problem)) throw err;
+      // Security 10: too many uploads of this administrator's under way is said on the form, like a refusal.
+      if (!isFormProblem(problem) && problem.status !== 429) throw err;
+      res.set(problem.headers);
       refuse(uploadErrors(problem), problem.status);
     }
   });
