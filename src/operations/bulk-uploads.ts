@@ -4,7 +4,6 @@ import { ADMINS, requireKind } from '../api/authenticate';
 import { administers, type Principal } from '../api/principals';
 import { ApiError, badRequest, forbidden, notFound } from '../api/problem';
 import { checkInWorker } from '../bulk/bulk-checks';
-import { BulkFileError } from '../bulk/bulk-file';
 import type { LineError } from '../bulk/bulk-rows';
 import { resultsFile } from '../bulk/results-file';
 import { DEFAULT_BULK_SETTINGS, type BulkSettings } from '../bulk/bulk-settings';
@@ -63,9 +62,9 @@ async function checked(
     keepLines,
   });
   if (result.kind === 'refused') {
-    const message = new BulkFileError(result.line, result.message).message;
+    const { line, message } = result;
     throw new ApiError(400, 'Invalid file', `${message} Nothing was created.`, [
-      { path: result.line === null ? '(file)' : `line ${result.line}`, message },
+      { path: line === null ? '(file)' : `line ${line}`, message },
     ]);
   }
   return result;
