@@ -2,7 +2,7 @@
 export interface BulkSettings {
   /** Security 13: how long after an upload finished its temporary passwords are kept, unconfirmed. */
   passwordsKeptForMs: number;
-  /** Security 10: how many bulk requests (Validate or Create) one principal may have under way at once. */
+  /** Security 10: how many bulk files (Validate or Create) one principal may have being read and checked at once. */
   requestsAtOnce: number;
 }
 
