@@ -5,8 +5,11 @@ import { SingleBar, Presets } from 'cli-progress';
  * `npm run bulk -- validate FILE --org RJ1` and `npm run bulk -- create FILE --org RJ1 [--out results.csv]`:
  * R31 from a script, through the API (NHSMAIL_API_URL, default http://localhost:3000) with the bearer
  * token in NHSMAIL_TOKEN. Exits 1 when any line has an error or was not created, 2 when it cannot run.
+ * `npm run bulk -- confirm UPLOAD_ID`: the results file with the passwords is saved; they are deleted (R13).
  */
-const USAGE = 'usage: npm run bulk -- validate|create FILE --org CODE [--out results.csv]';
+const USAGE =
+  'usage: npm run bulk -- validate|create FILE --org CODE [--out results.csv]\n' +
+  '       npm run bulk -- confirm UPLOAD_ID';
 
 interface Progress {
   id: string;
@@ -22,7 +25,8 @@ async function main(argv: string[]): Promise<number> {
   const org = option(rest, '--org');
   const out = option(rest, '--out');
   const token = process.env.NHSMAIL_TOKEN;
-  if ((mode !== 'validate' && mode !== 'create') || !file || !org) return fail(USAGE);
+  const confirming = mode === 'confirm' && !!file;
+  if (!confirming && ((mode !== 'validate' && mode !== 'create') || !file || !org)) return fail(USAGE);
   if (!token) return fail('Set NHSMAIL_TOKEN to your bearer token.');
   const api = (process.env.NHSMAIL_API_URL ?? 'http://localhost:3000').replace(/\/$/, '');
   const headers = { Authorization: `Bearer ${token}` };
@@ -39,8 +43,17 @@ async function main(argv: string[]): Promise<number> {
     return res;
   };
 
-  const body = fs.readFileSync(file);
-  const query = `organisation=${encodeURIComponent(org)}&mode=${mode}`;
+  if (confirming) {
+    const posted = await call(`/v1/bulk-uploads/${encodeURIComponent(file)}/passwords/confirm`, {
+      method: 'POST',
+    });
+    const { passwordsDeleted } = (await posted.json()) as { passwordsDeleted: number };
+    console.log(`Upload ${file}: ${passwordsDeleted} temporary passwords deleted from the engine`);
+    return 0;
+  }
+
+  const body = fs.readFileSync(file!);
+  const query = `organisation=${encodeURIComponent(org!)}&mode=${mode}`;
   const posted = await call(`/v1/bulk-uploads?${query}`, {
     method: 'POST',
     headers: { 'Content-Type': 'text/csv' },
@@ -76,10 +89,15 @@ async function main(argv: string[]): Promise<number> {
     `Upload ${progress.id} ${progress.status}: ${progress.created} created, ${progress.failed} failed`,
   );
   if (out) {
-    fs.writeFileSync(out, await (await call(`/v1/bulk-uploads/${progress.id}/results.csv`)).text(), {
-      mode: 0o600,
-    });
+    const results = await (await call(`/v1/bulk-uploads/${progress.id}/results.csv`)).text();
+    fs.writeFileSync(out, results, { mode: 0o600 });
     console.log(`Results written to ${out}`);
+    if (results.slice(0, results.indexOf('\n')).includes('TemporaryPassword')) {
+      console.log(
+        'It carries the temporary passwords, kept by the engine until you confirm the file is saved: ' +
+          `once it is stored safely, run: npm run bulk -- confirm ${progress.id}`,
+      );
+    }
   }
   return progress.failed > 0 || progress.status !== 'Completed' ? 1 : 0;
 }

@@ -24,8 +24,13 @@ import { registerSearchAttributes } from './temporal/register-search-attributes'
 import { searchAttributes } from '../temporal-config/search-attributes';
 import { createWorker } from './temporal/worker';
 import { devPrincipalsFrom, sessionPasswordsFrom } from './portal/portal-options';
+import { purgePasswordsEvery } from './bulk/password-purge';
+import { closeBulkChecks } from './bulk/bulk-checks';
 
 const searchAttributeNames = searchAttributes.map((a) => a.name).join(', ');
+
+/** Security 13: how often an API process deletes the bulk uploads' temporary passwords that expired. */
+const PASSWORD_PURGE_EVERY_MS = 60 * 60 * 1000;
 
 /** What one process runs: `npm start` runs both; `npm run api` and `npm run worker` one each. */
 export type EngineRole = 'api' | 'worker';
@@ -74,7 +79,8 @@ export async function startEngine(
     const keyRing = loadKeyRing(env, temporal.dataDir);
     const codec = new AesGcmPayloadCodec(keyRing);
     const sealer = new PasswordSealer(keyRing);
-    const principals = roles.includes('api') ? Principals.fromFile(config.principalsFile) : undefined;
+    // The worker too: a bulk upload checks its uploader's rights again for each chunk (Security 14).
+    const principals = Principals.fromFile(config.principalsFile);
     const stores = await openStores(config.stores, config.simulation, serverTime);
     stops.push(() => stores.close());
     const metrics = new EngineMetrics();
@@ -117,7 +123,7 @@ export async function startEngine(
           metrics,
           reconcileAfterMs: config.reconciliation.graceMs,
         }),
-        ...createBulkActivities({ ...stores, ...lifecycles, sealer, policy: config.policy }),
+        ...createBulkActivities({ ...stores, ...lifecycles, sealer, policy: config.policy, principals }),
       };
       log.info(
         `starting the worker on task queue ${temporal.taskQueue} (bundling the workflow code takes up to a minute)`,
@@ -145,10 +151,11 @@ export async function startEngine(
       const app = createApp({
         ...lifecycles,
         directory: stores.directory,
-        principals: principals!,
+        principals,
         idempotency: stores.idempotency,
         bulkUploads: stores.bulkUploads,
         portalSessions: stores.portalSessions,
+        bulk: config.bulk,
         sealer,
         codec,
         codecAccess: config.codec,
@@ -177,6 +184,8 @@ export async function startEngine(
       const closed = new Promise<void>((resolve) => server.once('close', resolve));
       stops.push(() => new Promise((resolve) => server.close(resolve)));
       running ??= closed;
+      stops.push(purgePasswordsEvery(PASSWORD_PURGE_EVERY_MS, { ...stores, bulk: config.bulk }, log));
+      stops.push(closeBulkChecks);
       apiUrl = `http://${config.host}:${(server.address() as AddressInfo).port}`;
     }
     let metricsUrl = apiUrl && `${apiUrl}/metrics`;

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { startsLikeFormula } from '../bulk/spreadsheet-safe';
 
 const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
 const LOWER = 'abcdefghijkmnopqrstuvwxyz';
@@ -10,6 +11,8 @@ export const TEMPORARY_PASSWORD_LENGTH = 16;
 /**
  * R13: a temporary password from a cryptographic source, with at least one upper-case letter, lower-case
  * letter, digit and symbol; look-alike characters (O/0, l/1/I) are left out as it is read out or typed.
+ * It never starts with a character a spreadsheet takes for a formula (= + - @), as a bulk upload's results
+ * file carries it in a cell that must be shown exactly as it is (Security 2).
  */
 export function generateTemporaryPassword(length = TEMPORARY_PASSWORD_LENGTH): string {
   const chars = [UPPER, LOWER, DIGITS, SYMBOLS].map(pick);
@@ -17,6 +20,10 @@ export function generateTemporaryPassword(length = TEMPORARY_PASSWORD_LENGTH): s
   for (let i = chars.length - 1; i > 0; i--) {
     const j = crypto.randomInt(i + 1);
     [chars[i], chars[j]] = [chars[j]!, chars[i]!];
+  }
+  if (startsLikeFormula(chars[0]!)) {
+    const plain = chars.findIndex((c) => !SYMBOLS.includes(c));
+    [chars[0], chars[plain]] = [chars[plain]!, chars[0]!];
   }
   return chars.join('');
 }

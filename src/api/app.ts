@@ -26,6 +26,7 @@ import { health, readiness } from './schemas/responses';
 import { accountRoutes } from './routes/accounts';
 import { API_REFERENCE_ASSETS, apiReferenceRoutes } from './routes/api-reference';
 import type { BulkUploads } from '../ports/bulk-uploads';
+import type { BulkSettings } from '../bulk/bulk-settings';
 import { bulkUploadRoutes } from './routes/bulk-uploads';
 import { codecRoutes, type CodecAccess } from './routes/codec';
 import { leaverRoutes } from './routes/leavers';
@@ -54,6 +55,8 @@ export interface ApiDeps {
   principals: Principals;
   idempotency: IdempotencyKeys;
   bulkUploads: BulkUploads;
+  /** The bulk upload's settings; their defaults unless given. */
+  bulk?: BulkSettings;
   sealer: PasswordSealer;
   codec: PayloadCodec;
   codecAccess: CodecAccess;

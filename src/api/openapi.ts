@@ -8,6 +8,7 @@ import { z } from 'zod';
 import {
   accountView,
   accountWithPassword,
+  bulkPasswordsConfirmed,
   bulkProgress,
   bulkValidation,
   codedItems,
@@ -391,10 +392,9 @@ export const OPERATIONS: Operation[] = [
       202: json('mode=create: the upload started', bulkProgress, {
         headers: { Location: { ...text('The upload: /v1/bulk-uploads/{id}'), required: true } },
         links: Object.fromEntries(
-          ['getBulkUpload', 'cancelBulkUpload', 'getBulkUploadResults'].map((operationId) => [
-            operationId,
-            { operationId, parameters: { id: '$response.body#/id' } },
-          ]),
+          ['getBulkUpload', 'cancelBulkUpload', 'getBulkUploadResults', 'confirmBulkPasswordsSaved'].map(
+            (operationId) => [operationId, { operationId, parameters: { id: '$response.body#/id' } }],
+          ),
         ),
       }),
     },
@@ -436,7 +436,7 @@ export const OPERATIONS: Operation[] = [
     operationId: 'getBulkUploadResults',
     tag: 'Bulk uploads',
     summary:
-      "The file with a Result column per line; the uploader's first download once it has finished carries the temporary passwords (R31, R13)",
+      'The file with a Result column per line; for the uploader, once it has finished, the temporary passwords too, until confirmed saved or expired (R31, R13)',
     request: { params: uploadId },
     success: {
       200: {
@@ -448,6 +448,21 @@ export const OPERATIONS: Operation[] = [
       },
     },
     problems: [403, 404],
+  },
+  {
+    method: 'post',
+    path: '/v1/bulk-uploads/{id}/passwords/confirm',
+    operationId: 'confirmBulkPasswordsSaved',
+    tag: 'Bulk uploads',
+    summary:
+      'The uploader confirms they have saved the results file: its temporary passwords are deleted (R13)',
+    description:
+      'Until then, every download of the results file by the uploader carries the passwords; they are ' +
+      'deleted anyway BULK_PASSWORDS_KEPT_FOR (7 days) after the upload finished. Another administrator ' +
+      'is refused (403); a running upload too (409).',
+    request: { params: uploadId },
+    success: { 200: json('The passwords deleted', bulkPasswordsConfirmed) },
+    problems: [403, 404, 409],
   },
   ...(
     [

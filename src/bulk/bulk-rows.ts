@@ -35,6 +35,22 @@ const FIELD: Record<Exclude<BulkColumn, 'ExternalSyncID'>, string> = {
   Site: 'site',
   Notes: 'notes',
 };
+/**
+ * Security 7: an ExternalSyncID is the organisation's own id for the person: an ESR assignment number, an
+ * Entra object id (36 characters), a SCIM externalId. 64 characters hold each of them with room; it is
+ * one line of text, shown back in the results file.
+ */
+export const EXTERNAL_SYNC_ID_MAX = 64;
+const CONTROL = /\p{Cc}/u;
+
+function externalSyncIdProblem(value: string): string | null {
+  if (value.length > EXTERNAL_SYNC_ID_MAX) {
+    return `ExternalSyncID must be at most ${EXTERNAL_SYNC_ID_MAX} characters`;
+  }
+  if (CONTROL.test(value)) return 'ExternalSyncID must not contain control characters';
+  return null;
+}
+
 const LISTS = new Set<BulkColumn>(['ClinicalSpecialities', 'ClinicalRoles', 'WorkAreas']);
 const COLUMN_OF = Object.fromEntries(Object.entries(FIELD).map(([c, f]) => [f, c])) as Record<
   string,
@@ -82,6 +98,8 @@ export function validateRows(
         lineErrors.push({ line, path: COLUMN_OF[e.path.split('.')[0]!] ?? 'Title', message: e.message });
       }
     }
+    const syncProblem = externalSyncIdProblem(fields.ExternalSyncID);
+    if (syncProblem) lineErrors.push({ line, path: 'ExternalSyncID', message: syncProblem });
     if (fields.Organisation && fields.Organisation !== organisation) {
       lineErrors.push({
         line,

@@ -1,10 +1,13 @@
 import { stringify } from 'csv-stringify/sync';
 import type { BulkRowRecord } from '../ports/bulk-uploads';
 import { BULK_COLUMNS } from './bulk-file';
+import { spreadsheetSafe } from './spreadsheet-safe';
 
 /**
- * R31: the uploaded file with a Result column per line: the address created, or why not. The first time
- * the uploader downloads it, a TemporaryPassword column holds each new account's password, shown once (R13).
+ * R31: the uploaded file with a Result column per line: the address created, or why not. For the uploader,
+ * a TemporaryPassword column holds each new account's password until they confirm they have saved them (R13).
+ * Security: every cell is made safe for a spreadsheet (a formula's start is quoted), and every cell is
+ * written between double quotes, so that a spreadsheet splitting on ";" or a tab keeps each cell whole.
  */
 export function resultsFile(rows: BulkRowRecord[], passwords?: Map<number, string>): string {
   const header = [...BULK_COLUMNS, 'Result', ...(passwords ? ['TemporaryPassword'] : [])];
@@ -13,7 +16,10 @@ export function resultsFile(rows: BulkRowRecord[], passwords?: Map<number, strin
     resultOf(row),
     ...(passwords ? [passwords.get(row.line) ?? ''] : []),
   ]);
-  return stringify([header, ...lines], { record_delimiter: 'windows' });
+  return stringify(
+    [header, ...lines].map((cells) => cells.map(spreadsheetSafe)),
+    { record_delimiter: 'windows', quoted: true, quoted_empty: true },
+  );
 }
 
 function resultOf(row: BulkRowRecord): string {

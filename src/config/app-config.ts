@@ -9,6 +9,7 @@ import type { HostName } from '../api/security/host-names';
 import { PROJECT_ROOT } from '../project-root';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../domain/policy';
 import type { StoresLocation } from '../adapters/stores';
+import { DEFAULT_BULK_SETTINGS, type BulkSettings } from '../bulk/bulk-settings';
 import type { SimulationSettings } from '../ports/simulated-mail-platform';
 import type { ReconciliationSettings } from '../temporal/reconciliation-schedule';
 import { OIDC_PRINCIPAL_CLAIMS, type OidcPrincipalClaim } from '../portal/portal-options';
@@ -75,6 +76,8 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(20, 'METRICS_TOKEN must be at least 20 characters').optional(),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
   WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  BULK_PASSWORDS_KEPT_FOR: duration('BULK_PASSWORDS_KEPT_FOR'),
+  BULK_REQUESTS_AT_ONCE: z.coerce.number().int().min(1).max(100).optional(),
   PORTAL_PUBLIC_URL: z
     .url({ error: 'PORTAL_PUBLIC_URL must be a URL, such as https://admin.example.nhs.uk' })
     .optional(),
@@ -144,6 +147,7 @@ export interface AppConfig {
     workerPort: number;
   };
   portal: PortalConfig;
+  bulk: BulkSettings;
 }
 
 const OIDC_VARIABLES = [
@@ -309,5 +313,9 @@ export function loadAppConfig(
       ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { kind: 'sqlite', file: path.join(options.dataDir, 'engine.sqlite') },
     portal: portalConfig(e, loopbackOnly, principalsFile),
+    bulk: {
+      passwordsKeptForMs: e.BULK_PASSWORDS_KEPT_FOR ?? DEFAULT_BULK_SETTINGS.passwordsKeptForMs,
+      requestsAtOnce: e.BULK_REQUESTS_AT_ONCE ?? DEFAULT_BULK_SETTINGS.requestsAtOnce,
+    },
   };
 }

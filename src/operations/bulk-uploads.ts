@@ -3,9 +3,11 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { ADMINS, requireKind } from '../api/authenticate';
 import { administers, type Principal } from '../api/principals';
 import { ApiError, badRequest, forbidden, notFound } from '../api/problem';
-import { BulkFileError, readBulkFile, type BulkRow } from '../bulk/bulk-file';
-import { validateRows, type LineError } from '../bulk/bulk-rows';
+import { checkInWorker } from '../bulk/bulk-checks';
+import type { LineError } from '../bulk/bulk-rows';
 import { resultsFile } from '../bulk/results-file';
+import { DEFAULT_BULK_SETTINGS, type BulkSettings } from '../bulk/bulk-settings';
+import { rowKeyOf } from '../bulk/row-key';
 import type { BulkRowRecord, BulkUpload, BulkUploads } from '../ports/bulk-uploads';
 import { referenceData } from '../reference/reference-data';
 import { bulkUpload } from '../workflows';
@@ -16,7 +18,11 @@ import type { AccountDeps } from './account-access';
 
 export interface BulkDeps extends AccountDeps {
   bulkUploads: BulkUploads;
+  /** Their defaults unless given. */
+  bulk?: BulkSettings;
 }
+
+const settingsOf = (deps: Pick<BulkDeps, 'bulk'>) => deps.bulk ?? DEFAULT_BULK_SETTINGS;
 
 export interface Validation {
   rows: number;
@@ -39,25 +45,41 @@ function checkOrganisation(principal: Principal, organisation: unknown): string 
   return organisation;
 }
 
-function readOrReject(file: Buffer): BulkRow[] {
-  try {
-    return readBulkFile(file);
-  } catch (err) {
-    if (err instanceof BulkFileError) {
-      throw new ApiError(400, 'Invalid file', `${err.message} Nothing was created.`, [
-        { path: err.line === null ? '(file)' : `line ${err.line}`, message: err.message },
-      ]);
-    }
-    throw err;
+/**
+ * R31, Security 10: the file read and checked in a worker thread, within the principal's limit of bulk
+ * requests at once; a file that cannot be read is refused whole (400), naming the line.
+ */
+async function checked(
+  deps: BulkDeps,
+  principal: Principal,
+  organisation: string,
+  file: Buffer,
+  keepLines: boolean,
+) {
+  const result = await checkInWorker(principal.id, settingsOf(deps).requestsAtOnce, {
+    file,
+    organisation,
+    keepLines,
+  });
+  if (result.kind === 'refused') {
+    const { line, message } = result;
+    throw new ApiError(400, 'Invalid file', `${message} Nothing was created.`, [
+      { path: line === null ? '(file)' : `line ${line}`, message },
+    ]);
   }
+  return result;
 }
 
 /** R31, R4: Validate: the errors of every line, every field at fault; nothing created, nothing reserved. */
-export function validateUpload(principal: Principal, organisation: unknown, file: Buffer): Validation {
+export async function validateUpload(
+  deps: BulkDeps,
+  principal: Principal,
+  organisation: unknown,
+  file: Buffer,
+): Promise<Validation> {
   const org = checkOrganisation(principal, organisation);
-  const rows = readOrReject(file);
-  const { valid, errors } = validateRows(rows, org);
-  return { rows: rows.length, valid: valid.length, invalid: rows.length - valid.length, errors };
+  const { rowCount, validCount, errors } = await checked(deps, principal, org, file, false);
+  return { rows: rowCount, valid: validCount, invalid: rowCount - validCount, errors };
 }
 
 /**
@@ -72,9 +94,11 @@ export async function startUpload(
   file: Buffer,
 ): Promise<BulkProgress> {
   const org = checkOrganisation(principal, organisation);
-  const rows = readOrReject(file);
+  const { lines, errors } = await checked(deps, principal, org, file, true);
+  const { rows, valid } = lines!;
   await refuseIfRunning(deps, org);
-  const { valid, errors } = validateRows(rows, org);
+  const errorsByLine = new Map<number, LineError[]>();
+  for (const e of errors) errorsByLine.set(e.line, [...(errorsByLine.get(e.line) ?? []), e]);
   const validByLine = new Map(valid.map((v) => [v.line, v]));
   const id = `${org}-${crypto.randomUUID().slice(0, 8)}`;
   const startedAt = new Date().toISOString();
@@ -94,7 +118,7 @@ export async function startUpload(
       fields,
       body: ok?.body ?? null,
       rowKey: ok ? rowKeyOf(ok.externalSyncId, ok.body) : null,
-      errors: errors.filter((e) => e.line === line),
+      errors: errorsByLine.get(line) ?? [],
       state: ok ? 'pending' : 'invalid',
       result: null,
       accountId: null,
@@ -122,12 +146,6 @@ export async function startUpload(
     startedAt,
     finishedAt: null,
   };
-}
-
-/** R31: a line is the same request when submitted again: by its ExternalSyncID, or else by its content. */
-function rowKeyOf(externalSyncId: string | null, body: unknown): string {
-  if (externalSyncId) return `sync:${externalSyncId}`;
-  return `row:${crypto.createHash('sha256').update(JSON.stringify(body)).digest('hex')}`;
 }
 
 async function refuseIfRunning(deps: BulkDeps, organisation: string): Promise<void> {
@@ -187,6 +205,11 @@ export async function uploadProgress(
   const upload = await reachUpload(deps, principal, id);
   const running = upload.status === 'Running' ? await runningUpload(deps, upload.organisation) : undefined;
   if (running?.uploadId === id) return running;
+  return storedProgress(deps, id);
+}
+
+/** What the store holds of an upload: the whole truth once it has finished. */
+async function storedProgress(deps: BulkDeps, id: string): Promise<BulkProgress> {
   const latest = (await deps.bulkUploads.get(id))!;
   const counts = await deps.bulkUploads.counts(id);
   return {
@@ -201,7 +224,10 @@ export async function uploadProgress(
   };
 }
 
-/** R31: cancels an upload; lines already created stay created and are reported. */
+/**
+ * R31: cancels an upload, also part-way through a chunk (Security 7); lines already created stay created
+ * and are reported, as the store has them once the upload has stopped.
+ */
 export async function cancelUpload(deps: BulkDeps, principal: Principal, id: string): Promise<BulkProgress> {
   const upload = await reachUpload(deps, principal, id);
   const running = upload.status === 'Running' ? await runningUpload(deps, upload.organisation) : undefined;
@@ -209,21 +235,93 @@ export async function cancelUpload(deps: BulkDeps, principal: Principal, id: str
     throw new ApiError(409, 'Not running', `Upload ${id} is ${upload.status}: there is nothing to cancel.`);
   }
   const handle = deps.client.workflow.getHandle(bulkUploadWorkflowId(upload.organisation));
-  return withinDeadline(deps.client, () => handle.executeUpdate(cancelBulkUpload));
+  await withinDeadline(deps.client, () => handle.executeUpdate(cancelBulkUpload));
+  return storedProgress(deps, id);
+}
+
+/** Security 13: when an upload's unconfirmed passwords expire: the set time after it finished. */
+function passwordsExpireAt(deps: BulkDeps, upload: BulkUpload): Date | null {
+  return upload.finishedAt
+    ? new Date(Date.parse(upload.finishedAt) + settingsOf(deps).passwordsKeptForMs)
+    : null;
 }
 
 /**
- * R31, R13: the results file. The uploader's first download carries the new accounts' temporary passwords,
- * which are then gone from the store; every later download, and every other administrator's, has none.
+ * R31, R13, Security 13: the results file. For the uploader, once the upload has finished, it carries the
+ * new accounts' temporary passwords, in every download until they confirm they have saved them or the
+ * passwords expire; every other administrator's has none.
  */
-export async function uploadResults(deps: BulkDeps, principal: Principal, id: string): Promise<string> {
+export async function uploadResults(
+  deps: BulkDeps,
+  principal: Principal,
+  id: string,
+  now = new Date(),
+): Promise<string> {
   const upload = await reachUpload(deps, principal, id);
   const rows = await deps.bulkUploads.rows(id);
   if (principal.id !== upload.uploadedBy.id || upload.status === 'Running') return resultsFile(rows);
-  const sealed = await deps.bulkUploads.takePasswords(id);
+  if (passwordsExpireAt(deps, upload)! <= now) {
+    await deps.bulkUploads.clearPasswords(id); // expired: gone, whether or not the purge came by yet
+    return resultsFile(rows);
+  }
+  const sealed = await deps.bulkUploads.passwords(id);
   if (sealed.size === 0) return resultsFile(rows);
   const passwords = new Map(
     [...sealed].map(([line, s]) => [line, deps.sealer.unseal(s.sealed, s.accountId)]),
   );
   return resultsFile(rows, passwords);
+}
+
+/** Security 13: what the uploader is told of an upload's passwords; nothing for anyone else. */
+export interface HeldPasswords {
+  held: number;
+  /** When they are deleted if not confirmed first; null while the upload runs. */
+  expireAt: string | null;
+}
+
+export async function heldPasswords(
+  deps: BulkDeps,
+  principal: Principal,
+  id: string,
+): Promise<HeldPasswords | null> {
+  const upload = await reachUpload(deps, principal, id);
+  if (principal.id !== upload.uploadedBy.id) return null;
+  return {
+    held: await deps.bulkUploads.heldPasswords(id),
+    expireAt: passwordsExpireAt(deps, upload)?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Security 13: the uploader confirms they have saved the results file with the passwords: the passwords
+ * are deleted. Nobody else holds them, so nobody else may; not while the upload runs.
+ */
+export async function confirmPasswordsSaved(
+  deps: BulkDeps,
+  principal: Principal,
+  id: string,
+): Promise<{ id: string; passwordsDeleted: number }> {
+  const upload = await reachUpload(deps, principal, id);
+  if (principal.id !== upload.uploadedBy.id) {
+    throw forbidden(
+      `Only ${upload.uploadedBy.name}, who uploaded the file, receives its temporary passwords and confirms them saved.`,
+    );
+  }
+  if (upload.status === 'Running') {
+    throw new ApiError(
+      409,
+      'Still running',
+      `Upload ${id} is still running: download the results file once it has finished, then confirm.`,
+    );
+  }
+  return { id, passwordsDeleted: await deps.bulkUploads.clearPasswords(id) };
+}
+
+/** Security 13: deletes the passwords of every upload finished longer ago than they are kept; how many. */
+export function purgeExpiredPasswords(
+  deps: Pick<BulkDeps, 'bulkUploads' | 'bulk'>,
+  now = new Date(),
+): Promise<number> {
+  const before = new Date(now.getTime() - settingsOf(deps).passwordsKeptForMs);
+  return deps.bulkUploads.purgePasswords(before.toISOString());
 }

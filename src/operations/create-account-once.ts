@@ -21,6 +21,11 @@ export interface CreateOnceOptions {
   scope?: string;
   /** R31: the upload creating the account. */
   bulkUploadId?: string;
+  /**
+   * The id of the Update that takes the temporary password: a repeat with the same id gets the same
+   * password back from Temporal, so a retried bulk line recovers it (Security 13).
+   */
+  passwordUpdateId?: string;
 }
 
 export type CreateOutcome =
@@ -42,7 +47,7 @@ export async function createAccountOnce(
 ): Promise<CreateOutcome> {
   const body = checkCreateRequest(principal, raw);
   const key = keyOf();
-  const origin = { bulkUploadId: options.bulkUploadId };
+  const origin = { bulkUploadId: options.bulkUploadId, passwordUpdateId: options.passwordUpdateId };
   if (key === undefined) {
     return {
       kind: 'created',
@@ -72,7 +77,7 @@ export async function createAccountOnce(
   let created: Created;
   try {
     created = claim.account
-      ? await finishCreate(deps, claim.account as Created)
+      ? await finishCreate(deps, claim.account as Created, options.passwordUpdateId)
       : await createAccount(
           deps,
           principal,
@@ -92,8 +97,12 @@ export async function createAccountOnce(
  * The first request with this key reserved the account and then ended without an answer: its lifecycle
  * is started if it is not yet, and its password shown if nobody has seen it.
  */
-async function finishCreate(deps: AccountDeps, reserved: Created): Promise<Created> {
+async function finishCreate(
+  deps: AccountDeps,
+  reserved: Created,
+  passwordUpdateId?: string,
+): Promise<Created> {
   await finishPendingStart(deps, deps.directory, reserved.id);
   const handle: LifecycleHandle = deps.client.workflow.getHandle(accountWorkflowId(reserved.id));
-  return withTemporaryPassword(deps, handle, reserved);
+  return withTemporaryPassword(deps, handle, reserved, undefined, passwordUpdateId);
 }

@@ -62,7 +62,7 @@ export async function createAccount(
   principal: Principal,
   body: CreateAccountBody,
   hooks: CreateHooks = {},
-  origin: { bulkUploadId?: string } = {},
+  origin: { bulkUploadId?: string; passwordUpdateId?: string } = {},
 ): Promise<Created> {
   const org = referenceData.organisation(body.organisation)!;
   const { emailAlias, organisation: _org, notes, confirmNotDuplicate, ...fields } = body;
@@ -99,6 +99,7 @@ export async function createAccount(
       confirmNotDuplicate: confirmNotDuplicate ?? false,
       reserved: (account) => hooks.reserved?.(answerFor(account)),
       takePassword: true,
+      passwordUpdateId: origin.passwordUpdateId,
     });
   } catch (err) {
     if (err instanceof LifecycleNotStarted) throw notStartedYet(err.account);
@@ -106,7 +107,7 @@ export async function createAccount(
   }
   if (opening.kind !== 'opened') throw duplicateProblem(opening, principal);
   const created = answerFor(opening.account);
-  return withTemporaryPassword(deps, opening.handle, created, opening.password);
+  return withTemporaryPassword(deps, opening.handle, created, opening.password, origin.passwordUpdateId);
 }
 
 function notStartedYet(account: NewAccount): ApiError {

@@ -91,6 +91,7 @@ export async function startLifecycleTakingPassword(
   lifecycles: Lifecycles,
   account: NewAccount,
   policy: LifecyclePolicy,
+  updateId?: string,
 ): Promise<{ handle: LifecycleHandle; password: PasswordAtStart }> {
   const { client } = lifecycles;
   const start = new WithStartWorkflowOperation(accountLifecycleV2, {
@@ -99,7 +100,10 @@ export async function startLifecycleTakingPassword(
   });
   try {
     const { sealedTemporaryPassword } = await withinDeadline(client, () =>
-      client.workflow.executeUpdateWithStart(takeTemporaryPassword, { startWorkflowOperation: start }),
+      client.workflow.executeUpdateWithStart(takeTemporaryPassword, {
+        startWorkflowOperation: start,
+        ...(updateId ? { updateId } : {}),
+      }),
     );
     return {
       handle: await start.workflowHandle(),

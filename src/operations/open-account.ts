@@ -53,6 +53,8 @@ export async function openAccount(
     reserved?: (account: NewAccount) => void | Promise<void>;
     /** Take the temporary password in the same round trip as the start (R13). */
     takePassword?: boolean;
+    /** The id of that Update: a repeat with it gets the same password back (Security 13). */
+    passwordUpdateId?: string;
   },
 ): Promise<Opening> {
   const {
@@ -73,7 +75,7 @@ export async function openAccount(
   let started: { handle: LifecycleHandle; password?: PasswordAtStart };
   try {
     started = options.takePassword
-      ? await startLifecycleTakingPassword(deps, account, deps.policy)
+      ? await startLifecycleTakingPassword(deps, account, deps.policy, options.passwordUpdateId)
       : await startLifecycle(deps, account, deps.policy);
   } catch (err) {
     throw new LifecycleNotStarted(account, err);

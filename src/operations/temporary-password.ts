@@ -30,6 +30,7 @@ export async function withTemporaryPassword<T extends WithPassword & { id: strin
   handle: Handle,
   answer: T,
   atStart: PasswordAtStart = { kind: 'unknown' },
+  updateId?: string,
 ): Promise<T> {
   const warn = (warning: string): T => ({ ...answer, warnings: [...answer.warnings, warning] });
   if (atStart.kind === 'taken') {
@@ -38,20 +39,27 @@ export async function withTemporaryPassword<T extends WithPassword & { id: strin
   if (atStart.kind === 'shown-before') return warn(SHOWN_BEFORE);
   if (atStart.kind === 'not-now') return warn(NOT_NOW);
   try {
-    return { ...answer, temporaryPassword: await collectTemporaryPassword(deps, handle, answer.id) };
+    return {
+      ...answer,
+      temporaryPassword: await collectTemporaryPassword(deps, handle, answer.id, updateId),
+    };
   } catch (err) {
     return warn(err instanceof WorkflowUpdateFailedError ? SHOWN_BEFORE : NOT_NOW);
   }
 }
 
-/** R13: the temporary password the lifecycle set, unsealed to be shown once. */
+/**
+ * R13: the temporary password the lifecycle set, unsealed to be shown once. With `updateId`, a repeat of
+ * the same Update: Temporal answers it with the first one's outcome, the same password.
+ */
 export async function collectTemporaryPassword(
   deps: PasswordDeps,
   handle: Handle,
   accountId: string,
+  updateId?: string,
 ): Promise<string> {
   const { sealedTemporaryPassword } = await withinDeadline(deps.client, () =>
-    handle.executeUpdate(takeTemporaryPassword),
+    handle.executeUpdate(takeTemporaryPassword, updateId ? { updateId } : {}),
   );
   return deps.sealer.unseal(sealedTemporaryPassword, accountId);
 }

@@ -46,15 +46,26 @@ export interface BulkUploads {
   /** Lines still to create after `afterLine`, in order. */
   pendingLines(id: string, afterLine: number, limit: number): Promise<number[]>;
   row(id: string, line: number): Promise<BulkRowRecord | undefined>;
-  /** Records what became of a pending line, once; a sealed temporary password is kept until first shown. */
+  /** Records what became of a pending line, once; a sealed temporary password is kept with it (R13). */
   recordResult(
     id: string,
     line: number,
     outcome: { state: 'created' | 'failed'; result: string; accountId?: string; sealedPassword?: string },
   ): Promise<void>;
+  /** Every line still pending fails with this reason (Security 14: the upload stopped); how many did. */
+  failPending(id: string, reason: string): Promise<number>;
   counts(id: string): Promise<BulkCounts>;
   finish(id: string, status: Exclude<BulkUploadStatus, 'Running'>, at: string): Promise<void>;
   rows(id: string): Promise<BulkRowRecord[]>;
-  /** The sealed temporary passwords of the upload's created lines, by line; gone from the store once taken. */
-  takePasswords(id: string): Promise<Map<number, { accountId: string; sealed: string }>>;
+  /**
+   * R13: the sealed temporary passwords of the upload's created lines, by line. They stay until the uploader
+   * confirms they have saved them (clearPasswords), or they expire (purgePasswords).
+   */
+  passwords(id: string): Promise<Map<number, { accountId: string; sealed: string }>>;
+  /** How many sealed temporary passwords the upload holds. */
+  heldPasswords(id: string): Promise<number>;
+  /** Deletes the upload's sealed temporary passwords; how many there were. */
+  clearPasswords(id: string): Promise<number>;
+  /** Deletes the sealed temporary passwords of every upload finished before `finishedBefore`; how many. */
+  purgePasswords(finishedBefore: string): Promise<number>;
 }

@@ -492,6 +492,13 @@ describe('API: the OpenAPI document is the contract', () => {
         'get',
         '/v1/bulk-uploads/{id}/results.csv',
       );
+      const confirm = '/v1/bulk-uploads/{id}/passwords/confirm';
+      conforms(await h.api.post(`${uploaded}/passwords/confirm`).set(admin), 'post', confirm);
+      conforms(
+        await h.api.post(`${uploaded}/passwords/confirm`).set(bearer(TOKENS.national)),
+        'post',
+        confirm,
+      );
       conforms(await h.api.get('/v1/bulk-uploads/RJ1-nothing').set(admin), 'get', '/v1/bulk-uploads/{id}');
       conforms(await h.api.get(uploaded).set(bearer(TOKENS.pharmacy)), 'get', '/v1/bulk-uploads/{id}');
 

@@ -26,7 +26,7 @@ function bulkCli(args: string[], env: Record<string, string>) {
 }
 
 describe('R31: npm run bulk, the command line for scripts', () => {
-  it('R31: validate exits 1 naming each line and column at fault; create exits 0 and writes the results file with the addresses and passwords', async () => {
+  it('R31: validate exits 1 naming each line and column at fault; create exits 0 and writes the results file with the addresses and passwords; confirm deletes the passwords', async () => {
     const h = await apiHarness();
     const port = await freePort();
     const server = await new Promise<http.Server>((resolve) => {
@@ -67,6 +67,17 @@ describe('R31: npm run bulk, the command line for scripts', () => {
           'the passwords, once',
         );
         assert.equal(fs.statSync(out).mode & 0o777, 0o600, 'the results file is readable by its owner only');
+
+        const id = /run: npm run bulk -- confirm (RJ1-\w+)/.exec(created.out)?.[1];
+        assert.ok(id, `the way to confirm the passwords saved is told: ${created.out}`);
+        const confirmed = await bulkCli(['confirm', id], env);
+        assert.equal(confirmed.code, 0, confirmed.out);
+        assert.match(confirmed.out, new RegExp(`Upload ${id}: 2 temporary passwords deleted`));
+        assert.equal(
+          (await h.bulkUploads.heldPasswords(id)).valueOf(),
+          0,
+          'Security 13: gone once confirmed',
+        );
       });
     } finally {
       await new Promise((r) => server.close(r));

@@ -16,6 +16,8 @@ import { PasswordSealer } from '../../src/crypto/password-sealer';
 import type { Actor, Profile } from '../../src/domain/account';
 import type { IdentityEvent, PhoneReport } from '../../src/domain/identity-events';
 import { parsePhone } from '../../src/api/phone';
+import { Principals } from '../../src/api/principals';
+import { PROJECT_ROOT } from '../../src/project-root';
 import type { AccountView } from '../../src/domain/lifecycle-state';
 import type { EngineMetrics } from '../../src/metrics/engine-metrics';
 import { snapshotOf } from '../../src/domain/organisation';
@@ -123,6 +125,7 @@ export async function lifecycleHarness(
       idempotency,
       bulkUploads,
       policy: DEFAULT_POLICY,
+      principals: Principals.fromFile(`${PROJECT_ROOT}/config/dev-principals.json`),
     }),
   });
   /** A worker for this test's task queue, as a restart would make. */

@@ -69,7 +69,7 @@ describe('Portal: the Bulk upload page in a real browser', function () {
     });
   });
 
-  it('R31, R13: Create shows the progress until Completed; the results file gives each address and, once, the temporary passwords', async () => {
+  it('R31, R13, Security 13: Create shows the progress until Completed; the results file gives each address and the temporary passwords until the uploader confirms them saved', async () => {
     const h = await portalHarness(browser());
     await h.runInBrowser(async () => {
       const page = await h.newPage();
@@ -110,9 +110,26 @@ describe('Portal: the Bulk upload page in a real browser', function () {
         string,
         string
       >[];
+      assert.equal(again[0]!.TemporaryPassword, one!.TemporaryPassword, 'kept until confirmed (R13)');
+      assert.match(
+        await page.locator('#passwords-held').innerText(),
+        /carries the 2 temporary passwords .* until you confirm you have saved it, or until /,
+      );
+      await page.getByRole('button', { name: 'I have saved the passwords: delete them' }).click();
+      await page.waitForURL(/\/bulk-upload\/RJ1-[^/]+$/);
+      assert.match(
+        await page.locator('.nhsuk-notification-banner').innerText(),
+        /The 2 temporary passwords of upload RJ1-\S+ were deleted/,
+      );
+      assert.match(await page.locator('#passwords-held').innerText(), /No temporary password of this upload/);
+      await look(page, 'bulk-upload-passwords-confirmed');
+      const after = parse(await download(page, 'Download the results file'), { columns: true }) as Record<
+        string,
+        string
+      >[];
       assert.ok(
-        again.every((r) => !r.TemporaryPassword),
-        'R13: shown once only',
+        after.every((r) => !r.TemporaryPassword),
+        'Security 13: none once confirmed',
       );
     });
   });

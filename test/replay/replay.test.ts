@@ -17,7 +17,7 @@ import {
   mfaExceptions,
   resecured,
 } from './representative-lifecycles';
-import { bulkUploadHistory } from './representative-upload';
+import { bulkUploadCancelledMidChunkHistory, bulkUploadHistory } from './representative-upload';
 import { boundWorkflowOf } from '../../src/crypto/payload-codec';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/histories');
@@ -41,6 +41,11 @@ describe('Replay', () => {
         const history = await bulkUploadHistory();
         fs.writeFileSync(path.join(FIXTURES, 'bulk-upload.json'), historyToJSON(history));
         console.log(`    recorded bulk-upload.json: ${history.events!.length} events`);
+      }
+      if (recording('bulk-upload-cancelled-mid-chunk')) {
+        const history = await bulkUploadCancelledMidChunkHistory();
+        fs.writeFileSync(path.join(FIXTURES, 'bulk-upload-cancelled-mid-chunk.json'), historyToJSON(history));
+        console.log(`    recorded bulk-upload-cancelled-mid-chunk.json: ${history.events!.length} events`);
       }
       for (const [name, drive] of [
         ['happy-path', happyPath],
@@ -69,7 +74,7 @@ describe('Replay', () => {
 
   it('replays the recorded lifecycles and bulk upload with the current workflow code without non-determinism', async () => {
     const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
-    assert.ok(files.length >= 37, 'the representative histories of each generation are present');
+    assert.ok(files.length >= 38, 'the representative histories of each generation are present');
     const histories = files.map((f) => {
       const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8')));
       // Payloads written since the codec binds them to their workflow are read for that workflow only.

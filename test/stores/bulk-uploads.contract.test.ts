@@ -135,7 +135,7 @@ for (const backend of STORE_BACKENDS) {
       await Promise.all(outcomes.map((o) => stores.bulkUploads.recordResult('RJ1-r', 3, o)));
       const three = (await stores.bulkUploads.row('RJ1-r', 3))!;
       assert.notEqual(three.state, 'pending');
-      const passwords = await stores.bulkUploads.takePasswords('RJ1-r');
+      const passwords = await stores.bulkUploads.passwords('RJ1-r');
       const winner = outcomes.find((o) => o.result === three.result);
       assert.ok(winner, `one of the outcomes: ${JSON.stringify(three)}`);
       assert.equal(
@@ -151,40 +151,87 @@ for (const backend of STORE_BACKENDS) {
       assert.equal(await stores.bulkUploads.row('RJ1-r', 9), undefined, 'no line made up');
     });
 
-    it('R31, R13: the sealed passwords are taken once: returned by line and gone, also for callers at once', async () => {
+    it('Security 13, R13: the sealed passwords are kept, read by line as often as asked, until cleared; another upload’s untouched', async () => {
       await stores.bulkUploads.create(upload('RJ1-t', 4), [line(2), line(3), line(4), line(5)]);
       await stores.bulkUploads.create(upload('RJ1-u', 1), [line(2)]);
-      await stores.bulkUploads.recordResult('RJ1-t', 2, created(2, 'sealed-2'));
       await stores.bulkUploads.recordResult('RJ1-t', 4, created(4, 'sealed-4'));
+      await stores.bulkUploads.recordResult('RJ1-t', 2, created(2, 'sealed-2'));
       // Created by an earlier upload of the line: no password to show.
       await stores.bulkUploads.recordResult('RJ1-t', 5, created(5));
       await stores.bulkUploads.recordResult('RJ1-u', 2, created(2, 'sealed-u-2'));
 
-      const taken = await stores.bulkUploads.takePasswords('RJ1-t');
+      const expected = [
+        [2, { accountId: 'line.number2@nhs.net', sealed: 'sealed-2' }],
+        [4, { accountId: 'line.number4@nhs.net', sealed: 'sealed-4' }],
+      ];
+      assert.deepEqual([...(await stores.bulkUploads.passwords('RJ1-t'))], expected, 'in line order');
       assert.deepEqual(
-        [...taken],
-        [
-          [2, { accountId: 'line.number2@nhs.net', sealed: 'sealed-2' }],
-          [4, { accountId: 'line.number4@nhs.net', sealed: 'sealed-4' }],
-        ],
+        [...(await stores.bulkUploads.passwords('RJ1-t'))],
+        expected,
+        'read again: still there',
       );
-      assert.equal((await stores.bulkUploads.takePasswords('RJ1-t')).size, 0, 'a second call gets none');
+      assert.equal(await stores.bulkUploads.heldPasswords('RJ1-t'), 2);
+
+      assert.equal(await stores.bulkUploads.clearPasswords('RJ1-t'), 2);
+      assert.equal((await stores.bulkUploads.passwords('RJ1-t')).size, 0);
+      assert.equal(await stores.bulkUploads.heldPasswords('RJ1-t'), 0);
+      assert.equal(await stores.bulkUploads.clearPasswords('RJ1-t'), 0, 'a second clear finds none');
       assert.equal(
         (await stores.bulkUploads.row('RJ1-t', 2))!.result,
         'line.number2@nhs.net',
         'results kept',
       );
-
-      await stores.bulkUploads.recordResult('RJ1-t', 3, created(3, 'sealed-3'));
-      const [a, b, c] = await Promise.all([1, 2, 3].map(() => stores.bulkUploads.takePasswords('RJ1-t')));
-      const lines = [a!, b!, c!].flatMap((m) => [...m.keys()]);
-      assert.deepEqual(lines, [3], 'the line recorded since, to one caller only');
       assert.deepEqual(
-        [...(await stores.bulkUploads.takePasswords('RJ1-u'))],
+        [...(await stores.bulkUploads.passwords('RJ1-u'))],
         [[2, { accountId: 'line.number2@nhs.net', sealed: 'sealed-u-2' }]],
         "another upload's passwords untouched",
       );
-      assert.equal((await stores.bulkUploads.takePasswords('RJ1-none')).size, 0);
+      assert.equal((await stores.bulkUploads.passwords('RJ1-none')).size, 0);
+    });
+
+    it('Security 13: the passwords of uploads finished before a time are purged; running and later ones kept', async () => {
+      for (const id of ['RJ1-old', 'RJ1-new', 'RJ1-running']) {
+        await stores.bulkUploads.create(upload(id, 1), [line(2)]);
+        await stores.bulkUploads.recordResult(id, 2, created(2, `sealed-${id}`));
+      }
+      await stores.bulkUploads.finish('RJ1-old', 'Completed', '2026-03-01T09:00:00.000Z');
+      await stores.bulkUploads.finish('RJ1-new', 'Cancelled', '2026-03-08T09:00:00.001Z');
+      assert.equal(await stores.bulkUploads.purgePasswords('2026-03-08T09:00:00.000Z'), 1);
+      assert.equal(await stores.bulkUploads.heldPasswords('RJ1-old'), 0);
+      assert.equal(await stores.bulkUploads.heldPasswords('RJ1-new'), 1);
+      assert.equal(await stores.bulkUploads.heldPasswords('RJ1-running'), 1);
+      assert.equal(await stores.bulkUploads.purgePasswords('2026-03-08T09:00:00.000Z'), 0, 'once');
+      assert.equal((await stores.bulkUploads.row('RJ1-old', 2))!.state, 'created', 'the result stays');
+    });
+
+    it('Security 14: the lines still pending fail with the reason, once; done and invalid lines are kept', async () => {
+      await stores.bulkUploads.create(upload('RJ1-s', 5), [
+        line(2),
+        line(3),
+        line(4),
+        line(5, false),
+        line(6),
+      ]);
+      await stores.bulkUploads.create(upload('RJ1-s2', 1), [line(2)]);
+      await stores.bulkUploads.recordResult('RJ1-s', 2, created(2));
+      await stores.bulkUploads.recordResult('RJ1-s', 3, { state: 'failed', result: 'Duplicate account' });
+      assert.equal(await stores.bulkUploads.failPending('RJ1-s', 'The uploader left'), 2);
+      assert.deepEqual(
+        (await stores.bulkUploads.rows('RJ1-s')).map((r) => [r.line, r.state, r.result]),
+        [
+          [2, 'created', 'line.number2@nhs.net'],
+          [3, 'failed', 'Duplicate account'],
+          [4, 'failed', 'The uploader left'],
+          [5, 'invalid', null],
+          [6, 'failed', 'The uploader left'],
+        ],
+      );
+      assert.equal(await stores.bulkUploads.failPending('RJ1-s', 'again'), 0, 'nothing left pending');
+      assert.deepEqual(
+        await stores.bulkUploads.pendingLines('RJ1-s2', 0, 10),
+        [2],
+        "another upload's untouched",
+      );
     });
 
     it('R31: counts by state, and an upload finished once', async () => {

@@ -34,7 +34,7 @@ const json = (value: unknown) => (value === null ? null : JSON.stringify(value))
 /**
  * Bulk uploads in PostgreSQL, shared by the API processes and the workers on any host. Each line's
  * result is recorded by one statement that only changes a pending line, so a retried activity, or two
- * workers on the same line, record it once; the sealed passwords are taken and cleared in one statement.
+ * workers on the same line, record it once.
  */
 export class PostgresBulkUploads implements BulkUploads {
   constructor(private readonly pool: Pool) {}
@@ -119,6 +119,14 @@ export class PostgresBulkUploads implements BulkUploads {
     );
   }
 
+  async failPending(id: string, reason: string): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      "UPDATE bulk_rows SET state = 'failed', result = $1 WHERE upload_id = $2 AND state = 'pending'",
+      [reason, id],
+    );
+    return rowCount ?? 0;
+  }
+
   async counts(id: string): Promise<BulkCounts> {
     const { rows } = await this.pool.query<{ state: BulkRowRecord['state']; n: number }>(
       'SELECT state, count(*)::integer AS n FROM bulk_rows WHERE upload_id = $1 GROUP BY state',
@@ -144,25 +152,39 @@ export class PostgresBulkUploads implements BulkUploads {
     return rows.map(recordOf);
   }
 
-  async takePasswords(id: string): Promise<Map<number, { accountId: string; sealed: string }>> {
-    // One statement: the lines are locked as they are read, so a second call waits for this one and then
-    // finds no password left (READ COMMITTED reads a locked line again once it is released).
+  async passwords(id: string): Promise<Map<number, { accountId: string; sealed: string }>> {
     const { rows } = await this.pool.query<{ line: number; account_id: string; sealed_password: string }>(
-      `WITH taken AS (
-         SELECT line, account_id, sealed_password FROM bulk_rows
-         WHERE upload_id = $1 AND sealed_password IS NOT NULL
-         FOR UPDATE
-       )
-       UPDATE bulk_rows b SET sealed_password = NULL FROM taken
-       WHERE b.upload_id = $1 AND b.line = taken.line
-       RETURNING taken.line, taken.account_id, taken.sealed_password`,
+      `SELECT line, account_id, sealed_password FROM bulk_rows
+       WHERE upload_id = $1 AND sealed_password IS NOT NULL ORDER BY line`,
       [id],
     );
-    return new Map(
-      rows
-        .sort((a, b) => a.line - b.line)
-        .map((r) => [r.line, { accountId: r.account_id, sealed: r.sealed_password }]),
+    return new Map(rows.map((r) => [r.line, { accountId: r.account_id, sealed: r.sealed_password }]));
+  }
+
+  async heldPasswords(id: string): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>(
+      'SELECT count(*)::integer AS n FROM bulk_rows WHERE upload_id = $1 AND sealed_password IS NOT NULL',
+      [id],
     );
+    return rows[0]!.n;
+  }
+
+  async clearPasswords(id: string): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      'UPDATE bulk_rows SET sealed_password = NULL WHERE upload_id = $1 AND sealed_password IS NOT NULL',
+      [id],
+    );
+    return rowCount ?? 0;
+  }
+
+  async purgePasswords(finishedBefore: string): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE bulk_rows SET sealed_password = NULL
+       WHERE sealed_password IS NOT NULL AND upload_id IN (
+         SELECT id FROM bulk_uploads WHERE finished_at IS NOT NULL AND finished_at < $1)`,
+      [finishedBefore],
+    );
+    return rowCount ?? 0;
   }
 }
 

@@ -117,6 +117,12 @@ export class SqliteBulkUploads implements BulkUploads {
       );
   }
 
+  async failPending(id: string, reason: string): Promise<number> {
+    return this.db
+      .prepare("UPDATE bulk_rows SET state = 'failed', result = ? WHERE upload_id = ? AND state = 'pending'")
+      .run(reason, id).changes;
+  }
+
   async counts(id: string): Promise<BulkCounts> {
     const rows = this.db
       .prepare('SELECT state, COUNT(*) AS n FROM bulk_rows WHERE upload_id = ? GROUP BY state')
@@ -139,20 +145,40 @@ export class SqliteBulkUploads implements BulkUploads {
     return rows.map(recordOf);
   }
 
-  async takePasswords(id: string): Promise<Map<number, { accountId: string; sealed: string }>> {
-    // A write transaction from its start (BEGIN IMMEDIATE): another process taking them at the same time
-    // waits for this one and finds none, rather than failing to upgrade its read.
+  async passwords(id: string): Promise<Map<number, { accountId: string; sealed: string }>> {
+    const rows = this.db
+      .prepare(
+        `SELECT line, account_id, sealed_password FROM bulk_rows
+         WHERE upload_id = ? AND sealed_password IS NOT NULL ORDER BY line`,
+      )
+      .all(id) as { line: number; account_id: string; sealed_password: string }[];
+    return new Map(rows.map((r) => [r.line, { accountId: r.account_id, sealed: r.sealed_password }]));
+  }
+
+  async heldPasswords(id: string): Promise<number> {
+    const { n } = this.db
+      .prepare('SELECT COUNT(*) AS n FROM bulk_rows WHERE upload_id = ? AND sealed_password IS NOT NULL')
+      .get(id) as { n: number };
+    return n;
+  }
+
+  async clearPasswords(id: string): Promise<number> {
     return this.db
-      .transaction(() => {
-        const rows = this.db
-          .prepare(
-            'SELECT line, account_id, sealed_password FROM bulk_rows WHERE upload_id = ? AND sealed_password IS NOT NULL',
-          )
-          .all(id) as { line: number; account_id: string; sealed_password: string }[];
-        this.db.prepare('UPDATE bulk_rows SET sealed_password = NULL WHERE upload_id = ?').run(id);
-        return new Map(rows.map((r) => [r.line, { accountId: r.account_id, sealed: r.sealed_password }]));
-      })
-      .immediate();
+      .prepare(
+        'UPDATE bulk_rows SET sealed_password = NULL WHERE upload_id = ? AND sealed_password IS NOT NULL',
+      )
+      .run(id).changes;
+  }
+
+  async purgePasswords(finishedBefore: string): Promise<number> {
+    // Times are written by toISOString, so their text sorts as the times do.
+    return this.db
+      .prepare(
+        `UPDATE bulk_rows SET sealed_password = NULL
+         WHERE sealed_password IS NOT NULL AND upload_id IN (
+           SELECT id FROM bulk_uploads WHERE finished_at IS NOT NULL AND finished_at < ?)`,
+      )
+      .run(finishedBefore).changes;
   }
 }
 

@@ -2,6 +2,7 @@ import express, { Router, type Request } from 'express';
 import { SAMPLE_FILE, MAX_BYTES } from '../../bulk/bulk-file';
 import {
   cancelUpload,
+  confirmPasswordsSaved,
   startUpload,
   uploadProgress,
   uploadResults,
@@ -12,7 +13,7 @@ import { principalOf } from '../authenticate';
 import { ApiError } from '../problem';
 import { reply } from '../reply';
 import { bulkUploadQuery } from '../schemas/requests';
-import { bulkProgress, bulkValidation } from '../schemas/responses';
+import { bulkPasswordsConfirmed, bulkProgress, bulkValidation } from '../schemas/responses';
 import { parseOrReject } from '../validation';
 
 const CSV_TYPES = ['text/csv', 'application/csv', 'application/vnd.ms-excel'];
@@ -42,7 +43,7 @@ export function bulkUploadRoutes(deps: BulkDeps): Router {
     const { organisation, mode } = parseOrReject(bulkUploadQuery, req.query);
     const file = fileOf(req);
     if (mode === 'validate') {
-      reply(res, bulkValidation, validateUpload(principal, organisation, file));
+      reply(res, bulkValidation, await validateUpload(deps, principal, organisation, file));
       return;
     }
     const started = await startUpload(deps, principal, organisation, file);
@@ -59,6 +60,13 @@ export function bulkUploadRoutes(deps: BulkDeps): Router {
       .type('text/csv')
       .attachment(`${id}-results.csv`)
       .send(await uploadResults(deps, principalOf(res), id));
+  });
+  router.post('/:id/passwords/confirm', async (req, res) => {
+    reply(
+      res,
+      bulkPasswordsConfirmed,
+      await confirmPasswordsSaved(deps, principalOf(res), String(req.params.id)),
+    );
   });
   router.delete('/:id', async (req, res) => {
     const progress = await cancelUpload(deps, principalOf(res), String(req.params.id));

@@ -290,6 +290,17 @@ export const bulkProgress = z
   })
   .meta({ id: 'BulkUploadProgress' });
 
+/** POST /v1/bulk-uploads/{id}/passwords/confirm (Security 13). */
+export const bulkPasswordsConfirmed = z
+  .strictObject({
+    id: z.string().describe('The upload id'),
+    passwordsDeleted: z
+      .number()
+      .int()
+      .describe('The temporary passwords deleted now (0 when none were left)'),
+  })
+  .meta({ id: 'BulkPasswordsConfirmed' });
+
 const codedItem = z.strictObject({ code: z.string(), name: z.string() }).meta({ id: 'CodedItem' });
 /** GET /v1/reference/specialities, /roles, /work-areas (R10). */
 export const codedItems = z.array(codedItem);

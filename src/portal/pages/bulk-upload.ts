@@ -5,6 +5,8 @@ import type { ApiError } from '../../api/problem';
 import { SAMPLE_FILE } from '../../bulk/bulk-file';
 import {
   cancelUpload,
+  confirmPasswordsSaved,
+  heldPasswords,
   startUpload,
   uploadProgress,
   uploadResults,
@@ -104,7 +106,7 @@ export function bulkUploadPage(deps: PortalDeps): Router {
     }
     try {
       if (form.mode !== 'create') {
-        const validation = validateUpload(principal, form.organisation, req.file.buffer);
+        const validation = await validateUpload(deps, principal, form.organisation, req.file.buffer);
         return showForm(res, principal, { values, validation, fileName });
       }
       const started = await startUpload(deps, principal, form.organisation, req.file.buffer);
@@ -112,28 +114,34 @@ export function bulkUploadPage(deps: PortalDeps): Router {
       res.redirect(303, uploadPath(started.uploadId));
     } catch (err) {
       const problem = toProblem(err);
-      if (!isFormProblem(problem)) throw err;
+      // Security 10: too many uploads of this administrator's under way is said on the form, like a refusal.
+      if (!isFormProblem(problem) && problem.status !== 429) throw err;
+      res.set(problem.headers);
       refuse(uploadErrors(problem), problem.status);
     }
   });
 
   router.get('/bulk-upload/:id', async (req, res) => {
-    const progress = await uploadProgress(deps, signedInPrincipal(res), req.params.id);
+    const principal = signedInPrincipal(res);
+    const progress = await uploadProgress(deps, principal, req.params.id);
     renderPage(res, 'bulk-progress.njk', {
       nav: 'bulk',
       progress,
       words: progressWords(progress),
+      passwords: await heldPasswords(deps, principal, req.params.id),
       flash: await takeFlash(res),
     });
   });
 
   /** The progress part alone, for the page's live refresh. */
   router.get('/bulk-upload/:id/progress', async (req, res) => {
-    const progress = await uploadProgress(deps, signedInPrincipal(res), req.params.id);
+    const principal = signedInPrincipal(res);
+    const progress = await uploadProgress(deps, principal, req.params.id);
     res.type('html').send(
       renderFragment('partials/bulk-progress.njk', {
         progress,
         words: progressWords(progress),
+        passwords: await heldPasswords(deps, principal, req.params.id),
         csrfToken: sessionOf(res).csrfToken,
       }),
     );
@@ -142,6 +150,16 @@ export function bulkUploadPage(deps: PortalDeps): Router {
   router.get('/bulk-upload/:id/results.csv', async (req, res) => {
     const file = await uploadResults(deps, signedInPrincipal(res), req.params.id);
     res.type('text/csv').attachment(`${req.params.id}-results.csv`).send(file);
+  });
+
+  /** Security 13: the uploader has saved the results file: its temporary passwords are deleted. */
+  router.post('/bulk-upload/:id/passwords/confirm', async (req, res) => {
+    const { passwordsDeleted } = await confirmPasswordsSaved(deps, signedInPrincipal(res), req.params.id);
+    await setFlash(
+      res,
+      `The ${passwordsDeleted} temporary passwords of upload ${req.params.id} were deleted: the results file no longer carries them.`,
+    );
+    res.redirect(303, uploadPath(req.params.id));
   });
 
   router.post('/bulk-upload/:id/cancel', async (req, res) => {
