@@ -145,12 +145,9 @@ describe('Security 7: one bad line never wedges an organisation’s uploads', ()
           { status: 'Completed', created: 3, failed: 1, remaining: 0 },
         );
         const rows = await stores.bulkUploads.rows(id);
-        assert.match(
-          rows[1]!.result!,
-          new RegExp(
-            `PostgreSQL store refused this line \\(error \\w{5}\\) on each of ${LINE_ATTEMPTS} tries`,
-          ),
-        );
+        // Stored by an earlier version, the NUL no longer reaches PostgreSQL: the create refuses it by name.
+        assert.equal(rows[1]!.state, 'failed');
+        assert.match(rows[1]!.result!, /notes: Notes must be plain text/);
         assert.equal(rows[2]!.state, 'created', 'the long ExternalSyncID is a short key');
 
         const again = await startUpload(h.deps, gstt(), 'RJ1', Buffer.from(csv([line()])));
