@@ -51,7 +51,10 @@ export class GraphHttp {
   ): Promise<GraphResponse> {
     const token = await this.credential.getToken(this.scope);
     if (!token) throw new Error('Microsoft Graph: no access token was issued');
-    const url = new URL(this.baseUrl + path);
+    const url = new URL(path.startsWith('https://') ? path : this.baseUrl + path);
+    // A next link is followed only to Graph itself: the token goes nowhere else.
+    if (url.origin !== new URL(this.baseUrl).origin)
+      throw new Error(`Microsoft Graph: refused to call ${url.origin}`);
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
     return new Promise<GraphResponse>((resolve, reject) => {
       const req = https.request(

@@ -28,7 +28,7 @@ export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,10}$/i;
 const MAILBOX = /^[a-z0-9._'+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,10}$/i;
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const hasControl = (v: string) => [...v].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 
 const guid = (name: string) => z.string().regex(GUID, `${name} must be a GUID (the object's id in Entra ID)`);
 const httpsUrl = (name: string) =>
@@ -46,7 +46,7 @@ const schema = z.object({
   GRAPH_CLIENT_SECRET: z
     .string()
     .min(1, 'GRAPH_CLIENT_SECRET must not be empty')
-    .refine((v) => !CONTROL.test(v), 'GRAPH_CLIENT_SECRET must not hold control characters')
+    .refine((v) => !hasControl(v), 'GRAPH_CLIENT_SECRET must not hold control characters')
     .optional(),
   GRAPH_CLIENT_CERTIFICATE_PATH: z.string().min(1).optional(),
   GRAPH_AUTHORITY_HOST: httpsUrl('GRAPH_AUTHORITY_HOST').default(DEFAULT_AUTHORITY_HOST),
@@ -131,7 +131,7 @@ function loadGroups(file: string): Record<string, string> {
     groups = JSON.parse(readFile('GRAPH_GROUPS_FILE', file));
   } catch (err) {
     if (err instanceof SyntaxError) {
-      throw new Error('Invalid Microsoft Graph configuration: GRAPH_GROUPS_FILE is not JSON');
+      throw new Error('Invalid Microsoft Graph configuration: GRAPH_GROUPS_FILE is not JSON', { cause: err });
     }
     throw err;
   }
