@@ -92,7 +92,7 @@ describe('Configuration: MAIL_PLATFORM=graph', () => {
     for (const [name, value, message] of cases) {
       const said = refusal({ ...env, [name]: value });
       assert.match(said, message, name);
-      assert.doesNotMatch(said, /bad\u0007secret|a-secret-never-repeated/);
+      assert.ok(!said.includes('bad\u0007secret') && !said.includes('a-secret-never-repeated'), name);
     }
     const certificate = path.join(dir, 'cert.pem');
     fs.writeFileSync(certificate, 'not a certificate');
