@@ -13,6 +13,8 @@ export interface GraphCall {
   operationId: string;
   /** The user, group or object the path names (`user-id`...). */
   params: Record<string, string>;
+  /** The query string, decoded (`$select=id,signInActivity`...). */
+  query: string;
   status: number | 'lost';
 }
 
@@ -248,8 +250,18 @@ export class GraphDouble {
       template: op?.template ?? path,
       operationId: op?.operationId ?? '',
       params: op?.params ?? {},
+      query: decodeURIComponent(url.search.slice(1)),
       status: 0,
     };
+    // Whom a call is about when its path does not say: the member a $ref adds, the recipient of a mail.
+    const ref = (body as { '@odata.id'?: unknown } | undefined)?.['@odata.id'];
+    if (typeof ref === 'string') call.params.member = ref.split('/').pop()!;
+    const to = (
+      body as { Message?: { toRecipients?: { emailAddress?: { address?: string } }[] } } | undefined
+    )?.Message?.toRecipients?.[0]?.emailAddress?.address;
+    if (to) call.params.to = to;
+    const upn = (body as { userPrincipalName?: unknown } | undefined)?.userPrincipalName;
+    if (typeof upn === 'string') call.params.upn = upn;
     this.calls.push(call);
     if (!op || op.violations.length > 0) {
       const why = op ? op.violations.join('; ') : `${req.method} ${path} is not in Graph's description`;

@@ -114,10 +114,10 @@ export class PostgresSimulatedMailPlatform implements SimulatedMailPlatform {
     return at ? new Date(Number(at)).toISOString() : null;
   }
 
-  async signIn(accountId: string): Promise<void> {
+  async signIn(accountId: string, at?: Date): Promise<void> {
     await this.pool.query(
       'UPDATE platform_accounts SET last_sign_in_at = $1 WHERE id = $2 AND deleted_at IS NULL',
-      [this.now(), accountId],
+      [at?.getTime() ?? this.now(), accountId],
     );
   }
 

@@ -110,10 +110,10 @@ export class SqliteSimulatedMailPlatform implements SimulatedMailPlatform {
     return row?.last_sign_in_at ? new Date(row.last_sign_in_at).toISOString() : null;
   }
 
-  async signIn(accountId: string): Promise<void> {
+  async signIn(accountId: string, at = this.clock()): Promise<void> {
     this.db
       .prepare('UPDATE platform_accounts SET last_sign_in_at = ? WHERE id = ? AND deleted_at IS NULL')
-      .run(this.clock().getTime(), accountId);
+      .run(at.getTime(), accountId);
   }
 
   async notify(accountId: string, key: string, message: string): Promise<void> {
