@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { DAY, lifecycleHarness, report, type Harness } from '../test/helpers/lifecycle-harness';
+import { DAY, lifecycleHarness, report } from '../test/helpers/lifecycle-harness';
 import { happyPath } from '../test/replay/representative-lifecycles';
 
 type History = temporal.api.history.v1.IHistory;
@@ -46,17 +46,16 @@ describe('Billable actions per account', () => {
         ratio <= 1.1,
         `a year of daily sign-ins costs x${ratio.toFixed(3)} a year without (R30: at most 1.10)`,
       );
-      await assertActive(h, [daily.handle, monthly.handle, pushed.handle]);
+      await assertActive([daily.handle, monthly.handle, pushed.handle]);
     });
   });
 });
 
-async function assertActive(h: Harness, handles: WorkflowHandle[]) {
+async function assertActive(handles: WorkflowHandle[]) {
   for (const handle of handles) {
     const { status } = await handle.query<{ status: string }>('getAccount');
     assert.equal(status, 'Active', `${handle.workflowId} stayed in use all year`);
   }
-  void h;
 }
 
 /** The histories of a workflow's runs, first to last, following each continue-as-new. */

@@ -121,7 +121,7 @@ describe('Microsoft Graph adapter: safe under every retry', () => {
     assert.deepEqual(double.inspect(ID).licences, [double.skuId]);
   });
 
-  it("R4: a request Graph will never accept fails at once with Graph's error code", async () => {
+  it("R16: a request Graph will never accept (an unknown licence) fails at once with Graph's error code, not retried", async () => {
     const { double: other, graphSettings } = await graphDouble();
     const wrongSku = openGraphPlatform({
       ...graphSettings,
