@@ -7,6 +7,7 @@ import { createActivities } from './activities';
 import { createBulkActivities } from './activities/bulk';
 import { serverTime } from './activities/server-time';
 import { openStores } from './adapters/stores';
+import { openGraphPlatform } from './adapters/graph/open-graph-platform';
 import { createApp } from './api/app';
 import { Principals } from './api/principals';
 import { metricsAccess } from './api/security/metrics-access';
@@ -115,9 +116,17 @@ export async function startEngine(
     let running: Promise<void> | undefined;
     let isWorkerRunning: (() => boolean) | undefined;
     if (roles.includes('worker')) {
+      const mail = config.mailPlatform;
+      if (mail.kind === 'graph') {
+        log.info(
+          `mail platform: Microsoft Graph at ${mail.settings.baseUrl}, tenant ${mail.settings.tenantId}, ` +
+            `app ${mail.settings.clientId}`,
+        );
+      }
       const activities = {
         ...createActivities({
           ...stores,
+          platform: mail.kind === 'graph' ? openGraphPlatform(mail.settings) : stores.platform,
           sealer,
           lifecycles,
           metrics,

@@ -66,6 +66,10 @@ export function createActivities({
     removePolicy(accountId: string): Promise<void> {
       return platform.removePolicy(accountId);
     },
+    /** R30: the last sign-in the platform knows of. */
+    lastSignIn(accountId: string): Promise<string | null> {
+      return platform.lastSignIn(accountId);
+    },
     notifyUser(accountId: string, key: string, message: string): Promise<void> {
       return platform.notify(accountId, key, message);
     },

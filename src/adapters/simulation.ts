@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { EXCHANGE_ONLINE } from '../domain/account';
-import type { MailboxStatus } from '../ports/mail-platform';
+import type { AccountChanges, MailboxStatus } from '../ports/mail-platform';
 import type { SimulationSettings } from '../ports/simulated-mail-platform';
 
 /** The simulated mailbox of a live account requested at `requestedAt`: created once its delay has passed. */
@@ -53,3 +53,8 @@ export function verifyPassword(password: string, stored: string): boolean {
 
 const sha256 = (salt: Buffer, password: string) =>
   crypto.createHash('sha256').update(salt).update(password, 'utf8').digest();
+
+/** What the simulation records of an update: the name and the organisation, never a phone number. */
+export function updateDetail(changes: AccountChanges): string {
+  return [changes.displayName, changes.organisationCode].filter(Boolean).join(', ');
+}

@@ -13,6 +13,7 @@ import { DEFAULT_BULK_SETTINGS, type BulkSettings } from '../bulk/bulk-settings'
 import type { SimulationSettings } from '../ports/simulated-mail-platform';
 import type { ReconciliationSettings } from '../temporal/reconciliation-schedule';
 import { OIDC_PRINCIPAL_CLAIMS, type OidcPrincipalClaim } from '../portal/portal-options';
+import { loadGraphSettings, type GraphSettings } from '../adapters/graph/graph-settings';
 
 const MINUTE = 60_000;
 
@@ -58,6 +59,9 @@ const envSchema = z.object({
   POLICY_HISTORY_EVENT_LIMIT: z.coerce.number().int().min(100).max(50_000).optional(),
   RECONCILE_EVERY: duration('RECONCILE_EVERY'),
   RECONCILE_AFTER: duration('RECONCILE_AFTER'),
+  MAIL_PLATFORM: z
+    .enum(['simulated', 'graph'], { error: 'MAIL_PLATFORM must be simulated or graph' })
+    .default('simulated'),
   SIM_MAILBOX_DELAY: duration('SIM_MAILBOX_DELAY', { never: true }),
   SIM_SYNC_DELAY: duration('SIM_SYNC_DELAY', { never: true }),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
@@ -133,6 +137,8 @@ export interface AppConfig {
   trustProxy: TrustProxy;
   policy: LifecyclePolicy;
   simulation: SimulationSettings;
+  /** The mail platform the workers provision on: the simulation in the stores, or Microsoft Graph. */
+  mailPlatform: { kind: 'simulated' } | { kind: 'graph'; settings: GraphSettings };
   reconciliation: ReconciliationSettings;
   /**
    * The simulated platform, the directory, incidents and idempotency keys: PostgreSQL at DATABASE_URL,
@@ -300,6 +306,10 @@ export function loadAppConfig(
         e.SIM_MAILBOX_DELAY === undefined ? DEFAULT_POLICY.mailboxFirstPollAfterMs : e.SIM_MAILBOX_DELAY,
       syncDelayMs: e.SIM_SYNC_DELAY === undefined ? 60 * 60 * 1000 : e.SIM_SYNC_DELAY,
     },
+    mailPlatform:
+      e.MAIL_PLATFORM === 'graph'
+        ? { kind: 'graph', settings: loadGraphSettings(env) }
+        : { kind: 'simulated' },
     reconciliation: {
       everyMs: e.RECONCILE_EVERY ?? MINUTE,
       graceMs: e.RECONCILE_AFTER ?? MINUTE,

@@ -1,4 +1,4 @@
-export type IncidentKind = 'ProvisioningOverdue' | 'SyncOverdue' | 'ResecureOverdue';
+export type IncidentKind = 'ProvisioningOverdue' | 'ProvisioningRefused' | 'SyncOverdue' | 'ResecureOverdue';
 
 export interface Incident {
   id: string;

@@ -33,6 +33,8 @@ export interface PlatformInspection {
 export interface SimulatedMailPlatform extends MailPlatform {
   /** Read at each call, so a test may change them as it goes. */
   settings: SimulationSettings;
+  /** R30: the user signs in; the platform records the time, as a real one does, and says it when asked. */
+  signIn(accountId: string, at?: Date): Promise<void>;
   /** What the platform holds, for tests and for an operator looking at the simulation. */
   inspect(accountId: string): Promise<PlatformInspection>;
   /** The calls made for this account (of this operation only, if given), in order. */

@@ -71,8 +71,10 @@ interface Behaviours {
 
 /**
  * One user account, from creation for as long as it lives, until its deletion's restore window ends (R32),
- * as every account is started now: every behaviour on, so a run records no patch marker (each would cost
- * its history a marker and a TemporalChangeVersion search attribute update).
+ * as every account is started now: every behaviour on, so a run records no patch marker for them (each would
+ * cost its history a marker and a TemporalChangeVersion search attribute update). Behaviours that came after
+ * it are patches in both types, each recorded once per run where the run first reaches it:
+ * `asks-last-sign-in` (R30, hygiene.ts) and `platform-holds-profile` (profile.ts).
  */
 export function accountLifecycleV2(input: LifecycleInput): Promise<void> {
   return lifecycle(input, { skipsIdleSteps: true, timersDecide: true });

@@ -12,6 +12,7 @@ import { SqliteSimulatedMailPlatform } from '../../src/adapters/sqlite/sqlite-si
 import { SqliteDirectory } from '../../src/adapters/sqlite/sqlite-directory';
 import { SqliteIncidents } from '../../src/adapters/sqlite/sqlite-incidents';
 import type { SimulationSettings } from '../../src/ports/simulated-mail-platform';
+import type { MailPlatform } from '../../src/ports/mail-platform';
 import { PasswordSealer } from '../../src/crypto/password-sealer';
 import type { Actor, Profile } from '../../src/domain/account';
 import type { IdentityEvent, PhoneReport } from '../../src/domain/identity-events';
@@ -60,7 +61,14 @@ export async function lifecycleHarness(
    * time-skipping test server leaves the stopped worker's tasks and queries on its sticky queue (a Temporal
    * server moves them to the task queue after 10 s). Otherwise the SDK's cache, as deployed.
    */
-  { restartable = false }: { restartable?: boolean } = {},
+  {
+    restartable = false,
+    mailPlatform,
+  }: {
+    restartable?: boolean;
+    /** The platform the activities provision on, when not the simulated one (Microsoft Graph on its double). */
+    mailPlatform?: MailPlatform;
+  } = {},
 ) {
   const env = testEnv();
   const db = (sharedDb ??= openDatabase(':memory:'));
@@ -110,7 +118,7 @@ export async function lifecycleHarness(
   const lifecycles = { client, taskQueue };
   const activities = activityWrapper({
     ...createActivities({
-      platform,
+      platform: mailPlatform ?? platform,
       directory,
       incidents,
       sealer,

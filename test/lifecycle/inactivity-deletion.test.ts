@@ -15,6 +15,7 @@ import {
   HOUR,
   activeAccount,
   lifecycleHarness,
+  passFirstGates,
   report,
   until,
   type Harness,
@@ -60,6 +61,59 @@ describe('R30, R32: inactivity, deletion and restore', () => {
       assert.equal((await handle.query(getAccount)).status, 'Active', '50 days on, 25 since the sign-in');
       await h.sleep(6 * DAY);
       await until(handle, (v) => v.status === 'Inactive', 'Inactive 30 days after the sign-in');
+    });
+  });
+
+  it('R30: at the inactivity deadline the lifecycle asks the platform for the last sign-in and re-arms the clock from it; nothing pushed, no history event a day', async () => {
+    const h = await lifecycleHarness();
+    await h.run(async () => {
+      const { handle, id, view } = await activeAccount(h);
+      await passFirstGates(handle);
+      const activated = Date.parse(view.activatedAt!);
+      await h.sleep(20 * DAY);
+      const signedIn = await h.now();
+      await h.platform.signIn(id, new Date(signedIn));
+      const events = (await handle.fetchHistory()).events!.length;
+      await h.sleep(activated + 30 * DAY + HOUR - (await h.now()));
+      const rearmed = await handle.query(getAccount);
+      assert.equal(rearmed.status, 'Active', 'the platform saw a sign-in on day 20');
+      assert.equal(rearmed.lastSignInAt, new Date(signedIn).toISOString());
+      assert.equal((await h.platform.operations(id, 'lastSignIn')).length, 1, 'asked once, at the deadline');
+      const added = (await handle.fetchHistory()).events!.slice(events);
+      assert.ok(added.length <= 15, `the deadline's question costs ${added.length} events, not one a day`);
+      await h.sleep(signedIn + 30 * DAY - HOUR - (await h.now()));
+      assert.equal(
+        (await handle.query(getAccount)).status,
+        'Active',
+        'an hour before 30 days from the sign-in',
+      );
+      await h.sleep(2 * HOUR);
+      await until(
+        handle,
+        (v) => v.status === 'Inactive',
+        'Inactive 30 days after the sign-in the platform saw',
+      );
+    });
+  });
+
+  it('R30: an Inactive account whose user signed in (the platform says) is made Active again at the deletion deadline, not deleted', async () => {
+    const h = await lifecycleHarness();
+    await h.run(async () => {
+      const { handle, id } = await activeAccount(h);
+      await passFirstGates(handle);
+      await h.sleep(31 * DAY);
+      await until(handle, (v) => v.status === 'Inactive', 'Inactive');
+      await h.sleep(10 * DAY);
+      await h.platform.signIn(id, new Date(await h.now()));
+      await h.sleep(21 * DAY);
+      const view = await until(handle, (v) => v.status === 'Active', 'Active again');
+      assert.equal(view.deletion, null);
+      assert.equal((await h.platform.inspect(id)).exists, true);
+      assert.ok(
+        (await handle.query(getAuditTrail)).some((e) =>
+          /^Signed in at .*: the account is Active again \(R30\)$/.test(e.action),
+        ),
+      );
     });
   });
 

@@ -9,6 +9,7 @@ import { workflowBundle } from '../helpers/global-setup';
 import { lifecycleHarness } from '../helpers/lifecycle-harness';
 import { testDataConverter } from '../helpers/test-keys';
 import {
+  askedSignIns,
   continuedAsNew,
   failedThenRetried,
   happyPath,
@@ -28,9 +29,11 @@ const FIXTURES = path.resolve(__dirname, '../fixtures/histories');
  * kept and replayed too, as lifecycles started then are still running. Generations: none, the first;
  * `-v2`, lifecycles started from their reservation with their initial outputs (no first publish); `-v3`,
  * lifecycles whose timers decide what is due (untilDeadline); `-v4`, lifecycles started as
- * accountLifecycleV2, which records no patch (those before are accountLifecycle).
+ * accountLifecycleV2, which records no patch (those before are accountLifecycle); `-v5`, lifecycles that ask the
+ * platform for the last sign-in at the inactivity deadlines and send every profile field it holds (patches
+ * asks-last-sign-in and platform-holds-profile), recorded for the path that takes them (asked-sign-ins).
  */
-const GENERATION = '-v4';
+const GENERATION = '-v5';
 const recording = (name: string) =>
   process.env.RECORD_HISTORIES === '1' || (process.env.RECORD_HISTORIES ?? '').split(',').includes(name);
 
@@ -55,6 +58,7 @@ describe('Replay', () => {
         ['resecured', resecured],
         ['inactive-to-closed', inactiveToClosed],
         ['continued-as-new', continuedAsNew],
+        ['asked-sign-ins', askedSignIns],
       ] as const) {
         if (!recording(name)) continue;
         const h = await lifecycleHarness();

@@ -149,6 +149,29 @@ export async function inactiveToClosed(h: Harness) {
   return started;
 }
 
+/**
+ * R30 by asking: the platform's record of a sign-in re-arms the inactivity clock at its deadline, and makes an
+ * Inactive account Active again at the deletion's; an edit of a field the platform holds (not the name).
+ */
+export async function askedSignIns(h: Harness) {
+  const started = await happyPath(h);
+  const { handle, id } = started;
+  await handle.executeUpdate(editAttributes, {
+    args: [{ actor: ADMIN, changes: { jobTitle: 'Ward Sister' } }],
+  });
+  const activated = Date.parse((await handle.query(getAccount)).activatedAt!);
+  await h.sleep(20 * DAY);
+  await h.platform.signIn(id, new Date(await h.now()));
+  await h.sleep(activated + 30 * DAY + HOUR - (await h.now()));
+  await h.sleep(31 * DAY);
+  await until(handle, (v) => v.status === 'Inactive', 'Inactive'); // since day 50, 30 days after the sign-in
+  await h.sleep(9 * DAY);
+  await h.platform.signIn(id, new Date(await h.now()));
+  await h.sleep(11 * DAY); // past day 80, when it would have been deleted
+  await until(handle, (v) => v.status === 'Active', 'Active again');
+  return started;
+}
+
 /** A lifecycle that continues as new part-way (a small history limit), and lives on in its second run. */
 export async function continuedAsNew(h: Harness) {
   const started = await h.start({ policy: { historyEventLimit: 150 } });

@@ -170,6 +170,12 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    // R30: the simulated platform's own record of the last sign-in, which the lifecycle asks for.
+    name: 'simulated last sign-in',
+    sql: 'ALTER TABLE platform_accounts ADD COLUMN last_sign_in_at bigint;',
+  },
 ];
 
 /** The advisory lock every process takes to migrate: the first applies, the others wait and find it done. */

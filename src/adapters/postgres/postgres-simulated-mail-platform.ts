@@ -5,7 +5,13 @@ import type {
   SimulatedMailPlatform,
   SimulationSettings,
 } from '../../ports/simulated-mail-platform';
-import { hashPassword, simulatedMailbox, simulatedSyncComplete, verifyPassword } from '../simulation';
+import {
+  hashPassword,
+  simulatedMailbox,
+  simulatedSyncComplete,
+  updateDetail,
+  verifyPassword,
+} from '../simulation';
 import { inTransaction, type Pool, type PoolClient } from './database';
 
 type Db = Pool | PoolClient;
@@ -66,7 +72,7 @@ export class PostgresSimulatedMailPlatform implements SimulatedMailPlatform {
            organisation_code = COALESCE($2, organisation_code) WHERE id = $3`,
         [changes.displayName ?? null, changes.organisationCode ?? null, accountId],
       );
-      await record(db, this.now(), accountId, 'updateAccount', Object.values(changes).join(', '));
+      await record(db, this.now(), accountId, 'updateAccount', updateDetail(changes));
     });
   }
 
@@ -96,6 +102,23 @@ export class PostgresSimulatedMailPlatform implements SimulatedMailPlatform {
 
   async revokeSessions(accountId: string): Promise<void> {
     await record(this.pool, this.now(), accountId, 'revokeSessions');
+  }
+
+  async lastSignIn(accountId: string): Promise<string | null> {
+    await record(this.pool, this.now(), accountId, 'lastSignIn');
+    const { rows } = await this.pool.query<{ last_sign_in_at: string | null }>(
+      'SELECT last_sign_in_at FROM platform_accounts WHERE id = $1 AND deleted_at IS NULL',
+      [accountId],
+    );
+    const at = rows[0]?.last_sign_in_at;
+    return at ? new Date(Number(at)).toISOString() : null;
+  }
+
+  async signIn(accountId: string, at?: Date): Promise<void> {
+    await this.pool.query(
+      'UPDATE platform_accounts SET last_sign_in_at = $1 WHERE id = $2 AND deleted_at IS NULL',
+      [at?.getTime() ?? this.now(), accountId],
+    );
   }
 
   async removePolicy(accountId: string): Promise<void> {

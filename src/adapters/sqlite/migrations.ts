@@ -218,6 +218,12 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    // R30: the simulated platform's own record of the last sign-in, which the lifecycle asks for.
+    name: 'simulated last sign-in',
+    sql: 'ALTER TABLE platform_accounts ADD COLUMN last_sign_in_at INTEGER;',
+  },
 ];
 
 /** A migration may rebuild a large table: another process starting meanwhile waits this long for it. */

@@ -5,7 +5,13 @@ import type {
   SimulatedMailPlatform,
   SimulationSettings,
 } from '../../ports/simulated-mail-platform';
-import { hashPassword, simulatedMailbox, simulatedSyncComplete, verifyPassword } from '../simulation';
+import {
+  hashPassword,
+  simulatedMailbox,
+  simulatedSyncComplete,
+  updateDetail,
+  verifyPassword,
+} from '../simulation';
 import type { Db } from './database';
 
 /** The simulated mail platform in SQLite, so that it survives restarts. Every call is recorded by `clock`. */
@@ -62,7 +68,7 @@ export class SqliteSimulatedMailPlatform implements SimulatedMailPlatform {
            organisation_code = COALESCE(?, organisation_code) WHERE id = ?`,
       )
       .run(changes.displayName ?? null, changes.organisationCode ?? null, accountId);
-    this.record(this.clock().getTime(), accountId, 'updateAccount', Object.values(changes).join(', '));
+    this.record(this.clock().getTime(), accountId, 'updateAccount', updateDetail(changes));
   }
 
   async restoreAccount(accountId: string): Promise<void> {
@@ -93,6 +99,21 @@ export class SqliteSimulatedMailPlatform implements SimulatedMailPlatform {
       .prepare('DELETE FROM platform_policies WHERE account_id = ?')
       .run(accountId).changes;
     if (removed) this.record(this.clock().getTime(), accountId, 'removePolicy');
+  }
+
+  async lastSignIn(accountId: string): Promise<string | null> {
+    const now = this.clock().getTime();
+    this.record(now, accountId, 'lastSignIn');
+    const row = this.db
+      .prepare('SELECT last_sign_in_at FROM platform_accounts WHERE id = ? AND deleted_at IS NULL')
+      .get(accountId) as { last_sign_in_at: number | null } | undefined;
+    return row?.last_sign_in_at ? new Date(row.last_sign_in_at).toISOString() : null;
+  }
+
+  async signIn(accountId: string, at = this.clock()): Promise<void> {
+    this.db
+      .prepare('UPDATE platform_accounts SET last_sign_in_at = ? WHERE id = ? AND deleted_at IS NULL')
+      .run(at.getTime(), accountId);
   }
 
   async notify(accountId: string, key: string, message: string): Promise<void> {

@@ -14,6 +14,7 @@ const SUMMARIES: Record<keyof LifecycleActivities, string> = {
   resetAupAndSecret: 'reset the AUP acceptance and the account secret',
   revokeSessions: 'sign out every session',
   removePolicy: "leave the organisation's default policy",
+  lastSignIn: 'ask the platform for the last sign-in (R30)',
   notifyUser: 'notify the user',
   beginSync: 'begin the platform sync',
   syncStatus: 'sync poll',

@@ -1,3 +1,4 @@
+import { patched } from '@temporalio/workflow';
 import { SYSTEM, type Actor } from '../../domain/account';
 import type { DeadlineKind } from '../../domain/deadlines';
 import { inWords } from '../../domain/durations';
@@ -14,6 +15,21 @@ export function signedIn(lc: Lifecycle, actor: Actor): void {
   if (state.status === 'Inactive')
     return reactivate(lc, { actor }, 'Signed in: the account is Active again (R30)');
   if (state.status === 'Active') state.activeSince = at;
+}
+
+/** Lifecycles take up asking the platform (R30) by this patch, where their run reaches the question. */
+export const ASKS_LAST_SIGN_IN = 'asks-last-sign-in';
+
+/**
+ * R30: the platform's last sign-in if it is later than `since`, asked at a deadline rather than pushed at
+ * every sign-in. Not asked for an account whose user never accepted the AUP: it becomes Inactive 30 days
+ * after it became Active whatever its sign-ins.
+ */
+async function signInSince(lc: Lifecycle, since: string | null): Promise<string | null> {
+  const { state } = lc;
+  if (since === null || state.sync.status === 'NotStarted' || !patched(ASKS_LAST_SIGN_IN)) return null;
+  const last = await act.lastSignIn(state.id);
+  return last !== null && Date.parse(last) > Date.parse(since) ? last : null;
 }
 
 /** R30: an administrator reactivates an Inactive account. */
@@ -33,12 +49,25 @@ export function reactivate(
 export async function hygieneDue(lc: Lifecycle, due: Set<DeadlineKind>): Promise<void> {
   const { state, policy } = lc;
   if (due.has('inactive')) {
-    state.status = 'Inactive';
-    state.inactiveSince = now();
-    record(lc, SYSTEM, `Inactive: no sign-in for ${inWords(policy.inactiveAfterMs)} (R30)`);
+    const last = await signInSince(lc, state.activeSince);
+    if (last) {
+      // The platform saw a sign-in since the clock started: the clock restarts from it.
+      state.lastSignInAt = last;
+      state.activeSince = new Date(Math.min(Date.parse(last), Date.now())).toISOString();
+    } else {
+      state.status = 'Inactive';
+      state.inactiveSince = now();
+      record(lc, SYSTEM, `Inactive: no sign-in for ${inWords(policy.inactiveAfterMs)} (R30)`);
+    }
   }
   if (due.has('inactive-deleted')) {
-    await deleteAccount(lc, `inactive for ${inWords(policy.deleteInactiveAfterMs)} (R30)`);
+    const last = await signInSince(lc, state.activeSince); // a late-reported one counts too
+    if (last) {
+      state.lastSignInAt = last;
+      reactivate(lc, { actor: SYSTEM }, `Signed in at ${last}: the account is Active again (R30)`);
+    } else {
+      await deleteAccount(lc, `inactive for ${inWords(policy.deleteInactiveAfterMs)} (R30)`);
+    }
   }
   if (due.has('restore-window-ends')) {
     state.deletion!.closedAt = now();

@@ -56,7 +56,14 @@ export async function acceptJoiner(
   state.organisation = organisation;
   const { organisationalUnit: _u, site: _s, ...kept } = state.profile;
   state.profile = { ...kept, ...defined(changes) };
-  await act.updatePlatformAccount(state.id, { organisationCode: organisation.code });
+  const { jobTitle, organisationalUnit, site } = state.profile;
+  await act.updatePlatformAccount(state.id, {
+    organisationCode: organisation.code,
+    organisationName: organisation.name,
+    jobTitle: jobTitle ?? null,
+    organisationalUnit: organisationalUnit ?? null,
+    site: site ?? null,
+  });
   await joinDefaultPolicy(lc);
   await joinMfa(lc);
   state.leaver = null;

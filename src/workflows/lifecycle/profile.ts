@@ -1,4 +1,6 @@
+import { patched } from '@temporalio/workflow';
 import type { Actor, Profile, ProfileChanges } from '../../domain/account';
+import type { AccountChanges } from '../../ports/mail-platform';
 import { displayName } from '../../domain/display-name';
 import { act } from './act';
 import { record, type Lifecycle } from './context';
@@ -15,10 +17,13 @@ export async function editAttributes(
   if (Object.keys(diff).length > 0) {
     state.profile = profile;
     const name = displayName(profile.firstName, profile.lastName);
+    const platform = platformChanges(diff);
     if (name !== state.displayName) {
       diff.displayName = { from: state.displayName, to: name };
       state.displayName = name;
-      await act.updatePlatformAccount(state.id, { displayName: name });
+      await act.updatePlatformAccount(state.id, { displayName: name, ...platform });
+    } else if (Object.keys(platform).length > 0 && patched(PLATFORM_HOLDS_PROFILE)) {
+      await act.updatePlatformAccount(state.id, platform);
     }
     record(lc, actor, 'Attributes edited', { changes: diff });
   }
@@ -29,6 +34,27 @@ export async function editAttributes(
     delete state.disabledBecause;
     record(lc, actor, 'Account re-enabled: a UK mobile number was set (R7)');
   }
+}
+
+/** Lifecycles take up sending every profile field the platform holds (not only the name) by this patch. */
+export const PLATFORM_HOLDS_PROFILE = 'platform-holds-profile';
+
+const PLATFORM_FIELDS = [
+  'firstName',
+  'lastName',
+  'jobTitle',
+  'mobile',
+  'telephone',
+  'fax',
+  'organisationalUnit',
+  'site',
+] as const;
+
+/** The changed fields a platform may hold (Microsoft Graph holds them all), a cleared one as null. */
+function platformChanges(diff: Record<string, { to: unknown }>): AccountChanges {
+  const changes: Record<string, unknown> = {};
+  for (const field of PLATFORM_FIELDS) if (field in diff) changes[field] = diff[field]!.to ?? null;
+  return changes as AccountChanges;
 }
 
 /** R14: notes, at any time. */

@@ -1,10 +1,11 @@
-import { condition } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
 import { EXCHANGE_ONLINE, SYSTEM, type Actor } from '../../domain/account';
 import type { DeadlineKind } from '../../domain/deadlines';
 import { inWords } from '../../domain/durations';
 import { freshProvisioning } from '../../domain/lifecycle-state';
 import { defaultPolicyFor } from '../../domain/organisation';
 import { pollBackoffMs } from '../../domain/policy';
+import { PLATFORM_REFUSED } from '../../ports/mail-platform';
 import type { Refusal } from '../../domain/refusals';
 import { act } from './act';
 import { isoAt, now, record, refusal, type Lifecycle } from './context';
@@ -13,17 +14,75 @@ import { joinMfa } from './mfa';
 /** R13, R15: creates the platform account with a temporary password, and requests the mailbox. */
 export async function requestMailbox(lc: Lifecycle): Promise<void> {
   const { state, policy } = lc;
-  const { sealedTemporaryPassword } = await act.createPlatformAccount({
-    accountId: state.id,
-    email: state.email,
-    displayName: state.displayName,
-    organisationCode: state.organisation.code,
-  });
+  const { profile } = state;
+  let sealedTemporaryPassword: string;
+  try {
+    ({ sealedTemporaryPassword } = await act.createPlatformAccount({
+      accountId: state.id,
+      email: state.email,
+      displayName: state.displayName,
+      organisationCode: state.organisation.code,
+      organisationName: state.organisation.name,
+      firstName: profile.firstName,
+      lastName: profile.lastName,
+      ...platformProfile(profile),
+    }));
+  } catch (err) {
+    const refused = platformRefusal(err);
+    if (!refused) throw err;
+    return refusedByPlatform(lc, refused);
+  }
   lc.password.sealed = sealedTemporaryPassword;
   const requested = Date.now();
   state.provisioning.requestedAt = isoAt(requested);
   state.provisioning.nextPollAt = isoAt(requested + policy.mailboxFirstPollAfterMs);
   record(lc, SYSTEM, 'Account created on the mail platform with a temporary password; mailbox requested');
+}
+
+/** The profile fields a platform may hold (the name aside), as a platform change carries them. */
+export function platformProfile(p: {
+  jobTitle?: string;
+  mobile?: string;
+  telephone?: string;
+  fax?: string;
+  organisationalUnit?: string;
+  site?: string;
+}) {
+  const { jobTitle, mobile, telephone, fax, organisationalUnit, site } = p;
+  return Object.fromEntries(
+    Object.entries({ jobTitle, mobile, telephone, fax, organisationalUnit, site }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  );
+}
+
+/** The platform's refusal of a create for good (a conflict, a request it never accepts), if that is `err`. */
+function platformRefusal(err: unknown): ApplicationFailure | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  return cause instanceof ApplicationFailure && cause.type === PLATFORM_REFUSED ? cause : undefined;
+}
+
+/**
+ * R16: the platform refused the account for good (its address held by an account this one did not make,
+ * say): provisioning fails at once, with an incident saying why; an administrator can retry once resolved.
+ */
+async function refusedByPlatform(lc: Lifecycle, refused: ApplicationFailure): Promise<void> {
+  const { state } = lc;
+  const p = state.provisioning;
+  p.incidentId = await act.raiseIncident({
+    key: `${state.id}/provisioning/${p.attempt}/refused`,
+    accountId: state.id,
+    kind: 'ProvisioningRefused',
+    summary: `The mail platform refused to create ${state.email}: ${refused.message}`,
+  });
+  state.status = 'ProvisioningFailed';
+  p.failedAt = now();
+  p.nextPollAt = null;
+  lc.password.sealed = null;
+  lc.password.toShow = false;
+  record(lc, SYSTEM, 'Provisioning failed: the mail platform refused the account (R16)', {
+    detail: `${refused.message} (incident ${p.incidentId})`,
+  });
 }
 
 /** R16: an administrator retries a failed provisioning, with a new temporary password. */
@@ -131,12 +190,18 @@ async function failProvisioning(lc: Lifecycle): Promise<void> {
 export async function takeTemporaryPassword(lc: Lifecycle): Promise<{ sealedTemporaryPassword: string }> {
   await condition(() => lc.password.sealed !== null || !lc.password.toShow);
   const sealed = lc.password.sealed;
-  if (sealed === null) throw refusal(SHOWN_ONCE); // another request took it while this one waited
+  if (sealed === null) throw refusal(passwordRefusal(lc) ?? SHOWN_ONCE); // taken meanwhile, or failed
   lc.password.sealed = null;
   lc.password.toShow = false;
   return { sealedTemporaryPassword: sealed };
 }
 
-export const passwordRefusal = (lc: Lifecycle): Refusal | null => (lc.password.toShow ? null : SHOWN_ONCE);
+export const passwordRefusal = (lc: Lifecycle): Refusal | null =>
+  lc.password.toShow ? null : lc.state.status === 'ProvisioningFailed' ? FAILED : SHOWN_ONCE;
+
+const FAILED: Refusal = {
+  message:
+    'Provisioning failed, so the account has no temporary password; an administrator can retry it (R16).',
+};
 
 const SHOWN_ONCE: Refusal = { message: 'The temporary password has already been shown once (R13).' };
