@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import ms, { type StringValue } from 'ms';
 import { requiredGroupNames } from '../src/adapters/graph/graph-settings';
@@ -19,23 +18,7 @@ async function main() {
     mailboxDelayMs: delay('GRAPH_DOUBLE_MAILBOX_DELAY', '20s'),
     servicesDelayMs: delay('GRAPH_DOUBLE_SERVICES_DELAY', '15s'),
   }).start(port);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const caFile = path.join(dir, 'ca.pem');
-  const groupsFile = path.join(dir, 'groups.json');
-  fs.writeFileSync(caFile, double.ca, { mode: 0o600 });
-  fs.writeFileSync(groupsFile, JSON.stringify(double.groups, null, 2), { mode: 0o600 });
-  const env = {
-    MAIL_PLATFORM: 'graph',
-    GRAPH_TENANT_ID: double.tenantId,
-    GRAPH_CLIENT_ID: double.clientId,
-    GRAPH_CLIENT_SECRET: double.clientSecret,
-    GRAPH_AUTHORITY_HOST: double.origin,
-    GRAPH_BASE_URL: double.baseUrl,
-    GRAPH_GROUPS_FILE: groupsFile,
-    GRAPH_LICENCE_SKU_ID: double.skuId,
-    GRAPH_NOTICE_SENDER: double.sender,
-    GRAPH_CA_FILE: caFile,
-  };
+  const env = double.engineSettings(dir);
   console.log(`The Microsoft Graph double is at ${double.baseUrl} (a test double: its secret is public).`);
   console.log('In another terminal, start the engine on it:\n');
   console.log(

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import fs from 'node:fs';
 import crypto from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -93,6 +95,30 @@ export class GraphDouble {
 
   get baseUrl(): string {
     return `${this.origin}/v1.0`;
+  }
+
+  /**
+   * Writes the double's CA certificate and groups file into `dir`, and gives the settings with which the
+   * engine provisions on it (MAIL_PLATFORM=graph).
+   */
+  engineSettings(dir: string): Record<string, string> {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const caFile = path.join(dir, 'ca.pem');
+    const groupsFile = path.join(dir, 'groups.json');
+    fs.writeFileSync(caFile, this.ca, { mode: 0o600 });
+    fs.writeFileSync(groupsFile, JSON.stringify(this.groups, null, 2), { mode: 0o600 });
+    return {
+      MAIL_PLATFORM: 'graph',
+      GRAPH_TENANT_ID: this.tenantId,
+      GRAPH_CLIENT_ID: this.clientId,
+      GRAPH_CLIENT_SECRET: this.clientSecret,
+      GRAPH_AUTHORITY_HOST: this.origin,
+      GRAPH_BASE_URL: this.baseUrl,
+      GRAPH_GROUPS_FILE: groupsFile,
+      GRAPH_LICENCE_SKU_ID: this.skuId,
+      GRAPH_NOTICE_SENDER: this.sender,
+      GRAPH_CA_FILE: caFile,
+    };
   }
 
   async start(port = 0): Promise<this> {

@@ -8,6 +8,11 @@ export const csrfOf = (html: string) =>
 
 /** A browser-like agent (it keeps its cookies) signed in to the portal with a token, as the sign-in page does. */
 export async function signedInAgent(app: Parameters<typeof supertest.agent>[0], token = TOKENS.gstt) {
+  return (await signIn(app, token)).agent;
+}
+
+/** Signs in as the sign-in page does: the agent, and the session cookie it was given (to copy, say). */
+export async function signIn(app: Parameters<typeof supertest.agent>[0], token = TOKENS.gstt) {
   const agent = supertest.agent(app);
   const page = await agent.get('/sign-in');
   const res = await agent
@@ -15,7 +20,7 @@ export async function signedInAgent(app: Parameters<typeof supertest.agent>[0], 
     .type('form')
     .send({ _csrf: csrfOf(page.text), token });
   assert.equal(res.status, 303, res.text);
-  return agent;
+  return { agent, cookie: cookiesOf(res) };
 }
 
 /** The cookies an answer sets, as a `Cookie` request header would carry them back. */

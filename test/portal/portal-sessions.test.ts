@@ -6,23 +6,11 @@ import { SqlitePortalSessions } from '../../src/adapters/sqlite/sqlite-portal-se
 import { sessionPasswordsFrom } from '../../src/portal/portal-options';
 import { LIVE_REFRESH_HEADER } from '../../src/portal/session';
 import { TOKENS, apiHarness, bearer, newPerson } from '../helpers/api-harness';
-import { cookiesOf, csrfOf } from '../helpers/portal-agent';
+import { csrfOf, signIn } from '../helpers/portal-agent';
 import { testKeyRing } from '../helpers/test-keys';
 
 const MINUTE = 60 * 1000;
 const HOUR = 60 * MINUTE;
-
-/** Signs in with a token, as the sign-in page does, and gives the agent and the cookie it was given. */
-async function signIn(app: Parameters<typeof supertest.agent>[0], token = TOKENS.gstt) {
-  const agent = supertest.agent(app);
-  const page = await agent.get('/sign-in');
-  const res = await agent
-    .post('/sign-in')
-    .type('form')
-    .send({ _csrf: csrfOf(page.text), token });
-  assert.equal(res.status, 303, res.text);
-  return { agent, cookie: cookiesOf(res) };
-}
 
 const signedOut = (res: supertest.Response, what: string) => {
   assert.equal(res.status, 303, `${what}: ${res.status}`);

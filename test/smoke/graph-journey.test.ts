@@ -18,8 +18,6 @@ describe('npm start with MAIL_PLATFORM=graph, on the Graph double', () => {
       mailboxDelayMs: 3000,
       servicesDelayMs: 2000,
     }).start();
-    fs.writeFileSync(path.join(dataDir, 'ca.pem'), double.ca);
-    fs.writeFileSync(path.join(dataDir, 'groups.json'), JSON.stringify(double.groups));
     const [port, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
     const engine = await startEngineProcess(
       'all',
@@ -34,16 +32,7 @@ describe('npm start with MAIL_PLATFORM=graph, on the Graph double', () => {
         POLICY_POLL_INTERVAL: '1s',
         POLICY_POLL_MAX_INTERVAL: '2s',
         POLICY_SYNC_FIRST_POLL_AFTER: '1s',
-        MAIL_PLATFORM: 'graph',
-        GRAPH_TENANT_ID: double.tenantId,
-        GRAPH_CLIENT_ID: double.clientId,
-        GRAPH_CLIENT_SECRET: double.clientSecret,
-        GRAPH_AUTHORITY_HOST: double.origin,
-        GRAPH_BASE_URL: double.baseUrl,
-        GRAPH_GROUPS_FILE: path.join(dataDir, 'groups.json'),
-        GRAPH_LICENCE_SKU_ID: double.skuId,
-        GRAPH_NOTICE_SENDER: double.sender,
-        GRAPH_CA_FILE: path.join(dataDir, 'ca.pem'),
+        ...double.engineSettings(dataDir),
       },
       180_000,
     );
