@@ -10,6 +10,7 @@ import * as textRules from '../../src/api/schemas/text-rules';
 import { fieldErrors } from '../../src/api/validation';
 import { PROJECT_ROOT } from '../../src/project-root';
 import { TEXT_FIELDS } from '../helpers/request-text-fields';
+import { bestTime } from '../helpers/best-time';
 
 interface Pattern {
   source: string;
@@ -149,9 +150,7 @@ describe('API: regular expressions cannot freeze the engine', function () {
     for (const p of everyPattern()) {
       const re = new RegExp(p.source, p.flags.replace(/[gy]/g, ''));
       for (const input of inputs) {
-        const started = performance.now();
-        re.exec(input);
-        const took = performance.now() - started;
+        const took = bestTime(() => re.exec(input), 50);
         worst = Math.max(worst, took);
         if (took >= 50) {
           slow.push(
@@ -173,9 +172,9 @@ describe('API: regular expressions cannot freeze the engine', function () {
       emailAlias: 'nhs.net',
       organisation: 'RJ1',
     };
-    const started = performance.now();
-    const parsed = createAccountBody.safeParse({ ...body, title: attack });
-    assert.ok(performance.now() - started < 50, `${Math.round(performance.now() - started)} ms`);
+    let parsed = createAccountBody.safeParse({ ...body, title: attack });
+    const took = bestTime(() => (parsed = createAccountBody.safeParse({ ...body, title: attack })), 50);
+    assert.ok(took < 50, `${Math.round(took)} ms`);
     assert.ok(!parsed.success);
     assert.deepEqual(fieldErrors(parsed.error), [
       { path: 'title', message: 'Title must be at most 20 characters' },
@@ -183,20 +182,16 @@ describe('API: regular expressions cannot freeze the engine', function () {
     // Within its length, the pattern itself is linear: the same shape at 20 characters and at 100 KB alike.
     const titlePattern = documentPatterns().find((p) => p.where.endsWith('/properties/title'))!;
     const re = new RegExp(titlePattern.source, 'u');
-    const t0 = performance.now();
     assert.equal(re.test(attack), false);
-    assert.ok(
-      performance.now() - t0 < 50,
-      `the document's Title pattern took ${Math.round(performance.now() - t0)} ms`,
-    );
+    const patternTook = bestTime(() => re.test(attack), 50);
+    assert.ok(patternTook < 50, `the document's Title pattern took ${Math.round(patternTook)} ms`);
   });
 
   it('Security 1: every text field checks its length before any pattern: 100 KB in any field is refused as too long, each in under 50 ms', () => {
     const attack = 'a' + ' '.repeat(KB100) + '!';
     for (const field of TEXT_FIELDS) {
-      const started = performance.now();
       const parsed = field.schema.safeParse(field.request(attack));
-      const took = performance.now() - started;
+      const took = bestTime(() => field.schema.safeParse(field.request(attack)), 50);
       assert.ok(took < 50, `${field.operationId} ${field.name}: ${Math.round(took)} ms`);
       assert.ok(!parsed.success, `${field.operationId} ${field.name} accepted 100 KB`);
       const error = fieldErrors(parsed.error).find((e) => e.path === field.path);

@@ -99,8 +99,8 @@ export function loadGraphSettings(env: NodeJS.ProcessEnv): GraphSettings {
     clientId: e.GRAPH_CLIENT_ID,
     ...(e.GRAPH_CLIENT_SECRET ? { clientSecret: e.GRAPH_CLIENT_SECRET } : {}),
     ...(e.GRAPH_CLIENT_CERTIFICATE_PATH ? { clientCertificatePath: e.GRAPH_CLIENT_CERTIFICATE_PATH } : {}),
-    authorityHost: e.GRAPH_AUTHORITY_HOST.replace(/\/+$/, ''),
-    baseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''),
+    authorityHost: withoutTrailingSlashes(e.GRAPH_AUTHORITY_HOST),
+    baseUrl: withoutTrailingSlashes(e.GRAPH_BASE_URL),
     groups: loadGroups(e.GRAPH_GROUPS_FILE),
     licenceSkuId: e.GRAPH_LICENCE_SKU_ID,
     noticeSender: e.GRAPH_NOTICE_SENDER,
@@ -159,4 +159,11 @@ function readFile(name: string, file: string): string {
       `Invalid Microsoft Graph configuration: ${name} names a file that cannot be read: ${file}`,
     );
   }
+}
+
+/** A URL without the slashes it ends with (a loop: a pattern anchored at the end would backtrack). */
+function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end--;
+  return url.slice(0, end);
 }
