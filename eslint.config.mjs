@@ -13,7 +13,7 @@ export default tseslint.config(
   },
   {
     // The portal's scripts run in the browser, as ES modules.
-    files: ['src/portal/public/**/*.js'],
+    files: ['src/http/portal/public/**/*.js'],
     languageOptions: {
       sourceType: 'module',
       globals: {

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
-import { ApiError } from '../api/problem';
+import { ApiError } from '../http/problem';
 import type { CheckedFile, CheckTask } from './bulk-check-worker';
 
 /** Threads that check files: one core left to the event loop (and the worker's activities), two at most. */

@@ -1,7 +1,7 @@
 import type { RequestHandler, Response } from 'express';
-import { lifecycleRefusal, type ProblemObserver } from '../api/errors';
-import type { ApiError } from '../api/problem';
-import { routeTemplate } from '../api/route-template';
+import { lifecycleRefusal, type ProblemObserver } from '../http/problem-of';
+import type { ApiError } from '../http/problem';
+import { routeTemplate } from '../http/route-template';
 import type { CreateOutcome, EngineMetrics } from './engine-metrics';
 import { refusalRule } from './refusal-rule';
 

@@ -1,10 +1,10 @@
 import type { AccountView } from '../domain/lifecycle-state';
 import { snapshotOf } from '../domain/organisation';
-import { ADMINS } from '../api/authenticate';
-import { administers, type Principal } from '../api/principals';
-import { forbidden } from '../api/problem';
-import { joinerBody } from '../api/schemas/requests';
-import { parseOrReject } from '../api/validation';
+import { ADMINS } from '../http/api/authenticate';
+import { administers, type Principal } from '../access/principals';
+import { forbidden } from '../http/problem';
+import { joinerBody } from './schemas/requests';
+import { parseOrReject } from './validation';
 import { referenceData } from '../reference/reference-data';
 import { acceptJoiner } from '../workflows/definitions';
 import { reachAccount, type AccountDeps } from './account-access';

@@ -2,11 +2,11 @@ import type { Directory, Located } from '../ports/directory';
 import type { PasswordSealer } from '../crypto/password-sealer';
 import type { Actor } from '../domain/account';
 import type { LifecyclePolicy } from '../domain/policy';
-import { requireKind } from '../api/authenticate';
+import { requireKind } from '../http/api/authenticate';
 import type { IdempotencyKeys } from '../ports/idempotency-keys';
-import { actorOf, administers, type Principal } from '../api/principals';
-import { forbidden, notFound } from '../api/problem';
-import { accountId } from '../api/schemas/requests';
+import { actorOf, administers, type Principal } from '../access/principals';
+import { forbidden, notFound } from '../http/problem';
+import { accountId } from './schemas/requests';
 import { accountWorkflowId } from '../workflows/workflow-id';
 import { finishPendingStart, type LifecycleHandle, type Lifecycles } from './lifecycles';
 

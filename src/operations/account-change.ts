@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure, UpdateDefinition } from '@temporalio/common';
-import { withinDeadline } from '../api/deadline';
+import { withinDeadline } from '../temporal/deadline';
 import type { IdempotencyKeys } from '../ports/idempotency-keys';
-import { ApiError } from '../api/problem';
+import { ApiError } from '../http/problem';
 import { getAccount, UNCHANGED } from '../workflows/definitions';
 import type { AccountTarget } from './account-access';
 import type { Lifecycles } from './lifecycles';

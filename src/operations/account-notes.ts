@@ -1,8 +1,8 @@
 import type { AccountView } from '../domain/lifecycle-state';
-import { ADMINS } from '../api/authenticate';
-import type { Principal } from '../api/principals';
-import { notesBody } from '../api/schemas/requests';
-import { parseOrReject } from '../api/validation';
+import { ADMINS } from '../http/api/authenticate';
+import type { Principal } from '../access/principals';
+import { notesBody } from './schemas/requests';
+import { parseOrReject } from './validation';
 import { setNotes } from '../workflows/definitions';
 import { reachAccount, type AccountDeps } from './account-access';
 import { applyChange, type ChangeOptions } from './account-change';

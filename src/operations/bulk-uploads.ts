@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { ADMINS, requireKind } from '../api/authenticate';
-import { administers, type Principal } from '../api/principals';
-import { ApiError, badRequest, forbidden, notFound } from '../api/problem';
+import { ADMINS, requireKind } from '../http/api/authenticate';
+import { administers, type Principal } from '../access/principals';
+import { ApiError, badRequest, forbidden, notFound } from '../http/problem';
 import { checkInWorker } from '../bulk/bulk-checks';
 import type { LineError } from '../bulk/bulk-rows';
 import { resultsFile } from '../bulk/results-file';
@@ -13,7 +13,7 @@ import { referenceData } from '../reference/reference-data';
 import { bulkUpload } from '../workflows';
 import { bulkProgress, cancelBulkUpload, type BulkProgress } from '../workflows/bulk-definitions';
 import { bulkUploadWorkflowId } from '../workflows/workflow-id';
-import { withinDeadline } from '../api/deadline';
+import { withinDeadline } from '../temporal/deadline';
 import type { AccountDeps } from './account-access';
 
 export interface BulkDeps extends AccountDeps {

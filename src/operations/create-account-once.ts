@@ -1,6 +1,6 @@
 import { IdempotencyKeys } from '../ports/idempotency-keys';
-import type { Principal } from '../api/principals';
-import { ApiError } from '../api/problem';
+import type { Principal } from '../access/principals';
+import { ApiError } from '../http/problem';
 import { accountWorkflowId } from '../workflows/workflow-id';
 import type { AccountDeps } from './account-access';
 import { keyReused } from './account-change';

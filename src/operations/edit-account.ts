@@ -1,10 +1,10 @@
 import type { ProfileChanges } from '../domain/account';
 import type { AccountView } from '../domain/lifecycle-state';
-import { ADMINS } from '../api/authenticate';
-import type { Principal } from '../api/principals';
-import { badRequest, type FieldError } from '../api/problem';
-import { checkUnitAndSite, editAccountBody } from '../api/schemas/requests';
-import { parseOrReject } from '../api/validation';
+import { ADMINS } from '../http/api/authenticate';
+import type { Principal } from '../access/principals';
+import { badRequest, type FieldError } from '../http/problem';
+import { checkUnitAndSite, editAccountBody } from './schemas/requests';
+import { parseOrReject } from './validation';
 import { editAttributes } from '../workflows/definitions';
 import { reachAccount, type AccountDeps } from './account-access';
 import { applyChange, type ChangeOptions } from './account-change';

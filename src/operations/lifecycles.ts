@@ -5,7 +5,7 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { withinDeadline } from '../api/deadline';
+import { withinDeadline } from '../temporal/deadline';
 import { takeTemporaryPassword } from '../workflows/definitions';
 import type { Directory } from '../ports/directory';
 import type { NewAccount } from '../domain/account';

@@ -1,5 +1,5 @@
 import type { DirectoryEntry } from '../ports/directory';
-import { withinDeadline } from '../api/deadline';
+import { withinDeadline } from '../temporal/deadline';
 import { getAccount } from '../workflows/definitions';
 import { accountWorkflowId } from '../workflows/workflow-id';
 import type { Lifecycles } from './lifecycles';

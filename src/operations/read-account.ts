@@ -1,8 +1,8 @@
 import type { AuditEntry } from '../domain/account';
 import type { AccountView } from '../domain/lifecycle-state';
-import { ADMINS } from '../api/authenticate';
-import { withinDeadline } from '../api/deadline';
-import type { Principal } from '../api/principals';
+import { ADMINS } from '../http/api/authenticate';
+import { withinDeadline } from '../temporal/deadline';
+import type { Principal } from '../access/principals';
 import { getAccount, getAuditTrail } from '../workflows/definitions';
 import { reachAccount, type AccountDeps } from './account-access';
 

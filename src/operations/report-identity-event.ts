@@ -1,8 +1,8 @@
 import type { IdentityEvent } from '../domain/identity-events';
-import { identityEventAnswer } from '../api/identity-event-answer';
-import type { Principal } from '../api/principals';
-import { identityEventBody } from '../api/schemas/requests';
-import { parseOrReject } from '../api/validation';
+import { identityEventAnswer } from './identity-event-answer';
+import type { Principal } from '../access/principals';
+import { identityEventBody } from './schemas/requests';
+import { parseOrReject } from './validation';
 import { reportIdentityEvent } from '../workflows/definitions';
 import { reachAccount, type AccountDeps } from './account-access';
 import { applyChange, type ChangeOptions } from './account-change';

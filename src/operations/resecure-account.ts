@@ -1,7 +1,7 @@
-import { ADMINS } from '../api/authenticate';
-import type { Principal } from '../api/principals';
-import { emptyBody } from '../api/schemas/requests';
-import { parseOrReject } from '../api/validation';
+import { ADMINS } from '../http/api/authenticate';
+import type { Principal } from '../access/principals';
+import { emptyBody } from './schemas/requests';
+import { parseOrReject } from './validation';
 import { resecureAccount } from '../workflows/definitions';
 import { reachAccount, type AccountDeps } from './account-access';
 import { applyChange, type ChangeOptions } from './account-change';

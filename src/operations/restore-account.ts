@@ -1,7 +1,7 @@
 import type { AccountView } from '../domain/lifecycle-state';
-import type { Principal } from '../api/principals';
-import { emptyBody } from '../api/schemas/requests';
-import { parseOrReject } from '../api/validation';
+import type { Principal } from '../access/principals';
+import { emptyBody } from './schemas/requests';
+import { parseOrReject } from './validation';
 import { restoreAccount } from '../workflows/definitions';
 import { reachAccount, type AccountDeps } from './account-access';
 import { applyChange, type ChangeOptions } from './account-change';

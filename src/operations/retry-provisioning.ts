@@ -1,6 +1,6 @@
 import type { AccountView } from '../domain/lifecycle-state';
-import { ADMINS } from '../api/authenticate';
-import type { Principal } from '../api/principals';
+import { ADMINS } from '../http/api/authenticate';
+import type { Principal } from '../access/principals';
 import { retryProvisioning } from '../workflows/definitions';
 import { reachAccount, type AccountDeps } from './account-access';
 import { applyChange, type ChangeOptions } from './account-change';

@@ -1,9 +1,9 @@
 import type { Directory, DirectoryPage } from '../ports/directory';
-import { ADMINS, requireKind } from '../api/authenticate';
-import { administers, type Principal } from '../api/principals';
-import { forbidden } from '../api/problem';
-import { listAccountsQuery } from '../api/schemas/requests';
-import { parseOrReject } from '../api/validation';
+import { ADMINS, requireKind } from '../http/api/authenticate';
+import { administers, type Principal } from '../access/principals';
+import { forbidden } from '../http/problem';
+import { listAccountsQuery } from './schemas/requests';
+import { parseOrReject } from './validation';
 
 /** R26, R1: the directory searched by name, organisation, role and status; a local administrator's own only. */
 export async function searchAccounts(

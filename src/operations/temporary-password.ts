@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { PasswordSealer } from '../crypto/password-sealer';
 import type { AccountView } from '../domain/lifecycle-state';
-import { withinDeadline } from '../api/deadline';
+import { withinDeadline } from '../temporal/deadline';
 import type { accountLifecycle } from '../workflows';
 import { takeTemporaryPassword } from '../workflows/definitions';
 import type { Lifecycles, PasswordAtStart } from './lifecycles';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { toProblem } from '../../src/api/errors';
+import { toProblem } from '../../src/http/problem-of';
 
 describe('API error mapping', () => {
   it('answers 503, not 500, when Temporal or the lifecycle does not answer in time', () => {

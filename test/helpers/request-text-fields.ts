@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { openApiDocument } from '../../src/api/openapi';
+import { openApiDocument } from '../../src/http/api/openapi';
 import {
   bulkUploadQuery,
   createAccountBody,
@@ -10,7 +10,7 @@ import {
   listAccountsQuery,
   mfaExceptionBody,
   notesBody,
-} from '../../src/api/schemas/requests';
+} from '../../src/operations/schemas/requests';
 
 /** One text field of one request: its schema, a valid request around a value, and how errors name it. */
 export interface TextField {

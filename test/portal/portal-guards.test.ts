@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
-import { portalPageRoutes } from '../../src/api/app';
+import { portalPageRoutes } from '../../src/http/app';
 import { BULK_COLUMNS } from '../../src/bulk/bulk-file';
-import type { PageRoute } from '../../src/portal/page-routes';
+import type { PageRoute } from '../../src/http/portal/page-routes';
 import { TOKENS, apiHarness, bearer, newPerson, type ApiHarness } from '../helpers/api-harness';
 import { csrfOf, signedInAgent } from '../helpers/portal-agent';
 
