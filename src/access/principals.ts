@@ -109,10 +109,3 @@ export class Principals {
 export function actorOf(principal: Principal): Actor {
   return { kind: principal.kind, id: principal.id, name: principal.name };
 }
-
-/** R1: whether the principal administers accounts of this organisation. */
-export function administers(principal: Principal, organisationCode: string): boolean {
-  if (principal.kind === 'national-admin') return true;
-  if (principal.kind === 'local-admin') return principal.orgs.includes(organisationCode);
-  return false;
-}

@@ -1,12 +1,8 @@
 import type { Response } from 'express';
-
-export interface FieldError {
-  path: string;
-  message: string;
-}
+import type { FieldError } from '../operations/errors';
 
 /** An answer other than success, sent as application/problem+json (RFC 9457). */
-export class ApiError extends Error {
+export class Problem extends Error {
   constructor(
     readonly status: number,
     readonly title: string,
@@ -21,11 +17,11 @@ export class ApiError extends Error {
 }
 
 export const badRequest = (errors: FieldError[]) =>
-  new ApiError(400, 'Invalid request', 'Correct the fields listed in errors; nothing was changed.', errors);
-export const forbidden = (detail: string) => new ApiError(403, 'Forbidden', detail);
-export const notFound = (detail: string) => new ApiError(404, 'Not found', detail);
+  new Problem(400, 'Invalid request', 'Correct the fields listed in errors; nothing was changed.', errors);
+export const forbidden = (detail: string) => new Problem(403, 'Forbidden', detail);
+export const notFound = (detail: string) => new Problem(404, 'Not found', detail);
 
-export function sendProblem(res: Response, error: ApiError): void {
+export function sendProblem(res: Response, error: Problem): void {
   res.set(error.headers);
   res
     .status(error.status)

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type AugmentedRequest } from 'express-rate-limit';
 import { principalOf } from './api/authenticate';
-import { ApiError } from './problem';
+import { Problem } from './problem';
 
 export interface RateLimits {
   /** Requests one principal may make to /v1 in a minute. */
@@ -18,7 +18,7 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   authFailureWindowMs: 15 * 60 * 1000,
 };
 
-const tooMany = (detail: string) => new ApiError(429, 'Too many requests', detail);
+const tooMany = (detail: string) => new Problem(429, 'Too many requests', detail);
 
 // X-Forwarded-For is believed from trusted proxies only (TRUST_PROXY), as req.ip says; from others it is ignored.
 const validate = { xForwardedForHeader: false } as const;
@@ -48,7 +48,7 @@ const clientAddress = (req: Request) => ipKeyGenerator(req.ip ?? req.socket.remo
 /**
  * Limits failed authentications per client address. Only failures count (in-flight valid requests
  * never do), and once an address is over the limit it is refused before any token is looked at, so
- * guessing on cannot tell a right token from a wrong one. `check` throws a 401 ApiError to refuse.
+ * guessing on cannot tell a right token from a wrong one. `check` throws a 401 Problem to refuse.
  */
 export function authenticationFailureLimit(limits: RateLimits) {
   const refused = () => tooMany('Too many failed authentications from this address: wait for Retry-After.');
@@ -79,7 +79,7 @@ export function authenticationFailureLimit(limits: RateLimits) {
       try {
         check(req, res);
       } catch (err) {
-        if (!(err instanceof ApiError && err.status === 401)) throw err;
+        if (!(err instanceof Problem && err.status === 401)) throw err;
         res.locals.authFailure = err;
       }
       next();

@@ -1,8 +1,9 @@
 import type { AccountView } from '../domain/lifecycle-state';
 import { snapshotOf } from '../domain/organisation';
-import { ADMINS } from '../http/api/authenticate';
-import { administers, type Principal } from '../access/principals';
-import { forbidden } from '../http/problem';
+import { ADMINS } from '../access/rights';
+import type { Principal } from '../access/principals';
+import { administers } from '../access/rights';
+import { forbidden } from './errors';
 import { joinerBody } from './schemas/requests';
 import { parseOrReject } from './validation';
 import { referenceData } from '../reference/reference-data';

@@ -1,8 +1,8 @@
 import type { ProfileChanges } from '../domain/account';
 import type { AccountView } from '../domain/lifecycle-state';
-import { ADMINS } from '../http/api/authenticate';
+import { ADMINS } from '../access/rights';
 import type { Principal } from '../access/principals';
-import { badRequest, type FieldError } from '../http/problem';
+import { invalid, type FieldError } from './errors';
 import { checkUnitAndSite, editAccountBody } from './schemas/requests';
 import { parseOrReject } from './validation';
 import { editAttributes } from '../workflows/definitions';
@@ -23,7 +23,7 @@ export async function editAccount(
   checkUnitAndSite(target.organisation, parsed, {
     addIssue: (i) => errors.push({ path: i.path.join('.'), message: i.message }),
   });
-  if (errors.length > 0) throw badRequest(errors);
+  if (errors.length > 0) throw invalid(errors);
   const changes: ProfileChanges = parsed;
   return applyChange(deps, target, editAttributes, { actor: target.actor, changes }, options);
 }

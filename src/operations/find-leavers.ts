@@ -1,5 +1,6 @@
 import type { Directory } from '../ports/directory';
-import { ADMINS, requireKind } from '../http/api/authenticate';
+import { ADMINS } from '../access/rights';
+import { requireKind } from './caller';
 import { parsePhone } from './schemas/phone';
 import type { Principal } from '../access/principals';
 import { leaversQuery } from './schemas/requests';

@@ -10,7 +10,7 @@ import { takeTemporaryPassword } from '../workflows/definitions';
 import type { Directory } from '../ports/directory';
 import type { NewAccount } from '../domain/account';
 import type { LifecyclePolicy } from '../domain/policy';
-import { accountLifecycleV2 } from '../workflows';
+import { accountLifecycleV2 } from '../workflows/account-lifecycle';
 import type { LifecycleInput } from '../workflows/account-lifecycle';
 import { initialSearchAttributes } from '../domain/account-search-attributes';
 import { initialState } from '../domain/lifecycle-state';

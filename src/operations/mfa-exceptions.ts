@@ -1,5 +1,5 @@
 import type { AccountView } from '../domain/lifecycle-state';
-import { ADMINS } from '../http/api/authenticate';
+import { ADMINS } from '../access/rights';
 import type { Principal } from '../access/principals';
 import { mfaExceptionBody } from './schemas/requests';
 import { parseOrReject } from './validation';

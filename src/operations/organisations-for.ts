@@ -1,5 +1,6 @@
 import type { Organisation } from '../domain/organisation';
-import { ADMINS, requireKind } from '../http/api/authenticate';
+import { ADMINS } from '../access/rights';
+import { requireKind } from './caller';
 import type { Principal } from '../access/principals';
 import { referenceData } from '../reference/reference-data';
 

@@ -1,6 +1,6 @@
 import type { AuditEntry } from '../domain/account';
 import type { AccountView } from '../domain/lifecycle-state';
-import { ADMINS } from '../http/api/authenticate';
+import { ADMINS } from '../access/rights';
 import { withinDeadline } from '../temporal/deadline';
 import type { Principal } from '../access/principals';
 import { getAccount, getAuditTrail } from '../workflows/definitions';

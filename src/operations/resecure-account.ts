@@ -1,4 +1,4 @@
-import { ADMINS } from '../http/api/authenticate';
+import { ADMINS } from '../access/rights';
 import type { Principal } from '../access/principals';
 import { emptyBody } from './schemas/requests';
 import { parseOrReject } from './validation';

@@ -1,7 +1,9 @@
 import type { Directory, DirectoryPage } from '../ports/directory';
-import { ADMINS, requireKind } from '../http/api/authenticate';
-import { administers, type Principal } from '../access/principals';
-import { forbidden } from '../http/problem';
+import { ADMINS } from '../access/rights';
+import { requireKind } from './caller';
+import type { Principal } from '../access/principals';
+import { administers } from '../access/rights';
+import { forbidden } from './errors';
 import { listAccountsQuery } from './schemas/requests';
 import { parseOrReject } from './validation';
 

@@ -2,7 +2,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import type { PasswordSealer } from '../crypto/password-sealer';
 import type { AccountView } from '../domain/lifecycle-state';
 import { withinDeadline } from '../temporal/deadline';
-import type { accountLifecycle } from '../workflows';
+import type { accountLifecycle } from '../workflows/account-lifecycle';
 import { takeTemporaryPassword } from '../workflows/definitions';
 import type { Lifecycles, PasswordAtStart } from './lifecycles';
 

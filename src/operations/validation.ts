@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { badRequest, type FieldError } from '../http/problem';
+import { invalid, type FieldError } from './errors';
 
 const NOT_SETTABLE: Record<string, string> = {
   displayName: 'The display name is set from the first and last name and cannot be given (R5)',
@@ -39,6 +39,6 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 /** The parsed value, or a 400 naming every field at fault. */
 export function parseOrReject<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw badRequest(fieldErrors(result.error));
+  if (!result.success) throw invalid(fieldErrors(result.error));
   return result.data;
 }

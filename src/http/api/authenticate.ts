@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { ApiError, forbidden } from '../problem';
+import { Problem } from '../problem';
 import type { Principal } from '../../access/principals';
 import { principalsOf, unknownTokenDetail } from '../security/demo-principals';
 
@@ -10,7 +10,7 @@ export function authenticate() {
     const principal = token ? principalsOf(res).find(token) : undefined;
     if (!principal) {
       res.setHeader('WWW-Authenticate', 'Bearer');
-      throw new ApiError(
+      throw new Problem(
         401,
         'Unauthorized',
         token
@@ -30,16 +30,4 @@ export function bearerToken(req: Request): string | undefined {
 
 export function principalOf(res: Response): Principal {
   return res.locals.principal as Principal;
-}
-
-export const ADMINS = ['local-admin', 'national-admin'] as const;
-
-export function requireKind(principal: Principal, kinds: readonly Principal['kind'][]): void {
-  if (!kinds.includes(principal.kind)) {
-    throw forbidden(
-      principal.kind === 'identity-platform'
-        ? 'The identity platform may only report first-login events.'
-        : 'Only the identity platform may report first-login events.',
-    );
-  }
 }

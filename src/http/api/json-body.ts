@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { ApiError } from '../problem';
+import { Problem } from '../problem';
 
 /** The media types the API reads as JSON. */
 export const JSON_TYPES = ['application/json', 'application/*+json'];
@@ -19,7 +19,7 @@ export function requireJsonBodies(otherTypes: string[] = []) {
     )
       return next();
     const given = req.get('content-type');
-    throw new ApiError(
+    throw new Problem(
       415,
       'Unsupported media type',
       given

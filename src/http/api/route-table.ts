@@ -1,5 +1,5 @@
 import type { RequestHandler, Router } from 'express';
-import { ApiError } from '../problem';
+import { Problem } from '../problem';
 
 /** A route of the API: its path as OpenAPI writes it (`/v1/accounts/{id}`), and its methods. */
 export interface ApiRoute {
@@ -80,7 +80,7 @@ export class RouteTable {
         return;
       }
       if (allowed.includes(req.method)) return next();
-      throw new ApiError(
+      throw new Problem(
         405,
         'Method not allowed',
         `${route.path} has no ${req.method}: it allows ${allowed.join(', ')}.`,

@@ -1,14 +1,14 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../../logger';
 import { toProblem } from '../problem-of';
-import type { ApiError } from '../problem';
+import type { Problem } from '../problem';
 import { renderPage, type PageErrors } from './views';
 
 /**
  * R4 on a page: each field error of the operation (the API's own words) under its field and in the
  * summary, linking to it; any other refusal in the summary, linking to `elsewhere`.
  */
-export function pageErrors(problem: ApiError, fields: readonly string[], elsewhere: string): PageErrors {
+export function pageErrors(problem: Problem, fields: readonly string[], elsewhere: string): PageErrors {
   const errors: PageErrors = { list: [], byField: {} };
   for (const error of problem.errors ?? []) {
     const field = error.path.split('.')[0]!;
@@ -21,7 +21,7 @@ export function pageErrors(problem: ApiError, fields: readonly string[], elsewhe
 }
 
 /** The problems a form shows on its own page (bad fields, refusals, duplicates); others get an error page. */
-export function isFormProblem(problem: ApiError): boolean {
+export function isFormProblem(problem: Problem): boolean {
   return problem.status === 400 || problem.status === 409 || problem.status === 422;
 }
 

@@ -1,8 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
-import { requireKind, ADMINS } from '../api/authenticate';
+import { ADMINS } from '../../access/rights';
+import { requireKind } from '../../operations/caller';
 import type { Principal } from '../../access/principals';
 import { principalsOf } from '../security/demo-principals';
-import { ApiError } from '../problem';
+import { Problem } from '../problem';
 import { sessionPrincipalId } from './session';
 
 /**
@@ -16,7 +17,7 @@ export function requireSignIn() {
     const principal = id ? principalsOf(res).byId(id) : undefined;
     if (!principal) {
       if (req.method === 'GET') return res.redirect(303, '/sign-in');
-      throw new ApiError(401, 'Unauthorized', 'Your session has ended: sign in again.');
+      throw new Problem(401, 'Unauthorized', 'Your session has ended: sign in again.');
     }
     requireKind(principal, ADMINS);
     res.locals.principal = principal;

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { ApiError } from '../problem';
+import { Problem } from '../problem';
 import { parseHost, type HostName } from './host-names';
 import { isLoopbackHost } from './loopback';
 
@@ -44,7 +44,7 @@ export function allowedHostsOnly(allowed: readonly HostName[]) {
     if (isLoopbackHost(given, req.socket.localPort) || (host && allowed.some((a) => matches(host, a)))) {
       return next();
     }
-    throw new ApiError(
+    throw new Problem(
       421,
       'Misdirected Request',
       'This server does not answer for that host name: use its own address (ALLOWED_HOSTS).',

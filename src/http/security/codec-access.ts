@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { bearerToken } from '../api/authenticate';
-import { ApiError, forbidden } from '../problem';
+import { Problem, forbidden } from '../problem';
 import { principalsOf, unknownTokenDetail } from './demo-principals';
 import { directFromThisMachine } from './loopback';
 
@@ -32,12 +32,12 @@ export function authoriseCodecCaller(req: Request, res: Response, access: CodecA
     const principal = token ? principalsOf(res).find(token) : undefined;
     if (!principal) {
       res.setHeader('WWW-Authenticate', 'Bearer');
-      throw new ApiError(401, 'Unauthorized', unknownTokenDetail(res, 'The bearer token is not known.'));
+      throw new Problem(401, 'Unauthorized', unknownTokenDetail(res, 'The bearer token is not known.'));
     }
     if (principal.kind === 'national-admin' || trustedAsLocal(req, access)) return;
     throw forbidden('Only national administrators may use the codec.');
   }
   if (trustedAsLocal(req, access)) return;
   res.setHeader('WWW-Authenticate', 'Bearer');
-  throw new ApiError(401, 'Unauthorized', 'The codec needs a national administrator bearer token.');
+  throw new Problem(401, 'Unauthorized', 'The codec needs a national administrator bearer token.');
 }

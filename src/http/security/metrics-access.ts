@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Request, Response } from 'express';
 import { bearerToken } from '../api/authenticate';
-import { ApiError, forbidden } from '../problem';
+import { Problem, forbidden } from '../problem';
 import { directFromThisMachine } from './loopback';
 
 export interface MetricsAccess {
@@ -26,12 +26,12 @@ export function authoriseMetricsScraper(req: Request, res: Response, access: Met
     const token = bearerToken(req);
     if (access.tokenSha256 && token && crypto.timingSafeEqual(sha256(token), access.tokenSha256)) return;
     res.setHeader('WWW-Authenticate', 'Bearer');
-    throw new ApiError(401, 'Unauthorized', 'The metrics token is not known.');
+    throw new Problem(401, 'Unauthorized', 'The metrics token is not known.');
   }
   if (directFromThisMachine(req)) return;
   if (access.tokenSha256) {
     res.setHeader('WWW-Authenticate', 'Bearer');
-    throw new ApiError(401, 'Unauthorized', 'Send the metrics token: Authorization: Bearer <METRICS_TOKEN>.');
+    throw new Problem(401, 'Unauthorized', 'Send the metrics token: Authorization: Bearer <METRICS_TOKEN>.');
   }
   throw forbidden('Metrics are served to this machine only, unless METRICS_TOKEN is set.');
 }

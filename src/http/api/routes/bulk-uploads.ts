@@ -10,7 +10,7 @@ import {
   type BulkDeps,
 } from '../../../operations/bulk-uploads';
 import { principalOf } from '../authenticate';
-import { ApiError } from '../../problem';
+import { Problem } from '../../problem';
 import { reply } from '../reply';
 import { bulkUploadQuery } from '../../../operations/schemas/requests';
 import { bulkPasswordsConfirmed, bulkProgress, bulkValidation } from '../schemas/responses';
@@ -23,7 +23,7 @@ const csvBody = express.raw({ type: () => true, limit: MAX_BYTES + 1024 * 1024 }
 
 function fileOf(req: Request): Buffer {
   if (!req.is(CSV_TYPES)) {
-    throw new ApiError(
+    throw new Problem(
       415,
       'Unsupported media type',
       'Send the file as the request body with Content-Type: text/csv (curl --data-binary @file.csv).',

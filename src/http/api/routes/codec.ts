@@ -8,7 +8,7 @@ import express, {
   type Response,
 } from 'express';
 import { isEncrypted } from '../../../crypto/payload-codec';
-import { ApiError, badRequest, forbidden } from '../../problem';
+import { Problem, badRequest, forbidden } from '../../problem';
 import { authoriseCodecCaller, type CodecAccess } from '../../security/codec-access';
 
 export type { CodecAccess } from '../../security/codec-access';
@@ -61,7 +61,7 @@ export function codecRoutes(
         } catch (err) {
           // The reason (an unknown key id, a failed authentication tag) is for the logs, not the caller.
           req.log?.warn({ reason: (err as Error).message, index: i }, 'codec refused a payload');
-          throw new ApiError(400, 'Invalid request', 'The payloads could not be read.', [
+          throw new Problem(400, 'Invalid request', 'The payloads could not be read.', [
             { path: `payloads[${i}]`, message: 'Not a payload this codec can read' },
           ]);
         }

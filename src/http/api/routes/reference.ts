@@ -2,7 +2,9 @@ import { Router } from 'express';
 import type { CodedItem } from '../../../reference/reference-data';
 import { referenceData } from '../../../reference/reference-data';
 import { organisationsFor } from '../../../operations/organisations-for';
-import { ADMINS, principalOf, requireKind } from '../authenticate';
+import { ADMINS } from '../../../access/rights';
+import { requireKind } from '../../../operations/caller';
+import { principalOf } from '../authenticate';
 import { reply } from '../reply';
 import { codedItems, organisations } from '../schemas/responses';
 

@@ -3,8 +3,9 @@ import { Router, type Response } from 'express';
 import type { ExistingAccount } from '../../../ports/directory';
 import { displayName } from '../../../domain/display-name';
 import { toProblem } from '../../problem-of';
-import { administers, type Principal } from '../../../access/principals';
-import type { ApiError } from '../../problem';
+import type { Principal } from '../../../access/principals';
+import { administers } from '../../../access/rights';
+import type { Problem } from '../../problem';
 import { createAccountOnce } from '../../../operations/create-account-once';
 import { formChoices } from '../form-choices';
 import { ADD_USER_FIELDS, createRequestFrom, valuesOf } from '../forms/account-forms';
@@ -37,7 +38,7 @@ function showForm(res: Response, principal: Principal, state: AddUserState, stat
 }
 
 /** R12 on the page: the existing account or the candidates the API names, and what to do next. */
-function duplicateOf(problem: ApiError, principal: Principal) {
+function duplicateOf(problem: Problem, principal: Principal) {
   const extra = problem.extra as {
     existing?: ExistingAccount;
     existingInAnotherOrganisation?: boolean;

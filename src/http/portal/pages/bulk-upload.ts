@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { toProblem } from '../../problem-of';
 import type { Principal } from '../../../access/principals';
-import type { ApiError } from '../../problem';
+import type { Problem } from '../../problem';
 import { SAMPLE_FILE } from '../../../bulk/bulk-file';
 import {
   cancelUpload,
@@ -27,7 +27,7 @@ const ERRORS_SHOWN = 500;
 export const uploadPath = (id: string) => `/bulk-upload/${encodeURIComponent(id)}`;
 
 /** A refusal of the file or the organisation, under its field (R4, in the operation's words). */
-function uploadErrors(problem: ApiError): PageErrors {
+function uploadErrors(problem: Problem): PageErrors {
   const errors: PageErrors = { list: [], byField: {} };
   const add = (field: 'organisation' | 'file', text: string) => {
     errors.byField[field] ??= text;

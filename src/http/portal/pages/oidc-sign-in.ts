@@ -1,6 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { getIronSession } from 'iron-session';
-import { ApiError, forbidden } from '../../problem';
+import { Problem, forbidden } from '../../problem';
 import { principalsOf } from '../../security/demo-principals';
 import { isLoopbackAddress } from '../../security/loopback';
 import type { OidcSettings } from '../portal-options';
@@ -28,7 +28,7 @@ export function oidcSignInPages(deps: PortalDeps, settings: OidcSettings): Route
   const router = Router();
   let discovered: Promise<Discovered> | undefined;
   const failed = () =>
-    new ApiError(
+    new Problem(
       400,
       'Sign-in failed',
       `The sign-in with ${settings.name} did not complete: sign in again. If it fails again, the provider may ` +
@@ -115,7 +115,7 @@ export function oidcSignInPages(deps: PortalDeps, settings: OidcSettings): Route
   router.use(
     ['/sign-in/oidc', '/sign-in/callback'],
     (err: unknown, req: Request, _res: Response, next: NextFunction) => {
-      if (err instanceof ApiError && err.status < 500) {
+      if (err instanceof Problem && err.status < 500) {
         const cause = err.cause as { name?: string; code?: string; message?: string } | undefined;
         const why = cause ? { name: cause.name, code: cause.code, message: cause.message } : err.detail;
         req.log.warn({ why, status: err.status }, 'sign-in with the OpenID Connect provider failed');

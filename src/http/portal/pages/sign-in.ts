@@ -1,6 +1,7 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { ADMINS, requireKind } from '../../api/authenticate';
-import { ApiError } from '../../problem';
+import { ADMINS } from '../../../access/rights';
+import { requireKind } from '../../../operations/caller';
+import { Problem } from '../../problem';
 import type { Principal } from '../../../access/principals';
 import { principalsOf, unknownTokenDetail } from '../../security/demo-principals';
 import { directFromThisMachine } from '../../security/loopback';
@@ -69,7 +70,7 @@ export function signInPages(deps: PortalDeps, countingFailures: CountingFailures
       if (token === '') return;
       const principal = principalsOf(res).find(token);
       if (!principal) {
-        throw new ApiError(401, 'Unauthorized', unknownTokenDetail(res, 'The token is not known.'));
+        throw new Problem(401, 'Unauthorized', unknownTokenDetail(res, 'The token is not known.'));
       }
       res.locals.signingIn = principal;
     };
@@ -79,13 +80,13 @@ export function signInPages(deps: PortalDeps, countingFailures: CountingFailures
       try {
         await signInAs(deps, res, principal);
       } catch (err) {
-        if (err instanceof ApiError) return show(req, res, tokenError(err.detail ?? err.title), err.status);
+        if (err instanceof Problem) return show(req, res, tokenError(err.detail ?? err.title), err.status);
         throw err;
       }
       res.redirect(303, '/');
     });
     router.use('/sign-in', (err: unknown, req: Request, res: Response, next: NextFunction) => {
-      if (err instanceof ApiError && err.status === 401)
+      if (err instanceof Problem && err.status === 401)
         return show(req, res, tokenError(err.detail ?? err.title), 401);
       next(err);
     });
