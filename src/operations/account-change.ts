@@ -5,7 +5,7 @@ import { withinDeadline } from '../temporal/deadline';
 import type { IdempotencyKeys } from '../ports/idempotency-keys';
 import { conflict, OperationError } from './errors';
 import { refusalRule } from '../metrics/refusal-rule';
-import { getAccount, REFUSED, UNCHANGED } from '../workflows/definitions';
+import { getAccountQuery, REFUSED, UNCHANGED } from '../workflows/definitions';
 import type { AccountTarget } from './account-access';
 import type { Lifecycles } from './lifecycles';
 
@@ -60,7 +60,7 @@ export async function applyChange<Res, Req>(
     if (err instanceof WorkflowNotFoundError) throw closedForGood();
     // Turned away because it would change nothing (a second sign-in in a day, R30): the account as it is.
     if (err instanceof WorkflowUpdateFailedError && (err.cause as ApplicationFailure)?.type === UNCHANGED) {
-      return (await soon(() => target.handle.query(getAccount))) as Res;
+      return (await soon(() => target.handle.query(getAccountQuery))) as Res;
     }
     throw err;
   }

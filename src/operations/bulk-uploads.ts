@@ -13,7 +13,7 @@ import { rowKeyOf } from '../bulk/row-key';
 import type { BulkRowRecord, BulkUpload, BulkUploads } from '../ports/bulk-uploads';
 import { referenceData } from '../reference/reference-data';
 import { bulkUpload } from '../workflows/bulk-upload';
-import { bulkProgress, cancelBulkUpload, type BulkProgress } from '../workflows/bulk-definitions';
+import { cancelBulkUploadUpdate, getBulkUploadQuery, type BulkProgress } from '../workflows/bulk-definitions';
 import { bulkUploadWorkflowId } from '../workflows/workflow-id';
 import { withinDeadline } from '../temporal/deadline';
 import type { AccountDeps } from './account-access';
@@ -178,7 +178,7 @@ async function runningUpload(deps: BulkDeps, organisation: string): Promise<Bulk
   try {
     const { status } = await handle.describe();
     if (status.name !== 'RUNNING') return undefined;
-    return await withinDeadline(deps.client, () => handle.query(bulkProgress));
+    return await withinDeadline(deps.client, () => handle.query(getBulkUploadQuery));
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
@@ -235,7 +235,7 @@ export async function cancelUpload(deps: BulkDeps, principal: Principal, id: str
     throw conflict('Not running', `Upload ${id} is ${upload.status}: there is nothing to cancel.`);
   }
   const handle = deps.client.workflow.getHandle(bulkUploadWorkflowId(upload.organisation));
-  await withinDeadline(deps.client, () => handle.executeUpdate(cancelBulkUpload));
+  await withinDeadline(deps.client, () => handle.executeUpdate(cancelBulkUploadUpdate));
   return storedProgress(deps, id);
 }
 

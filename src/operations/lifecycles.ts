@@ -6,7 +6,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { withinDeadline } from '../temporal/deadline';
-import { takeTemporaryPassword } from '../workflows/definitions';
+import { takeTemporaryPasswordUpdate } from '../workflows/definitions';
 import type { Directory } from '../ports/directory';
 import type { NewAccount } from '../domain/account';
 import type { LifecyclePolicy } from '../domain/policy';
@@ -100,7 +100,7 @@ export async function startLifecycleTakingPassword(
   });
   try {
     const { sealedTemporaryPassword } = await withinDeadline(client, () =>
-      client.workflow.executeUpdateWithStart(takeTemporaryPassword, {
+      client.workflow.executeUpdateWithStart(takeTemporaryPasswordUpdate, {
         startWorkflowOperation: start,
         ...(updateId ? { updateId } : {}),
       }),

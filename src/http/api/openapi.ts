@@ -7,7 +7,6 @@ import {
 import { z } from 'zod';
 import {
   accountView,
-  accountWithPassword,
   bulkPasswordsConfirmed,
   bulkProgress,
   bulkValidation,
@@ -16,27 +15,21 @@ import {
   directoryPage,
   health,
   history,
-  identityEventAnswer,
+  changeAnswers,
   leaversPage,
   organisations,
   problem,
   readiness,
-  resecured,
   type AnswerSchema,
 } from './schemas/responses';
+import type { AnyAccountChange } from '../../operations/account-change-row';
+import { CHANGE_ROWS } from '../../operations/account-changes';
 import {
   bulkUploadQuery,
   createAccountBody,
-  directoryVisibilityBody,
-  editAccountBody,
-  emptyBody,
   IDEMPOTENCY_KEY,
-  identityEventBody,
-  joinerBody,
   leaversQuery,
   listAccountsQuery,
-  mfaExceptionBody,
-  notesBody,
 } from '../../operations/schemas/requests';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -119,21 +112,15 @@ const body = (schema: z.ZodType, required = true) => ({
 });
 const csv = (schema: z.ZodType) => ({ 'text/csv': { schema } });
 
-/** Operations on an account that answer its state follow a create, in the stateful sense (OpenAPI links). */
+/**
+ * What may follow a create, in the stateful sense (OpenAPI links): the reads of the account, and every
+ * change its organisation's administrators make to it (not the identity platform's, nor a joiner's, which
+ * another organisation makes).
+ */
 const ACCOUNT_OPERATIONS = [
   'getAccount',
-  'editAccount',
-  'setNotes',
-  'startMfaException',
-  'endMfaException',
-  'setDirectoryVisibility',
   'getAccountHistory',
-  'retryProvisioning',
-  'markLeaver',
-  'withdrawLeaverMark',
-  'resecureAccount',
-  'reactivateAccount',
-  'restoreAccount',
+  ...CHANGE_ROWS.filter(([, c]) => !c.who.includes('identity-platform') && !c.alsoFor).map(([name]) => name),
 ];
 
 interface Operation {
@@ -158,9 +145,36 @@ const change = (schema?: z.ZodType, required = true) => ({
 /** The problems of a change to an account: its body (400, 413, 415), its lifecycle (409, 503), its key (422). */
 const CHANGE = [400, 403, 404, 409, 413, 415, 422, 503];
 const CHANGE_WITHOUT_BODY = [400, 403, 404, 409, 422, 503];
-const accountAnswer = (description: string) => ({ 200: json(description, accountView) });
 
-/** Every route of the API, as the routes in routes/*.ts and app.ts answer it. */
+/** Rules as a summary cites them: a run of three or more in a row as a range (R22-R24). */
+function citing(rules: readonly string[]): string {
+  const numbers = rules.map((r) => Number(r.slice(1)));
+  const parts: string[] = [];
+  for (let i = 0; i < rules.length;) {
+    let j = i;
+    while (j + 1 < rules.length && numbers[j + 1] === numbers[j]! + 1) j++;
+    parts.push(j - i >= 2 ? `${rules[i]}-${rules[j]}` : rules.slice(i, j + 1).join(', '));
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
+/** A change of the table (src/operations/account-changes.ts), as the document describes its route. */
+function changeOperation(operationId: string, c: AnyAccountChange): Operation {
+  return {
+    method: c.http.method,
+    path: `/v1/accounts/{id}${c.http.path}`,
+    operationId,
+    tag: c.http.tag,
+    summary: `${c.summary} (${citing(c.rules)})`,
+    ...(c.description ? { description: c.description } : {}),
+    request: change(c.body?.schema, !c.body?.optional),
+    success: { [c.http.status]: json(c.answer.description, changeAnswers[c.answer.kind]) },
+    problems: c.body ? CHANGE : CHANGE_WITHOUT_BODY,
+  };
+}
+
+/** Every route of the API, as the routes in routes/*.ts and app.ts answer it; the changes from their table. */
 export const OPERATIONS: Operation[] = [
   {
     method: 'post',
@@ -210,75 +224,8 @@ export const OPERATIONS: Operation[] = [
     tag: 'Accounts',
     summary: "The account's state, from its lifecycle",
     request: { params: accountId },
-    success: accountAnswer('The account'),
+    success: { 200: json('The account', accountView) },
     problems: [403, 404, 503],
-  },
-  {
-    method: 'patch',
-    path: '/v1/accounts/{id}',
-    operationId: 'editAccount',
-    tag: 'Accounts',
-    summary: 'Edit attributes (R17, R25)',
-    description:
-      'At least one field; null clears an optional one. Refused (409) while the account is Pending.',
-    request: change(editAccountBody),
-    success: accountAnswer('The edited account'),
-    problems: CHANGE,
-  },
-  {
-    method: 'put',
-    path: '/v1/accounts/{id}/notes',
-    operationId: 'setNotes',
-    tag: 'Accounts',
-    summary: 'Set the notes, also while Pending (R14)',
-    request: change(notesBody),
-    success: accountAnswer('The account'),
-    problems: CHANGE,
-  },
-  {
-    method: 'post',
-    path: '/v1/accounts/{id}/mfa-exceptions',
-    operationId: 'startMfaException',
-    tag: 'Accounts',
-    summary: 'Start or replace an MFA exception (R22-R24)',
-    request: change(mfaExceptionBody),
-    success: { 201: json('The account, with its exception', accountView) },
-    problems: CHANGE,
-  },
-  {
-    method: 'delete',
-    path: '/v1/accounts/{id}/mfa-exceptions/current',
-    operationId: 'endMfaException',
-    tag: 'Accounts',
-    summary: 'End the MFA exception early (R24)',
-    request: change(),
-    success: accountAnswer('The account, back in its MFA group'),
-    problems: CHANGE_WITHOUT_BODY,
-  },
-  {
-    method: 'post',
-    path: '/v1/accounts/{id}/events',
-    operationId: 'reportIdentityEvent',
-    tag: 'Identity platform',
-    summary: 'Report a first-login step or a sign-in: the identity platform only (R18, R7, R30)',
-    request: change(identityEventBody),
-    success: {
-      200: json(
-        'Accepted: the status, the steps still to take and whether mail works; never the account (R1)',
-        identityEventAnswer,
-      ),
-    },
-    problems: CHANGE,
-  },
-  {
-    method: 'put',
-    path: '/v1/accounts/{id}/directory-visibility',
-    operationId: 'setDirectoryVisibility',
-    tag: 'Accounts',
-    summary: 'Hide or show the phone numbers in the NHS Directory (R26)',
-    request: change(directoryVisibilityBody),
-    success: accountAnswer('The account'),
-    problems: CHANGE,
   },
   {
     method: 'get',
@@ -290,46 +237,7 @@ export const OPERATIONS: Operation[] = [
     success: { 200: json('Who changed what, and when', history) },
     problems: [403, 404, 503],
   },
-  {
-    method: 'post',
-    path: '/v1/accounts/{id}/provisioning-retries',
-    operationId: 'retryProvisioning',
-    tag: 'Accounts',
-    summary: 'Retry a failed provisioning, with a new temporary password (R16, R13)',
-    request: change(),
-    success: { 201: json('The account, with its new temporary password shown once', accountWithPassword) },
-    problems: CHANGE_WITHOUT_BODY,
-  },
-  {
-    method: 'post',
-    path: '/v1/accounts/{id}/leaver',
-    operationId: 'markLeaver',
-    tag: 'Leavers and joiners',
-    summary: 'Mark an Active account as a leaver, for the leaver window (R28)',
-    request: change(emptyBody, false),
-    success: accountAnswer('The account, a Leaver'),
-    problems: CHANGE,
-  },
-  {
-    method: 'delete',
-    path: '/v1/accounts/{id}/leaver',
-    operationId: 'withdrawLeaverMark',
-    tag: 'Leavers and joiners',
-    summary: 'Withdraw the leaver mark within the window (R28)',
-    request: change(),
-    success: accountAnswer('The account, Active again'),
-    problems: CHANGE_WITHOUT_BODY,
-  },
-  {
-    method: 'post',
-    path: '/v1/accounts/{id}/joiner',
-    operationId: 'acceptJoiner',
-    tag: 'Leavers and joiners',
-    summary: "Accept a leaver into the caller's organisation (R28)",
-    request: change(joinerBody),
-    success: accountAnswer('The account, Active in its new organisation'),
-    problems: CHANGE,
-  },
+  ...CHANGE_ROWS.map(([name, c]) => changeOperation(name, c)),
   {
     method: 'get',
     path: '/v1/leavers',
@@ -339,36 +247,6 @@ export const OPERATIONS: Operation[] = [
     request: { query: leaversQuery },
     success: { 200: json('A page of leavers', leaversPage) },
     problems: [400, 403],
-  },
-  {
-    method: 'post',
-    path: '/v1/accounts/{id}/resecure',
-    operationId: 'resecureAccount',
-    tag: 'Accounts',
-    summary: 'Resecure: a new temporary password, the AUP and secret reset, every session signed out (R29)',
-    request: change(emptyBody, false),
-    success: { 200: json('The new temporary password, shown once, and the account', resecured) },
-    problems: CHANGE,
-  },
-  {
-    method: 'post',
-    path: '/v1/accounts/{id}/reactivation',
-    operationId: 'reactivateAccount',
-    tag: 'Accounts',
-    summary: 'Make an Inactive account Active again (R30)',
-    request: change(emptyBody, false),
-    success: accountAnswer('The account, Active'),
-    problems: CHANGE,
-  },
-  {
-    method: 'post',
-    path: '/v1/accounts/{id}/restoration',
-    operationId: 'restoreAccount',
-    tag: 'Accounts',
-    summary: 'Restore a deleted account within its restore window: national administrators (R32)',
-    request: change(emptyBody, false),
-    success: accountAnswer('The account, restored to its status before'),
-    problems: CHANGE,
   },
   {
     method: 'post',

@@ -1,5 +1,7 @@
-import type { AccountView } from '../../domain/lifecycle-state';
 import type { Principal } from '../../access/principals';
+import type { AnyAccountChange } from '../../operations/account-change-row';
+import { CHANGE_ROWS, type ChangeName } from '../../operations/account-changes';
+import type { AccountView } from '../../domain/lifecycle-state';
 
 export interface ActionButton {
   path: string;
@@ -9,59 +11,32 @@ export interface ActionButton {
 }
 
 /**
- * Which of the API's actions the Account page offers for the account's status. The lifecycle still
- * decides (its refusals are shown in its words); this only leaves out the buttons that cannot apply.
+ * Where the Account page posts a change: the API's path under the account; a change the API answers on
+ * DELETE is posted to that path's `/delete`, as a form cannot send DELETE.
+ */
+export function portalPathOf(change: AnyAccountChange): string {
+  const path = change.http.path.replace(/^\//, '');
+  return change.http.method === 'delete' ? `${path}/delete` : path;
+}
+
+/** Each change's path on the Account page, by name, for the page's own forms. */
+export const ACTION_PATHS = Object.fromEntries(
+  CHANGE_ROWS.filter(([, c]) => c.portal).map(([name, c]) => [name, portalPathOf(c)]),
+) as Partial<Record<ChangeName, string>>;
+
+/**
+ * Which of the changes the Account page offers for the account's status: the buttons of the change table's
+ * rows that offer themselves, and the page's own forms. The lifecycle still decides (its refusals are shown
+ * in its words); this only leaves out what cannot apply.
  */
 export function accountActions(view: AccountView, principal: Principal) {
+  const buttons: ActionButton[] = CHANGE_ROWS.flatMap(([, change]) => {
+    const button = change.portal?.button;
+    if (!button?.offered(view, principal)) return [];
+    const { text, explanation, warning } = button;
+    return [{ path: portalPathOf(change), text, explanation, ...(warning ? { warning } : {}) }];
+  });
   const s = view.status;
-  const buttons: ActionButton[] = [];
-  if (s === 'Active' || s === 'Leaver' || s === 'Disabled') {
-    buttons.push({
-      path: 'resecure',
-      text: 'Resecure account',
-      explanation:
-        'For a user who is locked out or compromised: a new temporary password (shown once), the Acceptable Use ' +
-        'Policy and account secret reset, and every session signed out (R29).',
-      warning: true,
-    });
-  }
-  if (s === 'Active') {
-    buttons.push({
-      path: 'leaver',
-      text: 'Mark as leaver',
-      explanation:
-        'The user keeps using mail for 30 days while another organisation can accept them as a joiner; then the ' +
-        'account is deleted (R28).',
-    });
-  }
-  if (s === 'Leaver') {
-    buttons.push({
-      path: 'leaver/withdraw',
-      text: 'Withdraw leaver mark',
-      explanation: 'The account is Active again (R28).',
-    });
-  }
-  if (s === 'ProvisioningFailed') {
-    buttons.push({
-      path: 'retry',
-      text: 'Retry provisioning',
-      explanation: 'Requests the mailbox again, with a new temporary password shown once (R16).',
-    });
-  }
-  if (s === 'Inactive') {
-    buttons.push({
-      path: 'reactivate',
-      text: 'Reactivate account',
-      explanation: 'The account is Active again, and its 30-day clock restarts (R30).',
-    });
-  }
-  if (s === 'Deleted' && !view.deletion?.closedAt && principal.kind === 'national-admin') {
-    buttons.push({
-      path: 'restore',
-      text: 'Restore account',
-      explanation: 'Back to its status before deletion, with the same address and history (R32).',
-    });
-  }
   const living = s !== 'Deleted';
   return {
     edit: living && s !== 'ProvisioningFailed',
@@ -70,5 +45,6 @@ export function accountActions(view: AccountView, principal: Principal) {
     endMfaException: view.mfa.exception !== null,
     buttons,
     any: buttons.length > 0,
+    paths: ACTION_PATHS,
   };
 }

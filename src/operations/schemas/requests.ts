@@ -14,7 +14,6 @@ import {
   phoneNumber,
   phoneText,
   plainText,
-  reference,
   site,
   title,
   ukMobile,
@@ -137,21 +136,6 @@ export const editAccountBody = z
   .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' })
   .meta({ minProperties: 1 });
 export type EditAccountBody = z.output<typeof editAccountBody>;
-
-export const notesBody = z.strictObject({ notes });
-
-export const mfaExceptionBody = z.strictObject({
-  term: z.enum(['short', 'long'], { error: 'Term must be "short" (24 hours) or "long" (6 months)' }),
-  riskAssessmentRef: reference(
-    'Risk assessment reference',
-    100,
-    'A risk assessment reference is required (R22)',
-  ),
-});
-
-export const directoryVisibilityBody = z.strictObject({
-  phonesHidden: z.boolean({ error: 'phonesHidden must be true or false' }),
-});
 
 /** A phone number the identity platform reports; any country, so a non-UK one can be acted on (R7). */
 const reportedPhone = phoneText(
@@ -302,9 +286,6 @@ export const accountId = z
 
 /** An Idempotency-Key header: 1 to 200 visible ASCII characters. */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
-
-/** Actions that take no body (a leaver mark, a resecure...): nothing, or an empty object. */
-export const emptyBody = z.strictObject({});
 
 /** POST /v1/bulk-uploads query (R31): the upload's organisation, and Validate or Create. */
 export const bulkUploadQuery = z.strictObject({

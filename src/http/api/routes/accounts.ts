@@ -1,34 +1,23 @@
 import { Router, type Request, type Response } from 'express';
 import type { AccountDeps } from '../../../operations/account-access';
 import type { ChangeOptions } from '../../../operations/account-change';
-import { saveNotes } from '../../../operations/account-notes';
-import { acceptAsJoiner } from '../../../operations/accept-joiner';
+import { CHANGE_ROWS } from '../../../operations/account-changes';
 import { createAccountOnce } from '../../../operations/create-account-once';
 import type { Created } from '../../../operations/create-account';
-import { editAccount } from '../../../operations/edit-account';
-import { markAsLeaver, withdrawLeaverMark } from '../../../operations/leaver-mark';
-import { startMfaException, stopMfaException } from '../../../operations/mfa-exceptions';
-import { changePhoneVisibility } from '../../../operations/phone-visibility';
-import { reactivate } from '../../../operations/reactivate-account';
+import { makeChange } from '../../../operations/make-change';
 import { readAccount, readHistory } from '../../../operations/read-account';
-import { reportEvent } from '../../../operations/report-identity-event';
-import { resecure } from '../../../operations/resecure-account';
-import { restore } from '../../../operations/restore-account';
-import { retryFailedProvisioning } from '../../../operations/retry-provisioning';
 import { searchAccounts } from '../../../operations/search-accounts';
-import { principalOf } from '../authenticate';
 import { IdempotencyKeys } from '../../../ports/idempotency-keys';
-import { badRequest } from '../../problem';
-import { reply } from '../reply';
 import { IDEMPOTENCY_KEY } from '../../../operations/schemas/requests';
+import { badRequest } from '../../problem';
+import { principalOf } from '../authenticate';
+import { reply } from '../reply';
 import {
   accountView,
-  accountWithPassword,
+  changeAnswers,
   created as createdAnswer,
   directoryPage,
   history,
-  identityEventAnswer,
-  resecured,
 } from '../schemas/responses';
 
 export type AccountRoutesDeps = AccountDeps;
@@ -64,7 +53,7 @@ function changeOptions(req: Request): ChangeOptions {
   };
 }
 
-/** /v1/accounts: each route hands its request to the account operation of the same name. */
+/** /v1/accounts: the create, the reads, and a route for each change of the table, each through its operation. */
 export function accountRoutes(deps: AccountRoutesDeps): Router {
   const router = Router();
   const who = principalOf;
@@ -87,75 +76,17 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     reply(res, accountView, await readAccount(deps, who(res), req.params.id));
   });
 
-  router.patch('/:id', async (req, res) => {
-    reply(res, accountView, await editAccount(deps, who(res), req.params.id, req.body, changeOptions(req)));
-  });
-
-  router.put('/:id/notes', async (req, res) => {
-    reply(res, accountView, await saveNotes(deps, who(res), req.params.id, req.body, changeOptions(req)));
-  });
-
-  router.post('/:id/mfa-exceptions', async (req, res) => {
-    const view = await startMfaException(deps, who(res), req.params.id, req.body, changeOptions(req));
-    reply(res, accountView, view, 201);
-  });
-
-  router.delete('/:id/mfa-exceptions/current', async (req, res) => {
-    reply(res, accountView, await stopMfaException(deps, who(res), req.params.id, changeOptions(req)));
-  });
-
-  router.post('/:id/events', async (req, res) => {
-    reply(
-      res,
-      identityEventAnswer,
-      await reportEvent(deps, who(res), req.params.id, req.body, changeOptions(req)),
-    );
-  });
-
-  router.put('/:id/directory-visibility', async (req, res) => {
-    reply(
-      res,
-      accountView,
-      await changePhoneVisibility(deps, who(res), req.params.id, req.body, changeOptions(req)),
-    );
-  });
-
   router.get('/:id/history', async (req, res) => {
     reply(res, history, { items: await readHistory(deps, who(res), req.params.id) });
   });
 
-  router.post('/:id/provisioning-retries', async (req, res) => {
-    const retried = await retryFailedProvisioning(deps, who(res), req.params.id, changeOptions(req));
-    reply(res, accountWithPassword, retried, 201);
-  });
-
-  router.post('/:id/leaver', async (req, res) => {
-    reply(res, accountView, await markAsLeaver(deps, who(res), req.params.id, req.body, changeOptions(req)));
-  });
-
-  router.delete('/:id/leaver', async (req, res) => {
-    reply(res, accountView, await withdrawLeaverMark(deps, who(res), req.params.id, changeOptions(req)));
-  });
-
-  router.post('/:id/joiner', async (req, res) => {
-    reply(
-      res,
-      accountView,
-      await acceptAsJoiner(deps, who(res), req.params.id, req.body, changeOptions(req)),
-    );
-  });
-
-  router.post('/:id/resecure', async (req, res) => {
-    reply(res, resecured, await resecure(deps, who(res), req.params.id, req.body, changeOptions(req)));
-  });
-
-  router.post('/:id/reactivation', async (req, res) => {
-    reply(res, accountView, await reactivate(deps, who(res), req.params.id, req.body, changeOptions(req)));
-  });
-
-  router.post('/:id/restoration', async (req, res) => {
-    reply(res, accountView, await restore(deps, who(res), req.params.id, req.body, changeOptions(req)));
-  });
+  // Every change to an account, as the table has it (src/operations/account-changes.ts).
+  for (const [name, change] of CHANGE_ROWS) {
+    router[change.http.method](`/:id${change.http.path}`, async (req: Request<{ id: string }>, res) => {
+      const answer = await makeChange(deps, who(res), name, req.params.id, req.body, changeOptions(req));
+      reply(res, changeAnswers[change.answer.kind], answer as never, change.http.status);
+    });
+  }
 
   return router;
 }

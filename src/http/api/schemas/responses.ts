@@ -12,6 +12,7 @@ import type { LeaverFound } from '../../../operations/find-leavers';
 import type { Validation } from '../../../operations/bulk-uploads';
 import type { ExistingAccount } from '../../../ports/directory';
 import type { BulkProgress } from '../../../workflows/bulk-definitions';
+import type { AnswerKind, ChangeAnswers } from '../../../operations/account-change-row';
 import type { IdentityEventAnswer } from '../../../operations/identity-event-answer';
 import type { CodedItem } from '../../../reference/reference-data';
 
@@ -205,6 +206,14 @@ export const identityEventAnswer = z
     canSendEmail: z.boolean(),
   })
   .meta({ id: 'IdentityEventAnswer' });
+
+/** The answer of each kind of change to an account (src/operations/account-changes.ts). */
+export const changeAnswers = {
+  account: accountView,
+  'account-with-password': accountWithPassword,
+  resecured,
+  'identity-event': identityEventAnswer,
+} satisfies Record<AnswerKind, AnswerSchema>;
 
 const directoryEntry = z
   .strictObject({
@@ -404,3 +413,5 @@ exact<
     'code' | 'name' | 'kind' | 'emailDomains' | 'units' | 'sites' | 'nasManaged' | 'connectorManaged'
   >
 >(true);
+exact<z.output<typeof accountWithPassword>, ChangeAnswers['account-with-password']>(true);
+exact<z.output<typeof resecured>, ChangeAnswers['resecured']>(true);

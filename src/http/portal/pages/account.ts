@@ -1,20 +1,16 @@
 import { Router, type Request, type Response } from 'express';
+import type { AccountView } from '../../../domain/lifecycle-state';
 import { statusInWords } from '../../../domain/status-in-words';
 import { toProblem } from '../../problem-of';
 import type { Principal } from '../../../access/principals';
-import { saveNotes } from '../../../operations/account-notes';
-import { markAsLeaver, withdrawLeaverMark } from '../../../operations/leaver-mark';
-import { startMfaException, stopMfaException } from '../../../operations/mfa-exceptions';
-import { changePhoneVisibility } from '../../../operations/phone-visibility';
-import { reactivate } from '../../../operations/reactivate-account';
+import type { AnyAccountChange } from '../../../operations/account-change-row';
+import { CHANGE_ROWS, type ChangeName } from '../../../operations/account-changes';
+import { makeChange } from '../../../operations/make-change';
 import { readAccount, readHistory } from '../../../operations/read-account';
-import { resecure } from '../../../operations/resecure-account';
-import { restore } from '../../../operations/restore-account';
-import { retryFailedProvisioning } from '../../../operations/retry-provisioning';
-import { accountActions } from '../account-actions';
+import { accountActions, portalPathOf } from '../account-actions';
 import { historyRows, summaryRows } from '../account-summary';
 import { formatTime } from '../format-time';
-import { text, type Form } from '../forms/form-values';
+import type { Form } from '../forms/form-values';
 import { isFormProblem, pageErrors } from '../page-errors';
 import type { PortalDeps } from '../portal-deps';
 import { setFlash, takeFlash } from '../session';
@@ -25,9 +21,21 @@ const ACTION_FIELDS = ['notes', 'term', 'riskAssessmentRef'];
 
 export const accountPath = (id: string) => `/accounts/${encodeURIComponent(id)}`;
 
+/** A form's field as a change reads it: absent, or its text ('' when it was sent twice). */
+const fieldOf = (form: Form) => (name: string) => {
+  const value = form[name];
+  return value === undefined ? undefined : typeof value === 'string' ? value : '';
+};
+
+/** The account and the temporary password a change's answer shows once (R13): a retry's, a resecure's. */
+function withPassword(answer: unknown): { view: AccountView; temporaryPassword: string | null } {
+  const a = answer as (AccountView | { account: AccountView }) & { temporaryPassword: string | null };
+  return { view: 'account' in a ? a.account : a, temporaryPassword: a.temporaryPassword };
+}
+
 /**
- * The Account page: the account's summary, its status in plain words, every action the API offers for
- * it (each through the same operation as its route) and its history (R2).
+ * The Account page: the account's summary, its status in plain words, every change the table offers on it
+ * (each through the same operation as its API route) and its history (R2).
  */
 export function accountPage(deps: PortalDeps): Router {
   const router = Router();
@@ -70,140 +78,47 @@ export function accountPage(deps: PortalDeps): Router {
   });
 
   /**
-   * An action's form: the operation, then back to the Account page with a message; a refusal or a field
-   * at fault is shown on the Account page itself, in the operation's words (R4), with what was typed.
+   * A change's form: the operation, then back to the Account page with a message (or the new temporary
+   * password's page); a refusal or a field at fault is shown on the Account page itself, in the
+   * operation's words (R4), with what was typed.
    */
-  function action(
-    path: string,
-    run: (principal: Principal, id: string, form: Form) => Promise<string | ((res: Response) => void)>,
-    section: string,
-  ) {
-    router.post(`/accounts/:id/${path}`, async (req: Request<{ id: string }>, res) => {
+  function action(name: ChangeName, change: AnyAccountChange) {
+    const { portal } = change;
+    if (!portal) return;
+    router.post(`/accounts/:id/${portalPathOf(change)}`, async (req: Request<{ id: string }>, res) => {
       const principal = signedInPrincipal(res);
       const form = (req.body ?? {}) as Form;
+      let answer: unknown;
       try {
-        const done = await run(principal, req.params.id, form);
-        if (typeof done === 'function') return done(res);
-        await setFlash(res, done);
-        res.redirect(303, accountPath(req.params.id));
+        answer = await makeChange(deps, principal, name, req.params.id, portal.form?.(fieldOf(form)));
       } catch (err) {
         const problem = toProblem(err);
         if (!isFormProblem(problem)) throw err;
         const values = Object.fromEntries(
           ACTION_FIELDS.map((f) => [f, form[f]]).filter(([, v]) => v !== undefined),
         );
-        await show(res, principal, req.params.id, {
-          errors: pageErrors(problem, ACTION_FIELDS, section),
+        return show(res, principal, req.params.id, {
+          errors: pageErrors(problem, ACTION_FIELDS, portal.section),
           values,
           status: problem.status,
         });
       }
+      if ('say' in portal.done) {
+        await setFlash(res, portal.done.say(answer as never, formatTime));
+        return res.redirect(303, accountPath(req.params.id));
+      }
+      const { view, temporaryPassword } = withPassword(answer);
+      renderPage(res, 'new-password.njk', {
+        nav: 'users',
+        heading: portal.done.showPassword.heading,
+        view,
+        temporaryPassword,
+        warnings: view.warnings,
+        explanation: portal.done.showPassword.explanation,
+      });
     });
   }
 
-  action(
-    'notes',
-    async (p, id, form) => {
-      await saveNotes(deps, p, id, { notes: text(form, 'notes') });
-      return 'Notes saved.';
-    },
-    '#notes',
-  );
-  action(
-    'phones',
-    async (p, id, form) => {
-      const hidden = text(form, 'phonesHidden') === 'true';
-      await changePhoneVisibility(deps, p, id, { phonesHidden: hidden });
-      return hidden
-        ? 'Phone numbers hidden from the NHS Directory.'
-        : 'Phone numbers shown in the NHS Directory.';
-    },
-    '#directory-heading',
-  );
-  action(
-    'mfa-exception',
-    async (p, id, form) => {
-      const view = await startMfaException(deps, p, id, {
-        ...(form.term !== undefined ? { term: text(form, 'term') } : {}),
-        riskAssessmentRef: text(form, 'riskAssessmentRef'),
-      });
-      return `MFA exception started, until ${formatTime(view.mfa.exceptionEndsAt)}.`;
-    },
-    '#term',
-  );
-  action(
-    'mfa-exception/end',
-    async (p, id) => {
-      await stopMfaException(deps, p, id);
-      return 'MFA exception ended: the account rejoined its MFA group.';
-    },
-    '#mfa-heading',
-  );
-  action(
-    'leaver',
-    async (p, id) => {
-      const view = await markAsLeaver(deps, p, id, {});
-      return `Marked as a leaver until ${formatTime(view.leaver?.windowEndsAt)}.`;
-    },
-    '#actions-heading',
-  );
-  action(
-    'leaver/withdraw',
-    async (p, id) => {
-      await withdrawLeaverMark(deps, p, id);
-      return 'Leaver mark withdrawn: the account is Active.';
-    },
-    '#actions-heading',
-  );
-  action(
-    'reactivate',
-    async (p, id) => {
-      await reactivate(deps, p, id, {});
-      return 'Account reactivated.';
-    },
-    '#actions-heading',
-  );
-  action(
-    'restore',
-    async (p, id) => {
-      const view = await restore(deps, p, id, {});
-      return `Account restored as ${view.status}.`;
-    },
-    '#actions-heading',
-  );
-  action(
-    'resecure',
-    async (p, id) => {
-      const { temporaryPassword, account } = await resecure(deps, p, id, {});
-      return (res) =>
-        renderPage(res, 'new-password.njk', {
-          nav: 'users',
-          heading: 'Account resecured',
-          view: account,
-          temporaryPassword,
-          warnings: account.warnings,
-          explanation:
-            'Every session of the user was signed out. At their next login they change this password, accept the ' +
-            'Acceptable Use Policy and set their account secret again (R29).',
-        });
-    },
-    '#actions-heading',
-  );
-  action(
-    'retry',
-    async (p, id) => {
-      const retried = await retryFailedProvisioning(deps, p, id);
-      return (res) =>
-        renderPage(res, 'new-password.njk', {
-          nav: 'users',
-          heading: 'Provisioning retried',
-          view: retried,
-          temporaryPassword: retried.temporaryPassword,
-          warnings: retried.warnings,
-          explanation: 'The account is Pending again while its mailbox is created: 1 to 24 hours (R15, R16).',
-        });
-    },
-    '#actions-heading',
-  );
+  for (const [name, change] of CHANGE_ROWS) action(name, change);
   return router;
 }

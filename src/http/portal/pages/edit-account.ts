@@ -3,7 +3,7 @@ import { displayName } from '../../../domain/display-name';
 import type { AccountView } from '../../../domain/lifecycle-state';
 import { toProblem } from '../../problem-of';
 import type { Principal } from '../../../access/principals';
-import { editAccount } from '../../../operations/edit-account';
+import { makeChange } from '../../../operations/make-change';
 import { readAccount } from '../../../operations/read-account';
 import { referenceData } from '../../../reference/reference-data';
 import { formChoices } from '../form-choices';
@@ -60,7 +60,7 @@ export function editAccountPage(deps: PortalDeps): Router {
       return res.redirect(303, accountPath(view.id));
     }
     try {
-      await editAccount(deps, principal, view.id, changes);
+      await makeChange(deps, principal, 'editAccount', view.id, changes);
     } catch (err) {
       const problem = toProblem(err);
       if (!isFormProblem(problem)) throw err;

@@ -2,8 +2,8 @@ import { Router, type Response } from 'express';
 import { toProblem } from '../../problem-of';
 import type { Principal } from '../../../access/principals';
 import { notFound } from '../../problem';
-import { acceptAsJoiner } from '../../../operations/accept-joiner';
 import { findLeavers, type LeaverFound } from '../../../operations/find-leavers';
+import { makeChange } from '../../../operations/make-change';
 import { formChoices } from '../form-choices';
 import { JOINER_FIELDS, joinerRequestFrom, valuesOf } from '../forms/account-forms';
 import type { Form } from '../forms/form-values';
@@ -82,7 +82,7 @@ export function joinersPage(deps: PortalDeps): Router {
     const leaver = await leaverOf(principal, req.params.id);
     const form = (req.body ?? {}) as Form;
     try {
-      await acceptAsJoiner(deps, principal, leaver.id, joinerRequestFrom(form));
+      await makeChange(deps, principal, 'acceptJoiner', leaver.id, joinerRequestFrom(form));
     } catch (err) {
       const problem = toProblem(err);
       if (!isFormProblem(problem)) throw err;
