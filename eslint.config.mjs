@@ -25,6 +25,12 @@ const LAYERS = [
     message: 'Operations start and change the lifecycles, never the other way round (docs/architecture.md).',
   },
   {
+    target: ['./src/http/security', './src/http/!(app|http-deps).ts'],
+    from: ['./src/http/api', './src/http/portal'],
+    message:
+      'What the API and the portal share stands below both: only app.ts mounts them (and http-deps.ts names their settings).',
+  },
+  {
     target: './src/http/api',
     from: './src/http/portal',
     message: 'The API and the portal stand side by side: share through src/http or src/operations.',

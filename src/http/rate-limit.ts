@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type AugmentedRequest } from 'express-rate-limit';
-import { principalOf } from './api/authenticate';
+import { principalOf } from './request-principal';
 import { Problem } from './problem';
 
 export interface RateLimits {
@@ -50,7 +50,13 @@ const clientAddress = (req: Request) => ipKeyGenerator(req.ip ?? req.socket.remo
  * never do), and once an address is over the limit it is refused before any token is looked at, so
  * guessing on cannot tell a right token from a wrong one. `check` throws a 401 Problem to refuse.
  */
-export function authenticationFailureLimit(limits: RateLimits) {
+/**
+ * Runs a check of the caller, counting its refusals against the caller's address: the failed-authentication
+ * limit, shared by the API and the portal, so that guessing by page or by API counts alike.
+ */
+export type CountingFailures = (check: (req: Request, res: Response) => void) => RequestHandler[];
+
+export function authenticationFailureLimit(limits: RateLimits): CountingFailures {
   const refused = () => tooMany('Too many failed authentications from this address: wait for Retry-After.');
   const failures = rateLimit({
     windowMs: limits.authFailureWindowMs,

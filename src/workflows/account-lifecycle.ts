@@ -76,7 +76,7 @@ export function accountLifecycle(input: LifecycleInput): Promise<void> {
 }
 
 /** Every change an account takes, each listed by the concern module that applies it. */
-const ACCOUNT_CHANGES = [
+export const HANDLED_CHANGES = [
   ...provisioning.provisioningChanges,
   ...profile.profileChanges,
   ...firstLogin.firstLoginChanges,
@@ -142,7 +142,7 @@ async function lifecycle(input: LifecycleInput, { skipsIdleSteps, timersDecide }
   setHandler(takeTemporaryPasswordUpdate, () => provisioning.takeTemporaryPassword(lc), {
     validator: () => refuseIf(provisioning.passwordRefusal(lc)),
   });
-  for (const change of ACCOUNT_CHANGES) change.register(onUpdate);
+  for (const change of HANDLED_CHANGES) change.register(onUpdate);
 
   // R32: an account ends only by deletion. A cancellation requested in Temporal Web is recorded, nothing more.
   let cancellationRequested = false;

@@ -61,6 +61,16 @@ describe('Layers (docs/architecture.md): the core speaks its own language', func
         "import { renderPage } from '../portal/views';\nexport const r = renderPage;\n",
         /no-restricted-paths.*side by side/,
       ],
+      [
+        'src/http/rate-limit.ts',
+        "import { reply } from './api/reply';\nexport const r = reply;\n",
+        /below both/,
+      ],
+      [
+        'src/http/security/probe.ts',
+        "import { portalRoutes } from '../portal/portal';\nexport const p = portalRoutes;\n",
+        /below both/,
+      ],
       // workflows/definitions.ts is imported by operations/account-change.ts: importing it back closes a circle.
       [
         'src/workflows/definitions.ts',

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Problem } from '../problem';
-import type { Principal } from '../../access/principals';
+import { bearerToken } from '../security/bearer-token';
 import { principalsOf, unknownTokenDetail } from '../security/demo-principals';
 
 /** R1: every call but health and the API description carries a bearer token naming a principal. */
@@ -21,13 +21,4 @@ export function authenticate() {
     res.locals.principal = principal;
     next();
   };
-}
-
-/** The token of an `Authorization: Bearer <token>` header, if there is one. */
-export function bearerToken(req: Request): string | undefined {
-  return /^Bearer ([\x21-\x7e]{1,512})$/i.exec(req.get('authorization') ?? '')?.[1];
-}
-
-export function principalOf(res: Response): Principal {
-  return res.locals.principal as Principal;
 }

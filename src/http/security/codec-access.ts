@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { bearerToken } from '../api/authenticate';
+import { bearerToken } from './bearer-token';
 import { Problem, forbidden } from '../problem';
 import { principalsOf, unknownTokenDetail } from './demo-principals';
 import { directFromThisMachine } from './loopback';

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Request, Response } from 'express';
-import { bearerToken } from '../api/authenticate';
+import { bearerToken } from './bearer-token';
 import { Problem, forbidden } from '../problem';
 import { directFromThisMachine } from './loopback';
 

@@ -10,7 +10,7 @@ import { searchAccounts } from '../../../operations/search-accounts';
 import { IdempotencyKeys } from '../../../ports/idempotency-keys';
 import { IDEMPOTENCY_KEY } from '../../../operations/schemas/requests';
 import { badRequest } from '../../problem';
-import { principalOf } from '../authenticate';
+import { principalOf } from '../../request-principal';
 import { reply } from '../reply';
 import {
   accountView,

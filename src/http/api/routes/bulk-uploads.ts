@@ -9,7 +9,7 @@ import {
   validateUpload,
   type BulkDeps,
 } from '../../../operations/bulk-uploads';
-import { principalOf } from '../authenticate';
+import { principalOf } from '../../request-principal';
 import { Problem } from '../../problem';
 import { reply } from '../reply';
 import { bulkUploadQuery } from '../../../operations/schemas/requests';

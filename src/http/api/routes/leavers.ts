@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Directory } from '../../../ports/directory';
 import { findLeavers } from '../../../operations/find-leavers';
-import { principalOf } from '../authenticate';
+import { principalOf } from '../../request-principal';
 import { reply } from '../reply';
 import { leaversPage } from '../schemas/responses';
 

@@ -4,7 +4,7 @@ import { referenceData } from '../../../reference/reference-data';
 import { organisationsFor } from '../../../operations/organisations-for';
 import { ADMINS } from '../../../access/rights';
 import { requireKind } from '../../../operations/caller';
-import { principalOf } from '../authenticate';
+import { principalOf } from '../../request-principal';
 import { reply } from '../reply';
 import { codedItems, organisations } from '../schemas/responses';
 

@@ -1,4 +1,4 @@
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { ADMINS } from '../../../access/rights';
 import { requireKind } from '../../../operations/caller';
 import { Problem } from '../../problem';
@@ -9,9 +9,7 @@ import { text, type Form } from '../forms/form-values';
 import type { PortalDeps } from '../portal-deps';
 import { newToken, sessionLimits, sessionOf, sessionPrincipalId } from '../session';
 import { NO_ERRORS, renderPage, type PageErrors } from '../views';
-
-/** The failed-authentication limit of the API (rate-limit.ts), shared so guessing by page or API counts alike. */
-export type CountingFailures = (check: (req: Request, res: Response) => void) => express.RequestHandler[];
+import type { CountingFailures } from '../../rate-limit';
 
 /**
  * Starts a fresh session for the principal: a new record and id (any session the cookie held is ended,
