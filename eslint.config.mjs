@@ -1,5 +1,46 @@
 import js from '@eslint/js';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+
+/** The layers' lines (docs/architecture.md): who may import whom. */
+const CORE = [
+  './src/operations',
+  './src/activities',
+  './src/bulk',
+  './src/workflows',
+  './src/access',
+  './src/domain',
+];
+const LAYERS = [
+  {
+    target: CORE,
+    from: './src/http',
+    message:
+      'The core speaks its own language: raise an operation error (src/operations/errors.ts) and let the ' +
+      'API and the portal map it; schemas belong to src/operations (docs/architecture.md).',
+  },
+  {
+    target: ['./src/workflows', './src/access', './src/domain'],
+    from: './src/operations',
+    message: 'Operations start and change the lifecycles, never the other way round (docs/architecture.md).',
+  },
+  {
+    target: ['./src/http/security', './src/http/!(app|http-deps).ts'],
+    from: ['./src/http/api', './src/http/portal'],
+    message:
+      'What the API and the portal share stands below both: only app.ts mounts them (and http-deps.ts names their settings).',
+  },
+  {
+    target: './src/http/api',
+    from: './src/http/portal',
+    message: 'The API and the portal stand side by side: share through src/http or src/operations.',
+  },
+  {
+    target: './src/http/portal',
+    from: './src/http/api',
+    message: 'The API and the portal stand side by side: share through src/http or src/operations.',
+  },
+];
 
 export default tseslint.config(
   { ignores: ['dist/', 'data/', 'node_modules/'] },
@@ -12,8 +53,24 @@ export default tseslint.config(
     },
   },
   {
+    // The layers hold (no import across a line), and no import circle closes anywhere in the engine
+    // (type-only imports too: test/architecture/import-graph.test.ts).
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
+      // The imported modules are read with TypeScript's parser, so that a circle through them is seen.
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/extensions': ['.ts', '.js'],
+    },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: LAYERS }],
+      'import-x/no-cycle': 'error',
+    },
+  },
+  {
     // The portal's scripts run in the browser, as ES modules.
-    files: ['src/portal/public/**/*.js'],
+    files: ['src/http/portal/public/**/*.js'],
     languageOptions: {
       sourceType: 'module',
       globals: {

@@ -1,4 +1,4 @@
-import { requestMfaException, setNotes } from '../src/workflows/definitions';
+import { setNotesUpdate, startMfaExceptionUpdate } from '../src/workflows/definitions';
 import { ADMIN, DAY, lifecycleHarness, report } from '../test/helpers/lifecycle-harness';
 import { happyPath } from '../test/replay/representative-lifecycles';
 
@@ -18,10 +18,12 @@ describe('History events per lifecycle', () => {
       for (let day = 1; day <= 730; day++) {
         if (SIGN_INS) await report(handle, { type: 'SignedIn' });
         if (day % 30 === 0) {
-          await handle.executeUpdate(setNotes, { args: [{ actor: ADMIN, notes: `month ${day / 30}` }] });
+          await handle.executeUpdate(setNotesUpdate, {
+            args: [{ actor: ADMIN, notes: `month ${day / 30}` }],
+          });
         }
         if (day % 91 === 0) {
-          await handle.executeUpdate(requestMfaException, {
+          await handle.executeUpdate(startMfaExceptionUpdate, {
             args: [{ actor: ADMIN, term: 'short', riskAssessmentRef: `RA-${day}` }],
           });
         }

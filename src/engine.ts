@@ -8,9 +8,9 @@ import { createBulkActivities } from './activities/bulk';
 import { serverTime } from './activities/server-time';
 import { openStores } from './adapters/stores';
 import { openGraphPlatform } from './adapters/graph/open-graph-platform';
-import { createApp } from './api/app';
-import { Principals } from './api/principals';
-import { metricsAccess } from './api/security/metrics-access';
+import { createApp } from './http/app';
+import { Principals } from './access/principals';
+import { metricsAccess } from './http/security/metrics-access';
 import { loadAppConfig } from './config/app-config';
 import { loadKeyRing } from './crypto/key-ring';
 import { PasswordSealer } from './crypto/password-sealer';
@@ -24,7 +24,7 @@ import { ensureReconciliationSchedule } from './temporal/reconciliation-schedule
 import { registerSearchAttributes } from './temporal/register-search-attributes';
 import { searchAttributes } from '../temporal-config/search-attributes';
 import { createWorker } from './temporal/worker';
-import { devPrincipalsFrom, sessionPasswordsFrom } from './portal/portal-options';
+import { devPrincipalsFrom, sessionPasswordsFrom } from './http/portal/portal-options';
 import { purgePasswordsEvery } from './bulk/password-purge';
 import { closeBulkChecks } from './bulk/bulk-checks';
 

@@ -2,10 +2,11 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { BulkUploadId } from '../../temporal-config/search-attributes';
-import { withinDeadline } from '../api/deadline';
-import { ADMINS } from '../api/authenticate';
-import { administers, type Principal, type Principals } from '../api/principals';
-import { ApiError } from '../api/problem';
+import { withinDeadline } from '../temporal/deadline';
+import { ADMINS } from '../access/rights';
+import type { Principal, Principals } from '../access/principals';
+import { administers } from '../access/rights';
+import { OperationError } from '../operations/errors';
 import { lineFaultOf } from '../bulk/store-fault';
 import type { AccountDeps } from '../operations/account-access';
 import { createAccountOnce } from '../operations/create-account-once';
@@ -215,7 +216,7 @@ async function stopUpload(
  * refusing the line's data (Security 7).
  */
 function failureOf(err: unknown, attempt: number): string | null {
-  if (err instanceof ApiError && err.status < 500 && err.title !== 'In progress') return reasonOf(err);
+  if (err instanceof OperationError && !err.transient) return reasonOf(err);
   const fault = lineFaultOf(err);
   if (fault && attempt >= LINE_ATTEMPTS) {
     return (
@@ -227,8 +228,8 @@ function failureOf(err: unknown, attempt: number): string | null {
 }
 
 /** A refusal in words, without control characters, which a store may refuse in turn. */
-function reasonOf(err: ApiError): string {
-  const fields = err.errors?.map((e) => `${e.path}: ${e.message}`).join('; ');
+function reasonOf(err: OperationError): string {
+  const fields = err.fields?.map((e) => `${e.path}: ${e.message}`).join('; ');
   return [err.title, err.detail, fields]
     .filter(Boolean)
     .join(': ')

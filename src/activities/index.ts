@@ -1,137 +1,14 @@
-import type { Directory, DirectoryEntry } from '../ports/directory';
-import type { IncidentKind, Incidents } from '../ports/incidents';
-import type { AccountChanges, MailboxStatus, MailPlatform, PlatformAccount } from '../ports/mail-platform';
-import type { PasswordSealer } from '../crypto/password-sealer';
-import type { EngineMetrics } from '../metrics/engine-metrics';
-import { finishPendingStart, type Lifecycles } from '../operations/lifecycles';
-import { generateTemporaryPassword } from './temporary-password';
+import { createLifecycleActivities, type LifecycleActivityDeps } from './lifecycle';
+import { createReconciliationActivities, type ReconciliationActivityDeps } from './reconciliation';
 
-export interface ActivityDeps {
-  platform: MailPlatform;
-  directory: Directory;
-  incidents: Incidents;
-  sealer: PasswordSealer;
-  /** Where reconciliation starts the lifecycles a crash kept from starting. */
-  lifecycles: Lifecycles;
-  /** Counts the reconciliation's repairs, on the worker that made them. */
-  metrics?: Pick<EngineMetrics, 'reconciliationRepair'>;
-  /** How old a reservation must be before reconciliation takes it (younger ones may still be starting). */
-  reconcileAfterMs: number;
-}
+export type ActivityDeps = LifecycleActivityDeps & ReconciliationActivityDeps;
 
 /**
- * Every side effect of a lifecycle. Each activity is idempotent, because each adapter call is: a retry
- * leaves one account, one mailbox, one membership and one incident.
+ * The activities of the account lifecycles and of the reservations' reconciliation, as the worker registers
+ * them (the bulk upload's are in bulk.ts). Each workflow knows its own by type: lifecycle.ts, reconciliation.ts.
  */
-export function createActivities({
-  platform,
-  directory,
-  incidents,
-  sealer,
-  lifecycles,
-  metrics,
-  reconcileAfterMs,
-}: ActivityDeps) {
-  return {
-    /** R13: generates the temporary password, sets it on the new account, and returns it sealed. */
-    async createPlatformAccount(account: PlatformAccount): Promise<{ sealedTemporaryPassword: string }> {
-      const password = generateTemporaryPassword();
-      await platform.createAccount(account, password);
-      return { sealedTemporaryPassword: sealer.seal(password, account.accountId) };
-    },
-    mailboxStatus(accountId: string): Promise<MailboxStatus> {
-      return platform.mailboxStatus(accountId);
-    },
-    updatePlatformAccount(accountId: string, changes: AccountChanges): Promise<void> {
-      return platform.updateAccount(accountId, changes);
-    },
-    deletePlatformAccount(accountId: string): Promise<void> {
-      return platform.deleteAccount(accountId);
-    },
-    restorePlatformAccount(accountId: string): Promise<void> {
-      return platform.restoreAccount(accountId);
-    },
-    /** R29, R13: a new temporary password set on the account, returned sealed. */
-    async resetPassword(accountId: string): Promise<{ sealedTemporaryPassword: string }> {
-      const password = generateTemporaryPassword();
-      await platform.setPassword(accountId, password);
-      return { sealedTemporaryPassword: sealer.seal(password, accountId) };
-    },
-    resetAupAndSecret(accountId: string): Promise<void> {
-      return platform.resetAupAndSecret(accountId);
-    },
-    revokeSessions(accountId: string): Promise<void> {
-      return platform.revokeSessions(accountId);
-    },
-    removePolicy(accountId: string): Promise<void> {
-      return platform.removePolicy(accountId);
-    },
-    /** R30: the last sign-in the platform knows of. */
-    lastSignIn(accountId: string): Promise<string | null> {
-      return platform.lastSignIn(accountId);
-    },
-    notifyUser(accountId: string, key: string, message: string): Promise<void> {
-      return platform.notify(accountId, key, message);
-    },
-    beginSync(accountId: string): Promise<void> {
-      return platform.beginSync(accountId);
-    },
-    syncStatus(accountId: string): Promise<{ complete: boolean }> {
-      return platform.syncStatus(accountId);
-    },
-    addToGroup(accountId: string, group: string): Promise<void> {
-      return platform.addToGroup(accountId, group);
-    },
-    removeFromGroup(accountId: string, group: string): Promise<void> {
-      return platform.removeFromGroup(accountId, group);
-    },
-    assignPolicy(accountId: string, policy: string): Promise<void> {
-      return platform.assignPolicy(accountId, policy);
-    },
-    disableAccount(accountId: string, reason: string): Promise<void> {
-      return platform.disable(accountId, reason);
-    },
-    enableAccount(accountId: string): Promise<void> {
-      return platform.enable(accountId);
-    },
-    publishDirectoryEntry(entry: DirectoryEntry): Promise<void> {
-      return directory.upsert(entry);
-    },
-    raiseIncident(incident: {
-      key: string;
-      accountId: string;
-      kind: IncidentKind;
-      summary: string;
-    }): Promise<string> {
-      return incidents.raise(incident);
-    },
-    updateIncident(
-      id: string,
-      change: { noteKey: string; note: string; status: 'Open' | 'Resolved' },
-    ): Promise<void> {
-      return incidents.update(id, change);
-    },
-    /** Reservations old enough to reconcile whose lifecycle is not confirmed started. */
-    async reservationsAwaitingLifecycle(limit: number): Promise<string[]> {
-      const pending = await directory.pendingStarts(new Date(Date.now() - reconcileAfterMs), limit);
-      return pending.map((p) => p.id);
-    },
-    /**
-     * Starts a reservation's lifecycle if it is not yet confirmed started: a repair, counted here, as only
-     * this knows what it did (a retry after a lost answer may count one attempt as failed, then done).
-     */
-    async startAwaitingLifecycle(accountId: string): Promise<'started' | 'was-running' | 'nothing-pending'> {
-      try {
-        const outcome = await finishPendingStart(lifecycles, directory, accountId);
-        if (outcome === 'started') metrics?.reconciliationRepair('lifecycle-started');
-        if (outcome === 'was-running') metrics?.reconciliationRepair('already-running');
-        return outcome;
-      } catch (err) {
-        metrics?.reconciliationRepair('failed');
-        throw err;
-      }
-    },
-  };
+export function createActivities(deps: ActivityDeps) {
+  return { ...createLifecycleActivities(deps), ...createReconciliationActivities(deps) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
-import { ApiError } from '../api/problem';
+import { OperationError } from '../operations/errors';
 import type { CheckedFile, CheckTask } from './bulk-check-worker';
 
 /** Threads that check files: one core left to the event loop (and the worker's activities), two at most. */
@@ -39,13 +39,11 @@ export async function checkInWorker(
 ): Promise<CheckedFile> {
   const mine = underWay.get(principalId) ?? 0;
   if (mine >= atOnce) {
-    throw new ApiError(
-      429,
+    throw new OperationError(
+      'busy',
       'Too many requests',
       `You have ${mine} bulk uploads being read and checked already: wait for them to finish, then send this one again (at most ${atOnce} at once).`,
-      undefined,
-      {},
-      { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+      { retryAfterSeconds: RETRY_AFTER_SECONDS },
     );
   }
   underWay.set(principalId, mine + 1);

@@ -1,6 +1,6 @@
 import { addressLocalPart } from '../domain/email-address';
-import { createAccountBody, type CreateAccountBody } from '../api/schemas/requests';
-import { fieldErrors } from '../api/validation';
+import { createAccountBody, type CreateAccountBody } from '../operations/schemas/requests';
+import { fieldErrors } from '../operations/validation';
 import { BULK_COLUMNS, type BulkColumn, type BulkRow } from './bulk-file';
 
 /** What is wrong with one field of one line (R4). */

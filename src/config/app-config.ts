@@ -1,18 +1,18 @@
 import path from 'node:path';
 import ms, { type StringValue } from 'ms';
 import { z } from 'zod';
-import { isLoopbackAddress } from '../api/security/loopback';
-import { DEFAULT_RATE_LIMITS, type RateLimits } from '../api/rate-limit';
-import { parseTrustProxy, type TrustProxy } from '../api/security/trust-proxy';
-import { parseAllowedHosts } from '../api/security/allowed-hosts';
-import type { HostName } from '../api/security/host-names';
+import { isLoopbackAddress } from '../http/security/loopback';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from '../http/rate-limit';
+import { parseTrustProxy, type TrustProxy } from '../http/security/trust-proxy';
+import { parseAllowedHosts } from '../http/security/allowed-hosts';
+import type { HostName } from '../http/security/host-names';
 import { PROJECT_ROOT } from '../project-root';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../domain/policy';
 import type { StoresLocation } from '../adapters/stores';
 import { DEFAULT_BULK_SETTINGS, type BulkSettings } from '../bulk/bulk-settings';
 import type { SimulationSettings } from '../ports/simulated-mail-platform';
 import type { ReconciliationSettings } from '../temporal/reconciliation-schedule';
-import { OIDC_PRINCIPAL_CLAIMS, type OidcPrincipalClaim } from '../portal/portal-options';
+import { OIDC_PRINCIPAL_CLAIMS, type OidcPrincipalClaim } from '../http/portal/portal-options';
 import { loadGraphSettings, type GraphSettings } from '../adapters/graph/graph-settings';
 
 const MINUTE = 60_000;
@@ -99,7 +99,7 @@ const envSchema = z.object({
   PORTAL_OIDC_NAME: z.string().min(1).default('NHS single sign-on'),
 });
 
-/** The portal's settings (see src/portal/portal-options.ts), less the session keys, which come from the key ring. */
+/** The portal's settings (see src/http/portal/portal-options.ts), less the session keys, which come from the key ring. */
 export interface PortalConfig {
   secureCookies: boolean;
   sessionTtlSeconds: number;

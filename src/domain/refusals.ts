@@ -20,7 +20,10 @@ export interface Refusal {
 /** R30 decision: at most one sign-in a day is recorded, so that daily use does not grow the history. */
 export const SIGN_IN_RECORDED_EVERY_MS = 24 * 60 * 60 * 1000;
 
-/** R17: attribute edits only once the account is Active with its mailbox in Exchange Online. */
+/**
+ * R17: attribute edits only once the account is Active with its mailbox in Exchange Online; the phone numbers'
+ * visibility in the directory is an attribute too (R26).
+ */
 export function editRefusal(state: AccountState, policy: LifecyclePolicy): Refusal | null {
   if (isEditable(state)) return null;
   if (state.status === 'ProvisioningFailed') {
@@ -151,9 +154,6 @@ export function retryRefusal(state: AccountState): Refusal | null {
     ? null
     : { message: `Only a failed provisioning can be retried; the account is ${state.status}.` };
 }
-
-/** R17 also covers the directory's phone visibility: it is an attribute of the account. */
-export const phoneVisibilityRefusal = editRefusal;
 
 /** R28: an Active account may be marked as a leaver by its organisation. */
 export function leaverRefusal(state: AccountState): Refusal | null {

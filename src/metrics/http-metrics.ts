@@ -1,9 +1,9 @@
 import type { RequestHandler, Response } from 'express';
-import { lifecycleRefusal, type ProblemObserver } from '../api/errors';
-import type { ApiError } from '../api/problem';
-import { routeTemplate } from '../api/route-template';
+import type { ProblemObserver } from '../http/problem-of';
+import type { Problem } from '../http/problem';
+import { routeTemplate } from '../http/route-template';
 import type { CreateOutcome, EngineMetrics } from './engine-metrics';
-import { refusalRule } from './refusal-rule';
+import { OperationError } from '../operations/errors';
 
 /** The route a create is, as its template. */
 const CREATE = 'POST /v1/accounts';
@@ -33,10 +33,11 @@ export function httpMetrics(metrics: EngineMetrics): RequestHandler {
 
 /** Notes each problem answer for the create's outcome, and counts the lifecycle's refusals by rule. */
 export function problemMetrics(metrics: EngineMetrics): ProblemObserver {
-  return (res: Response, problem: ApiError, err: unknown) => {
+  return (res: Response, problem: Problem, err: unknown) => {
     noted(res).problem = { title: problem.title, reserved: 'id' in problem.extra };
-    const refusal = lifecycleRefusal(err);
-    if (refusal) metrics.lifecycleRefusal(refusalRule(refusal.message));
+    if (err instanceof OperationError && err.kind === 'refused') {
+      metrics.lifecycleRefusal(err.rule ?? 'unspecified');
+    }
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Registry } from 'prom-client';
-import { authoriseMetricsScraper, type MetricsAccess } from '../api/security/metrics-access';
+import { authoriseMetricsScraper, type MetricsAccess } from '../http/security/metrics-access';
 
 /** GET /metrics: the registry in Prometheus text, for the scrapers `access` lets in. */
 export function metricsEndpoint(

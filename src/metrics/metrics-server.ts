@@ -2,11 +2,11 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Registry } from 'prom-client';
-import { errorHandler } from '../api/errors';
-import { notFound } from '../api/problem';
-import { authenticationFailureLimit, DEFAULT_RATE_LIMITS } from '../api/rate-limit';
-import type { MetricsAccess } from '../api/security/metrics-access';
-import { noStore } from '../api/security/no-store';
+import { errorHandler } from '../http/problem-of';
+import { notFound } from '../http/problem';
+import { authenticationFailureLimit, DEFAULT_RATE_LIMITS } from '../http/rate-limit';
+import type { MetricsAccess } from '../http/security/metrics-access';
+import { noStore } from '../http/security/no-store';
 import type { Logger } from '../logger';
 import { metricsEndpoint } from './metrics-endpoint';
 

@@ -1,33 +1,28 @@
-import type { AccountView } from '../domain/lifecycle-state';
+import { administers } from '../access/rights';
 import { snapshotOf } from '../domain/organisation';
-import { ADMINS } from '../api/authenticate';
-import { administers, type Principal } from '../api/principals';
-import { forbidden } from '../api/problem';
-import { joinerBody } from '../api/schemas/requests';
-import { parseOrReject } from '../api/validation';
+import type { Located } from '../ports/directory';
 import { referenceData } from '../reference/reference-data';
-import { acceptJoiner } from '../workflows/definitions';
-import { reachAccount, type AccountDeps } from './account-access';
-import { applyChange, type ChangeOptions } from './account-change';
+import type { AcceptJoinerRequest } from '../workflows/definitions';
+import type { AccountTarget } from './account-access';
+import { forbidden } from './errors';
+import type { JoinerBody } from './schemas/requests';
+
+/** R28: any administrator may reach a leaver, to accept it into their organisation. */
+export const isLeaver = (located: Located) => located.status === 'Leaver';
 
 /**
- * R28: a leaver accepted into the caller's organisation, with its new unit, site, job title and lists.
- * Any administrator may reach a leaver; the one who accepts it must administer the receiving organisation.
+ * R28: a joiner's request: the receiving organisation, which the caller must administer, with the unit, site,
+ * job title and lists it sets.
  */
-export async function acceptAsJoiner(
-  deps: AccountDeps,
-  principal: Principal,
-  id: unknown,
-  body: unknown,
-  options: ChangeOptions = {},
-): Promise<AccountView> {
-  const target = await reachAccount(deps, principal, id, ADMINS, (located) => located.status === 'Leaver');
-  const { organisation: code, ...changes } = parseOrReject(joinerBody, body);
+export function acceptJoinerRequest(
+  body: JoinerBody,
+  target: AccountTarget,
+): Omit<AcceptJoinerRequest, 'actor'> {
+  const { organisation: code, ...changes } = body;
   if (!administers(target.principal, code)) {
     throw forbidden(
       `You do not administer ${code}: only its administrators can accept a joiner into it (R28).`,
     );
   }
-  const organisation = snapshotOf(referenceData.organisation(code)!);
-  return applyChange(deps, target, acceptJoiner, { actor: target.actor, organisation, changes }, options);
+  return { organisation: snapshotOf(referenceData.organisation(code)!), changes };
 }

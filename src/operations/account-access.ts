@@ -2,11 +2,12 @@ import type { Directory, Located } from '../ports/directory';
 import type { PasswordSealer } from '../crypto/password-sealer';
 import type { Actor } from '../domain/account';
 import type { LifecyclePolicy } from '../domain/policy';
-import { requireKind } from '../api/authenticate';
+import { requireKind } from './caller';
 import type { IdempotencyKeys } from '../ports/idempotency-keys';
-import { actorOf, administers, type Principal } from '../api/principals';
-import { forbidden, notFound } from '../api/problem';
-import { accountId } from '../api/schemas/requests';
+import { actorOf, type Principal } from '../access/principals';
+import { administers } from '../access/rights';
+import { forbidden, notFound } from './errors';
+import { accountId } from './schemas/requests';
 import { accountWorkflowId } from '../workflows/workflow-id';
 import { finishPendingStart, type LifecycleHandle, type Lifecycles } from './lifecycles';
 

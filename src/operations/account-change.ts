@@ -1,10 +1,11 @@
 import crypto from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { ApplicationFailure, UpdateDefinition } from '@temporalio/common';
-import { withinDeadline } from '../api/deadline';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { withinDeadline } from '../temporal/deadline';
 import type { IdempotencyKeys } from '../ports/idempotency-keys';
-import { ApiError } from '../api/problem';
-import { getAccount, UNCHANGED } from '../workflows/definitions';
+import { conflict, OperationError } from './errors';
+import { refusalRule } from '../metrics/refusal-rule';
+import { getAccountQuery, REFUSED, UNCHANGED } from '../workflows/definitions';
 import type { AccountTarget } from './account-access';
 import type { Lifecycles } from './lifecycles';
 
@@ -17,15 +18,18 @@ export interface ChangeOptions {
 }
 
 export const closedForGood = () =>
-  new ApiError(
-    409,
+  conflict(
     'Closed',
     'The account was deleted and its restore window has ended: it is closed for good, and nothing can change ' +
       'it (R32). Its address is never given to another account (R11).',
   );
 
 export const keyReused = () =>
-  new ApiError(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different request.');
+  new OperationError(
+    'key-reused',
+    'Idempotency-Key reused',
+    'This Idempotency-Key was used for a different request.',
+  );
 
 /**
  * Runs a change through the account's lifecycle. With an idempotency key, the key (for this caller and
@@ -50,12 +54,26 @@ export async function applyChange<Res, Req>(
   try {
     return await soon(() => target.handle.executeUpdate(definition, { args: [request], updateId }));
   } catch (err) {
+    const refusal = lifecycleRefusal(err);
+    if (refusal) throw refusal;
     // The directory knows the account but its lifecycle has ended: deleted, and its restore window over.
     if (err instanceof WorkflowNotFoundError) throw closedForGood();
     // Turned away because it would change nothing (a second sign-in in a day, R30): the account as it is.
     if (err instanceof WorkflowUpdateFailedError && (err.cause as ApplicationFailure)?.type === UNCHANGED) {
-      return (await soon(() => target.handle.query(getAccount))) as Res;
+      return (await soon(() => target.handle.query(getAccountQuery))) as Res;
     }
     throw err;
   }
+}
+
+/** The lifecycle's refusal of a change (its Update failed as Refused), as the operation's error. */
+function lifecycleRefusal(err: unknown): OperationError | undefined {
+  if (!(err instanceof WorkflowUpdateFailedError)) return undefined;
+  const cause = err.cause;
+  if (!(cause instanceof ApplicationFailure) || cause.type !== REFUSED) return undefined;
+  const missing = (cause.details?.[0] as { missing?: string[] } | undefined)?.missing ?? [];
+  return new OperationError('refused', 'Refused', cause.message, {
+    extra: missing.length ? { missing } : {},
+    rule: refusalRule(cause.message),
+  });
 }

@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { ADMINS, requireKind } from '../api/authenticate';
-import { administers, type Principal } from '../api/principals';
-import { ApiError, badRequest, forbidden, notFound } from '../api/problem';
+import { ADMINS } from '../access/rights';
+import { requireKind } from './caller';
+import type { Principal } from '../access/principals';
+import { administers } from '../access/rights';
+import { conflict, forbidden, invalid, notFound, OperationError } from './errors';
 import { checkInWorker } from '../bulk/bulk-checks';
 import type { LineError } from '../bulk/bulk-rows';
 import { resultsFile } from '../bulk/results-file';
@@ -10,10 +12,10 @@ import { DEFAULT_BULK_SETTINGS, type BulkSettings } from '../bulk/bulk-settings'
 import { rowKeyOf } from '../bulk/row-key';
 import type { BulkRowRecord, BulkUpload, BulkUploads } from '../ports/bulk-uploads';
 import { referenceData } from '../reference/reference-data';
-import { bulkUpload } from '../workflows';
-import { bulkProgress, cancelBulkUpload, type BulkProgress } from '../workflows/bulk-definitions';
+import { bulkUpload } from '../workflows/bulk-upload';
+import { cancelBulkUploadUpdate, getBulkUploadQuery, type BulkProgress } from '../workflows/bulk-definitions';
 import { bulkUploadWorkflowId } from '../workflows/workflow-id';
-import { withinDeadline } from '../api/deadline';
+import { withinDeadline } from '../temporal/deadline';
 import type { AccountDeps } from './account-access';
 
 export interface BulkDeps extends AccountDeps {
@@ -35,7 +37,7 @@ export interface Validation {
 function checkOrganisation(principal: Principal, organisation: unknown): string {
   requireKind(principal, ADMINS);
   if (typeof organisation !== 'string' || !referenceData.organisation(organisation)) {
-    throw badRequest([
+    throw invalid([
       { path: 'organisation', message: `Unknown organisation code "${String(organisation ?? '')}"` },
     ]);
   }
@@ -63,9 +65,9 @@ async function checked(
   });
   if (result.kind === 'refused') {
     const { line, message } = result;
-    throw new ApiError(400, 'Invalid file', `${message} Nothing was created.`, [
-      { path: line === null ? '(file)' : `line ${line}`, message },
-    ]);
+    throw new OperationError('invalid', 'Invalid file', `${message} Nothing was created.`, {
+      fields: [{ path: line === null ? '(file)' : `line ${line}`, message }],
+    });
   }
   return result;
 }
@@ -161,14 +163,12 @@ async function refuseIfRunning(deps: BulkDeps, organisation: string): Promise<vo
     return;
   }
   if (running) {
-    throw new ApiError(
-      409,
+    throw conflict(
       'Upload running',
       `Upload ${running.uploadId} for ${organisation} is still running (${running.created} created, ` +
         `${running.remaining} to go): one upload per organisation runs at a time, as parallel uploads create ` +
         'duplicates (R31). Wait for it to finish, or cancel it.',
-      undefined,
-      { running: running.uploadId },
+      { extra: { running: running.uploadId } },
     );
   }
 }
@@ -178,7 +178,7 @@ async function runningUpload(deps: BulkDeps, organisation: string): Promise<Bulk
   try {
     const { status } = await handle.describe();
     if (status.name !== 'RUNNING') return undefined;
-    return await withinDeadline(deps.client, () => handle.query(bulkProgress));
+    return await withinDeadline(deps.client, () => handle.query(getBulkUploadQuery));
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
@@ -232,10 +232,10 @@ export async function cancelUpload(deps: BulkDeps, principal: Principal, id: str
   const upload = await reachUpload(deps, principal, id);
   const running = upload.status === 'Running' ? await runningUpload(deps, upload.organisation) : undefined;
   if (running?.uploadId !== id) {
-    throw new ApiError(409, 'Not running', `Upload ${id} is ${upload.status}: there is nothing to cancel.`);
+    throw conflict('Not running', `Upload ${id} is ${upload.status}: there is nothing to cancel.`);
   }
   const handle = deps.client.workflow.getHandle(bulkUploadWorkflowId(upload.organisation));
-  await withinDeadline(deps.client, () => handle.executeUpdate(cancelBulkUpload));
+  await withinDeadline(deps.client, () => handle.executeUpdate(cancelBulkUploadUpdate));
   return storedProgress(deps, id);
 }
 
@@ -308,8 +308,7 @@ export async function confirmPasswordsSaved(
     );
   }
   if (upload.status === 'Running') {
-    throw new ApiError(
-      409,
+    throw conflict(
       'Still running',
       `Upload ${id} is still running: download the results file once it has finished, then confirm.`,
     );

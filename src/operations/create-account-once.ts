@@ -1,6 +1,6 @@
 import { IdempotencyKeys } from '../ports/idempotency-keys';
-import type { Principal } from '../api/principals';
-import { ApiError } from '../api/problem';
+import type { Principal } from '../access/principals';
+import { conflict } from './errors';
 import { accountWorkflowId } from '../workflows/workflow-id';
 import type { AccountDeps } from './account-access';
 import { keyReused } from './account-change';
@@ -63,14 +63,9 @@ export async function createAccountOnce(
     return { kind: 'replay', status: claim.status, answer };
   }
   if (claim.state === 'in-progress') {
-    throw new ApiError(
-      409,
-      'In progress',
-      'A request with this Idempotency-Key is still being processed.',
-      undefined,
-      {},
-      { 'Retry-After': '5' },
-    );
+    throw conflict('In progress', 'A request with this Idempotency-Key is still being processed.', {
+      retryAfterSeconds: 5,
+    });
   }
   if (claim.state === 'mismatch') throw keyReused();
   const { claimId } = claim;

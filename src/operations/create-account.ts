@@ -5,12 +5,14 @@ import { displayName } from '../domain/display-name';
 import { connectorWarning } from '../domain/lifecycle-state';
 import { snapshotOf } from '../domain/organisation';
 import type { LifecyclePolicy } from '../domain/policy';
-import { ADMINS, requireKind } from '../api/authenticate';
-import { duplicateProblem } from '../api/duplicate-answer';
-import { actorOf, administers, type Principal } from '../api/principals';
-import { ApiError, forbidden } from '../api/problem';
-import { createAccountBody, type CreateAccountBody } from '../api/schemas/requests';
-import { parseOrReject } from '../api/validation';
+import { ADMINS } from '../access/rights';
+import { requireKind } from './caller';
+import { duplicateConflict } from './duplicate-conflict';
+import { actorOf, type Principal } from '../access/principals';
+import { administers } from '../access/rights';
+import { forbidden, OperationError } from './errors';
+import { createAccountBody, type CreateAccountBody } from './schemas/requests';
+import { parseOrReject } from './validation';
 import { referenceData } from '../reference/reference-data';
 import type { Lifecycles } from './lifecycles';
 import { LifecycleNotStarted, openAccount, type AccountDraft } from './open-account';
@@ -105,20 +107,19 @@ export async function createAccount(
     if (err instanceof LifecycleNotStarted) throw notStartedYet(err.account);
     throw err;
   }
-  if (opening.kind !== 'opened') throw duplicateProblem(opening, principal);
+  if (opening.kind !== 'opened') throw duplicateConflict(opening, principal);
   const created = answerFor(opening.account);
   return withTemporaryPassword(deps, opening.handle, created, opening.password, origin.passwordUpdateId);
 }
 
-function notStartedYet(account: NewAccount): ApiError {
-  return new ApiError(
-    503,
+function notStartedYet(account: NewAccount): OperationError {
+  return new OperationError(
+    'unavailable',
     'Service unavailable',
     `The address ${account.email} is reserved for this account, but its lifecycle could not be started now ` +
       '(Temporal did not answer). It will be started automatically within minutes. Repeat the request with the ' +
       'same Idempotency-Key to get its answer and temporary password; a repeat without one finds the account ' +
       'as a duplicate.',
-    undefined,
-    { id: account.id, email: account.email },
+    { extra: { id: account.id, email: account.email } },
   );
 }

@@ -1,29 +1,23 @@
 import type { ProfileChanges } from '../domain/account';
-import type { AccountView } from '../domain/lifecycle-state';
-import { ADMINS } from '../api/authenticate';
-import type { Principal } from '../api/principals';
-import { badRequest, type FieldError } from '../api/problem';
-import { checkUnitAndSite, editAccountBody } from '../api/schemas/requests';
-import { parseOrReject } from '../api/validation';
-import { editAttributes } from '../workflows/definitions';
-import { reachAccount, type AccountDeps } from './account-access';
-import { applyChange, type ChangeOptions } from './account-change';
+import type { EditAccountRequest } from '../workflows/definitions';
+import type { AccountTarget } from './account-access';
+import { invalid, type FieldError } from './errors';
+import { checkUnitAndSite, type EditAccountBody } from './schemas/requests';
 
-/** R25, R17, R4, R9: an edit of the account's attributes, refused while it is provisioning. */
-export async function editAccount(
-  deps: AccountDeps,
-  principal: Principal,
-  id: unknown,
-  body: unknown,
-  options: ChangeOptions = {},
-): Promise<AccountView> {
-  const target = await reachAccount(deps, principal, id, ADMINS);
-  const parsed = parseOrReject(editAccountBody, body);
+/**
+ * R25, R4, R9: an edit's request: the unit and site, checked against the account's own organisation (which
+ * the body's schema cannot know), every field at fault named at once. The lifecycle refuses an edit while
+ * the account is provisioning (R17).
+ */
+export function editAccountRequest(
+  body: EditAccountBody,
+  target: AccountTarget,
+): Omit<EditAccountRequest, 'actor'> {
   const errors: FieldError[] = [];
-  checkUnitAndSite(target.organisation, parsed, {
+  checkUnitAndSite(target.organisation, body, {
     addIssue: (i) => errors.push({ path: i.path.join('.'), message: i.message }),
   });
-  if (errors.length > 0) throw badRequest(errors);
-  const changes: ProfileChanges = parsed;
-  return applyChange(deps, target, editAttributes, { actor: target.actor, changes }, options);
+  if (errors.length > 0) throw invalid(errors);
+  const changes: ProfileChanges = body;
+  return { changes };
 }

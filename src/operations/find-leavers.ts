@@ -1,9 +1,10 @@
 import type { Directory } from '../ports/directory';
-import { ADMINS, requireKind } from '../api/authenticate';
-import { parsePhone } from '../api/phone';
-import type { Principal } from '../api/principals';
-import { leaversQuery } from '../api/schemas/requests';
-import { parseOrReject } from '../api/validation';
+import { ADMINS } from '../access/rights';
+import { requireKind } from './caller';
+import { parsePhone } from './schemas/phone';
+import type { Principal } from '../access/principals';
+import { leaversQuery } from './schemas/requests';
+import { parseOrReject } from './validation';
 
 export interface LeaverFound {
   id: string;

@@ -5,12 +5,12 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { withinDeadline } from '../api/deadline';
-import { takeTemporaryPassword } from '../workflows/definitions';
+import { withinDeadline } from '../temporal/deadline';
+import { takeTemporaryPasswordUpdate } from '../workflows/definitions';
 import type { Directory } from '../ports/directory';
 import type { NewAccount } from '../domain/account';
 import type { LifecyclePolicy } from '../domain/policy';
-import { accountLifecycleV2 } from '../workflows';
+import { accountLifecycleV2 } from '../workflows/account-lifecycle';
 import type { LifecycleInput } from '../workflows/account-lifecycle';
 import { initialSearchAttributes } from '../domain/account-search-attributes';
 import { initialState } from '../domain/lifecycle-state';
@@ -100,7 +100,7 @@ export async function startLifecycleTakingPassword(
   });
   try {
     const { sealedTemporaryPassword } = await withinDeadline(client, () =>
-      client.workflow.executeUpdateWithStart(takeTemporaryPassword, {
+      client.workflow.executeUpdateWithStart(takeTemporaryPasswordUpdate, {
         startWorkflowOperation: start,
         ...(updateId ? { updateId } : {}),
       }),

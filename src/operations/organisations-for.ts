@@ -1,6 +1,7 @@
 import type { Organisation } from '../domain/organisation';
-import { ADMINS, requireKind } from '../api/authenticate';
-import type { Principal } from '../api/principals';
+import { ADMINS } from '../access/rights';
+import { requireKind } from './caller';
+import type { Principal } from '../access/principals';
 import { referenceData } from '../reference/reference-data';
 
 /** R1, R9: the organisations a caller may choose: a local administrator's own, or all for a national one. */

@@ -1,6 +1,6 @@
 import type { DirectoryEntry } from '../ports/directory';
-import { withinDeadline } from '../api/deadline';
-import { getAccount } from '../workflows/definitions';
+import { withinDeadline } from '../temporal/deadline';
+import { getAccountQuery } from '../workflows/definitions';
 import { accountWorkflowId } from '../workflows/workflow-id';
 import type { Lifecycles } from './lifecycles';
 
@@ -16,9 +16,11 @@ export async function overdueFlags(deps: Lifecycles, entries: DirectoryEntry[]):
   const flags = await Promise.all(
     candidates.map(async (e) => {
       const handle = deps.client.workflow.getHandle(accountWorkflowId(e.id));
-      const view = await withinDeadline(deps.client, () => handle.query(getAccount), OVERDUE_QUERY_MS).catch(
-        () => undefined,
-      );
+      const view = await withinDeadline(
+        deps.client,
+        () => handle.query(getAccountQuery),
+        OVERDUE_QUERY_MS,
+      ).catch(() => undefined);
       return view && (view.provisioningOverdue || view.syncOverdue) ? e.id : undefined;
     }),
   );

@@ -1,23 +1,13 @@
-import { ADMINS } from '../api/authenticate';
-import type { Principal } from '../api/principals';
-import { emptyBody } from '../api/schemas/requests';
-import { parseOrReject } from '../api/validation';
-import { resecureAccount } from '../workflows/definitions';
-import { reachAccount, type AccountDeps } from './account-access';
-import { applyChange, type ChangeOptions } from './account-change';
+import type { AccountView } from '../domain/lifecycle-state';
+import type { ActorRequest } from '../workflows/definitions';
+import type { ChangeAnswers, Made } from './account-change-row';
 import { withNewPassword } from './temporary-password';
 
-/** R29: a new temporary password (shown once), the AUP and secret reset, every session signed out. */
-export async function resecure(
-  deps: AccountDeps,
-  principal: Principal,
-  id: unknown,
-  body: unknown,
-  options: ChangeOptions = {},
-) {
-  const target = await reachAccount(deps, principal, id, ADMINS);
-  parseOrReject(emptyBody, body ?? {});
-  const view = await applyChange(deps, target, resecureAccount, { actor: target.actor }, options);
+/** R29: the new temporary password the resecure issued, shown once, beside the account. */
+export async function resecuredAnswer(
+  view: AccountView,
+  { deps, target }: Made<ActorRequest>,
+): Promise<ChangeAnswers['resecured']> {
   const { temporaryPassword, ...account } = await withNewPassword(deps, target, view);
   return { temporaryPassword, account };
 }

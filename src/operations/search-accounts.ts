@@ -1,9 +1,11 @@
 import type { Directory, DirectoryPage } from '../ports/directory';
-import { ADMINS, requireKind } from '../api/authenticate';
-import { administers, type Principal } from '../api/principals';
-import { forbidden } from '../api/problem';
-import { listAccountsQuery } from '../api/schemas/requests';
-import { parseOrReject } from '../api/validation';
+import { ADMINS } from '../access/rights';
+import { requireKind } from './caller';
+import type { Principal } from '../access/principals';
+import { administers } from '../access/rights';
+import { forbidden } from './errors';
+import { listAccountsQuery } from './schemas/requests';
+import { parseOrReject } from './validation';
 
 /** R26, R1: the directory searched by name, organisation, role and status; a local administrator's own only. */
 export async function searchAccounts(

@@ -1,9 +1,9 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { PasswordSealer } from '../crypto/password-sealer';
 import type { AccountView } from '../domain/lifecycle-state';
-import { withinDeadline } from '../api/deadline';
-import type { accountLifecycle } from '../workflows';
-import { takeTemporaryPassword } from '../workflows/definitions';
+import { withinDeadline } from '../temporal/deadline';
+import type { accountLifecycle } from '../workflows/account-lifecycle';
+import { takeTemporaryPasswordUpdate } from '../workflows/definitions';
 import type { Lifecycles, PasswordAtStart } from './lifecycles';
 
 type PasswordDeps = Pick<Lifecycles, 'client'> & { sealer: PasswordSealer };
@@ -59,7 +59,7 @@ export async function collectTemporaryPassword(
   updateId?: string,
 ): Promise<string> {
   const { sealedTemporaryPassword } = await withinDeadline(deps.client, () =>
-    handle.executeUpdate(takeTemporaryPassword, updateId ? { updateId } : {}),
+    handle.executeUpdate(takeTemporaryPasswordUpdate, updateId ? { updateId } : {}),
   );
   return deps.sealer.unseal(sealedTemporaryPassword, accountId);
 }

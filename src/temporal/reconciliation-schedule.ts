@@ -1,5 +1,5 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { reconcileReservations } from '../workflows';
+import { reconcileReservations } from '../workflows/reconcile-reservations';
 import { RECONCILIATION_ID } from '../workflows/workflow-id';
 
 export interface ReconciliationSettings {

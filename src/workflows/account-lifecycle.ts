@@ -1,4 +1,3 @@
-import type { UpdateDefinition } from '@temporalio/common';
 import {
   allHandlersFinished,
   CancellationScope,
@@ -14,25 +13,10 @@ import { SYSTEM, type AuditEntry, type NewAccount } from '../domain/account';
 import { DEADLINE_SUMMARY, deadlinesOf, dueAt, earliest, type DeadlineKind } from '../domain/deadlines';
 import { initialState, viewOf, type AccountState, type AccountView } from '../domain/lifecycle-state';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../domain/policy';
-import {
-  editRefusal,
-  endMfaExceptionRefusal,
-  identityEventRefusal,
-  joinerRefusal,
-  leaverRefusal,
-  mfaExceptionRefusal,
-  phoneVisibilityRefusal,
-  reactivationRefusal,
-  resecureRefusal,
-  restorationRefusal,
-  retryRefusal,
-  withdrawLeaverRefusal,
-  type Refusal,
-} from '../domain/refusals';
 import { untilDeadline } from './deadline-timer';
 import { shielded } from './shielded';
-import * as defs from './definitions';
-import { record, refuseIf, type Lifecycle, type PasswordToShow } from './lifecycle/context';
+import { getAccountHistoryQuery, getAccountQuery, takeTemporaryPasswordUpdate } from './definitions';
+import { record, refuseIf, type Change, type Lifecycle, type PasswordToShow } from './lifecycle/context';
 import * as firstLogin from './lifecycle/first-login';
 import * as hygiene from './lifecycle/hygiene';
 import * as leaving from './lifecycle/leaving';
@@ -91,6 +75,16 @@ export function accountLifecycle(input: LifecycleInput): Promise<void> {
   });
 }
 
+/** Every change an account takes, each listed by the concern module that applies it. */
+export const HANDLED_CHANGES = [
+  ...provisioning.provisioningChanges,
+  ...profile.profileChanges,
+  ...firstLogin.firstLoginChanges,
+  ...mfa.mfaChanges,
+  ...leaving.leavingChanges,
+  ...hygiene.hygieneChanges,
+];
+
 /**
  * Each concern lives in a module of its own under ./lifecycle; this function holds the handler table, the
  * loop that sleeps to the next deadline and runs what is due, and continue-as-new (as the same workflow
@@ -124,16 +118,12 @@ async function lifecycle(input: LifecycleInput, { skipsIdleSteps, timersDecide }
     );
 
   /** A change: refused by its validator, else applied as a step; the answer is the account's view. */
-  function onUpdate<Req>(
-    definition: UpdateDefinition<AccountView, [Req]>,
-    refusal: (request: Req) => Refusal | null,
-    apply: (lc: Lifecycle, request: Req) => Promise<void> | void,
-  ) {
+  function onUpdate<Req>({ update, refusal, apply }: Change<Req>) {
     setHandler(
-      definition,
+      update,
       (request) =>
         step(async () => {
-          refuseIf(refusal(request)); // the state may have moved on since the validator ran
+          refuseIf(refusal(lc, request)); // the state may have moved on since the validator ran
           await apply(lc, request);
           return view();
         }),
@@ -141,39 +131,18 @@ async function lifecycle(input: LifecycleInput, { skipsIdleSteps, timersDecide }
         // While a step holds the lock, the state is about to change (an activity's result is being applied);
         // a query may already show that result. The request is then judged by the handler, under the lock.
         validator: (request) => {
-          if (!lock.busy) refuseIf(refusal(request));
+          if (!lock.busy) refuseIf(refusal(lc, request));
         },
       },
     );
   }
 
-  setHandler(defs.getAccount, view);
-  setHandler(defs.getAuditTrail, () => lc.audit);
-  setHandler(defs.takeTemporaryPassword, () => provisioning.takeTemporaryPassword(lc), {
+  setHandler(getAccountQuery, view);
+  setHandler(getAccountHistoryQuery, () => lc.audit);
+  setHandler(takeTemporaryPasswordUpdate, () => provisioning.takeTemporaryPassword(lc), {
     validator: () => refuseIf(provisioning.passwordRefusal(lc)),
   });
-  onUpdate(defs.retryProvisioning, () => retryRefusal(state), provisioning.retryProvisioning);
-  onUpdate(defs.editAttributes, () => editRefusal(state, policy), profile.editAttributes);
-  onUpdate(defs.setNotes, () => null, profile.setNotes);
-  onUpdate(defs.setPhoneVisibility, () => phoneVisibilityRefusal(state, policy), profile.setPhoneVisibility);
-  onUpdate(
-    defs.reportIdentityEvent,
-    ({ event }) => identityEventRefusal(state, event),
-    (lc, { actor, event }) =>
-      event.type === 'SignedIn' ? hygiene.signedIn(lc, actor) : firstLogin.reportGateEvent(lc, actor, event),
-  );
-  onUpdate(defs.resecureAccount, () => resecureRefusal(state, policy), firstLogin.resecure);
-  onUpdate(defs.requestMfaException, (r) => mfaExceptionRefusal(state, r), mfa.requestMfaException);
-  onUpdate(defs.endMfaException, () => endMfaExceptionRefusal(state), mfa.endMfaException);
-  onUpdate(defs.markLeaver, () => leaverRefusal(state), leaving.markLeaver);
-  onUpdate(defs.withdrawLeaver, () => withdrawLeaverRefusal(state), leaving.withdrawLeaver);
-  onUpdate(defs.acceptJoiner, (r) => joinerRefusal(state, r.organisation.code), leaving.acceptJoiner);
-  onUpdate(
-    defs.reactivateAccount,
-    () => reactivationRefusal(state),
-    (lc, r) => hygiene.reactivate(lc, r),
-  );
-  onUpdate(defs.restoreAccount, () => restorationRefusal(state), hygiene.restore);
+  for (const change of HANDLED_CHANGES) change.register(onUpdate);
 
   // R32: an account ends only by deletion. A cancellation requested in Temporal Web is recorded, nothing more.
   let cancellationRequested = false;

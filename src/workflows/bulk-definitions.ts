@@ -14,6 +14,6 @@ export interface BulkProgress {
   finishedAt: string | null;
 }
 
-export const bulkProgress = defineQuery<BulkProgress>('bulkProgress');
+export const getBulkUploadQuery = defineQuery<BulkProgress>('bulkProgress');
 /** Stops creating lines; those already created stay created. */
-export const cancelBulkUpload = defineUpdate<BulkProgress>('cancelBulkUpload');
+export const cancelBulkUploadUpdate = defineUpdate<BulkProgress>('cancelBulkUpload');

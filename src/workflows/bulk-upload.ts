@@ -12,7 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { BulkActivities, ChunkOutcome } from '../activities/bulk';
-import { bulkProgress, cancelBulkUpload, type BulkProgress } from './bulk-definitions';
+import { cancelBulkUploadUpdate, getBulkUploadQuery, type BulkProgress } from './bulk-definitions';
 
 /**
  * A chunk heartbeats every second and learns of a cancel within 0.8 of the heartbeat timeout; a cancel waits
@@ -78,8 +78,8 @@ export async function bulkUpload(input: BulkUploadInput): Promise<BulkProgress> 
     startedAt: input.startedAt,
     finishedAt,
   });
-  setHandler(bulkProgress, progress);
-  setHandler(cancelBulkUpload, async () => {
+  setHandler(getBulkUploadQuery, progress);
+  setHandler(cancelBulkUploadUpdate, async () => {
     cancelled = true;
     if (chunkScope && patched(CANCEL_MID_CHUNK)) chunkScope.cancel();
     await condition(() => finishedAt !== null);

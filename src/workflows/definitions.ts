@@ -4,50 +4,61 @@ import type { IdentityEvent } from '../domain/identity-events';
 import type { AccountView, MfaExceptionTerm } from '../domain/lifecycle-state';
 import type { OrganisationSnapshot } from '../domain/organisation';
 
-/** The messages a lifecycle answers; the API uses these same definitions. */
+/**
+ * The messages a lifecycle answers, shared by the workflow (which handles them) and the operations (which
+ * send them). Each is named in code as its change is everywhere (the API's operationId, the change table in
+ * src/operations/account-changes.ts), with the suffix Update or Query; the string is the name histories hold
+ * and Temporal Web shows, which never changes: a recorded Update is replayed by that name.
+ */
 export interface ActorRequest {
   actor: Actor;
 }
-export interface EditRequest extends ActorRequest {
+export interface EditAccountRequest extends ActorRequest {
   changes: ProfileChanges;
 }
-export interface NotesRequest extends ActorRequest {
+export interface SetNotesRequest extends ActorRequest {
   notes: string;
 }
-export interface IdentityEventRequest extends ActorRequest {
+export interface ReportIdentityEventRequest extends ActorRequest {
   event: IdentityEvent;
 }
-export interface MfaExceptionRequest extends ActorRequest {
+export interface StartMfaExceptionRequest extends ActorRequest {
   term: MfaExceptionTerm;
   riskAssessmentRef: string;
 }
-export interface PhoneVisibilityRequest extends ActorRequest {
+export interface SetDirectoryVisibilityRequest extends ActorRequest {
+  /** Whether the user's phone numbers are hidden from the NHS Directory (`hidden` as histories hold it). */
   hidden: boolean;
 }
-
-export interface JoinerRequest extends ActorRequest {
+export interface AcceptJoinerRequest extends ActorRequest {
   organisation: OrganisationSnapshot;
   changes: JoinerChanges;
 }
 
-export const getAccount = defineQuery<AccountView>('getAccount');
-export const getAuditTrail = defineQuery<AuditEntry[]>('getAuditTrail');
+export const getAccountQuery = defineQuery<AccountView>('getAccount');
+export const getAccountHistoryQuery = defineQuery<AuditEntry[]>('getAuditTrail');
 
-export const editAttributes = defineUpdate<AccountView, [EditRequest]>('editAttributes');
-export const setNotes = defineUpdate<AccountView, [NotesRequest]>('setNotes');
-export const reportIdentityEvent = defineUpdate<AccountView, [IdentityEventRequest]>('reportIdentityEvent');
-export const requestMfaException = defineUpdate<AccountView, [MfaExceptionRequest]>('requestMfaException');
-export const endMfaException = defineUpdate<AccountView, [ActorRequest]>('endMfaException');
-export const setPhoneVisibility = defineUpdate<AccountView, [PhoneVisibilityRequest]>('setPhoneVisibility');
-export const retryProvisioning = defineUpdate<AccountView, [ActorRequest]>('retryProvisioning');
-export const markLeaver = defineUpdate<AccountView, [ActorRequest]>('markLeaver');
-export const withdrawLeaver = defineUpdate<AccountView, [ActorRequest]>('withdrawLeaver');
-export const acceptJoiner = defineUpdate<AccountView, [JoinerRequest]>('acceptJoiner');
-export const resecureAccount = defineUpdate<AccountView, [ActorRequest]>('resecureAccount');
-export const reactivateAccount = defineUpdate<AccountView, [ActorRequest]>('reactivateAccount');
-export const restoreAccount = defineUpdate<AccountView, [ActorRequest]>('restoreAccount');
+export const editAccountUpdate = defineUpdate<AccountView, [EditAccountRequest]>('editAttributes');
+export const setNotesUpdate = defineUpdate<AccountView, [SetNotesRequest]>('setNotes');
+export const reportIdentityEventUpdate = defineUpdate<AccountView, [ReportIdentityEventRequest]>(
+  'reportIdentityEvent',
+);
+export const startMfaExceptionUpdate = defineUpdate<AccountView, [StartMfaExceptionRequest]>(
+  'requestMfaException',
+);
+export const endMfaExceptionUpdate = defineUpdate<AccountView, [ActorRequest]>('endMfaException');
+export const setDirectoryVisibilityUpdate = defineUpdate<AccountView, [SetDirectoryVisibilityRequest]>(
+  'setPhoneVisibility',
+);
+export const retryProvisioningUpdate = defineUpdate<AccountView, [ActorRequest]>('retryProvisioning');
+export const markLeaverUpdate = defineUpdate<AccountView, [ActorRequest]>('markLeaver');
+export const withdrawLeaverMarkUpdate = defineUpdate<AccountView, [ActorRequest]>('withdrawLeaver');
+export const acceptJoinerUpdate = defineUpdate<AccountView, [AcceptJoinerRequest]>('acceptJoiner');
+export const resecureAccountUpdate = defineUpdate<AccountView, [ActorRequest]>('resecureAccount');
+export const reactivateAccountUpdate = defineUpdate<AccountView, [ActorRequest]>('reactivateAccount');
+export const restoreAccountUpdate = defineUpdate<AccountView, [ActorRequest]>('restoreAccount');
 /** The temporary password, sealed, once per password issued: at provisioning, a retry or a resecure (R13). */
-export const takeTemporaryPassword = defineUpdate<{ sealedTemporaryPassword: string }>(
+export const takeTemporaryPasswordUpdate = defineUpdate<{ sealedTemporaryPassword: string }>(
   'takeTemporaryPassword',
 );
 

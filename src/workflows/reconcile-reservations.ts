@@ -1,7 +1,7 @@
 import { log, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { ReconciliationActivities } from '../activities/reconciliation';
 
-const act = proxyActivities<Activities>({
+const act = proxyActivities<ReconciliationActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumAttempts: 3 },
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { addressLocalPart, candidateAddress } from '../../src/domain/email-address';
-import { accountId, createAccountBody } from '../../src/api/schemas/requests';
+import { accountId, createAccountBody } from '../../src/operations/schemas/requests';
 import { TOKENS, apiHarness, bearer, newPerson } from '../helpers/api-harness';
 
 /** Characters real and unreal names are made of: many scripts, letters with no ASCII form, joiners. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { encodeCursor } from '../../src/adapters/directory-rows';
-import { fieldErrors } from '../../src/api/validation';
+import { fieldErrors } from '../../src/operations/validation';
 import { TOKENS, apiHarness, bearer, newPerson } from '../helpers/api-harness';
 import { csrfOf, signedInAgent } from '../helpers/portal-agent';
 import { TEXT_FIELDS, documentedTextFields } from '../helpers/request-text-fields';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { toProblem } from '../../src/api/errors';
+import { toProblem } from '../../src/http/problem-of';
+import { OperationError, type OperationErrorKind } from '../../src/operations/errors';
 
 describe('API error mapping', () => {
   it('answers 503, not 500, when Temporal or the lifecycle does not answer in time', () => {
@@ -31,5 +32,33 @@ describe('API error mapping', () => {
     const internal = toProblem(new Error('a bug'));
     assert.equal(internal.status, 500);
     assert.ok(!internal.detail?.includes('a bug'), 'no internals in the answer');
+  });
+
+  it('Issue 23: an operation raises its error in its own words, without a status; the API answers each kind with its own, with its fields, members and Retry-After', () => {
+    const statuses: Record<OperationErrorKind, number> = {
+      invalid: 400,
+      forbidden: 403,
+      'not-found': 404,
+      refused: 409,
+      conflict: 409,
+      'key-reused': 422,
+      busy: 429,
+      unavailable: 503,
+    };
+    for (const [kind, status] of Object.entries(statuses) as [OperationErrorKind, number][]) {
+      const err = new OperationError(kind, 'A title', 'What happened', {
+        fields: [{ path: 'mobile', message: 'Mobile is not a valid UK mobile number' }],
+        extra: { missing: ['Active'] },
+      });
+      assert.ok(!('status' in err), 'no HTTP in the core');
+      const problem = toProblem(err);
+      assert.deepEqual(
+        [problem.status, problem.title, problem.detail, problem.errors, problem.extra],
+        [status, 'A title', 'What happened', err.fields, { missing: ['Active'] }],
+        kind,
+      );
+    }
+    const early = toProblem(new OperationError('conflict', 'In progress', 'Later', { retryAfterSeconds: 5 }));
+    assert.deepEqual(early.headers, { 'Retry-After': '5' });
   });
 });

@@ -55,7 +55,7 @@ describe('Leavers: withdrawing the mark', () => {
       const agent = await signedInAgent(h.app, TOKENS.uclhManchester);
       const _csrf = csrfOf((await agent.get('/users/new')).text);
       const res = await agent
-        .post(`/accounts/${encodeURIComponent(id)}/leaver/withdraw`)
+        .post(`/accounts/${encodeURIComponent(id)}/leaver/delete`)
         .type('form')
         .send({ _csrf });
       assert.equal(res.status, 403, res.text.slice(0, 300));
@@ -64,7 +64,7 @@ describe('Leavers: withdrawing the mark', () => {
 
       const own = await signedInAgent(h.app, TOKENS.gstt);
       const withdrawn = await own
-        .post(`/accounts/${encodeURIComponent(id)}/leaver/withdraw`)
+        .post(`/accounts/${encodeURIComponent(id)}/leaver/delete`)
         .type('form')
         .send({ _csrf: csrfOf((await own.get('/users/new')).text) });
       assert.equal(withdrawn.status, 303, 'the marking organisation can, from the same form');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DEFAULT_RATE_LIMITS } from '../../src/api/rate-limit';
+import { DEFAULT_RATE_LIMITS } from '../../src/http/rate-limit';
 import { TOKENS, apiHarness, bearer, newPerson, type ApiHarness } from '../helpers/api-harness';
 
 const MANDATORY = ['title', 'firstName', 'lastName', 'emailAlias', 'organisation'];

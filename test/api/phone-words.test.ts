@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { parsePhone } from '../../src/api/phone';
-import { createAccountBody, identityEventBody } from '../../src/api/schemas/requests';
+import { parsePhone } from '../../src/operations/schemas/phone';
+import { createAccountBody, identityEventBody } from '../../src/operations/schemas/requests';
 import { TOKENS, apiHarness, bearer, newPerson } from '../helpers/api-harness';
 import { csv, line, upload } from '../bulk/bulk-helpers';
 

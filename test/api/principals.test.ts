@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { hashToken, Principals } from '../../src/api/principals';
+import { hashToken, Principals } from '../../src/access/principals';
 
 const admin = (over: Record<string, unknown>) => ({
   kind: 'local-admin',

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DEFAULT_RATE_LIMITS } from '../../src/api/rate-limit';
+import { DEFAULT_RATE_LIMITS } from '../../src/http/rate-limit';
 import { TOKENS, apiHarness, bearer } from '../helpers/api-harness';
 
 const ORGS = '/v1/reference/organisations';

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { check } from 'recheck';
 import ts from 'typescript';
 import { z } from 'zod';
-import { openApiDocument } from '../../src/api/openapi';
-import { createAccountBody, accountId } from '../../src/api/schemas/requests';
-import * as textRules from '../../src/api/schemas/text-rules';
-import { fieldErrors } from '../../src/api/validation';
+import { openApiDocument } from '../../src/http/api/openapi';
+import { createAccountBody, accountId } from '../../src/operations/schemas/requests';
+import * as textRules from '../../src/operations/schemas/text-rules';
+import { fieldErrors } from '../../src/operations/validation';
 import { PROJECT_ROOT } from '../../src/project-root';
 import { TEXT_FIELDS } from '../helpers/request-text-fields';
 import { bestTime } from '../helpers/best-time';
@@ -20,7 +20,7 @@ interface Pattern {
 
 const SRC = path.join(PROJECT_ROOT, 'src');
 /** The only files that build a pattern from text; what they build is checked through their exports and the document. */
-const BUILDERS = ['src/api/schemas/text-rules.ts', 'src/api/schemas/fields.ts'];
+const BUILDERS = ['src/operations/schemas/text-rules.ts', 'src/operations/schemas/fields.ts'];
 
 function sourceFiles(folder: string): string[] {
   return fs.readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {

@@ -2,7 +2,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createBulkActivities } from '../../src/activities/bulk';
-import { Principals } from '../../src/api/principals';
+import { Principals } from '../../src/access/principals';
 import { PasswordSealer } from '../../src/crypto/password-sealer';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import type { BulkDeps } from '../../src/operations/bulk-uploads';

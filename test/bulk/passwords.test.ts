@@ -181,7 +181,7 @@ describe('Security 13: one-time passwords of a bulk upload are kept until the up
         const p = await startUpload(h.deps, gstt(), 'RJ1', Buffer.from(csv([line()])));
         await untilFinished(h, p.uploadId);
         const national = devPrincipals().byId('nas.admin@nhs.net')!;
-        await assert.rejects(confirmPasswordsSaved(h.deps, national, p.uploadId), { status: 403 });
+        await assert.rejects(confirmPasswordsSaved(h.deps, national, p.uploadId), { kind: 'forbidden' });
         assert.deepEqual(await confirmPasswordsSaved(h.deps, gstt(), p.uploadId), {
           id: p.uploadId,
           passwordsDeleted: 1,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { createBulkActivities } from '../../src/activities/bulk';
-import { Principals } from '../../src/api/principals';
+import { Principals } from '../../src/access/principals';
 import { startUpload, uploadProgress } from '../../src/operations/bulk-uploads';
 import { PROJECT_ROOT } from '../../src/project-root';
 import { sqliteBackend } from '../helpers/store-backends';

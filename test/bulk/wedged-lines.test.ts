@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import type { Principal } from '../../src/api/principals';
+import type { Principal } from '../../src/access/principals';
 import { createBodyOf, EXTERNAL_SYNC_ID_MAX, validateRows } from '../../src/bulk/bulk-rows';
 import type { BulkColumn } from '../../src/bulk/bulk-file';
 import { rowKeyOf } from '../../src/bulk/row-key';

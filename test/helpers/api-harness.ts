@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import supertest from 'supertest';
-import { createApp } from '../../src/api/app';
-import { Principals } from '../../src/api/principals';
-import type { RateLimits } from '../../src/api/rate-limit';
-import { metricsAccess } from '../../src/api/security/metrics-access';
-import type { TrustProxy } from '../../src/api/security/trust-proxy';
-import type { HostName } from '../../src/api/security/host-names';
+import { createApp } from '../../src/http/app';
+import { Principals } from '../../src/access/principals';
+import type { RateLimits } from '../../src/http/rate-limit';
+import { metricsAccess } from '../../src/http/security/metrics-access';
+import type { TrustProxy } from '../../src/http/security/trust-proxy';
+import type { HostName } from '../../src/http/security/host-names';
 import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
@@ -14,7 +14,11 @@ import { EngineMetrics } from '../../src/metrics/engine-metrics';
 import { PROJECT_ROOT } from '../../src/project-root';
 import { SqlitePortalSessions } from '../../src/adapters/sqlite/sqlite-portal-sessions';
 import type { PortalSessions } from '../../src/ports/portal-sessions';
-import { devPrincipalsFrom, sessionPasswordsFrom, type PortalOptions } from '../../src/portal/portal-options';
+import {
+  devPrincipalsFrom,
+  sessionPasswordsFrom,
+  type PortalOptions,
+} from '../../src/http/portal/portal-options';
 import { lifecycleHarness } from './lifecycle-harness';
 import { testKeyRing } from './test-keys';
 

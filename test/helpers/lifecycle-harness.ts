@@ -16,8 +16,8 @@ import type { MailPlatform } from '../../src/ports/mail-platform';
 import { PasswordSealer } from '../../src/crypto/password-sealer';
 import type { Actor, Profile } from '../../src/domain/account';
 import type { IdentityEvent, PhoneReport } from '../../src/domain/identity-events';
-import { parsePhone } from '../../src/api/phone';
-import { Principals } from '../../src/api/principals';
+import { parsePhone } from '../../src/operations/schemas/phone';
+import { Principals } from '../../src/access/principals';
 import { PROJECT_ROOT } from '../../src/project-root';
 import type { AccountView } from '../../src/domain/lifecycle-state';
 import type { EngineMetrics } from '../../src/metrics/engine-metrics';
@@ -26,7 +26,11 @@ import { DEFAULT_POLICY, type LifecyclePolicy } from '../../src/domain/policy';
 import { referenceData } from '../../src/reference/reference-data';
 import { openAccount } from '../../src/operations/open-account';
 import type { accountLifecycle } from '../../src/workflows';
-import { getAccount, reportIdentityEvent, takeTemporaryPassword } from '../../src/workflows/definitions';
+import {
+  getAccountQuery,
+  reportIdentityEventUpdate,
+  takeTemporaryPasswordUpdate,
+} from '../../src/workflows/definitions';
 import { testEnv, workflowBundle } from './global-setup';
 import { testDataConverter, testKeyRing } from './test-keys';
 
@@ -185,7 +189,7 @@ export async function lifecycleHarness(
     handle: WorkflowHandle<typeof accountLifecycle>,
     id: string,
   ): Promise<string> {
-    const { sealedTemporaryPassword } = await handle.executeUpdate(takeTemporaryPassword);
+    const { sealedTemporaryPassword } = await handle.executeUpdate(takeTemporaryPasswordUpdate);
     return sealer.unseal(sealedTemporaryPassword, id);
   }
 
@@ -273,11 +277,11 @@ export async function until(
   timeoutMs = 15_000,
 ): Promise<AccountView> {
   const deadline = Date.now() + timeoutMs;
-  let view = await handle.query(getAccount);
+  let view = await handle.query(getAccountQuery);
   while (!check(view)) {
     if (Date.now() > deadline) assert.fail(`timed out waiting for: ${what}; last status ${view.status}`);
     await new Promise((r) => setTimeout(r, 50));
-    view = await handle.query(getAccount);
+    view = await handle.query(getAccountQuery);
   }
   return view;
 }
@@ -294,7 +298,7 @@ export function report(
   handle: WorkflowHandle<typeof accountLifecycle>,
   event: IdentityEvent,
 ): Promise<AccountView> {
-  return handle.executeUpdate(reportIdentityEvent, { args: [{ actor: IDENTITY, event }] });
+  return handle.executeUpdate(reportIdentityEventUpdate, { args: [{ actor: IDENTITY, event }] });
 }
 
 /** The user changes the password, accepts the AUP and sets the account secret (R18's first three gates). */

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { Browser, Page } from 'playwright-core';
-import type { PortalOptions } from '../../src/portal/portal-options';
+import type { PortalOptions } from '../../src/http/portal/portal-options';
 import { apiHarness } from './api-harness';
 import { freePort } from './free-port';
 

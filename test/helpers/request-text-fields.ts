@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { openApiDocument } from '../../src/api/openapi';
+import { openApiDocument } from '../../src/http/api/openapi';
 import {
   bulkUploadQuery,
   createAccountBody,
@@ -8,9 +8,8 @@ import {
   joinerBody,
   leaversQuery,
   listAccountsQuery,
-  mfaExceptionBody,
-  notesBody,
-} from '../../src/api/schemas/requests';
+} from '../../src/operations/schemas/requests';
+import { mfaExceptionBody, notesBody } from '../../src/operations/account-changes';
 
 /** One text field of one request: its schema, a valid request around a value, and how errors name it. */
 export interface TextField {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { IdentityEvent } from '../../src/domain/identity-events';
-import { editAttributes, getAccount, getAuditTrail } from '../../src/workflows/definitions';
+import { editAccountUpdate, getAccountQuery, getAccountHistoryQuery } from '../../src/workflows/definitions';
 import {
   ADMIN,
   HOUR,
@@ -36,7 +36,7 @@ describe('First login', () => {
       const refused = await refusalOf(report(handle, { type: 'PasswordChanged' }));
       assert.match(refused.message, /Pending/);
       assert.deepEqual(refused.missing, ['Active']);
-      assert.equal((await handle.query(getAccount)).gates.PasswordChanged.passed, false);
+      assert.equal((await handle.query(getAccountQuery)).gates.PasswordChanged.passed, false);
     });
   });
 
@@ -58,7 +58,7 @@ describe('First login', () => {
       refused = await refusalOf(report(handle, SMS(ukTestMobile())));
       assert.deepEqual(refused.missing, ['SecretSet']);
 
-      const before = await handle.query(getAccount);
+      const before = await handle.query(getAccountQuery);
       const repeat = await report(handle, { type: 'PasswordChanged' });
       assert.equal(
         repeat.gates.PasswordChanged.at,
@@ -110,7 +110,7 @@ describe('First login', () => {
       assert.equal((await h.platform.operations(id, 'beginSync')).length, 1);
 
       await h.sleep(HOUR + 50 * MINUTE);
-      let view = await handle.query(getAccount);
+      let view = await handle.query(getAccountQuery);
       assert.equal(view.syncOverdue, false, 'not overdue before 2 hours');
       assert.ok((await h.platform.operations(id, 'syncStatus')).length > 0, 'the engine polls the sync');
 
@@ -137,7 +137,9 @@ describe('First login', () => {
         'the warning says which country the number was taken to be',
       );
       assert.ok(
-        (await handle.query(getAuditTrail)).some((e) => /registered a number of France/.test(e.action)),
+        (await handle.query(getAccountHistoryQuery)).some((e) =>
+          /registered a number of France/.test(e.action),
+        ),
         'and so does the history',
       );
       assert.equal(view.gates.MfaRegistered.passed, false);
@@ -145,10 +147,10 @@ describe('First login', () => {
 
       const refused = await refusalOf(report(handle, SMS(ukTestMobile())));
       assert.match(refused.message, /disabled because the user registered a number of France/);
-      assert.equal((await handle.query(getAccount)).status, 'Disabled', 'stays disabled');
+      assert.equal((await handle.query(getAccountQuery)).status, 'Disabled', 'stays disabled');
 
       const mobile = ukTestMobile();
-      view = await handle.executeUpdate(editAttributes, { args: [{ actor: ADMIN, changes: { mobile } }] });
+      view = await handle.executeUpdate(editAccountUpdate, { args: [{ actor: ADMIN, changes: { mobile } }] });
       assert.equal(view.status, 'Active');
       assert.equal(view.disabledReason, null);
       assert.equal(view.profile.mobile, mobile);
@@ -165,7 +167,7 @@ describe('First login', () => {
       const { handle, id } = await activeAccount(h, { profile: { mobile } });
       await passFirstGates(handle);
       assert.equal((await report(handle, SMS('+33612345678'))).status, 'Disabled');
-      const view = await handle.executeUpdate(editAttributes, {
+      const view = await handle.executeUpdate(editAccountUpdate, {
         args: [{ actor: ADMIN, changes: { mobile } }],
       });
       assert.equal(view.status, 'Active');
@@ -207,7 +209,7 @@ describe('First login', () => {
     await h.run(async () => {
       const { handle } = await activeAccount(h, { profile: { mobile: undefined } });
       await report(handle, { type: 'PasswordChanged' });
-      const view = await handle.query(getAccount);
+      const view = await handle.query(getAccountQuery);
       assert.ok(view.warnings.some((w) => w.includes('no UK mobile')));
       const refused = await refusalOf(report(handle, { type: 'ProfileUpdated' }));
       assert.deepEqual(refused.missing, ['UK mobile number']);

@@ -7,11 +7,11 @@ import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { openAccount } from '../../src/operations/open-account';
 import { referenceData } from '../../src/reference/reference-data';
 import {
-  acceptJoiner,
-  getAccount,
-  markLeaver,
-  resecureAccount,
-  restoreAccount,
+  acceptJoinerUpdate,
+  getAccountQuery,
+  markLeaverUpdate,
+  resecureAccountUpdate,
+  restoreAccountUpdate,
 } from '../../src/workflows/definitions';
 import type { GraphCall, GraphDouble } from '../graph-double/graph-double';
 import { graphDouble } from '../helpers/graph-platform';
@@ -94,7 +94,7 @@ describe('The lifecycle on Microsoft Graph (the double)', () => {
     await h.run(async () => {
       const { handle, email } = await activeAccount(h, { profile: { ...someone(), jobTitle: 'Consultant' } });
       await passFirstGates(handle);
-      const mobile = (await handle.query(getAccount)).profile.mobile!;
+      const mobile = (await handle.query(getAccountQuery)).profile.mobile!;
       await report(handle, { type: 'MfaRegistered', method: 'sms', phone: reported(mobile) });
       await report(handle, { type: 'ProfileUpdated', mobile: reported(mobile) });
       await h.sleep(HOUR);
@@ -133,11 +133,11 @@ describe('The lifecycle on Microsoft Graph (the double)', () => {
     await h.run(async () => {
       const { handle, email } = await activeAccount(h, { profile: someone() });
       const before = double.callsFor(email).length;
-      await handle.executeUpdate(markLeaver, { args: [{ actor: ADMIN }] });
+      await handle.executeUpdate(markLeaverUpdate, { args: [{ actor: ADMIN }] });
       assert.equal(double.sentMail.filter((m) => m.to === email).length, 1);
       assert.equal(double.sentMail.find((m) => m.to === email)?.from, double.sender);
       const rrv = referenceData.organisation('RRV')!;
-      await handle.executeUpdate(acceptJoiner, {
+      await handle.executeUpdate(acceptJoinerUpdate, {
         args: [
           {
             actor: UCLH_ADMIN,
@@ -173,7 +173,7 @@ describe('The lifecycle on Microsoft Graph (the double)', () => {
       const { handle, email, id } = await activeAccount(h, { profile: someone() });
       await h.temporaryPassword(handle, id);
       const before = double.callsFor(email).length;
-      await handle.executeUpdate(resecureAccount, { args: [{ actor: ADMIN }] });
+      await handle.executeUpdate(resecureAccountUpdate, { args: [{ actor: ADMIN }] });
       const shown = await h.temporaryPassword(handle, id);
       assert.equal(double.inspect(email).password, shown, 'the password the administrator is shown');
       assert.deepEqual(steps(double.callsFor(email).slice(before)), [
@@ -196,7 +196,11 @@ describe('The lifecycle on Microsoft Graph (the double)', () => {
       await h.sleep(activated + 30 * DAY + HOUR - (await h.now()));
       const asked = double.callsFor(email).filter((c) => /signInActivity/.test(c.query));
       assert.equal(asked.length, 1, 'asked once, at the deadline');
-      assert.equal((await handle.query(getAccount)).status, 'Active', 'a sign-in since: the clock re-armed');
+      assert.equal(
+        (await handle.query(getAccountQuery)).status,
+        'Active',
+        'a sign-in since: the clock re-armed',
+      );
       await h.sleep(signedIn + 30 * DAY + HOUR - (await h.now()));
       await until(handle, (v) => v.status === 'Inactive', 'Inactive 30 days after the sign-in');
       const beforeDeletion = double.callsFor(email).length;
@@ -209,7 +213,7 @@ describe('The lifecycle on Microsoft Graph (the double)', () => {
         'DELETE /users/{user-id}', // to deleted items, restorable for 30 days (R32)
       ]);
       const beforeRestore = double.calls.length;
-      const restored = await handle.executeUpdate(restoreAccount, { args: [{ actor: NATIONAL }] });
+      const restored = await handle.executeUpdate(restoreAccountUpdate, { args: [{ actor: NATIONAL }] });
       assert.equal(restored.status, 'Inactive');
       assert.deepEqual(double.inspect(email).groups, [GSTT_POLICY, MFA]);
       assert.deepEqual(steps(double.calls.slice(beforeRestore)), [

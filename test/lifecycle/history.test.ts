@@ -5,7 +5,12 @@ import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../src/activities';
 import { CENTRAL_MFA_GROUP } from '../../src/domain/organisation';
 import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
-import { getAccount, getAuditTrail, requestMfaException, setNotes } from '../../src/workflows/definitions';
+import {
+  getAccountQuery,
+  getAccountHistoryQuery,
+  startMfaExceptionUpdate,
+  setNotesUpdate,
+} from '../../src/workflows/definitions';
 import {
   ADMIN,
   HOUR,
@@ -64,22 +69,22 @@ describe('Temporal history', () => {
       const { handle } = await activeAccount(h, { policy: { historyEventLimit: 120 } });
       const firstRun = (await handle.describe()).runId;
       await passFirstGates(handle);
-      const started = await handle.executeUpdate(requestMfaException, {
+      const started = await handle.executeUpdate(startMfaExceptionUpdate, {
         args: [{ actor: ADMIN, term: 'short', riskAssessmentRef: 'RA-1' }],
       });
       const notes = Array.from({ length: 40 }, (_, i) => `note ${i}`);
       const answers = await Promise.all(
-        notes.map((n) => handle.executeUpdate(setNotes, { args: [{ actor: ADMIN, notes: n }] })),
+        notes.map((n) => handle.executeUpdate(setNotesUpdate, { args: [{ actor: ADMIN, notes: n }] })),
       );
       assert.equal(answers.length, 40, 'every Update answered');
 
       const { runId } = await handle.describe();
       assert.notEqual(runId, firstRun, 'the lifecycle continued as new');
-      const view = await handle.query(getAccount);
+      const view = await handle.query(getAccountQuery);
       assert.equal(view.status, 'Active');
       assert.equal(view.gates.SecretSet.passed, true);
       assert.equal(view.mfa.exceptionEndsAt, started.mfa.exceptionEndsAt);
-      const trail = await handle.query(getAuditTrail);
+      const trail = await handle.query(getAccountHistoryQuery);
       assert.equal(trail[0]!.action, 'Account created', 'the audit trail is carried over');
       assert.equal(trail.filter((e) => e.action === 'Notes changed').length, 40, 'no Update lost');
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import {
-  getAccount,
-  getAuditTrail,
-  reactivateAccount,
-  restoreAccount,
+  getAccountQuery,
+  getAccountHistoryQuery,
+  reactivateAccountUpdate,
+  restoreAccountUpdate,
 } from '../../src/workflows/definitions';
 import { openAccount } from '../../src/operations/open-account';
 import { snapshotOf } from '../../src/domain/organisation';
@@ -24,7 +24,8 @@ import { refusalOf } from '../helpers/refusal';
 
 type Handle = Awaited<ReturnType<Harness['start']>>['handle'];
 const NATIONAL = { kind: 'national-admin', id: 'nas', name: 'NAS' } as const;
-const restore = (handle: Handle) => handle.executeUpdate(restoreAccount, { args: [{ actor: NATIONAL }] });
+const restore = (handle: Handle) =>
+  handle.executeUpdate(restoreAccountUpdate, { args: [{ actor: NATIONAL }] });
 
 /** Active, then left alone: Inactive at 30 days (R30), deleted 30 days later (R32). */
 async function deletedForInactivity(h: Harness) {
@@ -42,7 +43,7 @@ describe('R30, R32: inactivity, deletion and restore', () => {
       await report(handle, { type: 'PasswordChanged' });
       const activated = Date.parse(view.activatedAt!);
       await h.sleep(activated + 30 * DAY - HOUR - (await h.now()));
-      assert.equal((await handle.query(getAccount)).status, 'Active', 'Active an hour before');
+      assert.equal((await handle.query(getAccountQuery)).status, 'Active', 'Active an hour before');
       await h.sleep(2 * HOUR);
       const inactive = await until(handle, (v) => v.status === 'Inactive', 'Inactive');
       const late = Date.parse(inactive.inactiveSince!) - (activated + 30 * DAY);
@@ -58,7 +59,11 @@ describe('R30, R32: inactivity, deletion and restore', () => {
       await h.sleep(25 * DAY);
       await report(handle, { type: 'SignedIn' });
       await h.sleep(25 * DAY);
-      assert.equal((await handle.query(getAccount)).status, 'Active', '50 days on, 25 since the sign-in');
+      assert.equal(
+        (await handle.query(getAccountQuery)).status,
+        'Active',
+        '50 days on, 25 since the sign-in',
+      );
       await h.sleep(6 * DAY);
       await until(handle, (v) => v.status === 'Inactive', 'Inactive 30 days after the sign-in');
     });
@@ -75,7 +80,7 @@ describe('R30, R32: inactivity, deletion and restore', () => {
       await h.platform.signIn(id, new Date(signedIn));
       const events = (await handle.fetchHistory()).events!.length;
       await h.sleep(activated + 30 * DAY + HOUR - (await h.now()));
-      const rearmed = await handle.query(getAccount);
+      const rearmed = await handle.query(getAccountQuery);
       assert.equal(rearmed.status, 'Active', 'the platform saw a sign-in on day 20');
       assert.equal(rearmed.lastSignInAt, new Date(signedIn).toISOString());
       assert.equal((await h.platform.operations(id, 'lastSignIn')).length, 1, 'asked once, at the deadline');
@@ -83,7 +88,7 @@ describe('R30, R32: inactivity, deletion and restore', () => {
       assert.ok(added.length <= 15, `the deadline's question costs ${added.length} events, not one a day`);
       await h.sleep(signedIn + 30 * DAY - HOUR - (await h.now()));
       assert.equal(
-        (await handle.query(getAccount)).status,
+        (await handle.query(getAccountQuery)).status,
         'Active',
         'an hour before 30 days from the sign-in',
       );
@@ -110,7 +115,7 @@ describe('R30, R32: inactivity, deletion and restore', () => {
       assert.equal(view.deletion, null);
       assert.equal((await h.platform.inspect(id)).exists, true);
       assert.ok(
-        (await handle.query(getAuditTrail)).some((e) =>
+        (await handle.query(getAccountHistoryQuery)).some((e) =>
           /^Signed in at .*: the account is Active again \(R30\)$/.test(e.action),
         ),
       );
@@ -126,15 +131,19 @@ describe('R30, R32: inactivity, deletion and restore', () => {
       await until(first.handle, (v) => v.status === 'Inactive', 'Inactive');
       const signedIn = await report(first.handle, { type: 'SignedIn' });
       assert.equal(signedIn.status, 'Active');
-      const reactivated = await second.handle.executeUpdate(reactivateAccount, { args: [{ actor: ADMIN }] });
+      const reactivated = await second.handle.executeUpdate(reactivateAccountUpdate, {
+        args: [{ actor: ADMIN }],
+      });
       assert.equal(reactivated.status, 'Active');
       assert.ok(
-        (await second.handle.query(getAuditTrail)).some((e) => e.action === 'Account reactivated (R30)'),
+        (await second.handle.query(getAccountHistoryQuery)).some(
+          (e) => e.action === 'Account reactivated (R30)',
+        ),
       );
       await h.sleep(29 * DAY);
-      assert.equal((await first.handle.query(getAccount)).status, 'Active', 'the clock started again');
+      assert.equal((await first.handle.query(getAccountQuery)).status, 'Active', 'the clock started again');
       assert.match(
-        (await refusalOf(first.handle.executeUpdate(reactivateAccount, { args: [{ actor: ADMIN }] })))
+        (await refusalOf(first.handle.executeUpdate(reactivateAccountUpdate, { args: [{ actor: ADMIN }] })))
           .message,
         /Only an Inactive account/,
       );
@@ -170,11 +179,11 @@ describe('R30, R32: inactivity, deletion and restore', () => {
       assert.equal((await h.platform.inspect(id)).exists, true);
       assert.deepEqual((await h.platform.inspect(id)).groups, ['NHSmail-MFA-Standard-CA']);
       assert.equal((await h.directory.get(id))?.status, 'Inactive');
-      const trail = await handle.query(getAuditTrail);
+      const trail = await handle.query(getAccountHistoryQuery);
       assert.equal(trail[0]!.action, 'Account created');
       assert.ok(trail.some((e) => e.action === 'Account restored as Inactive (R32)'));
       await h.sleep(29 * DAY);
-      assert.equal((await handle.query(getAccount)).status, 'Inactive', 'its 30 days start again');
+      assert.equal((await handle.query(getAccountQuery)).status, 'Inactive', 'its 30 days start again');
       assert.equal((await report(handle, { type: 'SignedIn' })).status, 'Active');
     });
   });

@@ -3,12 +3,12 @@ import type { Actor } from '../../src/domain/account';
 import { CENTRAL_MFA_GROUP, snapshotOf } from '../../src/domain/organisation';
 import { referenceData } from '../../src/reference/reference-data';
 import {
-  acceptJoiner,
-  getAccount,
-  getAuditTrail,
-  markLeaver,
-  requestMfaException,
-  withdrawLeaver,
+  acceptJoinerUpdate,
+  getAccountQuery,
+  getAccountHistoryQuery,
+  markLeaverUpdate,
+  startMfaExceptionUpdate,
+  withdrawLeaverMarkUpdate,
 } from '../../src/workflows/definitions';
 import {
   ADMIN,
@@ -27,9 +27,9 @@ import { refusalOf } from '../helpers/refusal';
 type Handle = Awaited<ReturnType<Harness['start']>>['handle'];
 const RECEIVING: Actor = { kind: 'local-admin', id: 'admin-other', name: 'Other Admin' };
 
-const mark = (handle: Handle) => handle.executeUpdate(markLeaver, { args: [{ actor: ADMIN }] });
+const mark = (handle: Handle) => handle.executeUpdate(markLeaverUpdate, { args: [{ actor: ADMIN }] });
 const join = (handle: Handle, code: string, changes = {}) =>
-  handle.executeUpdate(acceptJoiner, {
+  handle.executeUpdate(acceptJoinerUpdate, {
     args: [{ actor: RECEIVING, organisation: snapshotOf(referenceData.organisation(code)!), changes }],
   });
 
@@ -48,7 +48,7 @@ describe('R28: leavers and joiners', () => {
     const h = await lifecycleHarness();
     await h.run(async () => {
       const { handle, id } = await onboardedButMfa(h, 'FH542');
-      assert.equal((await handle.query(getAccount)).canSendEmail, true);
+      assert.equal((await handle.query(getAccountQuery)).canSendEmail, true);
       const view = await mark(handle);
       assert.equal(view.status, 'Leaver');
       assert.equal(Date.parse(view.leaver!.windowEndsAt) - Date.parse(view.leaver!.markedAt), 30 * DAY);
@@ -69,18 +69,19 @@ describe('R28: leavers and joiners', () => {
       const { handle } = await activeAccount(h);
       await mark(handle);
       await h.sleep(10 * DAY);
-      const view = await handle.executeUpdate(withdrawLeaver, { args: [{ actor: ADMIN }] });
+      const view = await handle.executeUpdate(withdrawLeaverMarkUpdate, { args: [{ actor: ADMIN }] });
       assert.equal(view.status, 'Active');
       assert.equal(view.leaver, null);
       await report(handle, { type: 'SignedIn' });
       await h.sleep(21 * DAY);
       assert.equal(
-        (await handle.query(getAccount)).status,
+        (await handle.query(getAccountQuery)).status,
         'Active',
         'not deleted when the window would have ended',
       );
       assert.match(
-        (await refusalOf(handle.executeUpdate(withdrawLeaver, { args: [{ actor: ADMIN }] }))).message,
+        (await refusalOf(handle.executeUpdate(withdrawLeaverMarkUpdate, { args: [{ actor: ADMIN }] })))
+          .message,
         /not marked/,
       );
     });
@@ -91,10 +92,10 @@ describe('R28: leavers and joiners', () => {
     await h.run(async () => {
       const { handle, id, email } = await onboardedButMfa(h, 'RRV');
       const password = await h.temporaryPassword(handle, id);
-      await handle.executeUpdate(requestMfaException, {
+      await handle.executeUpdate(startMfaExceptionUpdate, {
         args: [{ actor: ADMIN, term: 'long', riskAssessmentRef: 'RA-UCLH-9' }],
       });
-      let view = await handle.query(getAccount);
+      let view = await handle.query(getAccountQuery);
       assert.deepEqual(view.pendingGates, [], 'MFA registration waits while the exception runs');
 
       await mark(handle);
@@ -121,12 +122,12 @@ describe('R28: leavers and joiners', () => {
       assert.equal(view.canSendEmail, false);
       assert.equal(view.gates.SecretSet.passed, true, 'the passed gates are kept');
       assert.ok((await h.platform.inspect(id)).passwordMatches(password), 'the password is kept');
-      const trail = await handle.query(getAuditTrail);
+      const trail = await handle.query(getAccountHistoryQuery);
       assert.equal(trail[0]!.action, 'Account created', 'the whole history is kept');
       assert.ok(trail.some((e) => e.action.startsWith('MFA exception ended: the account moved')));
       assert.equal(trail.filter((e) => e.action.startsWith('Joined ')).length, 2);
       await report(handle, { type: 'MfaRegistered', method: 'sms', phone: reported(view.profile.mobile!) });
-      assert.equal((await handle.query(getAccount)).canSendEmail, true);
+      assert.equal((await handle.query(getAccountQuery)).canSendEmail, true);
     });
   });
 
@@ -136,7 +137,7 @@ describe('R28: leavers and joiners', () => {
       const { handle, id } = await activeAccount(h);
       await mark(handle);
       await h.sleep(30 * DAY - HOUR);
-      assert.equal((await handle.query(getAccount)).status, 'Leaver', 'still a leaver an hour before');
+      assert.equal((await handle.query(getAccountQuery)).status, 'Leaver', 'still a leaver an hour before');
       assert.equal((await h.platform.inspect(id)).exists, true);
       await h.sleep(2 * HOUR);
       const view = await until(handle, (v) => v.status === 'Deleted', 'deleted');
@@ -158,7 +159,7 @@ describe('R28: leavers and joiners', () => {
       await h.sleep(29 * DAY);
       await join(handle, 'RRV');
       await h.sleep(3 * DAY);
-      const view = await handle.query(getAccount);
+      const view = await handle.query(getAccountQuery);
       assert.equal(view.status, 'Active');
       assert.equal(view.organisation.code, 'RRV');
       assert.deepEqual((await h.platform.inspect(id)).groups, ['UCLH-MFA-Local-CA']);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import {
-  editAttributes,
-  getAccount,
-  getAuditTrail,
-  setPhoneVisibility,
+  editAccountUpdate,
+  getAccountQuery,
+  getAccountHistoryQuery,
+  setDirectoryVisibilityUpdate,
 } from '../../src/workflows/definitions';
 import { ADMIN, activeAccount, lifecycleHarness, ukTestMobile } from '../helpers/lifecycle-harness';
 import { refusalOf } from '../helpers/refusal';
@@ -16,7 +16,7 @@ describe('Living with the account', () => {
         profile: { firstName: 'Aoife', lastName: "O'Neil" },
       });
       assert.equal(view.displayName, "Aoife O'Neil");
-      const edited = await handle.executeUpdate(editAttributes, {
+      const edited = await handle.executeUpdate(editAccountUpdate, {
         args: [{ actor: ADMIN, changes: { lastName: 'Smith-Jones' } }],
       });
       assert.equal(edited.displayName, 'Aoife Smith-Jones');
@@ -30,7 +30,7 @@ describe('Living with the account', () => {
     await h.run(async () => {
       const { handle, id } = await activeAccount(h);
       const telephone = '+442071234567';
-      const view = await handle.executeUpdate(editAttributes, {
+      const view = await handle.executeUpdate(editAccountUpdate, {
         args: [
           {
             actor: ADMIN,
@@ -43,7 +43,7 @@ describe('Living with the account', () => {
       assert.equal(entry?.jobTitle, 'Consultant Cardiologist');
       assert.equal(entry?.telephone, telephone);
       assert.deepEqual(entry?.clinicalRoles, ['R8000', 'R8003']);
-      const cleared = await handle.executeUpdate(editAttributes, {
+      const cleared = await handle.executeUpdate(editAccountUpdate, {
         args: [{ actor: ADMIN, changes: { jobTitle: null } }],
       });
       assert.equal(cleared.profile.jobTitle, undefined, 'a null clears an optional field');
@@ -76,18 +76,26 @@ describe('Living with the account', () => {
       const mobile = ukTestMobile();
       const { handle, id } = await activeAccount(h, { profile: { mobile } });
       assert.equal((await h.directory.get(id))?.mobile, mobile);
-      let view = await handle.executeUpdate(setPhoneVisibility, { args: [{ actor: ADMIN, hidden: true }] });
+      let view = await handle.executeUpdate(setDirectoryVisibilityUpdate, {
+        args: [{ actor: ADMIN, hidden: true }],
+      });
       assert.equal(view.phonesHiddenInDirectory, true);
       const hidden = await h.directory.get(id);
       assert.equal(hidden?.mobile, undefined, 'hidden from directory users');
       assert.ok(
         (await h.directory.search({ q: 'john', limit: 100 })).entries.every((e) => e.mobile !== mobile),
       );
-      assert.equal((await handle.query(getAccount)).profile.mobile, mobile, 'administrators still see it');
-      view = await handle.executeUpdate(setPhoneVisibility, { args: [{ actor: ADMIN, hidden: false }] });
+      assert.equal(
+        (await handle.query(getAccountQuery)).profile.mobile,
+        mobile,
+        'administrators still see it',
+      );
+      view = await handle.executeUpdate(setDirectoryVisibilityUpdate, {
+        args: [{ actor: ADMIN, hidden: false }],
+      });
       assert.equal(view.phonesHiddenInDirectory, false);
       assert.equal((await h.directory.get(id))?.mobile, mobile);
-      const trail = await handle.query(getAuditTrail);
+      const trail = await handle.query(getAccountHistoryQuery);
       assert.ok(trail.some((e) => e.action === 'Phone numbers hidden in the directory'));
     });
   });
@@ -97,7 +105,7 @@ describe('Living with the account', () => {
     await h.run(async () => {
       const { handle } = await h.start();
       const refused = await refusalOf(
-        handle.executeUpdate(setPhoneVisibility, { args: [{ actor: ADMIN, hidden: true }] }),
+        handle.executeUpdate(setDirectoryVisibilityUpdate, { args: [{ actor: ADMIN, hidden: true }] }),
       );
       assert.match(refused.message, /Active/);
     });
@@ -123,7 +131,7 @@ describe('Living with the account', () => {
     const h = await lifecycleHarness();
     await h.run(async () => {
       const { handle } = await activeAccount(h, { organisation: 'R0A' });
-      const view = await handle.executeUpdate(editAttributes, {
+      const view = await handle.executeUpdate(editAccountUpdate, {
         args: [{ actor: ADMIN, changes: { jobTitle: 'Nurse' } }],
       });
       assert.ok(view.warnings.some((w) => w.includes('connector managed')));

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import type { AccountView } from '../../src/domain/lifecycle-state';
 import { CENTRAL_MFA_GROUP } from '../../src/domain/organisation';
 import {
-  endMfaException,
-  getAccount,
-  getAuditTrail,
-  requestMfaException,
+  endMfaExceptionUpdate,
+  getAccountQuery,
+  getAccountHistoryQuery,
+  startMfaExceptionUpdate,
 } from '../../src/workflows/definitions';
 import {
   ADMIN,
@@ -25,7 +25,7 @@ import { refusalOf } from '../helpers/refusal';
 
 type Handle = Awaited<ReturnType<Harness['start']>>['handle'];
 const exception = (handle: Handle, term: 'short' | 'long', riskAssessmentRef = 'RA-2026-117') =>
-  handle.executeUpdate(requestMfaException, { args: [{ actor: ADMIN, term, riskAssessmentRef }] });
+  handle.executeUpdate(startMfaExceptionUpdate, { args: [{ actor: ADMIN, term, riskAssessmentRef }] });
 
 /** The user has accepted the AUP and set the account secret, but not registered MFA (R23's condition). */
 async function readyForException(h: Harness, organisation = 'RJ1') {
@@ -101,7 +101,7 @@ describe('MFA', () => {
       const refused = await refusalOf(exception(handle, 'short', '  '));
       assert.match(refused.message, /risk-based assessment/);
       assert.deepEqual((await h.platform.inspect(id)).groups, [CENTRAL_MFA_GROUP]);
-      assert.equal((await handle.query(getAccount)).mfa.exception, null);
+      assert.equal((await handle.query(getAccountQuery)).mfa.exception, null);
     });
   });
 
@@ -120,11 +120,11 @@ describe('MFA', () => {
 
       const span = end.getTime() - start.getTime();
       await liveThrough(h, handle, span - HOUR);
-      const before = await handle.query(getAccount);
+      const before = await handle.query(getAccountQuery);
       assert.notEqual(before.mfa.exception, null, 'still excepted an hour before the end');
       assert.deepEqual((await h.platform.inspect(id)).groups, [], 'not back before the end');
       const polls = (await h.platform.operations(id)).filter((op) => op.operation.endsWith('Status'));
-      const sync = await handle.query(getAccount);
+      const sync = await handle.query(getAccountQuery);
       assert.equal(sync.sync.status, 'Complete');
       const idle = polls.filter((op) => Date.parse(op.at) > Date.parse(sync.sync.completedAt!));
       assert.deepEqual(idle, [], 'no polling once nothing is waiting, for all six months');
@@ -183,11 +183,13 @@ describe('MFA', () => {
       const { handle, id } = await readyForException(h, 'RRV');
       await exception(handle, 'long');
       await h.sleep(3 * DAY);
-      const ended = await handle.executeUpdate(endMfaException, { args: [{ actor: ADMIN }] });
+      const ended = await handle.executeUpdate(endMfaExceptionUpdate, { args: [{ actor: ADMIN }] });
       assert.equal(ended.mfa.exception, null);
       assert.deepEqual((await h.platform.inspect(id)).groups, ['UCLH-MFA-Local-CA']);
       assert.deepEqual(ended.pendingGates, ['MfaRegistered', 'ProfileUpdated']);
-      const refused = await refusalOf(handle.executeUpdate(endMfaException, { args: [{ actor: ADMIN }] }));
+      const refused = await refusalOf(
+        handle.executeUpdate(endMfaExceptionUpdate, { args: [{ actor: ADMIN }] }),
+      );
       assert.match(refused.message, /no MFA exception/);
       await h.sleep(30 * DAY);
       assert.deepEqual(
@@ -203,11 +205,11 @@ describe('MFA', () => {
     await h.run(async () => {
       const { handle, id } = await readyForException(h);
       await Promise.all([exception(handle, 'short', 'RA-A'), exception(handle, 'long', 'RA-B')]);
-      const trail = await handle.query(getAuditTrail);
+      const trail = await handle.query(getAccountHistoryQuery);
       const actions = trail.map((e) => e.action).filter((a) => a.startsWith('MFA exception'));
       assert.deepEqual(actions, ['MFA exception started: left the MFA group', 'MFA exception replaced']);
       assert.equal((await h.platform.operations(id, 'removeFromGroup')).length, 1);
-      assert.equal((await handle.query(getAccount)).mfa.exception?.groupLeft, CENTRAL_MFA_GROUP);
+      assert.equal((await handle.query(getAccountQuery)).mfa.exception?.groupLeft, CENTRAL_MFA_GROUP);
     });
   });
 
@@ -225,7 +227,7 @@ describe('MFA', () => {
 
       await h.sleep(13 * HOUR);
       assert.notEqual(
-        (await handle.query(getAccount)).mfa.exception,
+        (await handle.query(getAccountQuery)).mfa.exception,
         null,
         'the first end has passed without effect',
       );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { temporal } from '@temporalio/proto';
-import { getAccount, getAuditTrail, setNotes } from '../../src/workflows/definitions';
+import { getAccountQuery, getAccountHistoryQuery, setNotesUpdate } from '../../src/workflows/definitions';
 import { accountLifecycle } from '../../src/workflows';
 import { accountWorkflowId } from '../../src/workflows/workflow-id';
 import { snapshotOf } from '../../src/domain/organisation';
@@ -41,21 +41,27 @@ describe('Operators: Temporal Web, cancellation, and a history that stays bounde
     const h = await lifecycleHarness();
     await h.run(async () => {
       const { handle } = await activeAccount(h);
-      const before = await handle.query(getAccount);
+      const before = await handle.query(getAccountQuery);
       await handle.cancel();
       await h.sleep(HOUR);
-      const trail = await handle.query(getAuditTrail);
+      const trail = await handle.query(getAccountHistoryQuery);
       assert.ok(
         trail.some((e) => /cancellation was requested .* ignored/.test(e.action)),
         'recorded',
       );
       assert.equal((await handle.describe()).status.name, 'RUNNING', 'the account lives on');
-      const after = await handle.query(getAccount);
+      const after = await handle.query(getAccountQuery);
       assert.equal(after.status, before.status);
-      const noted = await handle.executeUpdate(setNotes, { args: [{ actor: ADMIN, notes: 'still here' }] });
+      const noted = await handle.executeUpdate(setNotesUpdate, {
+        args: [{ actor: ADMIN, notes: 'still here' }],
+      });
       assert.equal(noted.notes, 'still here', 'it still takes changes');
       await h.sleep(31 * DAY);
-      assert.equal((await handle.query(getAccount)).status, 'Inactive', 'and its timers still run (R30)');
+      assert.equal(
+        (await handle.query(getAccountQuery)).status,
+        'Inactive',
+        'and its timers still run (R30)',
+      );
     });
   });
 
@@ -151,7 +157,7 @@ describe('Operators: Temporal Web, cancellation, and a history that stays bounde
         timers <= 15,
         `${timers} timers started in a year: the inactivity timer is not restarted each day`,
       );
-      assert.equal((await handle.query(getAccount)).status, 'Active');
+      assert.equal((await handle.query(getAccountQuery)).status, 'Active');
     });
   });
 });

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { EXCHANGE_ONLINE } from '../../src/domain/account';
 import {
-  editAttributes,
-  getAccount,
-  getAuditTrail,
-  retryProvisioning,
-  setNotes,
-  takeTemporaryPassword,
+  editAccountUpdate,
+  getAccountQuery,
+  getAccountHistoryQuery,
+  retryProvisioningUpdate,
+  setNotesUpdate,
+  takeTemporaryPasswordUpdate,
 } from '../../src/workflows/definitions';
 import { ADMIN, HOUR, MINUTE, lifecycleHarness, until } from '../helpers/lifecycle-harness';
 import { refusalOf } from '../helpers/refusal';
@@ -17,12 +17,12 @@ describe('Mailbox provisioning', () => {
     const h = await lifecycleHarness({ mailboxDelayMs: 3 * HOUR });
     await h.run(async () => {
       const { handle, id, requestedAt } = await h.start();
-      let view = await handle.query(getAccount);
+      let view = await handle.query(getAccountQuery);
       assert.equal(view.status, 'Pending');
       assert.equal(view.mailboxLocation, null);
 
       await h.sleep(59 * MINUTE);
-      view = await handle.query(getAccount);
+      view = await handle.query(getAccountQuery);
       assert.equal(view.status, 'Pending');
       assert.deepEqual(await h.platform.operations(id, 'mailboxStatus'), [], 'no poll in the first hour');
 
@@ -53,7 +53,7 @@ describe('Mailbox provisioning', () => {
     await h.run(async () => {
       const { handle, id, requestedAt } = await h.start();
       await h.sleep(23 * HOUR + 50 * MINUTE);
-      let view = await handle.query(getAccount);
+      let view = await handle.query(getAccountQuery);
       assert.equal(view.provisioningOverdue, false, 'not overdue before 24 hours');
       assert.deepEqual(await h.incidents.list(id), []);
 
@@ -85,7 +85,7 @@ describe('Mailbox provisioning', () => {
     await h.run(async () => {
       const { handle, id, requestedAt } = await h.start();
       await h.sleep(71 * HOUR + 50 * MINUTE);
-      let view = await handle.query(getAccount);
+      let view = await handle.query(getAccountQuery);
       assert.equal(view.status, 'Pending', 'still Pending just before 72 hours');
       assert.ok((await h.platform.inspect(id)).exists);
 
@@ -110,7 +110,7 @@ describe('Mailbox provisioning', () => {
       );
 
       h.platform.settings.mailboxDelayMs = HOUR;
-      view = await handle.executeUpdate(retryProvisioning, { args: [{ actor: ADMIN }] });
+      view = await handle.executeUpdate(retryProvisioningUpdate, { args: [{ actor: ADMIN }] });
       assert.equal(view.status, 'Pending');
       assert.equal(view.provisioning.attempt, 2);
       const password = await h.temporaryPassword(handle, id);
@@ -143,16 +143,16 @@ describe('Mailbox provisioning', () => {
     await h.run(async () => {
       const { handle, id } = await h.start();
       const edit = { actor: ADMIN, changes: { jobTitle: 'Consultant' } };
-      const refused = await refusalOf(handle.executeUpdate(editAttributes, { args: [edit] }));
+      const refused = await refusalOf(handle.executeUpdate(editAccountUpdate, { args: [edit] }));
       assert.match(refused.message, /Active with a mailbox location of Exchange Online/);
       assert.match(refused.message, /Pending/);
-      const view = await handle.query(getAccount);
+      const view = await handle.query(getAccountQuery);
       assert.equal(view.profile.jobTitle, undefined, 'nothing changed');
       assert.deepEqual(await h.platform.operations(id, 'updateAccount'), []);
 
       await h.sleep(3 * HOUR + 30 * MINUTE);
       await until(handle, (v) => v.status === 'Active', 'Active');
-      const after = await handle.executeUpdate(editAttributes, { args: [edit] });
+      const after = await handle.executeUpdate(editAccountUpdate, { args: [edit] });
       assert.equal(after.profile.jobTitle, 'Consultant');
     });
   });
@@ -162,10 +162,10 @@ describe('Mailbox provisioning', () => {
     await h.run(async () => {
       const { handle } = await h.start();
       const notes = 'On maternity leave until 20 June 2027';
-      const view = await handle.executeUpdate(setNotes, { args: [{ actor: ADMIN, notes }] });
+      const view = await handle.executeUpdate(setNotesUpdate, { args: [{ actor: ADMIN, notes }] });
       assert.equal(view.status, 'Pending');
-      assert.equal((await handle.query(getAccount)).notes, notes);
-      const entry = (await handle.query(getAuditTrail)).find((e) => e.action === 'Notes changed');
+      assert.equal((await handle.query(getAccountQuery)).notes, notes);
+      const entry = (await handle.query(getAccountHistoryQuery)).find((e) => e.action === 'Notes changed');
       assert.equal(entry?.actor.id, ADMIN.id);
     });
   });
@@ -182,7 +182,7 @@ describe('Mailbox provisioning', () => {
         'the platform account has this password',
       );
       assert.equal((await h.platform.inspect(id)).passwordMatches(`${password}x`), false);
-      const second = await refusalOf(handle.executeUpdate(takeTemporaryPassword));
+      const second = await refusalOf(handle.executeUpdate(takeTemporaryPasswordUpdate));
       assert.match(second.message, /already been shown/);
     });
   });
@@ -192,8 +192,8 @@ describe('Mailbox provisioning', () => {
     await h.run(async () => {
       const { handle } = await h.start();
       const [a, b] = await Promise.allSettled([
-        handle.executeUpdate(takeTemporaryPassword),
-        handle.executeUpdate(takeTemporaryPassword),
+        handle.executeUpdate(takeTemporaryPasswordUpdate),
+        handle.executeUpdate(takeTemporaryPasswordUpdate),
       ]);
       assert.deepEqual([a.status, b.status].sort(), ['fulfilled', 'rejected']);
       assert.equal((await handle.describe()).status.name, 'RUNNING');
@@ -207,10 +207,10 @@ describe('Mailbox provisioning', () => {
       await h.sleep(3 * HOUR + 30 * MINUTE);
       await until(handle, (v) => v.status === 'Active', 'Active');
       const editedAt = await h.now();
-      await handle.executeUpdate(editAttributes, {
+      await handle.executeUpdate(editAccountUpdate, {
         args: [{ actor: ADMIN, changes: { lastName: 'Smythe' } }],
       });
-      const trail = await handle.query(getAuditTrail);
+      const trail = await handle.query(getAccountHistoryQuery);
       assert.equal(trail[0]!.action, 'Account created');
       assert.equal(trail[0]!.actor.id, ADMIN.id);
       const edit = trail.find((e) => e.action === 'Attributes edited')!;
@@ -230,7 +230,7 @@ describe('Refusals', () => {
     await h.run(async () => {
       const { handle } = await h.start();
       await assert.rejects(
-        handle.executeUpdate(editAttributes, { args: [{ actor: ADMIN, changes: { jobTitle: 'x' } }] }),
+        handle.executeUpdate(editAccountUpdate, { args: [{ actor: ADMIN, changes: { jobTitle: 'x' } }] }),
         WorkflowUpdateFailedError,
       );
       assert.equal((await handle.describe()).status.name, 'RUNNING');

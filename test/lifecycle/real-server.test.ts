@@ -20,7 +20,7 @@ import { openAccount } from '../../src/operations/open-account';
 import { referenceData } from '../../src/reference/reference-data';
 import { startDevServer } from '../../src/servers/dev-server';
 import { ensureReconciliationSchedule } from '../../src/temporal/reconciliation-schedule';
-import { getAccount, reportIdentityEvent, UNCHANGED } from '../../src/workflows/definitions';
+import { getAccountQuery, reportIdentityEventUpdate, UNCHANGED } from '../../src/workflows/definitions';
 import { accountWorkflowId, RECONCILIATION_ID } from '../../src/workflows/workflow-id';
 import { freePort } from '../helpers/free-port';
 import { workflowBundle } from '../helpers/global-setup';
@@ -97,9 +97,10 @@ describe('On a real Temporal server', () => {
       assert.equal(opening.kind, 'opened');
       if (opening.kind !== 'opened') return;
       const { handle } = opening;
-      for (let i = 0; i < 100 && (await handle.query(getAccount)).status !== 'Active'; i++) await sleep(100);
+      for (let i = 0; i < 100 && (await handle.query(getAccountQuery)).status !== 'Active'; i++)
+        await sleep(100);
       const signIn = () =>
-        handle.executeUpdate(reportIdentityEvent, {
+        handle.executeUpdate(reportIdentityEventUpdate, {
           args: [{ actor: IDENTITY, event: { type: 'SignedIn' } }],
         });
       assert.notEqual((await signIn()).lastSignInAt, null, 'the first sign-in is recorded');

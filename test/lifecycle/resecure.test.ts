@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import {
-  editAttributes,
-  getAccount,
-  getAuditTrail,
-  resecureAccount,
-  takeTemporaryPassword,
+  editAccountUpdate,
+  getAccountQuery,
+  getAccountHistoryQuery,
+  resecureAccountUpdate,
+  takeTemporaryPasswordUpdate,
 } from '../../src/workflows/definitions';
 import {
   ADMIN,
@@ -22,7 +22,8 @@ import {
 import { refusalOf } from '../helpers/refusal';
 
 type Handle = Awaited<ReturnType<Harness['start']>>['handle'];
-const resecure = (handle: Handle) => handle.executeUpdate(resecureAccount, { args: [{ actor: ADMIN }] });
+const resecure = (handle: Handle) =>
+  handle.executeUpdate(resecureAccountUpdate, { args: [{ actor: ADMIN }] });
 
 /** Create to canSendEmail (R18-R20). */
 async function onboarded(h: Harness) {
@@ -48,17 +49,17 @@ describe('R29: resecure', () => {
       assert.equal(view.resecure!.requestedBy.id, ADMIN.id);
       const password = await h.temporaryPassword(handle, id);
       assert.ok((await h.platform.inspect(id)).passwordMatches(password), 'set on the platform');
-      await refusalOf(handle.executeUpdate(takeTemporaryPassword));
+      await refusalOf(handle.executeUpdate(takeTemporaryPasswordUpdate));
       for (const op of ['resetAupAndSecret', 'revokeSessions', 'setPassword']) {
         assert.equal((await h.platform.operations(id, op)).length, 1, op);
       }
       const syncs = (await h.platform.operations(id, 'beginSync')).length;
       await passFirstGates(handle);
-      const after = await handle.query(getAccount);
+      const after = await handle.query(getAccountQuery);
       assert.equal(after.resecure, null);
       assert.equal(after.canSendEmail, true, 'mail again, without a second sync');
       assert.equal((await h.platform.operations(id, 'beginSync')).length, syncs);
-      const trail = (await handle.query(getAuditTrail)).map((e) => e.action);
+      const trail = (await handle.query(getAccountHistoryQuery)).map((e) => e.action);
       assert.ok(trail.some((a) => a.startsWith('Account resecured')));
       assert.ok(trail.includes('The user re-secured the account (R29)'));
     });
@@ -72,7 +73,11 @@ describe('R29: resecure', () => {
       await h.sleep(20 * DAY);
       await report(handle, { type: 'SignedIn' }); // keeps the account Active (R30)
       await h.sleep(10 * DAY - HOUR);
-      assert.equal((await handle.query(getAccount)).resecure!.overdue, false, 'not flagged an hour before');
+      assert.equal(
+        (await handle.query(getAccountQuery)).resecure!.overdue,
+        false,
+        'not flagged an hour before',
+      );
       await h.sleep(2 * HOUR);
       const view = await until(handle, (v) => v.resecure?.overdue === true, 'flagged');
       assert.ok(view.warnings.some((w) => /not re-secured the account within 30 days/.test(w)));
@@ -98,14 +103,14 @@ describe('R29: resecure', () => {
       const { handle } = await activeAccount(h);
       await report(handle, { type: 'PasswordChanged' });
       await report(handle, { type: 'ProfileUpdated', mobile: reported('+33612345678') });
-      assert.equal((await handle.query(getAccount)).status, 'Disabled');
+      assert.equal((await handle.query(getAccountQuery)).status, 'Disabled');
       const view = await resecure(handle);
       assert.equal(view.status, 'Disabled', 'still disabled until a UK mobile is set (R7)');
       assert.deepEqual(view.pendingGates.slice(0, 3), ['PasswordChanged', 'AupAccepted', 'SecretSet']);
-      await handle.executeUpdate(editAttributes, {
+      await handle.executeUpdate(editAccountUpdate, {
         args: [{ actor: ADMIN, changes: { mobile: ukTestMobile() } }],
       });
-      assert.equal((await handle.query(getAccount)).status, 'Active');
+      assert.equal((await handle.query(getAccountQuery)).status, 'Active');
     });
   });
 });

@@ -350,7 +350,7 @@ describe('Portal: journeys in a real browser', function () {
       await signInAs(page, /Alex Admin/);
       await page.goto(`/accounts/${encodeURIComponent(id)}`);
       await page.getByRole('radio', { name: 'Short term (24 hours)' }).check();
-      await page.getByRole('button', { name: 'Request MFA exception' }).click();
+      await page.getByRole('button', { name: 'Start MFA exception' }).click();
       await assert.doesNotReject(page.locator('.nhsuk-error-summary').waitFor());
       assert.equal(
         await errorUnder(page, 'riskAssessmentRef'),
@@ -360,7 +360,7 @@ describe('Portal: journeys in a real browser', function () {
       await look(page, 'account-mfa-needs-risk-assessment');
 
       await page.getByLabel('Risk assessment reference', { exact: true }).fill('RA-2027-117');
-      await page.getByRole('button', { name: 'Request MFA exception' }).click();
+      await page.getByRole('button', { name: 'Start MFA exception' }).click();
       await assert.doesNotReject(page.getByText(/MFA exception started, until/).waitFor());
       assert.match(
         await page.locator('#account-status').innerText(),

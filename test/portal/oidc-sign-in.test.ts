@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
-import { Principals } from '../../src/api/principals';
-import type { OidcSettings } from '../../src/portal/portal-options';
+import { Principals } from '../../src/access/principals';
+import type { OidcSettings } from '../../src/http/portal/portal-options';
 import { apiHarness } from '../helpers/api-harness';
 import { fakeOidcProvider } from '../helpers/fake-oidc-provider';
 import { freePort } from '../helpers/free-port';

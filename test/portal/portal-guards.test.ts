@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
-import { portalPageRoutes } from '../../src/api/app';
+import { portalPageRoutes } from '../../src/http/app';
 import { BULK_COLUMNS } from '../../src/bulk/bulk-file';
-import type { PageRoute } from '../../src/portal/page-routes';
+import type { PageRoute } from '../../src/http/portal/page-routes';
 import { TOKENS, apiHarness, bearer, newPerson, type ApiHarness } from '../helpers/api-harness';
 import { csrfOf, signedInAgent } from '../helpers/portal-agent';
 
@@ -51,8 +51,8 @@ function formBodies(person: ReturnType<typeof newPerson>): Record<string, Record
   return {
     'POST /users/new': { ...person, confirmNotDuplicate: 'true' },
     'POST /accounts/:id/notes': { notes: 'Changed by a forged form' },
-    'POST /accounts/:id/phones': { phonesHidden: 'true' },
-    'POST /accounts/:id/mfa-exception': { term: 'short', riskAssessmentRef: 'RA-FORGED' },
+    'POST /accounts/:id/directory-visibility': { phonesHidden: 'true' },
+    'POST /accounts/:id/mfa-exceptions': { term: 'short', riskAssessmentRef: 'RA-FORGED' },
     'POST /accounts/:id/edit': { jobTitle: 'Forged Title' },
     'POST /joiners/:id': { organisation: 'RJ1' },
     'POST /sign-in': { token: TOKENS.national },

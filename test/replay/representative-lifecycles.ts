@@ -1,17 +1,17 @@
 import { snapshotOf } from '../../src/domain/organisation';
 import { referenceData } from '../../src/reference/reference-data';
 import {
-  acceptJoiner,
-  editAttributes,
-  endMfaException,
-  getAccount,
-  markLeaver,
-  reactivateAccount,
-  requestMfaException,
-  resecureAccount,
-  restoreAccount,
-  retryProvisioning,
-  setNotes,
+  acceptJoinerUpdate,
+  editAccountUpdate,
+  endMfaExceptionUpdate,
+  getAccountQuery,
+  markLeaverUpdate,
+  reactivateAccountUpdate,
+  startMfaExceptionUpdate,
+  resecureAccountUpdate,
+  restoreAccountUpdate,
+  retryProvisioningUpdate,
+  setNotesUpdate,
 } from '../../src/workflows/definitions';
 import {
   ADMIN,
@@ -56,13 +56,13 @@ export async function mfaExceptions(h: Harness) {
   await until(started.handle, (v) => v.status === 'Active', 'Active');
   await passFirstGates(started.handle);
   const ask = (term: 'short' | 'long') =>
-    started.handle.executeUpdate(requestMfaException, {
+    started.handle.executeUpdate(startMfaExceptionUpdate, {
       args: [{ actor: ADMIN, term, riskAssessmentRef: 'RA-7' }],
     });
   await ask('short');
   await h.sleep(6 * HOUR);
   await ask('short');
-  await started.handle.executeUpdate(endMfaException, { args: [{ actor: ADMIN }] });
+  await started.handle.executeUpdate(endMfaExceptionUpdate, { args: [{ actor: ADMIN }] });
   await ask('long');
   await liveThrough(h, started.handle, 190 * DAY);
   await until(started.handle, (v) => v.mfa.exception === null, 'long exception over');
@@ -75,20 +75,20 @@ export async function failedThenRetried(h: Harness) {
   h.platform.settings.mailboxDelayMs = null;
   const started = await h.start({ organisation: 'R0A', profile: { firstName: 'Grace' } });
   await h.temporaryPassword(started.handle, started.id);
-  await started.handle.executeUpdate(setNotes, { args: [{ actor: ADMIN, notes: 'Starts on Monday' }] });
+  await started.handle.executeUpdate(setNotesUpdate, { args: [{ actor: ADMIN, notes: 'Starts on Monday' }] });
   await h.sleep(73 * HOUR);
   await until(started.handle, (v) => v.status === 'ProvisioningFailed', 'failed');
   h.platform.settings.mailboxDelayMs = delay;
-  await started.handle.executeUpdate(retryProvisioning, { args: [{ actor: ADMIN }] });
+  await started.handle.executeUpdate(retryProvisioningUpdate, { args: [{ actor: ADMIN }] });
   await h.temporaryPassword(started.handle, started.id);
   await h.sleep(4 * HOUR);
   await until(started.handle, (v) => v.status === 'Active', 'Active after retry');
-  await started.handle.executeUpdate(editAttributes, {
+  await started.handle.executeUpdate(editAccountUpdate, {
     args: [{ actor: ADMIN, changes: { lastName: 'Hopper' } }],
   });
   await report(started.handle, { type: 'PasswordChanged' });
   await report(started.handle, { type: 'ProfileUpdated', mobile: reported('+33612345678') });
-  await started.handle.executeUpdate(editAttributes, {
+  await started.handle.executeUpdate(editAccountUpdate, {
     args: [{ actor: ADMIN, changes: { mobile: ukTestMobile() } }],
   });
   return started;
@@ -103,12 +103,12 @@ export async function leaverToJoiner(h: Harness) {
   await h.sleep(3 * HOUR + 30 * MINUTE);
   await until(started.handle, (v) => v.status === 'Active', 'Active');
   await passFirstGates(started.handle);
-  await started.handle.executeUpdate(requestMfaException, {
+  await started.handle.executeUpdate(startMfaExceptionUpdate, {
     args: [{ actor: ADMIN, term: 'short', riskAssessmentRef: 'RA-9' }],
   });
-  await started.handle.executeUpdate(markLeaver, { args: [{ actor: ADMIN }] });
+  await started.handle.executeUpdate(markLeaverUpdate, { args: [{ actor: ADMIN }] });
   await h.sleep(5 * DAY);
-  await started.handle.executeUpdate(acceptJoiner, {
+  await started.handle.executeUpdate(acceptJoinerUpdate, {
     args: [
       {
         actor: ADMIN,
@@ -117,18 +117,18 @@ export async function leaverToJoiner(h: Harness) {
       },
     ],
   });
-  await started.handle.executeUpdate(markLeaver, { args: [{ actor: ADMIN }] });
+  await started.handle.executeUpdate(markLeaverUpdate, { args: [{ actor: ADMIN }] });
   await h.sleep(31 * DAY);
   await until(started.handle, (v) => v.status === 'Deleted', 'deleted');
-  await started.handle.executeUpdate(restoreAccount, { args: [{ actor: NATIONAL }] });
+  await started.handle.executeUpdate(restoreAccountUpdate, { args: [{ actor: NATIONAL }] });
   return started;
 }
 
 /** R29: a resecure not completed in time (an incident), then completed. */
 export async function resecured(h: Harness) {
   const { handle } = await happyPath(h);
-  await handle.executeUpdate(resecureAccount, { args: [{ actor: ADMIN }] });
-  await h.temporaryPassword(handle, (await handle.query(getAccount)).id);
+  await handle.executeUpdate(resecureAccountUpdate, { args: [{ actor: ADMIN }] });
+  await h.temporaryPassword(handle, (await handle.query(getAccountQuery)).id);
   await report(handle, { type: 'SignedIn' });
   await liveThrough(h, handle, 31 * DAY);
   await until(handle, (v) => v.resecure?.overdue === true, 'resecure overdue');
@@ -143,7 +143,7 @@ export async function inactiveToClosed(h: Harness) {
   await until(started.handle, (v) => v.status === 'Active', 'Active');
   await h.sleep(31 * DAY);
   await until(started.handle, (v) => v.status === 'Inactive', 'Inactive');
-  await started.handle.executeUpdate(reactivateAccount, { args: [{ actor: ADMIN }] });
+  await started.handle.executeUpdate(reactivateAccountUpdate, { args: [{ actor: ADMIN }] });
   await h.sleep(92 * DAY);
   await started.handle.result();
   return started;
@@ -156,10 +156,10 @@ export async function inactiveToClosed(h: Harness) {
 export async function askedSignIns(h: Harness) {
   const started = await happyPath(h);
   const { handle, id } = started;
-  await handle.executeUpdate(editAttributes, {
+  await handle.executeUpdate(editAccountUpdate, {
     args: [{ actor: ADMIN, changes: { jobTitle: 'Ward Sister' } }],
   });
-  const activated = Date.parse((await handle.query(getAccount)).activatedAt!);
+  const activated = Date.parse((await handle.query(getAccountQuery)).activatedAt!);
   await h.sleep(20 * DAY);
   await h.platform.signIn(id, new Date(await h.now()));
   await h.sleep(activated + 30 * DAY + HOUR - (await h.now()));
@@ -179,10 +179,10 @@ export async function continuedAsNew(h: Harness) {
   await h.sleep(3 * HOUR + 30 * MINUTE);
   await until(started.handle, (v) => v.status === 'Active', 'Active');
   for (let i = 0; i < 40; i++) {
-    await started.handle.executeUpdate(setNotes, { args: [{ actor: ADMIN, notes: `note ${i}` }] });
+    await started.handle.executeUpdate(setNotesUpdate, { args: [{ actor: ADMIN, notes: `note ${i}` }] });
   }
   await passFirstGates(started.handle);
-  await started.handle.executeUpdate(requestMfaException, {
+  await started.handle.executeUpdate(startMfaExceptionUpdate, {
     args: [{ actor: ADMIN, term: 'short', riskAssessmentRef: 'RA-CAN' }],
   });
   await h.sleep(25 * HOUR);

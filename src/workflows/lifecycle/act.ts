@@ -1,7 +1,5 @@
 import { proxyActivities, type ActivityInterfaceFor } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
-
-type LifecycleActivities = Omit<Activities, 'reservationsAwaitingLifecycle' | 'startAwaitingLifecycle'>;
+import type { LifecycleActivities } from '../../activities/lifecycle';
 
 /** Each activity as an operator reads it in Temporal Web's history (its summary). */
 const SUMMARIES: Record<keyof LifecycleActivities, string> = {

@@ -1,6 +1,7 @@
+import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { Actor, AuditEntry } from '../../domain/account';
-import type { AccountState } from '../../domain/lifecycle-state';
+import type { AccountState, AccountView } from '../../domain/lifecycle-state';
 import type { LifecyclePolicy } from '../../domain/policy';
 import type { Refusal } from '../../domain/refusals';
 import { REFUSED, UNCHANGED } from '../definitions';
@@ -39,3 +40,23 @@ export function refusal({ message, missing = [], unchanged }: Refusal): Applicat
 export function refuseIf(refused: Refusal | null): void {
   if (refused) throw refusal(refused);
 }
+
+/**
+ * How the lifecycle takes a change: its Update (definitions.ts), when it refuses it (a rule of
+ * domain/refusals.ts), and how it applies it. Each concern module lists the changes it applies.
+ */
+export interface Change<Req> {
+  update: UpdateDefinition<AccountView, [Req]>;
+  refusal(lc: Lifecycle, request: Req): Refusal | null;
+  apply(lc: Lifecycle, request: Req): Promise<void> | void;
+}
+
+/** A change whose request type is its own business: what the lifecycle registers, whatever the request. */
+export interface AnyChange {
+  register(handle: <Req>(change: Change<Req>) => void): void;
+}
+
+export const change = <Req>(c: Change<Req>): AnyChange => ({ register: (handle) => handle(c) });
+
+/** For a change the lifecycle takes in any state. */
+export const NEVER_REFUSED = (): null => null;

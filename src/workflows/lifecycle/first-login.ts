@@ -3,11 +3,27 @@ import type { DeadlineKind } from '../../domain/deadlines';
 import { inWords } from '../../domain/durations';
 import { describePhone, reportedPhone, type GateEvent, type GateName } from '../../domain/identity-events';
 import { pollBackoffMs } from '../../domain/policy';
+import { identityEventRefusal, resecureRefusal } from '../../domain/refusals';
+import {
+  reportIdentityEventUpdate,
+  resecureAccountUpdate,
+  type ReportIdentityEventRequest,
+} from '../definitions';
 import { act } from './act';
-import { isoAt, now, record, type Lifecycle } from './context';
+import { change, isoAt, now, record, type Lifecycle } from './context';
+import { signedIn } from './hygiene';
+
+/** R18, R7, R30: what the identity platform reports: a first-login step, or a sign-in. */
+export async function reportIdentityEvent(
+  lc: Lifecycle,
+  { actor, event }: ReportIdentityEventRequest,
+): Promise<void> {
+  if (event.type === 'SignedIn') signedIn(lc, actor);
+  else await reportGateEvent(lc, actor, event);
+}
 
 /** R18, R7, R8, R20: a first-login step the identity platform reports. */
-export async function reportGateEvent(lc: Lifecycle, actor: Actor, event: GateEvent): Promise<void> {
+async function reportGateEvent(lc: Lifecycle, actor: Actor, event: GateEvent): Promise<void> {
   const { state } = lc;
   const phone = reportedPhone(event);
   if (phone && !phone.uk) return disableForNonUkNumber(lc, actor, event, describePhone(phone));
@@ -32,7 +48,7 @@ const RESECURED: GateName[] = ['PasswordChanged', 'AupAccepted', 'SecretSet'];
  * R29: a new temporary password (shown once, R13), the AUP acceptance and the account secret reset, every
  * session revoked; the user passes the first three gates again before mail works.
  */
-export async function resecure(lc: Lifecycle, { actor }: { actor: Actor }): Promise<void> {
+export async function resecureAccount(lc: Lifecycle, { actor }: { actor: Actor }): Promise<void> {
   const { state } = lc;
   const { sealedTemporaryPassword } = await act.resetPassword(state.id);
   await act.resetAupAndSecret(state.id);
@@ -52,6 +68,20 @@ export async function resecure(lc: Lifecycle, { actor }: { actor: Actor }): Prom
     'Account resecured: new temporary password, AUP acceptance and account secret reset, every session signed out (R29)',
   );
 }
+
+/** The changes of first login: the identity platform's events (R18), an administrator's resecure (R29). */
+export const firstLoginChanges = [
+  change({
+    update: reportIdentityEventUpdate,
+    refusal: (lc, { event }) => identityEventRefusal(lc.state, event),
+    apply: reportIdentityEvent,
+  }),
+  change({
+    update: resecureAccountUpdate,
+    refusal: (lc) => resecureRefusal(lc.state, lc.policy),
+    apply: resecureAccount,
+  }),
+];
 
 async function resecured(lc: Lifecycle, actor: Actor): Promise<void> {
   const { state } = lc;

@@ -2,8 +2,10 @@ import { patched } from '@temporalio/workflow';
 import { SYSTEM, type Actor } from '../../domain/account';
 import type { DeadlineKind } from '../../domain/deadlines';
 import { inWords } from '../../domain/durations';
+import { reactivationRefusal, restorationRefusal } from '../../domain/refusals';
+import { reactivateAccountUpdate, restoreAccountUpdate } from '../definitions';
 import { act } from './act';
-import { isoAt, now, record, type Lifecycle } from './context';
+import { change, isoAt, now, record, type Lifecycle } from './context';
 import { joinMfa, leaveMfa } from './mfa';
 import { joinDefaultPolicy } from './provisioning';
 
@@ -13,7 +15,7 @@ export function signedIn(lc: Lifecycle, actor: Actor): void {
   const at = now();
   state.lastSignInAt = at;
   if (state.status === 'Inactive')
-    return reactivate(lc, { actor }, 'Signed in: the account is Active again (R30)');
+    return reactivate(lc, actor, 'Signed in: the account is Active again (R30)');
   if (state.status === 'Active') state.activeSince = at;
 }
 
@@ -33,11 +35,12 @@ async function signInSince(lc: Lifecycle, since: string | null): Promise<string 
 }
 
 /** R30: an administrator reactivates an Inactive account. */
-export function reactivate(
-  lc: Lifecycle,
-  { actor }: { actor: Actor },
-  action = 'Account reactivated (R30)',
-): void {
+export function reactivateAccount(lc: Lifecycle, { actor }: { actor: Actor }): void {
+  reactivate(lc, actor, 'Account reactivated (R30)');
+}
+
+/** R30: the account Active again, its 30-day clock restarted, recorded as `action`. */
+function reactivate(lc: Lifecycle, actor: Actor, action: string): void {
   const { state } = lc;
   state.status = 'Active';
   state.inactiveSince = null;
@@ -64,7 +67,7 @@ export async function hygieneDue(lc: Lifecycle, due: Set<DeadlineKind>): Promise
     const last = await signInSince(lc, state.activeSince); // a late-reported one counts too
     if (last) {
       state.lastSignInAt = last;
-      reactivate(lc, { actor: SYSTEM }, `Signed in at ${last}: the account is Active again (R30)`);
+      reactivate(lc, SYSTEM, `Signed in at ${last}: the account is Active again (R30)`);
     } else {
       await deleteAccount(lc, `inactive for ${inWords(policy.deleteInactiveAfterMs)} (R30)`);
     }
@@ -105,7 +108,7 @@ export async function deleteAccount(lc: Lifecycle, reason: string): Promise<void
  * R32: a national administrator restores a deleted account within the window: same address, history kept,
  * back to the status it had, whose clock starts again.
  */
-export async function restore(lc: Lifecycle, { actor }: { actor: Actor }): Promise<void> {
+export async function restoreAccount(lc: Lifecycle, { actor }: { actor: Actor }): Promise<void> {
   const { state, policy } = lc;
   const { statusBefore } = state.deletion!;
   await act.restorePlatformAccount(state.id);
@@ -120,3 +123,17 @@ export async function restore(lc: Lifecycle, { actor }: { actor: Actor }): Promi
   if (statusBefore === 'Inactive') state.inactiveSince = isoAt(at);
   record(lc, actor, `Account restored as ${statusBefore} (R32)`);
 }
+
+/** The changes that bring an account back: from inactivity (R30), from deletion (R32). */
+export const hygieneChanges = [
+  change({
+    update: reactivateAccountUpdate,
+    refusal: (lc) => reactivationRefusal(lc.state),
+    apply: reactivateAccount,
+  }),
+  change({
+    update: restoreAccountUpdate,
+    refusal: (lc) => restorationRefusal(lc.state),
+    apply: restoreAccount,
+  }),
+];

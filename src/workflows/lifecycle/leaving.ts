@@ -2,8 +2,10 @@ import { SYSTEM, type Actor, type JoinerChanges } from '../../domain/account';
 import type { DeadlineKind } from '../../domain/deadlines';
 import { inWords } from '../../domain/durations';
 import type { OrganisationSnapshot } from '../../domain/organisation';
+import { joinerRefusal, leaverRefusal, withdrawLeaverRefusal } from '../../domain/refusals';
+import { acceptJoinerUpdate, markLeaverUpdate, withdrawLeaverMarkUpdate } from '../definitions';
 import { act } from './act';
-import { isoAt, now, record, type Lifecycle } from './context';
+import { change, isoAt, now, record, type Lifecycle } from './context';
 import { deleteAccount } from './hygiene';
 import { joinMfa, leaveMfa } from './mfa';
 import { joinDefaultPolicy } from './provisioning';
@@ -31,7 +33,7 @@ export async function markLeaver(lc: Lifecycle, { actor }: { actor: Actor }): Pr
 }
 
 /** R28: the marking organisation withdraws the mark within the window. */
-export function withdrawLeaver(lc: Lifecycle, { actor }: { actor: Actor }): void {
+export function withdrawLeaverMark(lc: Lifecycle, { actor }: { actor: Actor }): void {
   const { state } = lc;
   state.leaver = null;
   state.status = 'Active';
@@ -73,6 +75,21 @@ export async function acceptJoiner(
     changes: { organisation: { from: from.code, to: organisation.code } },
   });
 }
+
+/** The changes of a move between organisations (R28). */
+export const leavingChanges = [
+  change({ update: markLeaverUpdate, refusal: (lc) => leaverRefusal(lc.state), apply: markLeaver }),
+  change({
+    update: withdrawLeaverMarkUpdate,
+    refusal: (lc) => withdrawLeaverRefusal(lc.state),
+    apply: withdrawLeaverMark,
+  }),
+  change({
+    update: acceptJoinerUpdate,
+    refusal: (lc, request) => joinerRefusal(lc.state, request.organisation.code),
+    apply: acceptJoiner,
+  }),
+];
 
 /** R28, R32: no organisation accepted the leaver within the window: the account is deleted. */
 export async function leavingDue(lc: Lifecycle, due: Set<DeadlineKind>): Promise<void> {

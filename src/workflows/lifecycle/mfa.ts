@@ -3,11 +3,13 @@ import { addCalendarMonths } from '../../domain/calendar';
 import type { DeadlineKind } from '../../domain/deadlines';
 import type { MfaExceptionTerm } from '../../domain/lifecycle-state';
 import { mfaGroupFor } from '../../domain/organisation';
+import { endMfaExceptionRefusal, mfaExceptionRefusal } from '../../domain/refusals';
+import { endMfaExceptionUpdate, startMfaExceptionUpdate } from '../definitions';
 import { act } from './act';
-import { record, type Lifecycle } from './context';
+import { change, record, type Lifecycle } from './context';
 
 /** R22, R24: starts an exception (the account leaves its MFA group), or replaces the running one's end. */
-export async function requestMfaException(
+export async function startMfaException(
   lc: Lifecycle,
   { actor, term, riskAssessmentRef }: { actor: Actor; term: MfaExceptionTerm; riskAssessmentRef: string },
 ): Promise<void> {
@@ -46,6 +48,20 @@ export async function requestMfaException(
 export function endMfaException(lc: Lifecycle, { actor }: { actor: Actor }): Promise<void> {
   return endException(lc, actor, 'MFA exception ended early');
 }
+
+/** The changes of an account's MFA exception (R22-R24). */
+export const mfaChanges = [
+  change({
+    update: startMfaExceptionUpdate,
+    refusal: (lc, request) => mfaExceptionRefusal(lc.state, request),
+    apply: startMfaException,
+  }),
+  change({
+    update: endMfaExceptionUpdate,
+    refusal: (lc) => endMfaExceptionRefusal(lc.state),
+    apply: endMfaException,
+  }),
+];
 
 /** R24: the exception's end, to the second. */
 export async function mfaDue(lc: Lifecycle, due: Set<DeadlineKind>): Promise<void> {

@@ -2,11 +2,13 @@ import { patched } from '@temporalio/workflow';
 import type { Actor, Profile, ProfileChanges } from '../../domain/account';
 import type { AccountChanges } from '../../ports/mail-platform';
 import { displayName } from '../../domain/display-name';
+import { editRefusal } from '../../domain/refusals';
+import { editAccountUpdate, setDirectoryVisibilityUpdate, setNotesUpdate } from '../definitions';
 import { act } from './act';
-import { record, type Lifecycle } from './context';
+import { change, NEVER_REFUSED, record, type Lifecycle } from './context';
 
 /** R25, R5, R7: an administrator's edit; a UK mobile set on an account disabled for a non-UK one re-enables it. */
-export async function editAttributes(
+export async function editAccount(
   lc: Lifecycle,
   { actor, changes }: { actor: Actor; changes: ProfileChanges },
 ): Promise<void> {
@@ -66,7 +68,7 @@ export function setNotes(lc: Lifecycle, { actor, notes }: { actor: Actor; notes:
 }
 
 /** R26: the user's phone numbers hidden from or shown in the directory. */
-export function setPhoneVisibility(
+export function setDirectoryVisibility(
   lc: Lifecycle,
   { actor, hidden }: { actor: Actor; hidden: boolean },
 ): void {
@@ -79,6 +81,21 @@ export function setPhoneVisibility(
     hidden ? 'Phone numbers hidden in the directory' : 'Phone numbers shown in the directory',
   );
 }
+
+/** The changes of the account's attributes, notes and directory entry; R17 holds edits until it is Active. */
+export const profileChanges = [
+  change({
+    update: editAccountUpdate,
+    refusal: (lc) => editRefusal(lc.state, lc.policy),
+    apply: editAccount,
+  }),
+  change({ update: setNotesUpdate, refusal: NEVER_REFUSED, apply: setNotes }),
+  change({
+    update: setDirectoryVisibilityUpdate,
+    refusal: (lc) => editRefusal(lc.state, lc.policy),
+    apply: setDirectoryVisibility,
+  }),
+];
 
 function applyChanges(profile: Profile, changes: ProfileChanges): Profile {
   const next: Record<string, unknown> = { ...profile };

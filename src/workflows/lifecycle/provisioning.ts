@@ -6,9 +6,10 @@ import { freshProvisioning } from '../../domain/lifecycle-state';
 import { defaultPolicyFor } from '../../domain/organisation';
 import { pollBackoffMs } from '../../domain/policy';
 import { PLATFORM_REFUSED } from '../../ports/mail-platform';
-import type { Refusal } from '../../domain/refusals';
+import { retryRefusal, type Refusal } from '../../domain/refusals';
+import { retryProvisioningUpdate } from '../definitions';
 import { act } from './act';
-import { isoAt, now, record, refusal, type Lifecycle } from './context';
+import { change, isoAt, now, record, refusal, type Lifecycle } from './context';
 import { joinMfa } from './mfa';
 
 /** R13, R15: creates the platform account with a temporary password, and requests the mailbox. */
@@ -94,6 +95,15 @@ export async function retryProvisioning(lc: Lifecycle, { actor }: { actor: Actor
   lc.password.toShow = true;
   await requestMailbox(lc);
 }
+
+/** The change of a failed provisioning: its retry (R16). */
+export const provisioningChanges = [
+  change({
+    update: retryProvisioningUpdate,
+    refusal: (lc) => retryRefusal(lc.state),
+    apply: retryProvisioning,
+  }),
+];
 
 /** R15, R16: polls, and at the deadlines marks the provisioning overdue or failed, looking once more first. */
 export async function provisioningDue(lc: Lifecycle, due: Set<DeadlineKind>): Promise<void> {

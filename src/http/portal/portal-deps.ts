@@ -1,0 +1,16 @@
+import type { Principals } from '../../access/principals';
+import type { Logger } from '../../logger';
+import type { BulkDeps } from '../../operations/bulk-uploads';
+import type { PortalSessions } from '../../ports/portal-sessions';
+import type { PortalOptions } from './portal-options';
+
+/**
+ * The portal's needs: the account and bulk operations' own, the principals (R1), the session store, the
+ * logger and its options.
+ */
+export interface PortalDeps extends BulkDeps {
+  principals: Principals;
+  portalSessions: PortalSessions;
+  logger: Logger;
+  portal: PortalOptions;
+}
