@@ -7,7 +7,7 @@ import { inspect, settle } from './chaos/audit';
 import { killRepeatedly, temporalOutage, type OutageReport, type Progress } from './chaos/faults';
 import { Journeys, newCallerNotes, people, type JourneyResult, type Person } from './chaos/journey';
 import { parseOptions, type ChaosOptions } from './chaos/options';
-import { killAllNow } from './chaos/processes';
+import { killAllNow } from '../src/servers/supervised-process';
 import { Random } from './chaos/random';
 import { printReport, seconds } from './chaos/report';
 import { startStack, waitForApi, type Stack } from './chaos/stack';

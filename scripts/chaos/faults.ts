@@ -1,5 +1,5 @@
 import type { ApiClient } from './api-client';
-import type { Supervised } from './processes';
+import type { Supervised } from '../../src/servers/supervised-process';
 import { sleep, type Random } from './random';
 import { waitForTemporal } from './stack';
 

@@ -9,7 +9,7 @@ import { PROJECT_ROOT } from '../../src/project-root';
 import { resolveTemporalCli } from '../../src/servers/dev-server';
 import { freePort } from '../../test/helpers/free-port';
 import { sleep } from './random';
-import { Supervised } from './processes';
+import { Supervised } from '../../src/servers/supervised-process';
 
 /** Durations short enough for a whole lifecycle (mailbox, first-login steps, sync) to take seconds. */
 const FAST_LIFECYCLE = {
