@@ -68,6 +68,8 @@ export async function startStack(
   let temporalAddress: string;
   let stores: NodeJS.ProcessEnv;
   if (options.cluster) {
+    // The PostgreSQL servers run as `postgres` when this runs as root: it must pass through the folder.
+    if (process.getuid?.() === 0) fs.chmodSync(runDir, 0o711);
     const [frontendPort, temporalPgPort, enginePgPort] = [
       await freePortBlock(),
       await freePort(),
