@@ -86,10 +86,11 @@ interface Restartable {
 }
 
 /**
- * The cluster's faults, each once, placed among the journeys by how many have started: SIGKILL a history
- * process (at 15%) and a matching process (30%), crash the engine's PostgreSQL (45%) and Temporal's (60%),
- * each started again after a random 2-6 s; and, from 20%, one worker partitioned (SIGSTOP: its
- * connections open, nothing answered) for `partitionSeconds`, then resumed. Returns what was done.
+ * The cluster's faults, each once, placed among the journeys by how many have finished (with the callers'
+ * journeys under way at each): SIGKILL a history process (at 10%) and a matching process (25%), crash the
+ * engine's PostgreSQL (40%) and Temporal's (55%), each started again after a random 2-6 s; and, from 15%,
+ * one worker partitioned (SIGSTOP: its connections open, nothing answered) for `partitionSeconds`, then
+ * resumed. Returns what was done.
  */
 export async function clusterFaults(
   stack: Stack,
@@ -102,21 +103,21 @@ export async function clusterFaults(
   const done: string[] = [];
   const crashes: [number, string, Restartable][] = [
     [
-      0.15,
+      0.1,
       'Temporal history process SIGKILLed',
       { crash: () => services.history.kill(), start: () => services.history.start() },
     ],
     [
-      0.3,
+      0.25,
       'Temporal matching process SIGKILLed',
       { crash: () => services.matching.kill(), start: () => services.matching.start() },
     ],
-    [0.45, "the engine's PostgreSQL crashed", stack.enginePostgres!],
-    [0.6, "Temporal's PostgreSQL crashed", postgres!],
+    [0.4, "the engine's PostgreSQL crashed", stack.enginePostgres!],
+    [0.55, "Temporal's PostgreSQL crashed", postgres!],
   ];
   const crashing = (async () => {
     for (const [share, what, target] of crashes) {
-      await until(() => progress.started >= Math.ceil(progress.total * share));
+      await until(() => progress.finished >= Math.floor(progress.total * share));
       const at = `${progress.finished}/${progress.total} journeys done`;
       await target.crash();
       const pause = random.between(2000, 6000);
@@ -129,7 +130,7 @@ export async function clusterFaults(
   })();
   const partition = (async () => {
     const worker = stack.workers[stack.workers.length - 1]!;
-    await until(() => progress.started >= Math.ceil(progress.total * 0.2));
+    await until(() => progress.finished >= Math.floor(progress.total * 0.15));
     await worker.whenRunning();
     const at = `${progress.finished}/${progress.total} journeys done`;
     worker.pause();
