@@ -172,7 +172,7 @@ export async function startStack(
  * A base port whose cluster ports (base+0..3, +10..13, +20, +30..33) are all free: a random one in
  * 20000-29999, tried until one fits.
  */
-async function freePortBlock(): Promise<number> {
+export async function freePortBlock(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20_000 + Math.floor(Math.random() * 9_900);
     const ports = [0, 1, 2, 3, 10, 11, 12, 13, 20, 30, 31, 32, 33].map((offset) => base + offset);

@@ -72,6 +72,15 @@ export class Supervised {
     });
   }
 
+  /** The end of what it wrote (every start's, in its log file). */
+  output(): string {
+    try {
+      return fs.readFileSync(this.logFile, 'utf8').slice(-20_000);
+    } catch {
+      return '';
+    }
+  }
+
   /** After `stop`: may be started again. */
   reset(): this {
     this.stopped = false;

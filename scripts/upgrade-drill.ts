@@ -1,0 +1,397 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { loadClusterConfig } from '../temporal-config/cluster';
+import { PROJECT_ROOT } from '../src/project-root';
+import { loadKeyRing } from '../src/crypto/key-ring';
+import { AesGcmPayloadCodec } from '../src/crypto/payload-codec';
+import { startCluster, type Cluster } from '../src/servers/cluster/cluster';
+import { killAllNow, Supervised } from '../src/servers/supervised-process';
+import { ApiClient } from './chaos/api-client';
+import { Journeys, newCallerNotes, type JourneyResult, type Person } from './chaos/journey';
+import { freePortBlock, waitForApi } from './chaos/stack';
+import { freePort } from '../test/helpers/free-port';
+import { DrillApi } from './upgrade-drill/api';
+import { buildOf, currentBuild, type Build } from './upgrade-drill/builds';
+import { drillPerson, PARKED_CASES, type DrillPerson, type ParkedCase } from './upgrade-drill/parked';
+
+/**
+ * The build in production before this one, which the drill upgrades from (`--from` or UPGRADE_FROM to
+ * change it). A successor sets it to the commit production runs when they change workflow code.
+ */
+const DEFAULT_FROM = 'a5def87';
+
+const EventType = temporal.api.enums.v1.EventType;
+const startedAt = Date.now();
+const log = (message: string) =>
+  console.log(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)} s] ${message}`);
+
+/** Lifecycle durations short enough to park accounts in every state within a minute or two. */
+const FAST = {
+  POLICY_MAILBOX_FIRST_POLL_AFTER: '2s',
+  POLICY_POLL_INTERVAL: '1s',
+  POLICY_POLL_MAX_INTERVAL: '2s',
+  POLICY_SYNC_FIRST_POLL_AFTER: '1s',
+  RECONCILE_EVERY: '5s',
+  RECONCILE_AFTER: '5s',
+};
+const API_POLICIES = {
+  /** Provisioning fails after 15 s without a mailbox; a short MFA exception lasts 3 minutes. */
+  standard: {
+    POLICY_PROVISIONING_OVERDUE_AFTER: '10s',
+    POLICY_PROVISIONING_FAIL_AFTER: '15s',
+    POLICY_SHORT_MFA_EXCEPTION: '3m',
+  },
+  /** Inactive 20 s after the last sign-in; a leaver not accepted within 15 s is deleted. */
+  short: { POLICY_INACTIVE_AFTER: '20s', POLICY_DELETE_INACTIVE_AFTER: '10m', POLICY_LEAVER_WINDOW: '15s' },
+};
+const MAILBOXES = { SIM_MAILBOX_DELAY: '3s', SIM_SYNC_DELAY: '2s' };
+const NO_MAILBOXES = { SIM_MAILBOX_DELAY: 'never', SIM_SYNC_DELAY: '2s' };
+
+interface Parked {
+  case: ParkedCase;
+  person: DrillPerson;
+  id: string;
+  parkedStatus: string;
+  woken?: string;
+  failure?: string;
+}
+
+async function main(): Promise<number> {
+  const from = argument('--from') ?? process.env.UPGRADE_FROM ?? DEFAULT_FROM;
+  const keep = process.argv.includes('--keep');
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nhsmail-upgrade-drill-'));
+  if (process.getuid?.() === 0) fs.chmodSync(runDir, 0o711);
+  console.log(`Upgrade drill: from ${from} to this tree, on a Temporal cluster; run folder ${runDir}`);
+  let cluster: Cluster | undefined;
+  const children: Supervised[] = [];
+  try {
+    const newBuild = currentBuild();
+    const oldBuild = await buildOf(from, path.join(runDir, 'old'), log);
+    cluster = await startCluster(
+      loadClusterConfig({
+        ...process.env,
+        TEMPORAL_CLUSTER_PORT: String(await freePortBlock()),
+        TEMPORAL_CLUSTER_POSTGRES_PORT: String(await freePort()),
+        TEMPORAL_CLUSTER_DIR: path.join(runDir, 'cluster'),
+      }),
+      log,
+    );
+    await cluster.postgres!.ensureDatabase('nhsmail');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      TEMPORAL_ADDRESS: cluster.address,
+      DATABASE_URL: cluster.postgres!.url('nhsmail'),
+      DATABASE_POOL_SIZE: '4',
+      DATA_DIR: path.join(runDir, 'data'),
+      PRINCIPALS_FILE: path.join(PROJECT_ROOT, 'config/dev-principals.json'),
+      ENCRYPTION_KEYS: `drill:${crypto.randomBytes(32).toString('base64')}`,
+      API_HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      WORKER_METRICS_PORT: '0',
+      TEMPORAL_METRICS_ADDRESS: 'off',
+      RATE_LIMIT_PER_MINUTE: '100000',
+      ...FAST,
+    };
+    const ports = { standard: await freePort(), short: await freePort() };
+    const urls = { standard: `http://127.0.0.1:${ports.standard}`, short: `http://127.0.0.1:${ports.short}` };
+    const spawn = (build: Build, role: 'api' | 'worker', label: string, extra: NodeJS.ProcessEnv) => {
+      const child = new Supervised(
+        `${build.name} ${label}`,
+        process.execPath,
+        [build.main, role],
+        { ...env, ...extra },
+        path.join(runDir, `${build.name}-${label}.log`),
+        log,
+      );
+      children.push(child);
+      child.start();
+      return child;
+    };
+    const workers = (build: Build, sim: NodeJS.ProcessEnv) =>
+      [1, 2].map((n) => spawn(build, 'worker', `worker-${n}`, sim));
+    const apis = (build: Build) =>
+      (['standard', 'short'] as const).map((kind) =>
+        spawn(build, 'api', `api-${kind}`, { PORT: String(ports[kind]), ...API_POLICIES[kind] }),
+      );
+
+    log(`old build ${oldBuild.commit}: two workers, two APIs (standard and short policies)`);
+    let oldWorkers = workers(oldBuild, MAILBOXES);
+    const runningApis = apis(oldBuild);
+    await Promise.all(Object.values(urls).map((url) => waitForApi(url, 120_000)));
+    const api = (kind: 'standard' | 'short') => new DrillApi(() => [urls[kind]]);
+
+    // Parking: first everything that needs mailboxes, then (the old workers given none) the two that must not.
+    const parked: Parked[] = [];
+    const park = async (cases: ParkedCase[]) => {
+      await Promise.all(
+        cases.map(async (c) => {
+          const n = PARKED_CASES.indexOf(c);
+          const person = drillPerson(n, `Parked${n}`);
+          const id = await c.park(api(c.api), person);
+          parked.push({ case: c, person, id, parkedStatus: '' });
+          log(`parked ${id}: ${c.parkedAs}`);
+        }),
+      );
+    };
+    const late = new Set(['provisioning failed', 'pending']);
+    await park(PARKED_CASES.filter((c) => !late.has(c.name)));
+    await Promise.all(oldWorkers.map((w) => w.stop()));
+    oldWorkers = workers(oldBuild, NO_MAILBOXES);
+    await park(
+      PARKED_CASES.filter((c) => late.has(c.name)).map((c) =>
+        c.name === 'pending' ? { ...c, api: 'short' as const } : c,
+      ),
+    );
+    for (const p of parked) p.parkedStatus = (await api('standard').view(p.id)).status;
+
+    // The upgrade, while administrators keep creating accounts and users keep logging in.
+    const creates = continuousJourneys(new ApiClient([urls.short, urls.standard]));
+    const deployStartedAt = Date.now();
+    log('deploying the new build: new workers first, then the old ones stopped, then the APIs one by one');
+    const newWorkers = workers(newBuild, MAILBOXES);
+    await untilLogged(newWorkers, /"msg":"ready/, 180_000);
+    for (const old of oldWorkers) {
+      await old.stop();
+      log(`${old.name} stopped (SIGTERM)`);
+    }
+    const workersUpgradedAt = Date.now();
+    for (const [i, kind] of (['standard', 'short'] as const).entries()) {
+      await runningApis[i]!.stop();
+      runningApis[i] = spawn(newBuild, 'api', `api-${kind}`, {
+        PORT: String(ports[kind]),
+        ...API_POLICIES[kind],
+      });
+      await waitForApi(urls[kind], 120_000);
+      log(`${kind} API replaced by the new build`);
+    }
+    log(`deployed in ${((Date.now() - deployStartedAt) / 1000).toFixed(1)} s; waking the parked accounts`);
+
+    await Promise.all(
+      parked.map(async (p) => {
+        try {
+          await p.case.wake(api(p.case.api), p.id, p.person);
+          p.woken = (await api('standard').view(p.id)).status;
+          log(`woke ${p.id}: ${p.case.wokenAs}`);
+        } catch (err) {
+          p.failure = (err as Error).message;
+          log(`FAILED to wake ${p.id}: ${p.failure}`);
+        }
+      }),
+    );
+    const journeys = await creates.stop();
+
+    const codec = new AesGcmPayloadCodec(loadKeyRing(env, env.DATA_DIR!));
+    const connection = await Connection.connect({ address: cluster.address });
+    const client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
+    try {
+      const ids = [...parked.map((p) => p.id), ...journeys.flatMap((j) => (j.id ? [j.id] : []))];
+      const histories = await Promise.all(
+        ids.map(async (id) => ({
+          workflowId: `account:${id}`,
+          history: await client.workflow.getHandle(`account:${id}`).fetchHistory(),
+        })),
+      );
+      const checks = checkHistories(histories, parked, workersUpgradedAt);
+      const replay = await replayAll(newBuild, histories, codec);
+      return report(oldBuild, newBuild, parked, journeys, checks, replay);
+    } finally {
+      await connection.close();
+    }
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+    await cluster?.stop();
+    killAllNow();
+    if (!keep) fs.rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+/** Journeys (create to canSendEmail) by four callers, one after another, until stopped. */
+function continuousJourneys(api: ApiClient) {
+  const journeys = new Journeys(
+    api,
+    crypto.randomBytes(4).toString('hex'),
+    Date.now() + 900_000,
+    newCallerNotes(),
+  );
+  const results: JourneyResult[] = [];
+  let stopping = false;
+  let next = 0;
+  const callers = Array.from({ length: 4 }, async () => {
+    while (!stopping) {
+      const index = next++;
+      const person: Person = {
+        index,
+        firstName: 'Rolling',
+        lastName: `Deploy${String(index).padStart(4, '0')}`,
+        mobile: `0740030${String(index).padStart(4, '0')}`,
+      };
+      results.push(await journeys.run(person));
+    }
+  });
+  return {
+    async stop() {
+      stopping = true;
+      await Promise.all(callers);
+      return results;
+    },
+  };
+}
+
+interface HistoryChecks {
+  failedTasks: string[];
+  /** Parked accounts whose tasks after the upgrade ran on a build that ran before it. */
+  oldCodeAfterUpgrade: string[];
+  builds: { before: Set<string>; after: Set<string> };
+  /** Patch markers recorded after the upgrade, by patch id, with how many accounts. */
+  patchesAfter: Map<string, number>;
+}
+
+function checkHistories(
+  histories: { workflowId: string; history: temporal.api.history.v1.IHistory }[],
+  parked: Parked[],
+  upgradedAt: number,
+): HistoryChecks {
+  const checks: HistoryChecks = {
+    failedTasks: [],
+    oldCodeAfterUpgrade: [],
+    builds: { before: new Set(), after: new Set() },
+    patchesAfter: new Map(),
+  };
+  const parkedIds = new Set(parked.map((p) => `account:${p.id}`));
+  for (const { workflowId, history } of histories) {
+    for (const event of history.events ?? []) {
+      const at = Number(event.eventTime?.seconds ?? 0) * 1000;
+      if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+        checks.failedTasks.push(
+          `${workflowId}: ${event.workflowTaskFailedEventAttributes?.failure?.message ?? ''}`,
+        );
+      const completed = event.workflowTaskCompletedEventAttributes;
+      const build = completed?.workerVersion?.buildId;
+      if (build) (at < upgradedAt ? checks.builds.before : checks.builds.after).add(build);
+      const marker = event.markerRecordedEventAttributes;
+      if (marker?.markerName === 'core_patch' && at >= upgradedAt) {
+        const id = patchId(marker.details ?? {});
+        checks.patchesAfter.set(id, (checks.patchesAfter.get(id) ?? 0) + 1);
+      }
+    }
+    if (!parkedIds.has(workflowId)) continue;
+    const lastBuild = [...(history.events ?? [])]
+      .reverse()
+      .find((e) => e.workflowTaskCompletedEventAttributes)?.workflowTaskCompletedEventAttributes
+      ?.workerVersion?.buildId;
+    if (!lastBuild || checks.builds.before.has(lastBuild)) checks.oldCodeAfterUpgrade.push(workflowId);
+  }
+  return checks;
+}
+
+/** Every history replayed on the new build's workflow code: a nondeterministic change fails here. */
+async function replayAll(
+  build: Build,
+  histories: { workflowId: string; history: temporal.api.history.v1.IHistory }[],
+  codec: AesGcmPayloadCodec,
+): Promise<string[]> {
+  const failures: string[] = [];
+  const results = Worker.runReplayHistories(
+    { workflowsPath: build.workflowsPath, dataConverter: { payloadCodecs: [codec] } },
+    histories,
+  );
+  for await (const result of results)
+    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  return failures;
+}
+
+function report(
+  oldBuild: Build,
+  newBuild: Build,
+  parked: Parked[],
+  journeys: JourneyResult[],
+  checks: HistoryChecks,
+  replay: string[],
+): number {
+  const out = (line = '') => console.log(line);
+  out();
+  out(`== Upgrade drill: ${oldBuild.commit} -> ${newBuild.commit}`);
+  out('parked on the old build, woken on the new:');
+  for (const p of parked.sort((a, b) => PARKED_CASES.indexOf(a.case) - PARKED_CASES.indexOf(b.case)))
+    out(
+      `  ${p.case.name.padEnd(20)} ${p.parkedStatus.padEnd(19)} -> ${p.failure ? `FAILED: ${p.failure}` : `${p.woken}: ${p.case.wokenAs}`}`,
+    );
+  const completed = journeys.filter((j) => j.completed).length;
+  out(`journeys during the upgrade (create to canSendEmail): ${completed} of ${journeys.length} completed`);
+  for (const j of journeys.filter((x) => !x.completed).slice(0, 10))
+    out(`  ${j.id ?? j.person.lastName}: ${j.failure}`);
+  out(`workflow tasks failed: ${checks.failedTasks.length}`);
+  for (const f of checks.failedTasks.slice(0, 10)) out(`  ${f}`);
+  out(
+    `builds that completed workflow tasks: before the upgrade ${[...checks.builds.before].map(short).join(', ')}; after ${[...checks.builds.after].map(short).join(', ')}`,
+  );
+  out(`parked accounts whose last task ran on the old build: ${checks.oldCodeAfterUpgrade.length}`);
+  for (const id of checks.oldCodeAfterUpgrade) out(`  ${id}`);
+  out(
+    `patches recorded after the upgrade: ${[...checks.patchesAfter].map(([id, n]) => `${id} (${n} runs)`).join(', ') || 'none'}`,
+  );
+  out(`histories replayed on the new build's code: ${replay.length} failed`);
+  for (const f of replay.slice(0, 10)) out(`  ${f}`);
+  const passed =
+    parked.every((p) => !p.failure) &&
+    parked.length === PARKED_CASES.length &&
+    completed === journeys.length &&
+    checks.failedTasks.length === 0 &&
+    checks.oldCodeAfterUpgrade.length === 0 &&
+    replay.length === 0;
+  out();
+  out(
+    passed
+      ? 'PASS: every parked account woke on the new build, no workflow task failed, every history replays'
+      : 'FAIL',
+  );
+  return passed ? 0 : 1;
+}
+
+/** The patch id a `core_patch` marker carries, whatever the key and shape of its details. */
+function patchId(details: Record<string, temporal.api.common.v1.IPayloads>): string {
+  for (const payloads of Object.values(details)) {
+    for (const payload of payloads.payloads ?? []) {
+      const text = Buffer.from(payload.data ?? []).toString();
+      try {
+        const value = JSON.parse(text) as unknown;
+        if (typeof value === 'string') return value;
+        if (value && typeof value === 'object' && 'id' in value) return String((value as { id: unknown }).id);
+      } catch {
+        // not JSON
+      }
+    }
+  }
+  return '(unknown)';
+}
+
+const short = (buildId: string) => buildId.replace(/^@temporalio\/worker@[^+]*\+/, '').slice(0, 12);
+
+async function untilLogged(children: Supervised[], pattern: RegExp, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (const child of children) {
+    while (!pattern.test(child.output())) {
+      if (Date.now() > deadline) throw new Error(`${child.name} did not log ${pattern}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+function argument(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+process.on('exit', killAllNow);
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
