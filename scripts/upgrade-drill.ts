@@ -112,8 +112,9 @@ async function main(): Promise<number> {
       child.start();
       return child;
     };
+    // At info level: the drill waits for a new worker's "ready".
     const workers = (build: Build, sim: NodeJS.ProcessEnv) =>
-      [1, 2].map((n) => spawn(build, 'worker', `worker-${n}`, sim));
+      [1, 2].map((n) => spawn(build, 'worker', `worker-${n}`, { ...sim, LOG_LEVEL: 'info' }));
     const apis = (build: Build) =>
       (['standard', 'short'] as const).map((kind) =>
         spawn(build, 'api', `api-${kind}`, { PORT: String(ports[kind]), ...API_POLICIES[kind] }),
@@ -130,7 +131,7 @@ async function main(): Promise<number> {
     const park = async (cases: ParkedCase[]) => {
       await Promise.all(
         cases.map(async (c) => {
-          const n = PARKED_CASES.indexOf(c);
+          const n = PARKED_CASES.findIndex((known) => known.name === c.name);
           const person = drillPerson(n, `Parked${n}`);
           const id = await c.park(api(c.api), person);
           parked.push({ case: c, person, id, parkedStatus: '' });
@@ -317,7 +318,8 @@ function report(
   out();
   out(`== Upgrade drill: ${oldBuild.commit} -> ${newBuild.commit}`);
   out('parked on the old build, woken on the new:');
-  for (const p of parked.sort((a, b) => PARKED_CASES.indexOf(a.case) - PARKED_CASES.indexOf(b.case)))
+  const order = (p: Parked) => PARKED_CASES.findIndex((c) => c.name === p.case.name);
+  for (const p of parked.sort((a, b) => order(a) - order(b)))
     out(
       `  ${p.case.name.padEnd(20)} ${p.parkedStatus.padEnd(19)} -> ${p.failure ? `FAILED: ${p.failure}` : `${p.woken}: ${p.case.wokenAs}`}`,
     );
