@@ -39,6 +39,11 @@ export class Supervised {
     children.add(this);
   }
 
+  /** The process id while it runs. */
+  get pid(): number | undefined {
+    return this.running ? this.child!.pid : undefined;
+  }
+
   get running(): boolean {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }

@@ -69,6 +69,11 @@ export class PostgresServer {
     return `postgresql://postgres:${this.password}@127.0.0.1:${this.port}/${database}`;
   }
 
+  /** The postmaster's process id while it runs. */
+  get pid(): number | undefined {
+    return this.running ? this.child!.pid : undefined;
+  }
+
   get running(): boolean {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
