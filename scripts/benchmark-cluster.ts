@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     const ids = results.flatMap((r) => (r.id ? [r.id] : []));
     const shape = await historyShape(stack, ids);
     print(results, before, after, shape);
+    await compacted(stack, results.filter((r) => r.completed).length);
   } finally {
     await stack?.stop();
     killAllNow();
@@ -186,6 +187,40 @@ function print(results: JourneyResult[], before: Sample, after: Sample, shape: S
       `  ${what}`,
       `${((used / n) * 1000).toFixed(1)} ms (${used.toFixed(1)} s, ${((used / seconds) * 100).toFixed(0)}% of a core)`,
     );
+  }
+}
+
+/**
+ * What stays once PostgreSQL has reclaimed the rows the run deleted (its task queues' rows): each database
+ * after VACUUM FULL, per account, and Temporal's largest tables, also per account.
+ */
+async function compacted(stack: Stack, accounts: number): Promise<void> {
+  console.log('\nafter VACUUM FULL (what stays), per account:');
+  for (const [server, databases] of [
+    [stack.cluster!.postgres!, ['temporal', 'temporal_visibility']],
+    [stack.enginePostgres!, ['nhsmail']],
+  ] as const) {
+    for (const db of databases) {
+      const client = new pg.Client({ connectionString: server.url(db) });
+      await client.connect();
+      try {
+        await client.query('VACUUM FULL');
+        const { rows } = await client.query<{ size: string }>(
+          'SELECT pg_database_size(current_database()) AS size',
+        );
+        const tables = await client.query<{ name: string; size: string }>(
+          `SELECT relname AS name, pg_total_relation_size(relid) AS size FROM pg_catalog.pg_statio_user_tables
+           ORDER BY pg_total_relation_size(relid) DESC LIMIT 4`,
+        );
+        const perAccount = (bytes: string) => `${(Number(bytes) / accounts / 1024).toFixed(1)} KiB`;
+        console.log(
+          `  ${db.padEnd(22)} ${perAccount(rows[0]!.size)} of the database (an empty one included); largest tables: ` +
+            tables.rows.map((t) => `${t.name} ${perAccount(t.size)}`).join(', '),
+        );
+      } finally {
+        await client.end();
+      }
+    }
   }
 }
 
