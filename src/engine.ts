@@ -191,6 +191,7 @@ export async function startEngine(
           await workerConnection.close();
         });
         worker = await createWorker(temporal, { connection: workerConnection, activities, dataConverter });
+        if (stopping.signal.aborted) throw new Aborted('stopped while the worker was being created');
         workerRun = worker.run();
         await ensureReconciliationSchedule(client, temporal.taskQueue, config.reconciliation).catch(
           (err: Error) => log.warn({ err: err.message }, 'could not create the reconciliation schedule'),
