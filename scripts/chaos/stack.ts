@@ -75,7 +75,11 @@ export async function startStack(
       await freePort(),
       await freePort(),
     ];
-    enginePostgres = new PostgresServer(path.join(runDir, 'engine-postgres'), enginePgPort, log);
+    // Durable (fsync, synchronous commit), as a crash must not lose what it acknowledged: without, the crash
+    // lost a platform account its activity had seen committed, and that account's mailbox never came.
+    enginePostgres = new PostgresServer(path.join(runDir, 'engine-postgres'), enginePgPort, log, {
+      durable: true,
+    });
     await enginePostgres.start();
     await enginePostgres.ensureDatabase('nhsmail');
     cluster = await startCluster(

@@ -9,7 +9,10 @@ import { PROJECT_ROOT } from '../../src/project-root';
 import { searchAttributes } from '../../temporal-config/search-attributes';
 import { freePortBlock } from '../../scripts/chaos/stack';
 import { freePort } from '../helpers/free-port';
-import { postgresBinaries } from '../helpers/throwaway-postgres';
+import { POSTGRES_HELP, postgresBinaries } from '../helpers/throwaway-postgres';
+import { loadTemporalConfig } from '../../temporal-config';
+import { SERVER_HELP, serverCacheEntry } from '../../src/servers/cluster/server-binaries';
+import { commandWorks, isExecutableFile } from '../../src/servers/tools';
 
 /** Every process whose command line names `folder`: what the cluster started there. */
 function processesIn(folder: string): number[] {
@@ -44,8 +47,15 @@ describe('npm run cluster (issue 26)', function () {
   let output = '';
 
   before(function () {
-    if (!postgresBinaries()) {
-      if (process.env.CI) throw new Error('PostgreSQL binaries are needed for the cluster test');
+    const cached = path.join(serverCacheEntry(loadTemporalConfig().tools.cacheDir), 'temporal-server');
+    const missing = !postgresBinaries()
+      ? POSTGRES_HELP
+      : !isExecutableFile(cached) && !commandWorks('go', ['version'])
+        ? SERVER_HELP
+        : undefined;
+    if (missing) {
+      if (process.env.CI) throw new Error(missing);
+      console.log(`      skipped: ${missing}`);
       this.skip();
     }
     if (process.getuid?.() === 0) fs.chmodSync(dir, 0o711);

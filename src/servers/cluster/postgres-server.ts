@@ -42,7 +42,8 @@ function serverUser(): { uid: number; gid: number } | undefined {
  * A PostgreSQL server of the cluster's own: its data in `folder` (kept across restarts), listening on
  * loopback only, with password (SCRAM) authentication for the superuser `postgres`; the password is
  * generated once and kept in `folder/password` (0600), never printed. It can be crashed (`crash`, an
- * immediate shutdown: recovery at the next start) and started again on the same data.
+ * immediate shutdown: recovery at the next start) and started again on the same data. Not `durable` (no
+ * fsync, no synchronous commit: faster) only where nothing must survive a crash of it.
  */
 export class PostgresServer {
   private child: ChildProcess | undefined;
