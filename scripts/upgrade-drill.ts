@@ -3,8 +3,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
 import { loadClusterConfig } from '../temporal-config/cluster';
 import { PROJECT_ROOT } from '../src/project-root';
 import { loadKeyRing } from '../src/crypto/key-ring';
@@ -12,12 +10,14 @@ import { AesGcmPayloadCodec } from '../src/crypto/payload-codec';
 import { startCluster, type Cluster } from '../src/servers/cluster/cluster';
 import { killAllNow, Supervised } from '../src/servers/supervised-process';
 import { ApiClient } from './chaos/api-client';
-import { Journeys, newCallerNotes, type JourneyResult, type Person } from './chaos/journey';
 import { freePortBlock, waitForApi } from './chaos/stack';
 import { freePort } from '../test/helpers/free-port';
 import { DrillApi } from './upgrade-drill/api';
 import { buildOf, currentBuild, type Build } from './upgrade-drill/builds';
-import { drillPerson, PARKED_CASES, type DrillPerson, type ParkedCase } from './upgrade-drill/parked';
+import { drillPerson, PARKED_CASES, type ParkedCase } from './upgrade-drill/parked';
+import { checkHistories, replayAll, type Parked } from './upgrade-drill/history-checks';
+import { report } from './upgrade-drill/report';
+import { continuousJourneys } from './upgrade-drill/rolling-journeys';
 
 /**
  * The build in production before this one, which the drill upgrades from (`--from` or UPGRADE_FROM to
@@ -25,7 +25,6 @@ import { drillPerson, PARKED_CASES, type DrillPerson, type ParkedCase } from './
  */
 const DEFAULT_FROM = 'a5def87';
 
-const EventType = temporal.api.enums.v1.EventType;
 const startedAt = Date.now();
 const log = (message: string) =>
   console.log(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)} s] ${message}`);
@@ -51,15 +50,6 @@ const API_POLICIES = {
 };
 const MAILBOXES = { SIM_MAILBOX_DELAY: '3s', SIM_SYNC_DELAY: '2s' };
 const NO_MAILBOXES = { SIM_MAILBOX_DELAY: 'never', SIM_SYNC_DELAY: '2s' };
-
-interface Parked {
-  case: ParkedCase;
-  person: DrillPerson;
-  id: string;
-  parkedStatus: string;
-  woken?: string;
-  failure?: string;
-}
 
 async function main(): Promise<number> {
   const from = argument('--from') ?? process.env.UPGRADE_FROM ?? DEFAULT_FROM;
@@ -210,169 +200,6 @@ async function main(): Promise<number> {
     if (!keep) fs.rmSync(runDir, { recursive: true, force: true });
   }
 }
-
-/** Journeys (create to canSendEmail) by four callers, one after another, until stopped. */
-function continuousJourneys(api: ApiClient) {
-  const journeys = new Journeys(
-    api,
-    crypto.randomBytes(4).toString('hex'),
-    Date.now() + 900_000,
-    newCallerNotes(),
-  );
-  const results: JourneyResult[] = [];
-  let stopping = false;
-  let next = 0;
-  const callers = Array.from({ length: 4 }, async () => {
-    while (!stopping) {
-      const index = next++;
-      const person: Person = {
-        index,
-        firstName: 'Rolling',
-        lastName: `Deploy${String(index).padStart(4, '0')}`,
-        mobile: `0740030${String(index).padStart(4, '0')}`,
-      };
-      results.push(await journeys.run(person));
-    }
-  });
-  return {
-    async stop() {
-      stopping = true;
-      await Promise.all(callers);
-      return results;
-    },
-  };
-}
-
-interface HistoryChecks {
-  failedTasks: string[];
-  /** Parked accounts whose tasks after the upgrade ran on a build that ran before it. */
-  oldCodeAfterUpgrade: string[];
-  builds: { before: Set<string>; after: Set<string> };
-  /** Patch markers recorded after the upgrade, by patch id, with how many accounts. */
-  patchesAfter: Map<string, number>;
-}
-
-function checkHistories(
-  histories: { workflowId: string; history: temporal.api.history.v1.IHistory }[],
-  parked: Parked[],
-  upgradedAt: number,
-): HistoryChecks {
-  const checks: HistoryChecks = {
-    failedTasks: [],
-    oldCodeAfterUpgrade: [],
-    builds: { before: new Set(), after: new Set() },
-    patchesAfter: new Map(),
-  };
-  const parkedIds = new Set(parked.map((p) => `account:${p.id}`));
-  for (const { workflowId, history } of histories) {
-    for (const event of history.events ?? []) {
-      const at = Number(event.eventTime?.seconds ?? 0) * 1000;
-      if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
-        checks.failedTasks.push(
-          `${workflowId}: ${event.workflowTaskFailedEventAttributes?.failure?.message ?? ''}`,
-        );
-      const completed = event.workflowTaskCompletedEventAttributes;
-      const build = completed?.workerVersion?.buildId;
-      if (build) (at < upgradedAt ? checks.builds.before : checks.builds.after).add(build);
-      const marker = event.markerRecordedEventAttributes;
-      if (marker?.markerName === 'core_patch' && at >= upgradedAt) {
-        const id = patchId(marker.details ?? {});
-        checks.patchesAfter.set(id, (checks.patchesAfter.get(id) ?? 0) + 1);
-      }
-    }
-    if (!parkedIds.has(workflowId)) continue;
-    const lastBuild = [...(history.events ?? [])]
-      .reverse()
-      .find((e) => e.workflowTaskCompletedEventAttributes)?.workflowTaskCompletedEventAttributes
-      ?.workerVersion?.buildId;
-    if (!lastBuild || checks.builds.before.has(lastBuild)) checks.oldCodeAfterUpgrade.push(workflowId);
-  }
-  return checks;
-}
-
-/** Every history replayed on the new build's workflow code: a nondeterministic change fails here. */
-async function replayAll(
-  build: Build,
-  histories: { workflowId: string; history: temporal.api.history.v1.IHistory }[],
-  codec: AesGcmPayloadCodec,
-): Promise<string[]> {
-  const failures: string[] = [];
-  const results = Worker.runReplayHistories(
-    { workflowsPath: build.workflowsPath, dataConverter: { payloadCodecs: [codec] } },
-    histories,
-  );
-  for await (const result of results)
-    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
-  return failures;
-}
-
-function report(
-  oldBuild: Build,
-  newBuild: Build,
-  parked: Parked[],
-  journeys: JourneyResult[],
-  checks: HistoryChecks,
-  replay: string[],
-): number {
-  const out = (line = '') => console.log(line);
-  out();
-  out(`== Upgrade drill: ${oldBuild.commit} -> ${newBuild.commit}`);
-  out('parked on the old build, woken on the new:');
-  const order = (p: Parked) => PARKED_CASES.findIndex((c) => c.name === p.case.name);
-  for (const p of parked.sort((a, b) => order(a) - order(b)))
-    out(
-      `  ${p.case.name.padEnd(20)} ${p.parkedStatus.padEnd(19)} -> ${p.failure ? `FAILED: ${p.failure}` : `${p.woken}: ${p.case.wokenAs}`}`,
-    );
-  const completed = journeys.filter((j) => j.completed).length;
-  out(`journeys during the upgrade (create to canSendEmail): ${completed} of ${journeys.length} completed`);
-  for (const j of journeys.filter((x) => !x.completed).slice(0, 10))
-    out(`  ${j.id ?? j.person.lastName}: ${j.failure}`);
-  out(`workflow tasks failed: ${checks.failedTasks.length}`);
-  for (const f of checks.failedTasks.slice(0, 10)) out(`  ${f}`);
-  out(
-    `builds that completed workflow tasks: before the upgrade ${[...checks.builds.before].map(short).join(', ')}; after ${[...checks.builds.after].map(short).join(', ')}`,
-  );
-  out(`parked accounts whose last task ran on the old build: ${checks.oldCodeAfterUpgrade.length}`);
-  for (const id of checks.oldCodeAfterUpgrade) out(`  ${id}`);
-  out(
-    `patches recorded after the upgrade: ${[...checks.patchesAfter].map(([id, n]) => `${id} (${n} runs)`).join(', ') || 'none'}`,
-  );
-  out(`histories replayed on the new build's code: ${replay.length} failed`);
-  for (const f of replay.slice(0, 10)) out(`  ${f}`);
-  const passed =
-    parked.every((p) => !p.failure) &&
-    parked.length === PARKED_CASES.length &&
-    completed === journeys.length &&
-    checks.failedTasks.length === 0 &&
-    checks.oldCodeAfterUpgrade.length === 0 &&
-    replay.length === 0;
-  out();
-  out(
-    passed
-      ? 'PASS: every parked account woke on the new build, no workflow task failed, every history replays'
-      : 'FAIL',
-  );
-  return passed ? 0 : 1;
-}
-
-/** The patch id a `core_patch` marker carries, whatever the key and shape of its details. */
-function patchId(details: Record<string, temporal.api.common.v1.IPayloads>): string {
-  for (const payloads of Object.values(details)) {
-    for (const payload of payloads.payloads ?? []) {
-      const text = Buffer.from(payload.data ?? []).toString();
-      try {
-        const value = JSON.parse(text) as unknown;
-        if (typeof value === 'string') return value;
-        if (value && typeof value === 'object' && 'id' in value) return String((value as { id: unknown }).id);
-      } catch {
-        // not JSON
-      }
-    }
-  }
-  return '(unknown)';
-}
-
-const short = (buildId: string) => buildId.replace(/^@temporalio\/worker@[^+]*\+/, '').slice(0, 12);
 
 async function untilLogged(children: Supervised[], pattern: RegExp, ms: number): Promise<void> {
   const deadline = Date.now() + ms;

@@ -24,7 +24,7 @@ import { ensureReconciliationSchedule } from './temporal/reconciliation-schedule
 import { registerSearchAttributes } from './temporal/register-search-attributes';
 import { searchAttributes } from '../temporal-config/search-attributes';
 import { connectWorker, createWorker } from './temporal/worker';
-import { Aborted, TemporalReachability, untilConnected } from './temporal/until-connected';
+import { Aborted, untilConnected } from './temporal/until-connected';
 import { devPrincipalsFrom, sessionPasswordsFrom } from './portal/portal-options';
 import { purgePasswordsEvery } from './bulk/password-purge';
 import { closeBulkChecks } from './bulk/bulk-checks';
@@ -113,18 +113,16 @@ export async function startEngine(
     const address = temporal.address ?? devServer!.address;
 
     // Against a cluster the connection is lazy: the process starts whether or not Temporal answers now.
-    const reachability = new TemporalReachability();
     const options = connectionOptions(temporal, address);
     const connection = embedded ? await Connection.connect(options) : Connection.lazy(options);
     stops.push(() => connection.close());
     const role = roles.length > 1 ? 'worker and API' : roles[0]!;
-    const reached = embedded
-      ? Promise.resolve((reachability.reached = true))
+    const reached: Promise<unknown> = embedded
+      ? Promise.resolve()
       : untilConnected(
           () =>
             connection.withDeadline(Date.now() + 5000, () => connection.workflowService.getSystemInfo({})),
           { address, role },
-          reachability,
           log,
           stopping.signal,
         );
@@ -181,7 +179,6 @@ export async function startEngine(
         const workerConnection = await untilConnected(
           () => connectWorker(temporal, address),
           { address, role: 'worker' },
-          reachability,
           log,
           stopping.signal,
         );

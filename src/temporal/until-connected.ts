@@ -8,13 +8,6 @@ const REMIND_EVERY_MS = 60_000;
 
 export class Aborted extends Error {}
 
-/** Whether Temporal has been reached yet, and if not, why not: for /readyz and the log. */
-export class TemporalReachability {
-  reached = false;
-  /** The last failure, in words for an operator: the gRPC status and its message. */
-  lastError: string | undefined;
-}
-
 /**
  * Calls `connect` until it succeeds, with back-off, and returns what it gives. A process started while
  * Temporal is unreachable waits instead of exiting (which would leave it to an outside restarter, with
@@ -24,7 +17,6 @@ export class TemporalReachability {
 export async function untilConnected<T>(
   connect: () => Promise<T>,
   what: { address: string; role: string },
-  reachability: TemporalReachability,
   log: Logger,
   signal: AbortSignal,
 ): Promise<T> {
@@ -35,8 +27,6 @@ export async function untilConnected<T>(
     if (signal.aborted) throw new Aborted('stopped while waiting for Temporal');
     try {
       const result = await connect();
-      reachability.reached = true;
-      reachability.lastError = undefined;
       if (waitingSince !== undefined)
         log.info(
           { waitedSeconds: Math.round((Date.now() - waitingSince) / 1000) },
@@ -45,11 +35,10 @@ export async function untilConnected<T>(
       return result;
     } catch (err) {
       if (signal.aborted) throw new Aborted('stopped while waiting for Temporal');
-      reachability.lastError = (err as Error).message;
       const now = Date.now();
       if (waitingSince === undefined || now - remindedAt >= REMIND_EVERY_MS) {
         log.warn(
-          { err: reachability.lastError },
+          { err: (err as Error).message },
           `waiting for Temporal at ${what.address}: unreachable; the ${what.role} connects when it answers`,
         );
         waitingSince ??= now;
