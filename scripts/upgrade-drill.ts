@@ -55,6 +55,12 @@ async function main(): Promise<number> {
   const from = argument('--from') ?? process.env.UPGRADE_FROM ?? DEFAULT_FROM;
   const keep = process.argv.includes('--keep');
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nhsmail-upgrade-drill-'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.once(signal, () => {
+      killAllNow();
+      if (!keep) fs.rmSync(runDir, { recursive: true, force: true });
+      process.exit(1);
+    });
   if (process.getuid?.() === 0) fs.chmodSync(runDir, 0o711);
   console.log(`Upgrade drill: from ${from} to this tree, on a Temporal cluster; run folder ${runDir}`);
   let cluster: Cluster | undefined;

@@ -2,12 +2,15 @@ import crypto from 'node:crypto';
 import type { ApiClient } from '../chaos/api-client';
 import { Journeys, newCallerNotes, type JourneyResult, type Person } from '../chaos/journey';
 
-/** Journeys (create to canSendEmail) by four callers, one after another, until stopped. */
+/**
+ * Journeys (create to canSendEmail) by four callers, one after another, until stopped; each given up after
+ * 8 minutes from the start (a broken upgrade leaves them waiting).
+ */
 export function continuousJourneys(api: ApiClient) {
   const journeys = new Journeys(
     api,
     crypto.randomBytes(4).toString('hex'),
-    Date.now() + 900_000,
+    Date.now() + 480_000,
     newCallerNotes(),
   );
   const results: JourneyResult[] = [];
