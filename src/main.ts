@@ -30,14 +30,21 @@ async function main(): Promise<void> {
     ...(sdkMetrics ? { telemetryOptions: { metrics: { prometheus: { bindAddress: sdkMetrics } } } } : {}),
   });
   const engine = await startEngine(process.env, log, roles);
-  log.info(
-    {
-      api: engine.apiUrl,
-      temporalWeb: engine.temporalWebUrl,
-      metrics: engine.metricsUrl,
-      temporalMetrics: sdkMetrics && `http://${sdkMetrics}/metrics`,
-    },
-    readyMessage(engine),
+  const where = {
+    api: engine.apiUrl,
+    temporalWeb: engine.temporalWebUrl,
+    metrics: engine.metricsUrl,
+    temporalMetrics: sdkMetrics && `http://${sdkMetrics}/metrics`,
+  };
+  if (!engine.connectedAtStart) {
+    log.info(
+      where,
+      `started, waiting for Temporal (/readyz answers 503 until it connects): ${places(engine)}`,
+    );
+  }
+  void engine.connected.then(
+    () => log.info(where, readyMessage(engine)),
+    () => undefined,
   );
 
   let stopping: Promise<void> | undefined;
@@ -60,6 +67,10 @@ async function main(): Promise<void> {
 
 /** "ready", and where a person goes next: the portal, the API and its reference, Temporal Web. */
 function readyMessage(engine: Engine): string {
+  return `ready: ${places(engine)}`;
+}
+
+function places(engine: Engine): string {
   const where = engine.apiUrl
     ? [
         `the portal at ${engine.apiUrl}/`,
@@ -67,7 +78,7 @@ function readyMessage(engine: Engine): string {
       ]
     : [`the worker's metrics at ${engine.metricsUrl}`];
   if (engine.temporalWebUrl) where.push(`Temporal Web at ${engine.temporalWebUrl}`);
-  return `ready: ${where.join(', ')}`;
+  return where.join(', ');
 }
 
 main().catch((err) => {

@@ -14,10 +14,17 @@ export interface ChaosOptions {
   keep: boolean;
   /** Seed of the random choices (names aside): the same seed makes the same kill plan. */
   seed: number;
+  /**
+   * On a Temporal cluster (its services as processes, on PostgreSQL) with two workers and two APIs on a
+   * PostgreSQL of their own, adding the cluster's faults: a history and a matching process SIGKILLed, both
+   * PostgreSQL servers crashed and restarted, one worker partitioned for `partitionSeconds`.
+   */
+  cluster: boolean;
+  partitionSeconds: number;
 }
 
 export const USAGE = `npm run chaos -- [--accounts N] [--concurrency C] [--kills K] [--outage SECONDS]
-                     [--deadline SECONDS] [--seed S] [--keep]
+                     [--deadline SECONDS] [--seed S] [--keep] [--cluster [--partition SECONDS]]
 
   --accounts N        people to create and onboard (default 200)
   --concurrency C     callers at once (default 8)
@@ -25,7 +32,11 @@ export const USAGE = `npm run chaos -- [--accounts N] [--concurrency C] [--kills
   --outage SECONDS    stop the Temporal dev server this long in the middle of the run (default: none)
   --deadline SECONDS  time allowed for the journeys (default 900, plus the outage)
   --seed S            seed of the kill plan (default: random, printed)
-  --keep              keep the run's folder (child logs, databases)`;
+  --keep              keep the run's folder (child logs, databases)
+  --cluster           on a Temporal cluster (npm run cluster's), two workers and two APIs on PostgreSQL;
+                      adds: SIGKILL of a history and a matching process, a crash of the engine's
+                      PostgreSQL and of Temporal's, a worker partitioned (SIGSTOP) for a while
+  --partition SECONDS how long the worker is partitioned (default 60)`;
 
 export function parseOptions(argv: string[]): ChaosOptions {
   const options: ChaosOptions = {
@@ -36,6 +47,8 @@ export function parseOptions(argv: string[]): ChaosOptions {
     deadlineSeconds: 900,
     keep: false,
     seed: Math.floor(Math.random() * 2 ** 31),
+    cluster: false,
+    partitionSeconds: 60,
   };
   let deadlineGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -68,6 +81,12 @@ export function parseOptions(argv: string[]): ChaosOptions {
       case '--keep':
         options.keep = true;
         break;
+      case '--cluster':
+        options.cluster = true;
+        break;
+      case '--partition':
+        options.partitionSeconds = number(1);
+        break;
       case '--help':
       case '-h':
         console.log(USAGE);
@@ -77,7 +96,12 @@ export function parseOptions(argv: string[]): ChaosOptions {
         throw new Error(`Unknown option ${arg}\n${USAGE}`);
     }
   }
+  if (options.cluster && options.outageSeconds > 0)
+    throw new Error(
+      "--outage stops the dev server; with --cluster, Temporal's PostgreSQL is crashed instead",
+    );
   if (options.accounts > 100_000) throw new Error('--accounts: at most 100000 (the mobile number range)');
-  if (!deadlineGiven) options.deadlineSeconds += options.outageSeconds;
+  if (!deadlineGiven)
+    options.deadlineSeconds += options.outageSeconds + (options.cluster ? options.partitionSeconds : 0);
   return options;
 }

@@ -4,9 +4,14 @@ import type { TemporalConfig } from '../../temporal-config';
 import { connectionOptions } from './connection';
 
 export interface WorkerOptions {
-  address: string;
+  connection: NativeConnection;
   activities: object;
   dataConverter: DataConverter;
+}
+
+/** The worker's own connection to Temporal; rejects when Temporal does not answer. */
+export function connectWorker(config: TemporalConfig, address: string): Promise<NativeConnection> {
+  return NativeConnection.connect(connectionOptions(config, address));
 }
 
 /**
@@ -17,12 +22,11 @@ export interface WorkerOptions {
  * The lifecycle judges its deadlines by its timers, not the clock, which a cached run may hold wrong after a
  * crash (see untilDeadline).
  */
-export async function createWorker(
+export function createWorker(
   config: TemporalConfig,
-  { address, activities, dataConverter }: WorkerOptions,
+  { connection, activities, dataConverter }: WorkerOptions,
 ) {
-  const connection = await NativeConnection.connect(connectionOptions(config, address));
-  const worker = await Worker.create({
+  return Worker.create({
     connection,
     namespace: config.namespace,
     taskQueue: config.taskQueue,
@@ -30,5 +34,4 @@ export async function createWorker(
     activities,
     dataConverter,
   });
-  return { worker, connection };
 }

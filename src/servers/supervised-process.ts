@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { sleep } from './random';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Every child of the run, so that nothing is left running whatever way the run ends. */
 const children = new Set<Supervised>();
@@ -38,6 +39,11 @@ export class Supervised {
     children.add(this);
   }
 
+  /** The process id while it runs. */
+  get pid(): number | undefined {
+    return this.running ? this.child!.pid : undefined;
+  }
+
   get running(): boolean {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
@@ -45,8 +51,8 @@ export class Supervised {
   start(): void {
     clearTimeout(this.restartTimer);
     if (this.stopped || this.running) return;
-    const out = fs.openSync(this.logFile, 'a');
-    fs.writeSync(out, `\n--- ${new Date().toISOString()} chaos: starting ${this.name}\n`);
+    const out = fs.openSync(this.logFile, 'a', 0o600);
+    fs.writeSync(out, `\n--- ${new Date().toISOString()} starting ${this.name}\n`);
     // Its own process group: Ctrl-C reaches only this script, which then ends the children itself.
     const child = spawn(this.command, this.args, {
       env: this.env,
@@ -71,6 +77,21 @@ export class Supervised {
     });
   }
 
+  /** The end of what it wrote (every start's, in its log file). */
+  output(): string {
+    try {
+      return fs.readFileSync(this.logFile, 'utf8').slice(-20_000);
+    } catch {
+      return '';
+    }
+  }
+
+  /** After `stop`: may be started again. */
+  reset(): this {
+    this.stopped = false;
+    return this;
+  }
+
   /** SIGKILL now, as a crash would; resolves once it is gone. */
   async kill(): Promise<void> {
     if (!this.running) return;
@@ -78,6 +99,16 @@ export class Supervised {
     this.kills++;
     this.child!.kill('SIGKILL');
     await this.exited;
+  }
+
+  /** A network partition as its peers see it: SIGSTOP, the process frozen with its connections open. */
+  pause(): void {
+    if (this.running) this.child!.kill('SIGSTOP');
+  }
+
+  /** SIGCONT: the frozen process carries on where it was. */
+  resume(): void {
+    if (this.running) this.child!.kill('SIGCONT');
   }
 
   /** Waits until the process is running (after a restart of the supervisor's). */
@@ -91,6 +122,7 @@ export class Supervised {
     clearTimeout(this.restartTimer);
     if (!this.running) return;
     this.ours = true;
+    this.child!.kill('SIGCONT');
     this.child!.kill('SIGTERM');
     const timer = setTimeout(() => this.killNow(), 5000);
     await this.exited;
