@@ -16,6 +16,8 @@ export interface SqlDatabase {
    * (transaction-scoped), and runs it again after a deadlock or a serialization failure.
    */
   transaction<T>(work: (db: Db) => Promise<T>, locks?: readonly Lock[]): Promise<T>;
+  /** Runs a compiled statement on `db` (the database's, or a transaction's). */
+  run<Row>(db: Db, query: CompiledQuery): Promise<QueryResult<Row>>;
   /** Runs a script of several statements (a migration's) on `db`, a transaction's connection. */
   script(db: Db, sql: string): Promise<void>;
   close(): Promise<void>;
@@ -34,10 +36,14 @@ class Slot {
  * A statement built and compiled once, as Kysely would build and compile it at every call (a fifth of a
  * reservation's time in SQLite); each run binds its own values to the slots `slot(name)` stands for.
  */
-export function compiled<Row>(db: Db, build: (slot: (name: string) => never) => Compilable<Row>) {
-  const { sql, parameters } = build((name) => new Slot(name) as never).compile(db);
+export function compiled<Row>(
+  database: SqlDatabase,
+  build: (slot: (name: string) => never) => Compilable<Row>,
+) {
+  const { sql, parameters } = build((name) => new Slot(name) as never).compile(database.db);
   return (on: Db, values: Record<string, unknown>): Promise<QueryResult<Row>> =>
-    on.executeQuery<Row>(
+    database.run<Row>(
+      on,
       CompiledQuery.raw(
         sql,
         parameters.map((p) => (p instanceof Slot ? values[p.name] : p)),
@@ -45,6 +51,9 @@ export function compiled<Row>(db: Db, build: (slot: (name: string) => never) => 
     );
 }
 
-/** The rows a statement changed, as both drivers count them. */
-export const changes = (result: { numAffectedRows?: bigint } | undefined) =>
-  Number(result?.numAffectedRows ?? 0);
+/** Whether an insert, update or delete changed a row. */
+export const changed = (r: {
+  numInsertedOrUpdatedRows?: bigint;
+  numUpdatedRows?: bigint;
+  numDeletedRows?: bigint;
+}) => (r.numInsertedOrUpdatedRows ?? r.numUpdatedRows ?? r.numDeletedRows ?? 0n) > 0n;

@@ -30,7 +30,7 @@ export class DirectorySearcher {
 
   constructor(private readonly database: SqlDatabase) {
     this.fewMatches = compiled<{ n: number }>(
-      database.db,
+      database,
       (slot) =>
         sql<{ n: number }>`SELECT count(*) AS n FROM (
           SELECT 1 FROM directory_search WHERE directory_search MATCH ${slot('match')} LIMIT ${MANY_MATCHES})`,
@@ -62,7 +62,7 @@ export class DirectorySearcher {
       .join();
     let statement = this.shapes.get(shape);
     if (!statement) {
-      statement = compiled(this.database.db, (slot) => this.build(search, words.length, byTextIndex, slot));
+      statement = compiled(this.database, (slot) => this.build(search, words.length, byTextIndex, slot));
       this.shapes.set(shape, statement);
       if (this.shapes.size > MOST_SHAPES) this.shapes.delete(this.shapes.keys().next().value!);
     }
@@ -93,7 +93,9 @@ export class DirectorySearcher {
       );
     }
     if (search.organisation) where.push(eb('e.organisation_code', '=', slot('organisation')));
-    where.push(search.status ? eb('e.status', '=', slot('status')) : eb('e.status', '<>', 'Deleted'));
+    where.push(
+      search.status ? eb('e.status', '=', slot('status')) : eb('e.status', '<>', sql.lit('Deleted')),
+    );
     if (search.mobile) where.push(eb('e.mobile', '=', slot('mobile')));
     if (search.role) {
       where.push(

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AccountStatus } from '../../domain/account';
 import { addressLocalPart, candidateAddress } from '../../domain/email-address';
 import type {
@@ -69,8 +70,8 @@ export class SqlDirectory implements Directory {
   }
 
   async pendingStart(id: string): Promise<PendingStart | undefined> {
-    const row = await this.pending().where('p.account_id', '=', id).executeTakeFirst();
-    return row && pendingOf(row);
+    const { rows } = await this.statements.pending(this.sql.db, { id });
+    return rows[0] && pendingOf(rows[0]);
   }
 
   async pendingStarts(reservedBefore: Date, limit: number): Promise<PendingStart[]> {
@@ -139,21 +140,24 @@ export class SqlDirectory implements Directory {
   }
 }
 
+/** The columns of an entry a write sets; its address (`id`, `email`) never changes. */
+const CHANGING = ['name_key', 'mobile', 'organisation_code', 'status', 'search_text', 'data'] as const;
+
 /** The statements of a reservation and of the calls each create makes, compiled once. */
-function statements({ db, dialect }: SqlDatabase, probe: number) {
+function statements(database: SqlDatabase, probe: number) {
+  const { db } = database;
+  const changing = database.dialect === 'postgres' ? [...CHANGING, 'roles' as const] : CHANGING;
+  // Constants as literals: SQLite plans `status <> ?` and `LIMIT ?` a few times slower.
   const entries = db.selectFrom('directory_entries').select(['status', 'data']);
+  const live = (column: 'mobile' | 'name_key', slot: never) =>
+    entries.where(column, '=', slot).where('status', '<>', sql.lit('Deleted'));
+  const pending = db.selectFrom('directory_pending_starts');
   return {
-    sameMobile: compiled(db, (slot) =>
-      entries.where('mobile', '=', slot('mobile')).where('status', '<>', 'Deleted').limit(1),
+    sameMobile: compiled(database, (slot) => live('mobile', slot('mobile')).limit(sql.lit(1))),
+    sameName: compiled(database, (slot) =>
+      live('name_key', slot('nameKey')).orderBy('email').limit(sql.lit(20)),
     ),
-    sameName: compiled(db, (slot) =>
-      entries
-        .where('name_key', '=', slot('nameKey'))
-        .where('status', '<>', 'Deleted')
-        .orderBy('email')
-        .limit(20),
-    ),
-    taken: compiled(db, (slot) =>
+    taken: compiled(database, (slot) =>
       db
         .selectFrom('directory_addresses')
         .select('address')
@@ -163,54 +167,44 @@ function statements({ db, dialect }: SqlDatabase, probe: number) {
           Array.from({ length: probe }, (_, i) => slot(`a${i}`)),
         ),
     ),
-    insertAddress: compiled(db, (slot) =>
+    insertAddress: compiled(database, (slot) =>
       db
         .insertInto('directory_addresses')
         .values({ address: slot('address'), account_id: slot('address'), allocated_at: slot('now') })
         .onConflict((oc) => oc.column('address').doNothing()),
     ),
-    insertPending: compiled(db, (slot) =>
+    insertPending: compiled(database, (slot) =>
       db
         .insertInto('directory_pending_starts')
         .values({ account_id: slot('id'), start: slot('start'), reserved_at: slot('now') }),
     ),
-    deletePending: compiled(db, (slot) =>
+    deletePending: compiled(database, (slot) =>
       db.deleteFrom('directory_pending_starts').where('account_id', '=', slot('id')),
     ),
-    write: compiled(db, (slot) =>
+    write: compiled(database, (slot) =>
       db
         .insertInto('directory_entries')
-        .values({
-          id: slot('id'),
-          email: slot('email'),
-          name_key: slot('name_key'),
-          mobile: slot('mobile'),
-          organisation_code: slot('organisation_code'),
-          status: slot('status'),
-          ...(dialect === 'postgres' ? { roles: slot('roles') } : {}),
-          search_text: slot('search_text'),
-          data: slot('data'),
-        })
+        .values(Object.fromEntries(['id', 'email', ...changing].map((c) => [c, slot(c)])) as never)
         .onConflict((oc) =>
-          oc.column('id').doUpdateSet((eb) => ({
-            name_key: eb.ref('excluded.name_key'),
-            mobile: eb.ref('excluded.mobile'),
-            organisation_code: eb.ref('excluded.organisation_code'),
-            status: eb.ref('excluded.status'),
-            ...(dialect === 'postgres' ? { roles: eb.ref('excluded.roles') } : {}),
-            search_text: eb.ref('excluded.search_text'),
-            data: eb.ref('excluded.data'),
-          })),
+          oc.column('id').doUpdateSet(Object.fromEntries(changing.map((c) => [c, slot(c)]))),
         ),
     ),
-    locate: compiled(db, (slot) =>
+    locate: compiled(database, (slot) =>
       db
         .selectFrom('directory_entries as e')
         .leftJoin('directory_pending_starts as p', 'p.account_id', 'e.id')
         .select(['e.organisation_code', 'e.status', 'p.account_id as pending'])
         .where('e.id', '=', slot('id')),
     ),
-    get: compiled(db, (slot) => entries.where('id', '=', slot('id'))),
+    get: compiled(database, (slot) =>
+      db.selectFrom('directory_entries').select(['status', 'data']).where('id', '=', slot('id')),
+    ),
+    pending: compiled(database, (slot) =>
+      pending
+        .innerJoin('directory_entries as e', 'e.id', 'account_id')
+        .select(['account_id', 'e.email', 'start', 'reserved_at'])
+        .where('account_id', '=', slot('id')),
+    ),
   };
 }
 
@@ -231,12 +225,9 @@ function entryRow(entry: DirectoryEntry) {
 const existing = (row: { status: AccountStatus; data: string }) =>
   existingOf(JSON.parse(row.data) as DirectoryEntry, row.status);
 
-function pendingOf(row: {
-  account_id: string;
-  email: string;
-  start: string;
-  reserved_at: string;
-}): PendingStart {
+type PendingRow = { account_id: string; email: string; start: string; reserved_at: string };
+
+function pendingOf(row: PendingRow): PendingStart {
   return {
     id: row.account_id,
     email: row.email,

@@ -115,58 +115,59 @@ export class SqlIdempotencyKeys implements IdempotencyKeys {
 
 const TABLE = 'api_idempotency_keys';
 
-function statements({ db, dialect }: SqlDatabase) {
-  const keyed = (slot: (name: string) => never) => (eb: ExpressionBuilder<Database, typeof TABLE>) =>
-    eb.and({ principal_id: slot('principalId'), key: slot('key') });
-  const mine = (slot: (name: string) => never) => (eb: ExpressionBuilder<Database, typeof TABLE>) =>
-    eb.and({ principal_id: slot('principalId'), key: slot('key'), claim_id: slot('claimId') });
+function statements(database: SqlDatabase) {
+  const { db } = database;
+  const postgres = database.dialect === 'postgres';
+  type Keys = ExpressionBuilder<Database, typeof TABLE>;
+  const keyOf =
+    (slot: (name: string) => never, claimed = false) =>
+    (eb: Keys) =>
+      eb.and({
+        principal_id: slot('principalId'),
+        key: slot('key'),
+        ...(claimed ? { claim_id: slot('claimId') } : {}),
+      });
+  const columns = ['principal_id', 'key', 'request_hash', 'claim_id', 'status', 'created_at'] as const;
+  const named = ['principalId', 'key', 'requestHash', 'claimId', 'status', 'now'];
   return {
-    insert: compiled(db, (slot) =>
+    insert: compiled(database, (slot) =>
       db
         .insertInto(TABLE)
-        .values({
-          principal_id: slot('principalId'),
-          key: slot('key'),
-          request_hash: slot('requestHash'),
-          claim_id: slot('claimId'),
-          status: slot('status'),
-          created_at: slot('now'),
-        })
+        .values(Object.fromEntries(columns.map((c, i) => [c, slot(named[i]!)])) as never)
         .onConflict((oc) => oc.doNothing()),
     ),
-    held: compiled(db, (slot) =>
+    held: compiled(database, (slot) =>
       db
         .selectFrom(TABLE)
         .selectAll()
-        .where(keyed(slot))
-        .$if(dialect === 'postgres', (q) => q.forUpdate()),
+        .where(keyOf(slot))
+        .$if(postgres, (q) => q.forUpdate()),
     ),
-    takeOver: compiled(db, (slot) =>
+    takeOver: compiled(database, (slot) =>
       db
         .updateTable(TABLE)
         .set({ claim_id: slot('claimId'), created_at: slot('now') })
-        .where(keyed(slot)),
+        .where(keyOf(slot)),
     ),
-    setBody: compiled(db, (slot) =>
+    setBody: compiled(database, (slot) =>
       db
         .updateTable(TABLE)
         .set({ body: slot('body') })
-        .where(mine(slot)),
+        .where(keyOf(slot, true)),
     ),
-    complete: compiled(db, (slot) =>
+    complete: compiled(database, (slot) =>
       db
         .updateTable(TABLE)
         .set({ status: slot('status'), body: slot('body') })
-        .where(mine(slot)),
+        .where(keyOf(slot, true)),
     ),
-    forgetKey:
-      dialect === 'postgres'
-        ? compiled(db, (slot) =>
-            db.deleteFrom(TABLE).where(keyed(slot)).where('created_at', '<', slot('before')),
-          )
-        : undefined,
-    forgetSome: compiled(db, (slot) =>
-      dialect === 'postgres'
+    forgetKey: postgres
+      ? compiled(database, (slot) =>
+          db.deleteFrom(TABLE).where(keyOf(slot)).where('created_at', '<', slot('before')),
+        )
+      : undefined,
+    forgetSome: compiled(database, (slot) =>
+      postgres
         ? db
             .deleteFrom(TABLE)
             .where(

@@ -1,6 +1,6 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';
 import pg from 'pg';
-import type { SqlDatabase } from './database';
+import type { Db, SqlDatabase } from './database';
 import { migrate, MIGRATIONS } from './migrations';
 import type { Database } from './schema';
 
@@ -56,6 +56,7 @@ export async function openPostgres(
         }
       }
     },
+    run: <Row>(on: Db, query: CompiledQuery) => on.executeQuery(query as CompiledQuery<Row>),
     script: async (on, text) => void (await sql.raw(text).execute(on)),
     close: () => db.destroy(),
   };

@@ -1,3 +1,4 @@
+import type { Expression, ExpressionBuilder, SqlBool, UpdateObject } from 'kysely';
 import type { AccountChanges, MailboxStatus, PlatformAccount } from '../../ports/mail-platform';
 import type {
   PlatformInspection,
@@ -12,15 +13,14 @@ import {
   updateDetail,
   verifyPassword,
 } from '../simulation';
-import type { Db, SqlDatabase } from './database';
+import { changed, type Db, type SqlDatabase } from './database';
+import type { Database } from './schema';
 
 /** The advisory lock class (PostgreSQL) of one platform account's creation. */
 const ACCOUNT_LOCK = 0x6e68_0003;
 
-/** A change to the platform: the rows it changed (0: it was already so, and nothing is recorded). */
-type Change = (
-  db: Db,
-) => Promise<{ numUpdatedRows?: bigint; numDeletedRows?: bigint; numInsertedOrUpdatedRows?: bigint }>;
+type Accounts = ExpressionBuilder<Database, 'platform_accounts'>;
+type AccountUpdate = UpdateObject<Database, 'platform_accounts'>;
 
 /**
  * The simulated mail platform in the engine's store, so that it survives restarts and workers on several
@@ -36,49 +36,40 @@ export class SqlSimulatedMailPlatform implements SimulatedMailPlatform {
 
   async createAccount(account: PlatformAccount, temporaryPassword: string): Promise<void> {
     const now = this.now();
-    const passwordHash = await hashPassword(temporaryPassword);
+    const password_hash = await hashPassword(temporaryPassword);
     const id = account.accountId;
     // A retry overlapping an attempt that timed out waits for it, then only sets the password again.
-    await this.sql.transaction(
-      async (db) => {
-        const live = await db
-          .selectFrom('platform_accounts')
-          .select('deleted_at')
-          .where('id', '=', id)
-          .executeTakeFirst();
-        if (live && live.deleted_at === null) {
-          await db
-            .updateTable('platform_accounts')
-            .set({ password_hash: passwordHash })
-            .where('id', '=', id)
-            .execute();
-          return this.record(db, now, id, 'setPassword');
-        }
-        await db
-          .insertInto('platform_accounts')
-          .values({
-            id,
-            email: account.email,
-            display_name: account.displayName,
-            organisation_code: account.organisationCode,
-            password_hash: passwordHash,
-            requested_at: now,
-          })
-          .onConflict((oc) =>
-            oc.column('id').doUpdateSet({
-              password_hash: passwordHash,
-              requested_at: now,
-              deleted_at: null,
-              enabled: 1,
-              disabled_reason: null,
-              sync_started_at: null,
-            }),
-          )
-          .execute();
-        await this.record(db, now, id, 'createAccount', account.email);
-      },
-      [[ACCOUNT_LOCK, id]],
-    );
+    const create = async (db: Db) => {
+      const held = await db
+        .selectFrom('platform_accounts')
+        .select('deleted_at')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (held && held.deleted_at === null) {
+        await db.updateTable('platform_accounts').set({ password_hash }).where('id', '=', id).execute();
+        return this.record(db, now, id, 'setPassword');
+      }
+      const afresh = {
+        password_hash,
+        requested_at: now,
+        deleted_at: null,
+        enabled: 1,
+        sync_started_at: null,
+      };
+      await db
+        .insertInto('platform_accounts')
+        .values({
+          ...afresh,
+          id,
+          email: account.email,
+          display_name: account.displayName,
+          organisation_code: account.organisationCode,
+        })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ ...afresh, disabled_reason: null }))
+        .execute();
+      await this.record(db, now, id, 'createAccount', account.email);
+    };
+    await this.sql.transaction(create, [[ACCOUNT_LOCK, id]]);
   }
 
   async mailboxStatus(accountId: string): Promise<MailboxStatus> {
@@ -88,41 +79,22 @@ export class SqlSimulatedMailPlatform implements SimulatedMailPlatform {
   }
 
   async updateAccount(accountId: string, changes: AccountChanges): Promise<void> {
-    await this.change(
-      accountId,
-      'updateAccount',
-      updateDetail(changes),
-      (db) =>
-        db
-          .updateTable('platform_accounts')
-          .set((eb) => ({
-            display_name: eb.fn.coalesce(eb.val(changes.displayName ?? null), 'display_name'),
-            organisation_code: eb.fn.coalesce(eb.val(changes.organisationCode ?? null), 'organisation_code'),
-          }))
-          .where('id', '=', accountId)
-          .executeTakeFirstOrThrow(),
-      true,
-    );
+    const set = (eb: Accounts) => ({
+      display_name: eb.fn.coalesce(eb.val(changes.displayName ?? null), 'display_name'),
+      organisation_code: eb.fn.coalesce(eb.val(changes.organisationCode ?? null), 'organisation_code'),
+    });
+    await this.changeAccount(accountId, 'updateAccount', set, undefined, updateDetail(changes), true);
   }
 
   async restoreAccount(accountId: string): Promise<void> {
-    await this.change(accountId, 'restoreAccount', undefined, (db) =>
-      this.account(db, accountId)
-        .set({ deleted_at: null })
-        .where('deleted_at', 'is not', null)
-        .executeTakeFirstOrThrow(),
+    await this.changeAccount(accountId, 'restoreAccount', { deleted_at: null }, (eb) =>
+      eb('deleted_at', 'is not', null),
     );
   }
 
   async setPassword(accountId: string, temporaryPassword: string): Promise<void> {
-    const passwordHash = await hashPassword(temporaryPassword);
-    await this.change(
-      accountId,
-      'setPassword',
-      undefined,
-      (db) => this.account(db, accountId).set({ password_hash: passwordHash }).executeTakeFirstOrThrow(),
-      true,
-    );
+    const password_hash = await hashPassword(temporaryPassword);
+    await this.changeAccount(accountId, 'setPassword', { password_hash }, undefined, undefined, true);
   }
 
   async resetAupAndSecret(accountId: string): Promise<void> {
@@ -144,46 +116,45 @@ export class SqlSimulatedMailPlatform implements SimulatedMailPlatform {
   }
 
   async signIn(accountId: string, at = this.clock()): Promise<void> {
-    await this.account(this.sql.db, accountId)
+    await this.sql.db
+      .updateTable('platform_accounts')
       .set({ last_sign_in_at: at.getTime() })
-      .where('deleted_at', 'is', null)
+      .where((eb) => eb.and({ id: accountId, deleted_at: null }))
       .execute();
   }
 
   async removePolicy(accountId: string): Promise<void> {
-    await this.change(accountId, 'removePolicy', undefined, (db) =>
+    await this.change(accountId, 'removePolicy', (db) =>
       db.deleteFrom('platform_policies').where('account_id', '=', accountId).executeTakeFirstOrThrow(),
     );
   }
 
   async notify(accountId: string, key: string, message: string): Promise<void> {
-    await this.change(accountId, 'notify', message, (db) =>
-      db
-        .insertInto('platform_notifications')
-        .values({ key, account_id: accountId, message, sent_at: this.now() })
-        .onConflict((oc) => oc.column('key').doNothing())
-        .executeTakeFirstOrThrow(),
+    const notice = { key, account_id: accountId, message, sent_at: this.now() };
+    await this.change(
+      accountId,
+      'notify',
+      (db) =>
+        db
+          .insertInto('platform_notifications')
+          .values(notice)
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirstOrThrow(),
+      message,
     );
   }
 
   async deleteAccount(accountId: string): Promise<void> {
-    await this.change(accountId, 'deleteAccount', undefined, async (db) => {
-      const deleted = await this.account(db, accountId)
-        .set({ deleted_at: this.now() })
-        .where('deleted_at', 'is', null)
-        .executeTakeFirstOrThrow();
+    await this.change(accountId, 'deleteAccount', async (db) => {
       await db.deleteFrom('platform_group_members').where('account_id', '=', accountId).execute();
       await db.deleteFrom('platform_policies').where('account_id', '=', accountId).execute();
-      return deleted;
+      return this.setAccount(db, accountId, { deleted_at: this.now() }, (eb) => eb('deleted_at', 'is', null));
     });
   }
 
   async beginSync(accountId: string): Promise<void> {
-    await this.change(accountId, 'beginSync', undefined, (db) =>
-      this.account(db, accountId)
-        .set({ sync_started_at: this.now() })
-        .where('sync_started_at', 'is', null)
-        .executeTakeFirstOrThrow(),
+    await this.changeAccount(accountId, 'beginSync', { sync_started_at: this.now() }, (eb) =>
+      eb('sync_started_at', 'is', null),
     );
   }
 
@@ -195,26 +166,36 @@ export class SqlSimulatedMailPlatform implements SimulatedMailPlatform {
   }
 
   async addToGroup(accountId: string, group: string): Promise<void> {
-    await this.change(accountId, 'addToGroup', group, (db) =>
-      db
-        .insertInto('platform_group_members')
-        .values({ group_name: group, account_id: accountId, added_at: this.now() })
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirstOrThrow(),
+    const member = { group_name: group, account_id: accountId, added_at: this.now() };
+    await this.change(
+      accountId,
+      'addToGroup',
+      (db) =>
+        db
+          .insertInto('platform_group_members')
+          .values(member)
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirstOrThrow(),
+      group,
     );
   }
 
   async removeFromGroup(accountId: string, group: string): Promise<void> {
-    await this.change(accountId, 'removeFromGroup', group, (db) =>
-      db
-        .deleteFrom('platform_group_members')
-        .where((eb) => eb.and({ group_name: group, account_id: accountId }))
-        .executeTakeFirstOrThrow(),
+    const member = { group_name: group, account_id: accountId };
+    await this.change(
+      accountId,
+      'removeFromGroup',
+      (db) =>
+        db
+          .deleteFrom('platform_group_members')
+          .where((eb) => eb.and(member))
+          .executeTakeFirstOrThrow(),
+      group,
     );
   }
 
   async assignPolicy(accountId: string, policy: string): Promise<void> {
-    await this.change(accountId, 'assignPolicy', policy, (db) =>
+    const assign = (db: Db) =>
       db
         .insertInto('platform_policies')
         .values({ account_id: accountId, policy })
@@ -224,26 +205,18 @@ export class SqlSimulatedMailPlatform implements SimulatedMailPlatform {
             .doUpdateSet({ policy: (eb) => eb.ref('excluded.policy') })
             .where('platform_policies.policy', '<>', (eb) => eb.ref('excluded.policy')),
         )
-        .executeTakeFirstOrThrow(),
-    );
+        .executeTakeFirstOrThrow();
+    await this.change(accountId, 'assignPolicy', assign, policy);
   }
 
   async disable(accountId: string, reason: string): Promise<void> {
-    await this.change(accountId, 'disable', reason, (db) =>
-      this.account(db, accountId)
-        .set({ enabled: 0, disabled_reason: reason })
-        .where('enabled', '=', 1)
-        .executeTakeFirstOrThrow(),
-    );
+    const set = { enabled: 0, disabled_reason: reason };
+    await this.changeAccount(accountId, 'disable', set, (eb) => eb('enabled', '=', 1), reason);
   }
 
   async enable(accountId: string): Promise<void> {
-    await this.change(accountId, 'enable', undefined, (db) =>
-      this.account(db, accountId)
-        .set({ enabled: 1, disabled_reason: null })
-        .where('enabled', '=', 0)
-        .executeTakeFirstOrThrow(),
-    );
+    const set = { enabled: 1, disabled_reason: null };
+    await this.changeAccount(accountId, 'enable', set, (eb) => eb('enabled', '=', 0));
   }
 
   async inspect(accountId: string): Promise<PlatformInspection> {
@@ -268,7 +241,7 @@ export class SqlSimulatedMailPlatform implements SimulatedMailPlatform {
       organisationCode: account?.organisation_code ?? null,
       enabled: account?.enabled === 1,
       disabledReason: account?.disabled_reason ?? null,
-      // Sorted here, byte by byte, as SQLite and PostgreSQL collate text differently.
+      // Sorted here, character by character, as the two databases collate text differently.
       groups: groups.map((g) => g.group_name).sort(),
       policy: policy?.policy ?? null,
       passwordMatches: (password: string) => !!account && verifyPassword(password, account.password_hash),
@@ -294,10 +267,6 @@ export class SqlSimulatedMailPlatform implements SimulatedMailPlatform {
     return this.clock().getTime();
   }
 
-  private account(db: Db, accountId: string) {
-    return db.updateTable('platform_accounts').where('id', '=', accountId);
-  }
-
   private live(accountId: string) {
     return this.sql.db
       .selectFrom('platform_accounts')
@@ -306,20 +275,49 @@ export class SqlSimulatedMailPlatform implements SimulatedMailPlatform {
       .executeTakeFirst();
   }
 
-  /** Makes a change and, if it changed something (or `always`), records the operation, in one transaction. */
+  /** Makes a change and records the operation if it changed a row (or `always`), in one transaction. */
   private async change(
     accountId: string,
     operation: string,
-    detail: string | undefined,
-    change: Change,
+    change: (db: Db) => Promise<Parameters<typeof changed>[0]>,
+    detail?: string,
     always = false,
   ) {
     const at = this.now();
     await this.sql.transaction(async (db) => {
-      const result = await change(db);
-      const changed = result.numUpdatedRows ?? result.numDeletedRows ?? result.numInsertedOrUpdatedRows ?? 0n;
-      if (changed > 0n || always) await this.record(db, at, accountId, operation, detail);
+      if (changed(await change(db)) || always) await this.record(db, at, accountId, operation, detail);
     });
+  }
+
+  /** Sets the account's columns where `only` holds, as one recorded change. */
+  private changeAccount(
+    accountId: string,
+    operation: string,
+    set: AccountUpdate | ((eb: Accounts) => AccountUpdate),
+    only?: (eb: Accounts) => Expression<SqlBool>,
+    detail?: string,
+    always = false,
+  ) {
+    return this.change(
+      accountId,
+      operation,
+      (db) => this.setAccount(db, accountId, set, only),
+      detail,
+      always,
+    );
+  }
+
+  private setAccount(
+    db: Db,
+    accountId: string,
+    set: AccountUpdate | ((eb: Accounts) => AccountUpdate),
+    only?: (eb: Accounts) => Expression<SqlBool>,
+  ) {
+    return db
+      .updateTable('platform_accounts')
+      .set(set)
+      .where((eb) => (only ? eb.and([eb('id', '=', accountId), only(eb)]) : eb('id', '=', accountId)))
+      .executeTakeFirstOrThrow();
   }
 
   private async record(db: Db, at: number, accountId: string, operation: string, detail?: string) {

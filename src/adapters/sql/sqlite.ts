@@ -1,7 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { CompiledQuery, Kysely, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type DatabaseConnection,
+  type QueryResult,
+} from 'kysely';
 import { ownerOnlyFolder } from '../../owner-only-folder';
 import type { SqlDatabase } from './database';
 import { migrate, MIGRATIONS } from './migrations';
@@ -56,28 +64,69 @@ export async function openSqlite(file: string, migrations = MIGRATIONS): Promise
 }
 
 /**
- * Kysely's one connection to the file, held by a transaction from BEGIN IMMEDIATE to its end: the other
- * calls of this process wait for it, and the other processes wait for the write lock.
+ * Kysely over the one connection to the file, with Kysely's SQLite adapter and compiler but a driver of its
+ * own: Kysely's SqliteDialect queues every call behind a promise-based lock and its transactions behind
+ * more, which took a reservation from 0.18 to 0.30 ms. Here a statement runs at once, synchronously, unless a
+ * transaction holds the connection (from BEGIN IMMEDIATE to its end): then calls from outside it wait for it.
  */
 function sqliteDatabase(raw: Database.Database): SqlDatabase {
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: raw }) });
+  let held: Promise<void> | undefined;
+  const execute = <Row>({ sql, parameters }: CompiledQuery): QueryResult<Row> => {
+    const statement = raw.prepare(sql);
+    if (statement.reader) return { rows: statement.all(parameters) as Row[] };
+    return { rows: [], numAffectedRows: BigInt(statement.run(parameters).changes) };
+  };
+  const outside = async <Row>(query: CompiledQuery): Promise<QueryResult<Row>> => {
+    while (held) await held;
+    return execute<Row>(query);
+  };
+  const kysely = (connection: DatabaseConnection) =>
+    new Kysely<Tables>({
+      dialect: {
+        createAdapter: () => new SqliteAdapter(),
+        createQueryCompiler: () => new SqliteQueryCompiler(),
+        createIntrospector: (db) => new SqliteIntrospector(db),
+        createDriver: () => ({
+          init: async () => undefined,
+          acquireConnection: async () => connection,
+          releaseConnection: async () => undefined,
+          destroy: async () => undefined,
+          beginTransaction: () => Promise.reject(new Error('transactions are SqlDatabase.transaction')),
+          commitTransaction: () => Promise.reject(new Error('transactions are SqlDatabase.transaction')),
+          rollbackTransaction: () => Promise.reject(new Error('transactions are SqlDatabase.transaction')),
+        }),
+      },
+    });
+  const streamQuery = () => {
+    throw new Error('not streamed');
+  };
+  const db = kysely({ executeQuery: outside, streamQuery });
+  const inside = kysely({ executeQuery: async (query) => execute(query), streamQuery });
   return {
     dialect: 'sqlite',
     db,
-    transaction: (work) =>
-      db.connection().execute(async (connection) => {
-        await connection.executeQuery(BEGIN);
+    run: (on, query) => (on === inside || !held ? Promise.resolve(execute(query)) : outside(query)),
+    async transaction(work) {
+      while (held) await held;
+      let release = () => {};
+      held = new Promise((resolve) => (release = resolve));
+      try {
+        execute(BEGIN);
         try {
-          const result = await work(connection);
-          await connection.executeQuery(COMMIT);
+          const result = await work(inside);
+          execute(COMMIT);
           return result;
         } catch (err) {
-          if (raw.inTransaction) await connection.executeQuery(ROLLBACK);
+          if (raw.inTransaction) execute(ROLLBACK);
           throw err;
         }
-      }),
+      } finally {
+        held = undefined;
+        release();
+      }
+    },
     script: async (_db, sql) => void raw.exec(sql),
-    close: () => db.destroy(),
+    close: async () => void raw.close(),
   };
 }
 
