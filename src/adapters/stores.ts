@@ -5,7 +5,6 @@ import type { Incidents } from '../ports/incidents';
 import type { PortalSessions } from '../ports/portal-sessions';
 import type { SimulatedMailPlatform, SimulationSettings } from '../ports/simulated-mail-platform';
 import { SqlBulkUploads } from './sql/bulk-uploads';
-import type { SqlDatabase } from './sql/database';
 import { SqlDirectory } from './sql/directory';
 import { SqlIdempotencyKeys } from './sql/idempotency-keys';
 import { SqlIncidents } from './sql/incidents';
@@ -32,13 +31,6 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-/** Opens the database of `location`, its schema migrated. */
-export function openSqlDatabase(location: StoresLocation): Promise<SqlDatabase> {
-  return location.kind === 'postgres'
-    ? openPostgres({ url: location.url, poolSize: location.poolSize })
-    : openSqlite(location.file);
-}
-
 /**
  * Opens the stores, their schema migrated. `clock` is the time the simulation and incidents record (the
  * activities' server time); reservations, idempotency keys and sessions use the wall clock.
@@ -48,7 +40,9 @@ export async function openStores(
   simulation: SimulationSettings,
   clock: () => Date,
 ): Promise<Stores> {
-  const database = await openSqlDatabase(location);
+  const database = await (location.kind === 'postgres'
+    ? openPostgres({ url: location.url, poolSize: location.poolSize })
+    : openSqlite(location.file));
   return {
     platform: new SqlSimulatedMailPlatform(database, simulation, clock),
     directory: new SqlDirectory(database),

@@ -28,7 +28,10 @@ export interface Compilable<Row> {
   compile(db: Db): CompiledQuery<Row>;
 }
 
-class Slot {
+/** A value bound at each run of a compiled statement (see `compiled`). */
+export type Slot = (name: string) => never;
+
+class Bound {
   constructor(readonly name: string) {}
 }
 
@@ -36,24 +39,15 @@ class Slot {
  * A statement built and compiled once, as Kysely would build and compile it at every call (a fifth of a
  * reservation's time in SQLite); each run binds its own values to the slots `slot(name)` stands for.
  */
-export function compiled<Row>(
-  database: SqlDatabase,
-  build: (slot: (name: string) => never) => Compilable<Row>,
-) {
-  const { sql, parameters } = build((name) => new Slot(name) as never).compile(database.db);
-  return (on: Db, values: Record<string, unknown>): Promise<QueryResult<Row>> =>
-    database.run<Row>(
-      on,
-      CompiledQuery.raw(
-        sql,
-        parameters.map((p) => (p instanceof Slot ? values[p.name] : p)),
-      ),
-    );
+export function compiled<Row>(database: SqlDatabase, build: (slot: Slot) => Compilable<Row>) {
+  const { sql, parameters } = build((name) => new Bound(name) as never).compile(database.db);
+  const bind = (values: Record<string, unknown>) =>
+    parameters.map((p) => (p instanceof Bound ? values[p.name] : p));
+  return (on: Db, values: Record<string, unknown>) =>
+    database.run<Row>(on, CompiledQuery.raw(sql, bind(values)));
 }
 
 /** Whether an insert, update or delete changed a row. */
-export const changed = (r: {
-  numInsertedOrUpdatedRows?: bigint;
-  numUpdatedRows?: bigint;
-  numDeletedRows?: bigint;
-}) => (r.numInsertedOrUpdatedRows ?? r.numUpdatedRows ?? r.numDeletedRows ?? 0n) > 0n;
+type Changes = { numInsertedOrUpdatedRows?: bigint; numUpdatedRows?: bigint; numDeletedRows?: bigint };
+export const changed = (r: Changes) =>
+  (r.numInsertedOrUpdatedRows ?? r.numUpdatedRows ?? r.numDeletedRows ?? 0n) > 0n;

@@ -1,7 +1,7 @@
 import { expressionBuilder, sql, type Expression, type SqlBool } from 'kysely';
 import type { DirectoryEntry, DirectoryPage, DirectorySearch } from '../../ports/directory';
 import { decodeCursor, encodeCursor, publicView, queryWords } from '../directory-rows';
-import { compiled, type Compilable, type SqlDatabase } from './database';
+import { compiled, type Compilable, type Slot, type SqlDatabase } from './database';
 import type { Database } from './schema';
 
 /**
@@ -12,11 +12,7 @@ const MANY_MATCHES = 5000;
 /** Compiled searches kept, one per shape (which filters, how many organisations and words). */
 const MOST_SHAPES = 200;
 
-interface Row {
-  email: string;
-  status: string;
-  data: string;
-}
+type Row = { email: string; status: string; data: string };
 type Search = ReturnType<typeof compiled<Row>>;
 
 /**
@@ -52,10 +48,8 @@ export class DirectorySearcher {
       match: sqlite ? words.map((w) => `"${w}"*`).join(' ') : words.map((w) => `${w}:*`).join(' & '),
       limit: search.limit + 1,
     };
-    const byTextIndex =
-      sqlite &&
-      words.length > 0 &&
-      (await this.fewMatches(this.database.db, values)).rows[0]!.n < MANY_MATCHES;
+    const few = sqlite && words.length > 0 && (await this.fewMatches(this.database.db, values)).rows[0]!;
+    const byTextIndex = few && few.n < MANY_MATCHES;
     const { organisation, status, mobile, role, cursor } = search;
     const shape = [byTextIndex, search.organisations?.length, words.length]
       .concat([organisation, status, mobile, role, cursor].map((v) => !!v))
@@ -74,28 +68,15 @@ export class DirectorySearcher {
     };
   }
 
-  private build(
-    search: DirectorySearch,
-    words: number,
-    byTextIndex: boolean,
-    slot: (name: string) => never,
-  ): Compilable<Row> {
+  private build(search: DirectorySearch, words: number, byTextIndex: boolean, slot: Slot): Compilable<Row> {
     const eb = expressionBuilder<{ e: Database['directory_entries'] }, 'e'>();
     const sqlite = this.database.dialect === 'sqlite';
     const where: Expression<SqlBool>[] = [];
-    if (search.organisations) {
-      where.push(
-        eb(
-          'e.organisation_code',
-          'in',
-          search.organisations.map((_, i) => slot(`org${i}`)),
-        ),
-      );
-    }
+    const organisations = search.organisations?.map((_, i) => slot(`org${i}`));
+    if (organisations) where.push(eb('e.organisation_code', 'in', organisations));
     if (search.organisation) where.push(eb('e.organisation_code', '=', slot('organisation')));
-    where.push(
-      search.status ? eb('e.status', '=', slot('status')) : eb('e.status', '<>', sql.lit('Deleted')),
-    );
+    const deleted = sql.lit<'Deleted'>('Deleted');
+    where.push(search.status ? eb('e.status', '=', slot('status')) : eb('e.status', '<>', deleted));
     if (search.mobile) where.push(eb('e.mobile', '=', slot('mobile')));
     if (search.role) {
       where.push(
@@ -129,16 +110,10 @@ export class DirectorySearcher {
     }
     // The page's addresses first (the GIN index for few matches; for many, the covering index walked in
     // address order without reading the entries), then their entries.
-    return this.database.db
-      .selectFrom((qb) =>
-        qb
-          .selectFrom('directory_entries as e')
-          .select('e.email')
-          .where(filter)
-          .orderBy('e.email')
-          .limit(limit)
-          .as('page'),
-      )
+    const { db } = this.database;
+    const page = db.selectFrom('directory_entries as e').select('e.email').where(filter).orderBy('e.email');
+    return db
+      .selectFrom(page.limit(limit).as('page'))
       .innerJoin('directory_entries as e', 'e.email', 'page.email')
       .select(['e.email', 'e.status', 'e.data'])
       .orderBy('e.email');

@@ -70,8 +70,8 @@ export class SqlDirectory implements Directory {
   }
 
   async pendingStart(id: string): Promise<PendingStart | undefined> {
-    const { rows } = await this.statements.pending(this.sql.db, { id });
-    return rows[0] && pendingOf(rows[0]);
+    const row = await this.pending().where('p.account_id', '=', id).executeTakeFirst();
+    return row && pendingOf(row);
   }
 
   async pendingStarts(reservedBefore: Date, limit: number): Promise<PendingStart[]> {
@@ -92,21 +92,13 @@ export class SqlDirectory implements Directory {
   }
 
   async locate(id: string): Promise<Located | undefined> {
-    const { rows } = await this.statements.locate(this.sql.db, { id });
-    const row = rows[0];
-    return (
-      row && {
-        organisation: row.organisation_code,
-        status: row.status,
-        lifecyclePending: row.pending !== null,
-      }
-    );
+    const [r] = (await this.statements.locate(this.sql.db, { id })).rows;
+    return r && { organisation: r.organisation_code, status: r.status, lifecyclePending: r.pending !== null };
   }
 
   async get(id: string): Promise<DirectoryEntry | undefined> {
-    const { rows } = await this.statements.get(this.sql.db, { id });
-    const row = rows[0];
-    return row && row.status !== 'Deleted' ? publicView(JSON.parse(row.data) as DirectoryEntry) : undefined;
+    const [r] = (await this.statements.get(this.sql.db, { id })).rows;
+    return r && r.status !== 'Deleted' ? publicView(JSON.parse(r.data) as DirectoryEntry) : undefined;
   }
 
   async search(search: DirectorySearch): Promise<DirectoryPage> {
@@ -116,15 +108,12 @@ export class SqlDirectory implements Directory {
   /** R11: the first address `first.last[n]@domain` not yet allocated, now allocated to the new account. */
   private async allocate(db: Db, localPart: string, domain: string, now: string): Promise<string> {
     for (let from = 0; ; from += this.probe) {
-      const candidates = Array.from({ length: this.probe }, (_, i) =>
+      const names = Array.from({ length: this.probe }, (_, i) =>
         candidateAddress(localPart, domain, from + i),
       );
-      const { rows } = await this.statements.taken(
-        db,
-        Object.fromEntries(candidates.map((a, i) => [`a${i}`, a])),
-      );
-      const taken = new Set(rows.map((r) => r.address));
-      for (const address of candidates) {
+      const probed = await this.statements.taken(db, Object.fromEntries(names.map((a, i) => [`a${i}`, a])));
+      const taken = new Set(probed.rows.map((r) => r.address));
+      for (const address of names) {
         if (taken.has(address)) continue;
         const inserted = await this.statements.insertAddress(db, { address, now });
         if (inserted.numAffectedRows) return address;
@@ -151,33 +140,25 @@ function statements(database: SqlDatabase, probe: number) {
   const entries = db.selectFrom('directory_entries').select(['status', 'data']);
   const live = (column: 'mobile' | 'name_key', slot: never) =>
     entries.where(column, '=', slot).where('status', '<>', sql.lit('Deleted'));
-  const pending = db.selectFrom('directory_pending_starts');
   return {
     sameMobile: compiled(database, (slot) => live('mobile', slot('mobile')).limit(sql.lit(1))),
     sameName: compiled(database, (slot) =>
       live('name_key', slot('nameKey')).orderBy('email').limit(sql.lit(20)),
     ),
-    taken: compiled(database, (slot) =>
-      db
-        .selectFrom('directory_addresses')
-        .select('address')
-        .where(
-          'address',
-          'in',
-          Array.from({ length: probe }, (_, i) => slot(`a${i}`)),
-        ),
-    ),
+    taken: compiled(database, (slot) => {
+      const names = Array.from({ length: probe }, (_, i) => slot(`a${i}`));
+      return db.selectFrom('directory_addresses').select('address').where('address', 'in', names);
+    }),
     insertAddress: compiled(database, (slot) =>
       db
         .insertInto('directory_addresses')
         .values({ address: slot('address'), account_id: slot('address'), allocated_at: slot('now') })
         .onConflict((oc) => oc.column('address').doNothing()),
     ),
-    insertPending: compiled(database, (slot) =>
-      db
-        .insertInto('directory_pending_starts')
-        .values({ account_id: slot('id'), start: slot('start'), reserved_at: slot('now') }),
-    ),
+    insertPending: compiled(database, (slot) => {
+      const pending = { account_id: slot('id'), start: slot('start'), reserved_at: slot('now') };
+      return db.insertInto('directory_pending_starts').values(pending);
+    }),
     deletePending: compiled(database, (slot) =>
       db.deleteFrom('directory_pending_starts').where('account_id', '=', slot('id')),
     ),
@@ -196,29 +177,23 @@ function statements(database: SqlDatabase, probe: number) {
         .select(['e.organisation_code', 'e.status', 'p.account_id as pending'])
         .where('e.id', '=', slot('id')),
     ),
-    get: compiled(database, (slot) =>
-      db.selectFrom('directory_entries').select(['status', 'data']).where('id', '=', slot('id')),
-    ),
-    pending: compiled(database, (slot) =>
-      pending
-        .innerJoin('directory_entries as e', 'e.id', 'account_id')
-        .select(['account_id', 'e.email', 'start', 'reserved_at'])
-        .where('account_id', '=', slot('id')),
-    ),
+    get: compiled(database, (slot) => entries.where('id', '=', slot('id'))),
   };
 }
 
 function entryRow(entry: DirectoryEntry) {
+  const { id, email, status, mobile = null, organisationCode, clinicalRoles: roles } = entry;
+  const text = { search_text: searchTextOf(entry), data: JSON.stringify(entry) };
+  const nameKey = addressLocalPart(entry.firstName, entry.lastName);
   return {
-    id: entry.id,
-    email: entry.email,
-    name_key: addressLocalPart(entry.firstName, entry.lastName),
-    mobile: entry.mobile ?? null,
-    organisation_code: entry.organisationCode,
-    status: entry.status,
-    roles: entry.clinicalRoles,
-    search_text: searchTextOf(entry),
-    data: JSON.stringify(entry),
+    ...text,
+    id,
+    email,
+    status,
+    mobile,
+    roles,
+    name_key: nameKey,
+    organisation_code: organisationCode,
   };
 }
 

@@ -8,7 +8,7 @@ import {
   type IdempotencyKeys,
 } from '../../ports/idempotency-keys';
 import { sql, type ExpressionBuilder } from 'kysely';
-import { compiled, type Db, type SqlDatabase } from './database';
+import { compiled, type Db, type Slot, type SqlDatabase } from './database';
 import type { Database } from './schema';
 
 /**
@@ -65,18 +65,12 @@ export class SqlIdempotencyKeys implements IdempotencyKeys {
     return this.sql.transaction(async (db) => {
       await this.forgetExpired(db, values);
       await this.statements.insert(db, values);
-      const row = (await this.statements.held(db, values)).rows[0]!;
-      return row.request_hash === requestHash ? 'bound' : 'mismatch';
+      const { rows } = await this.statements.held(db, values);
+      return rows[0]!.request_hash === requestHash ? 'bound' : 'mismatch';
     });
   }
 
-  async complete(
-    principalId: string,
-    key: string,
-    claimId: string,
-    status: number,
-    body: unknown,
-  ): Promise<void> {
+  async complete(principalId: string, key: string, claimId: string, status: number, body: unknown) {
     await this.statements.complete(this.sql.db, {
       principalId,
       key,
@@ -118,70 +112,57 @@ const TABLE = 'api_idempotency_keys';
 function statements(database: SqlDatabase) {
   const { db } = database;
   const postgres = database.dialect === 'postgres';
-  type Keys = ExpressionBuilder<Database, typeof TABLE>;
-  const keyOf =
-    (slot: (name: string) => never, claimed = false) =>
-    (eb: Keys) =>
-      eb.and({
-        principal_id: slot('principalId'),
-        key: slot('key'),
-        ...(claimed ? { claim_id: slot('claimId') } : {}),
-      });
-  const columns = ['principal_id', 'key', 'request_hash', 'claim_id', 'status', 'created_at'] as const;
-  const named = ['principalId', 'key', 'requestHash', 'claimId', 'status', 'now'];
+  const key = (slot: Slot) => ({ principal_id: slot('principalId'), key: slot('key') });
+  const mine = (slot: Slot) => ({ ...key(slot), claim_id: slot('claimId') });
+  const keyed = (where: Record<string, never>) => (eb: ExpressionBuilder<Database, typeof TABLE>) =>
+    eb.and(where);
+  const update = (set: Record<string, never>, where: Record<string, never>) =>
+    db.updateTable(TABLE).set(set).where(keyed(where));
+  const before = (slot: Slot) => ['created_at', '<', slot('before')] as const;
   return {
-    insert: compiled(database, (slot) =>
-      db
+    insert: compiled(database, (slot) => {
+      const row = {
+        ...mine(slot),
+        request_hash: slot('requestHash'),
+        status: slot('status'),
+        created_at: slot('now'),
+      };
+      return db
         .insertInto(TABLE)
-        .values(Object.fromEntries(columns.map((c, i) => [c, slot(named[i]!)])) as never)
-        .onConflict((oc) => oc.doNothing()),
-    ),
-    held: compiled(database, (slot) =>
-      db
+        .values(row)
+        .onConflict((oc) => oc.doNothing());
+    }),
+    held: compiled(database, (slot) => {
+      const held = db
         .selectFrom(TABLE)
         .selectAll()
-        .where(keyOf(slot))
-        .$if(postgres, (q) => q.forUpdate()),
-    ),
+        .where(keyed(key(slot)));
+      return postgres ? held.forUpdate() : held;
+    }),
     takeOver: compiled(database, (slot) =>
-      db
-        .updateTable(TABLE)
-        .set({ claim_id: slot('claimId'), created_at: slot('now') })
-        .where(keyOf(slot)),
+      update({ claim_id: slot('claimId'), created_at: slot('now') }, key(slot)),
     ),
-    setBody: compiled(database, (slot) =>
-      db
-        .updateTable(TABLE)
-        .set({ body: slot('body') })
-        .where(keyOf(slot, true)),
-    ),
+    setBody: compiled(database, (slot) => update({ body: slot('body') }, mine(slot))),
     complete: compiled(database, (slot) =>
-      db
-        .updateTable(TABLE)
-        .set({ status: slot('status'), body: slot('body') })
-        .where(keyOf(slot, true)),
+      update({ status: slot('status'), body: slot('body') }, mine(slot)),
     ),
     forgetKey: postgres
       ? compiled(database, (slot) =>
-          db.deleteFrom(TABLE).where(keyOf(slot)).where('created_at', '<', slot('before')),
+          db
+            .deleteFrom(TABLE)
+            .where(keyed(key(slot)))
+            .where(...before(slot)),
         )
       : undefined,
-    forgetSome: compiled(database, (slot) =>
-      postgres
-        ? db
-            .deleteFrom(TABLE)
-            .where(
-              sql.ref('ctid'),
-              'in',
-              db
-                .selectFrom(TABLE)
-                .select(sql.ref('ctid').as('ctid'))
-                .where('created_at', '<', slot('before'))
-                .limit(100)
-                .forUpdate()
-                .skipLocked(),
-            )
-        : db.deleteFrom(TABLE).where('created_at', '<', slot('before')),
-    ),
+    forgetSome: compiled(database, (slot) => {
+      if (!postgres) return db.deleteFrom(TABLE).where(...before(slot));
+      const ctid = sql.ref('ctid');
+      const some = db
+        .selectFrom(TABLE)
+        .select(ctid.as('ctid'))
+        .where(...before(slot))
+        .limit(100);
+      return db.deleteFrom(TABLE).where(ctid, 'in', some.forUpdate().skipLocked());
+    }),
   };
 }

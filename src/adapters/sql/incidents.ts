@@ -15,76 +15,44 @@ export class SqlIncidents implements Incidents {
     kind: IncidentKind;
     summary: string;
   }): Promise<string> {
+    const { key, accountId, kind, summary } = incident;
+    const id = `INC-${crypto.randomUUID().slice(0, 8).toUpperCase()}`;
+    const row = { id, key, account_id: accountId, kind, summary, status: 'Open' as const };
     const { db } = this.sql;
-    await db
-      .insertInto('incidents')
-      .values({
-        id: `INC-${crypto.randomUUID().slice(0, 8).toUpperCase()}`,
-        key: incident.key,
-        account_id: incident.accountId,
-        kind: incident.kind,
-        summary: incident.summary,
-        status: 'Open',
-        raised_at: this.clock().toISOString(),
-      })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
-    const row = await db
-      .selectFrom('incidents')
-      .select('id')
-      .where('key', '=', incident.key)
-      .executeTakeFirstOrThrow();
-    return row.id;
+    const raised = db.insertInto('incidents').values({ ...row, raised_at: this.clock().toISOString() });
+    await raised.onConflict((oc) => oc.column('key').doNothing()).execute();
+    return (await db.selectFrom('incidents').select('id').where('key', '=', key).executeTakeFirstOrThrow())
+      .id;
   }
 
   async update(
     id: string,
     change: { noteKey: string; note: string; status: Incident['status'] },
   ): Promise<void> {
+    const note = { incident_id: id, note_key: change.noteKey, note: change.note };
     await this.sql.transaction(async (db) => {
-      await db
+      // PostgreSQL numbers the notes by a sequence; SQLite counts those before.
+      const before = db.selectFrom('incident_notes').where('incident_id', '=', id);
+      const seq = before.select((eb) => eb.fn.countAll<number>().as('n'));
+      const noted = db
         .insertInto('incident_notes')
-        .values((eb) => ({
-          incident_id: id,
-          note_key: change.noteKey,
-          note: change.note,
-          // PostgreSQL numbers the notes by a sequence; SQLite counts those before.
-          ...(this.sql.dialect === 'sqlite'
-            ? {
-                seq: eb
-                  .selectFrom('incident_notes')
-                  .select(eb.fn.countAll<number>().as('n'))
-                  .where('incident_id', '=', id),
-              }
-            : {}),
-        }))
-        .onConflict((oc) => oc.columns(['incident_id', 'note_key']).doNothing())
-        .execute();
+        .values(this.sql.dialect === 'sqlite' ? { ...note, seq } : note);
+      await noted.onConflict((oc) => oc.columns(['incident_id', 'note_key']).doNothing()).execute();
       await db.updateTable('incidents').set({ status: change.status }).where('id', '=', id).execute();
     });
   }
 
   async list(accountId: string): Promise<Incident[]> {
     const { db } = this.sql;
-    const incidents = await db
-      .selectFrom('incidents')
+    const raised = db.selectFrom('incidents').selectAll().where('account_id', '=', accountId);
+    const incidents = await raised.orderBy('raised_at').orderBy('id').execute();
+    const ids = incidents.length ? incidents.map((i) => i.id) : [''];
+    const notes = await db
+      .selectFrom('incident_notes')
       .selectAll()
-      .where('account_id', '=', accountId)
-      .orderBy('raised_at')
-      .orderBy('id')
+      .where('incident_id', 'in', ids)
+      .orderBy('seq')
       .execute();
-    const notes = incidents.length
-      ? await db
-          .selectFrom('incident_notes')
-          .select(['incident_id', 'note'])
-          .where(
-            'incident_id',
-            'in',
-            incidents.map((i) => i.id),
-          )
-          .orderBy('seq')
-          .execute()
-      : [];
     return incidents.map((r) => ({
       id: r.id,
       key: r.key,

@@ -5,34 +5,22 @@ import type { Db, SqlDatabase } from './database';
 
 /** The column types that differ between the two databases, and the few clauses only one of them has. */
 const TYPES = {
-  sqlite: {
-    time: 'TEXT',
-    epoch: 'INTEGER',
-    json: 'TEXT',
-    jsonb: 'TEXT',
-    bool: 'INTEGER',
-    true: '1',
-    serial: 'INTEGER',
-    autoincrement: 'AUTOINCREMENT',
-    bytewise: '',
-  },
-  postgres: {
-    time: 'timestamptz',
-    epoch: 'bigint',
-    json: 'json',
-    jsonb: 'jsonb',
-    bool: 'boolean',
-    true: 'true',
-    serial: 'bigserial',
-    autoincrement: '',
-    // Addresses sort byte by byte, as in SQLite, so that pages of a search come in the same order on both.
-    bytewise: 'COLLATE "C"',
-  },
+  sqlite: { time: 'TEXT', epoch: 'INTEGER', json: 'TEXT', jsonb: 'TEXT', bool: 'INTEGER' },
+  postgres: { time: 'timestamptz', epoch: 'bigint', json: 'json', jsonb: 'jsonb', bool: 'boolean' },
 };
-type Types = (typeof TYPES)['sqlite'] & { dialect: SqlDatabase['dialect'] };
+/** Addresses sort byte by byte in both (COLLATE "C" in PostgreSQL), so that pages come in one order. */
+const CLAUSES = {
+  sqlite: { on: '1', serial: 'INTEGER', autoincrement: 'AUTOINCREMENT', bytewise: '' },
+  postgres: { on: 'true', serial: 'bigserial', autoincrement: '', bytewise: 'COLLATE "C"' },
+};
+type Types = (typeof TYPES)['sqlite'] & (typeof CLAUSES)['sqlite'] & { dialect: SqlDatabase['dialect'] };
 
 /** The types and clauses of `dialect`, for a migration's DDL. */
-export const typesOf = (dialect: SqlDatabase['dialect']): Types => ({ ...TYPES[dialect], dialect });
+export const typesOf = (dialect: SqlDatabase['dialect']): Types => ({
+  ...TYPES[dialect],
+  ...CLAUSES[dialect],
+  dialect,
+});
 
 export interface Migration {
   version: number;
@@ -58,103 +46,44 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'stores',
     ddl: (t) => `
       CREATE TABLE IF NOT EXISTS directory_addresses (
-        address text PRIMARY KEY,
-        account_id text NOT NULL,
-        allocated_at ${t.time} NOT NULL
-      );
+        address text PRIMARY KEY, account_id text NOT NULL, allocated_at ${t.time} NOT NULL);
       CREATE TABLE IF NOT EXISTS directory_entries (
-        id text PRIMARY KEY,
-        email text ${t.bytewise} NOT NULL UNIQUE,
-        name_key text NOT NULL,
-        mobile text,
-        organisation_code text NOT NULL,
-        status text NOT NULL,
-        ${t.dialect === 'postgres' ? 'roles text[] NOT NULL,' : ''}
-        search_text text NOT NULL,
-        data ${t.jsonb} NOT NULL
-      );
+        id text PRIMARY KEY, email text ${t.bytewise} NOT NULL UNIQUE, name_key text NOT NULL, mobile text,
+        organisation_code text NOT NULL, status text NOT NULL, ${t.dialect === 'postgres' ? 'roles text[] NOT NULL,' : ''}
+        search_text text NOT NULL, data ${t.jsonb} NOT NULL);
       CREATE INDEX IF NOT EXISTS directory_entries_name ON directory_entries (name_key);
       CREATE INDEX IF NOT EXISTS directory_entries_mobile ON directory_entries (mobile);
       CREATE INDEX IF NOT EXISTS directory_entries_org ON directory_entries (organisation_code, email);
       CREATE TABLE IF NOT EXISTS directory_pending_starts (
-        account_id text PRIMARY KEY,
-        start ${t.jsonb} NOT NULL,
-        reserved_at ${t.time} NOT NULL
-      );
+        account_id text PRIMARY KEY, start ${t.jsonb} NOT NULL, reserved_at ${t.time} NOT NULL);
       CREATE INDEX IF NOT EXISTS directory_pending_starts_age ON directory_pending_starts (reserved_at);
 
       CREATE TABLE IF NOT EXISTS incidents (
-        id text PRIMARY KEY,
-        key text NOT NULL UNIQUE,
-        account_id text NOT NULL,
-        kind text NOT NULL,
-        summary text NOT NULL,
-        status text NOT NULL,
-        raised_at ${t.time} NOT NULL
-      );
+        id text PRIMARY KEY, key text NOT NULL UNIQUE, account_id text NOT NULL, kind text NOT NULL,
+        summary text NOT NULL, status text NOT NULL, raised_at ${t.time} NOT NULL);
       CREATE TABLE IF NOT EXISTS incident_notes (
-        incident_id text NOT NULL REFERENCES incidents (id),
-        note_key text NOT NULL,
-        note text NOT NULL,
-        seq ${t.serial} NOT NULL,
-        PRIMARY KEY (incident_id, note_key)
-      );
+        incident_id text NOT NULL REFERENCES incidents (id), note_key text NOT NULL, note text NOT NULL,
+        seq ${t.serial} NOT NULL, PRIMARY KEY (incident_id, note_key));
 
       CREATE TABLE IF NOT EXISTS api_idempotency_keys (
-        principal_id text NOT NULL,
-        key text NOT NULL,
-        request_hash text NOT NULL,
-        claim_id text NOT NULL,
-        status integer,
-        body text,
-        created_at ${t.epoch} NOT NULL,
-        PRIMARY KEY (principal_id, key)
-      );
+        principal_id text NOT NULL, key text NOT NULL, request_hash text NOT NULL, claim_id text NOT NULL,
+        status integer, body text, created_at ${t.epoch} NOT NULL, PRIMARY KEY (principal_id, key));
       CREATE INDEX IF NOT EXISTS api_idempotency_keys_age ON api_idempotency_keys (created_at);
 
       CREATE TABLE IF NOT EXISTS platform_accounts (
-        id text PRIMARY KEY,
-        email text NOT NULL,
-        display_name text NOT NULL,
-        organisation_code text NOT NULL,
-        password_hash text NOT NULL,
-        requested_at ${t.epoch} NOT NULL,
-        enabled ${t.bool} NOT NULL DEFAULT ${t.true},
-        disabled_reason text,
-        sync_started_at ${t.epoch},
-        deleted_at ${t.epoch}
-      );
+        id text PRIMARY KEY, email text NOT NULL, display_name text NOT NULL, organisation_code text NOT NULL,
+        password_hash text NOT NULL, requested_at ${t.epoch} NOT NULL, enabled ${t.bool} NOT NULL DEFAULT ${t.on},
+        disabled_reason text, sync_started_at ${t.epoch}, deleted_at ${t.epoch});
       CREATE TABLE IF NOT EXISTS platform_group_members (
-        group_name text NOT NULL,
-        account_id text NOT NULL,
-        added_at ${t.epoch} NOT NULL,
-        PRIMARY KEY (group_name, account_id)
-      );
-      CREATE TABLE IF NOT EXISTS platform_policies (
-        account_id text PRIMARY KEY,
-        policy text NOT NULL
-      );
+        group_name text NOT NULL, account_id text NOT NULL, added_at ${t.epoch} NOT NULL,
+        PRIMARY KEY (group_name, account_id));
+      CREATE TABLE IF NOT EXISTS platform_policies (account_id text PRIMARY KEY, policy text NOT NULL);
       CREATE TABLE IF NOT EXISTS platform_notifications (
-        key text PRIMARY KEY,
-        account_id text NOT NULL,
-        message text NOT NULL,
-        sent_at ${t.epoch} NOT NULL
-      );
+        key text PRIMARY KEY, account_id text NOT NULL, message text NOT NULL, sent_at ${t.epoch} NOT NULL);
       CREATE TABLE IF NOT EXISTS platform_operations (
-        seq ${t.serial} PRIMARY KEY ${t.autoincrement},
-        at ${t.epoch} NOT NULL,
-        account_id text NOT NULL,
-        operation text NOT NULL,
-        detail text
-      );
-      ${
-        t.dialect === 'postgres'
-          ? `CREATE INDEX directory_entries_status ON directory_entries (status, email);
-             CREATE INDEX incidents_account ON incidents (account_id, raised_at);
-             CREATE INDEX platform_group_members_account ON platform_group_members (account_id);
-             CREATE INDEX platform_operations_account ON platform_operations (account_id, seq);`
-          : ''
-      }`,
+        seq ${t.serial} PRIMARY KEY ${t.autoincrement}, at ${t.epoch} NOT NULL, account_id text NOT NULL,
+        operation text NOT NULL, detail text);
+      ${t.dialect === 'sqlite' ? '' : POSTGRES_INDEXES}`,
   },
   {
     version: 2,
@@ -167,16 +96,9 @@ export const MIGRATIONS: readonly Migration[] = [
         ? undefined
         : `
       CREATE TABLE directory_entries_v2 (
-        seq INTEGER PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
-        email TEXT NOT NULL UNIQUE,
-        name_key TEXT NOT NULL,
-        mobile TEXT,
-        organisation_code TEXT NOT NULL,
-        status TEXT NOT NULL,
-        search_text TEXT NOT NULL,
-        data TEXT NOT NULL
-      );
+        seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, email TEXT NOT NULL UNIQUE, name_key TEXT NOT NULL,
+        mobile TEXT, organisation_code TEXT NOT NULL, status TEXT NOT NULL, search_text TEXT NOT NULL,
+        data TEXT NOT NULL);
       INSERT INTO directory_entries_v2 (id, email, name_key, mobile, organisation_code, status, search_text, data)
         SELECT id, email, name_key, mobile, organisation_code, status, search_text, data
         FROM directory_entries ORDER BY email;
@@ -188,17 +110,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX directory_entries_status ON directory_entries (status, email);
       CREATE INDEX directory_entries_by_email ON directory_entries (email, status, search_text);
       CREATE INDEX incidents_account ON incidents (account_id);
-      CREATE INDEX platform_operations_account ON platform_operations (account_id, seq);
-    `,
+      CREATE INDEX platform_operations_account ON platform_operations (account_id, seq);`,
     after: async (db) => {
-      const entries = await db.selectFrom('directory_entries').select(['id', 'data']).execute();
-      for (const { id, data } of entries) {
-        const searchText = searchTextOf(JSON.parse(data) as DirectoryEntry);
-        await db
-          .updateTable('directory_entries')
-          .set({ search_text: searchText })
-          .where('id', '=', id)
-          .execute();
+      for (const { id, data } of await db.selectFrom('directory_entries').select(['id', 'data']).execute()) {
+        const words = searchTextOf(JSON.parse(data) as DirectoryEntry);
+        await db.updateTable('directory_entries').set({ search_text: words }).where('id', '=', id).execute();
       }
     },
   },
@@ -213,8 +129,7 @@ export const MIGRATIONS: readonly Migration[] = [
       t.dialect === 'sqlite'
         ? `
       CREATE VIRTUAL TABLE directory_search USING fts5(
-        search_text, content = 'directory_entries', content_rowid = 'seq', prefix = '1 2 3'
-      );
+        search_text, content = 'directory_entries', content_rowid = 'seq', prefix = '1 2 3');
       INSERT INTO directory_search (directory_search) VALUES ('rebuild');
       CREATE TRIGGER directory_search_insert AFTER INSERT ON directory_entries BEGIN
         INSERT INTO directory_search (rowid, search_text) VALUES (new.seq, new.search_text);
@@ -240,27 +155,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'bulk uploads',
     ddl: (t) => `
       CREATE TABLE IF NOT EXISTS bulk_uploads (
-        id text PRIMARY KEY,
-        organisation text NOT NULL,
-        uploaded_by ${t.json} NOT NULL,
-        rows integer NOT NULL,
-        status text NOT NULL,
-        created_at ${t.time} NOT NULL,
-        finished_at ${t.time}
-      );
+        id text PRIMARY KEY, organisation text NOT NULL, uploaded_by ${t.json} NOT NULL, rows integer NOT NULL,
+        status text NOT NULL, created_at ${t.time} NOT NULL, finished_at ${t.time});
       CREATE TABLE IF NOT EXISTS bulk_rows (
-        upload_id text NOT NULL REFERENCES bulk_uploads (id),
-        line integer NOT NULL,
-        fields ${t.json} NOT NULL,
-        body ${t.json},
-        row_key text,
-        errors ${t.json} NOT NULL,
-        state text NOT NULL,
-        result text,
-        account_id text,
-        sealed_password text,
-        PRIMARY KEY (upload_id, line)
-      );`,
+        upload_id text NOT NULL REFERENCES bulk_uploads (id), line integer NOT NULL, fields ${t.json} NOT NULL,
+        body ${t.json}, row_key text, errors ${t.json} NOT NULL, state text NOT NULL, result text,
+        account_id text, sealed_password text, PRIMARY KEY (upload_id, line));`,
   },
   {
     version: 5,
@@ -268,12 +168,8 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'portal sessions',
     ddl: (t) => `
       CREATE TABLE portal_sessions (
-        id_hash text PRIMARY KEY,
-        principal_id text NOT NULL,
-        signed_in_at ${t.epoch} NOT NULL,
-        last_seen_at ${t.epoch} NOT NULL,
-        revoked_at ${t.epoch}
-      );`,
+        id_hash text PRIMARY KEY, principal_id text NOT NULL, signed_in_at ${t.epoch} NOT NULL,
+        last_seen_at ${t.epoch} NOT NULL, revoked_at ${t.epoch});`,
   },
   {
     version: 6,
@@ -282,6 +178,13 @@ export const MIGRATIONS: readonly Migration[] = [
     ddl: (t) => `ALTER TABLE platform_accounts ADD COLUMN last_sign_in_at ${t.epoch};`,
   },
 ];
+
+/** PostgreSQL's indexes of the first migration (SQLite's came with the second). */
+const POSTGRES_INDEXES = `
+  CREATE INDEX directory_entries_status ON directory_entries (status, email);
+  CREATE INDEX incidents_account ON incidents (account_id, raised_at);
+  CREATE INDEX platform_group_members_account ON platform_group_members (account_id);
+  CREATE INDEX platform_operations_account ON platform_operations (account_id, seq);`;
 
 /** The advisory lock every PostgreSQL process takes to migrate: the first applies, the others wait and find it done. */
 const MIGRATION_LOCK = 0x6e68_736d; // "nhsm"

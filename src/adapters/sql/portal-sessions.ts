@@ -21,12 +21,11 @@ export class SqlPortalSessions implements PortalSessions {
   async start(principalId: string, limits: SessionLimits): Promise<string> {
     const id = newSessionId();
     const now = this.clock();
+    const times = { signed_in_at: now, last_seen_at: now };
+    const session = { id_hash: sessionKey(id), principal_id: principalId, ...times };
     await this.sql.transaction(async (db) => {
       await this.purge(db, now, limits);
-      await db
-        .insertInto('portal_sessions')
-        .values({ id_hash: sessionKey(id), principal_id: principalId, signed_in_at: now, last_seen_at: now })
-        .execute();
+      await db.insertInto('portal_sessions').values(session).execute();
     });
     return id;
   }
@@ -41,23 +40,16 @@ export class SqlPortalSessions implements PortalSessions {
         eb('last_seen_at', '>', now - limits.idleMs),
       ]);
     const { db } = this.sql;
+    const used = db.updateTable('portal_sessions').set({ last_seen_at: now }).where(live);
     const row = activity
-      ? await db
-          .updateTable('portal_sessions')
-          .set({ last_seen_at: now })
-          .where(live)
-          .returning('principal_id')
-          .executeTakeFirst()
+      ? await used.returning('principal_id').executeTakeFirst()
       : await db.selectFrom('portal_sessions').select('principal_id').where(live).executeTakeFirst();
     return row?.principal_id;
   }
 
   async revoke(sessionId: string): Promise<void> {
-    await this.sql.db
-      .updateTable('portal_sessions')
-      .set({ revoked_at: this.clock() })
-      .where((eb) => eb.and({ id_hash: sessionKey(sessionId), revoked_at: null }))
-      .execute();
+    const live = (eb: Sessions) => eb.and({ id_hash: sessionKey(sessionId), revoked_at: null });
+    await this.sql.db.updateTable('portal_sessions').set({ revoked_at: this.clock() }).where(live).execute();
   }
 
   async purgeExpired(limits: SessionLimits): Promise<number> {
@@ -65,33 +57,27 @@ export class SqlPortalSessions implements PortalSessions {
   }
 
   async find(sessionId: string): Promise<PortalSessionRecord | undefined> {
-    const row = await this.sql.db
-      .selectFrom('portal_sessions')
-      .selectAll()
-      .where('id_hash', '=', sessionKey(sessionId))
-      .executeTakeFirst();
-    const iso = (ms: number) => new Date(ms).toISOString();
+    const sessions = this.sql.db.selectFrom('portal_sessions').selectAll();
+    const row = await sessions.where('id_hash', '=', sessionKey(sessionId)).executeTakeFirst();
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return (
       row && {
         principalId: row.principal_id,
-        signedInAt: iso(row.signed_in_at),
-        lastSeenAt: iso(row.last_seen_at),
-        revokedAt: row.revoked_at === null ? null : iso(row.revoked_at),
+        signedInAt: iso(row.signed_in_at)!,
+        lastSeenAt: iso(row.last_seen_at)!,
+        revokedAt: iso(row.revoked_at),
       }
     );
   }
 
   private async purge(db: Db, now: number, limits: SessionLimits): Promise<number> {
-    const { numDeletedRows } = await db
-      .deleteFrom('portal_sessions')
-      .where((eb) =>
-        eb.or([
-          eb('revoked_at', 'is not', null),
-          eb('signed_in_at', '<=', now - limits.absoluteMs),
-          eb('last_seen_at', '<=', now - limits.idleMs),
-        ]),
-      )
-      .executeTakeFirstOrThrow();
-    return Number(numDeletedRows);
+    const expired = (eb: Sessions) =>
+      eb.or([
+        eb('revoked_at', 'is not', null),
+        eb('signed_in_at', '<=', now - limits.absoluteMs),
+        eb('last_seen_at', '<=', now - limits.idleMs),
+      ]);
+    const purged = await db.deleteFrom('portal_sessions').where(expired).executeTakeFirstOrThrow();
+    return Number(purged.numDeletedRows);
   }
 }

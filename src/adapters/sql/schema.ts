@@ -36,12 +36,12 @@ export interface Database {
     status: Incident['status'];
     raised_at: Time;
   };
+  /** `seq`: a sequence in PostgreSQL; in SQLite, the number of the incident's notes before it. */
   incident_notes: {
     incident_id: string;
     note_key: string;
     note: string;
-    /** PostgreSQL: a sequence; SQLite: the number of notes before it. */
-    seq: ColumnType<number, number | undefined, number>;
+    seq: ColumnType<number, number | undefined>;
   };
   api_idempotency_keys: {
     principal_id: string;
@@ -59,7 +59,7 @@ export interface Database {
     organisation_code: string;
     password_hash: string;
     requested_at: Epoch;
-    /** 1 or 0 (a PostgreSQL boolean is read as one). */
+    /** 1 or 0 (PostgreSQL's boolean is read as one). */
     enabled: Generated<number>;
     disabled_reason: string | null;
     sync_started_at: Epoch | null;

@@ -1,4 +1,11 @@
-import type { Expression, ExpressionBuilder, SqlBool, UpdateObject } from 'kysely';
+import type {
+  Expression,
+  ExpressionBuilder,
+  Insertable,
+  OnConflictBuilder,
+  SqlBool,
+  UpdateObject,
+} from 'kysely';
 import type { AccountChanges, MailboxStatus, PlatformAccount } from '../../ports/mail-platform';
 import type {
   PlatformInspection,
@@ -21,6 +28,11 @@ const ACCOUNT_LOCK = 0x6e68_0003;
 
 type Accounts = ExpressionBuilder<Database, 'platform_accounts'>;
 type AccountUpdate = UpdateObject<Database, 'platform_accounts'>;
+type Once = 'platform_notifications' | 'platform_group_members';
+type Only = (eb: Accounts) => Expression<SqlBool>;
+/** A statement of a change, and what is recorded of it: only if it changed a row, unless `always`. */
+type Change = { id: string; operation: string; detail?: string; always?: boolean };
+type Statement = (db: Db) => Promise<Parameters<typeof changed>[0]>;
 
 /**
  * The simulated mail platform in the engine's store, so that it survives restarts and workers on several
@@ -36,18 +48,18 @@ export class SqlSimulatedMailPlatform implements SimulatedMailPlatform {
 
   async createAccount(account: PlatformAccount, temporaryPassword: string): Promise<void> {
     const now = this.now();
+    const { accountId: id, email } = account;
     const password_hash = await hashPassword(temporaryPassword);
-    const id = account.accountId;
     // A retry overlapping an attempt that timed out waits for it, then only sets the password again.
     const create = async (db: Db) => {
       const held = await db
         .selectFrom('platform_accounts')
-        .select('deleted_at')
+        .selectAll()
         .where('id', '=', id)
         .executeTakeFirst();
       if (held && held.deleted_at === null) {
         await db.updateTable('platform_accounts').set({ password_hash }).where('id', '=', id).execute();
-        return this.record(db, now, id, 'setPassword');
+        return this.record(db, { id, operation: 'setPassword' }, now);
       }
       const afresh = {
         password_hash,
@@ -56,207 +68,162 @@ export class SqlSimulatedMailPlatform implements SimulatedMailPlatform {
         enabled: 1,
         sync_started_at: null,
       };
+      const names = { display_name: account.displayName, organisation_code: account.organisationCode };
       await db
         .insertInto('platform_accounts')
-        .values({
-          ...afresh,
-          id,
-          email: account.email,
-          display_name: account.displayName,
-          organisation_code: account.organisationCode,
-        })
+        .values({ ...afresh, ...names, id, email })
         .onConflict((oc) => oc.column('id').doUpdateSet({ ...afresh, disabled_reason: null }))
         .execute();
-      await this.record(db, now, id, 'createAccount', account.email);
+      await this.record(db, { id, operation: 'createAccount', detail: email }, now);
     };
     await this.sql.transaction(create, [[ACCOUNT_LOCK, id]]);
   }
 
-  async mailboxStatus(accountId: string): Promise<MailboxStatus> {
+  async mailboxStatus(id: string): Promise<MailboxStatus> {
     const now = this.now();
-    await this.record(this.sql.db, now, accountId, 'mailboxStatus');
-    return simulatedMailbox((await this.live(accountId))?.requested_at, now, this.settings);
+    await this.record(this.sql.db, { id, operation: 'mailboxStatus' }, now);
+    return simulatedMailbox((await this.live(id))?.requested_at, now, this.settings);
   }
 
-  async updateAccount(accountId: string, changes: AccountChanges): Promise<void> {
+  async updateAccount(id: string, changes: AccountChanges): Promise<void> {
     const set = (eb: Accounts) => ({
       display_name: eb.fn.coalesce(eb.val(changes.displayName ?? null), 'display_name'),
       organisation_code: eb.fn.coalesce(eb.val(changes.organisationCode ?? null), 'organisation_code'),
     });
-    await this.changeAccount(accountId, 'updateAccount', set, undefined, updateDetail(changes), true);
+    const detail = updateDetail(changes);
+    await this.change({ id, operation: 'updateAccount', detail, always: true }, this.set(id, set));
   }
 
-  async restoreAccount(accountId: string): Promise<void> {
-    await this.changeAccount(accountId, 'restoreAccount', { deleted_at: null }, (eb) =>
-      eb('deleted_at', 'is not', null),
-    );
+  async restoreAccount(id: string): Promise<void> {
+    const deleted = (eb: Accounts) => eb('deleted_at', 'is not', null);
+    await this.change({ id, operation: 'restoreAccount' }, this.set(id, { deleted_at: null }, deleted));
   }
 
-  async setPassword(accountId: string, temporaryPassword: string): Promise<void> {
+  async setPassword(id: string, temporaryPassword: string): Promise<void> {
     const password_hash = await hashPassword(temporaryPassword);
-    await this.changeAccount(accountId, 'setPassword', { password_hash }, undefined, undefined, true);
+    await this.change({ id, operation: 'setPassword', always: true }, this.set(id, { password_hash }));
   }
 
-  async resetAupAndSecret(accountId: string): Promise<void> {
-    await this.record(this.sql.db, this.now(), accountId, 'resetAupAndSecret');
+  async resetAupAndSecret(id: string): Promise<void> {
+    await this.record(this.sql.db, { id, operation: 'resetAupAndSecret' });
   }
 
-  async revokeSessions(accountId: string): Promise<void> {
-    await this.record(this.sql.db, this.now(), accountId, 'revokeSessions');
+  async revokeSessions(id: string): Promise<void> {
+    await this.record(this.sql.db, { id, operation: 'revokeSessions' });
   }
 
-  async lastSignIn(accountId: string): Promise<string | null> {
-    await this.record(this.sql.db, this.now(), accountId, 'lastSignIn');
-    const row = await this.sql.db
-      .selectFrom('platform_accounts')
-      .select('last_sign_in_at')
-      .where((eb) => eb.and({ id: accountId, deleted_at: null }))
-      .executeTakeFirst();
-    return row?.last_sign_in_at ? new Date(row.last_sign_in_at).toISOString() : null;
+  async lastSignIn(id: string): Promise<string | null> {
+    await this.record(this.sql.db, { id, operation: 'lastSignIn' });
+    const at = (await this.live(id))?.last_sign_in_at;
+    return at ? new Date(at).toISOString() : null;
   }
 
-  async signIn(accountId: string, at = this.clock()): Promise<void> {
-    await this.sql.db
-      .updateTable('platform_accounts')
-      .set({ last_sign_in_at: at.getTime() })
-      .where((eb) => eb.and({ id: accountId, deleted_at: null }))
-      .execute();
+  async signIn(id: string, at = this.clock()): Promise<void> {
+    const live = (eb: Accounts) => eb('deleted_at', 'is', null);
+    await this.set(id, { last_sign_in_at: at.getTime() }, live)(this.sql.db);
   }
 
-  async removePolicy(accountId: string): Promise<void> {
-    await this.change(accountId, 'removePolicy', (db) =>
-      db.deleteFrom('platform_policies').where('account_id', '=', accountId).executeTakeFirstOrThrow(),
+  async removePolicy(id: string): Promise<void> {
+    await this.change({ id, operation: 'removePolicy' }, (db) =>
+      db.deleteFrom('platform_policies').where('account_id', '=', id).executeTakeFirstOrThrow(),
     );
   }
 
-  async notify(accountId: string, key: string, message: string): Promise<void> {
-    const notice = { key, account_id: accountId, message, sent_at: this.now() };
+  async notify(id: string, key: string, message: string): Promise<void> {
+    const notice = { key, account_id: id, message, sent_at: this.now() };
     await this.change(
-      accountId,
-      'notify',
-      (db) =>
-        db
-          .insertInto('platform_notifications')
-          .values(notice)
-          .onConflict((oc) => oc.doNothing())
-          .executeTakeFirstOrThrow(),
-      message,
+      { id, operation: 'notify', detail: message },
+      insertNew('platform_notifications', notice),
     );
   }
 
-  async deleteAccount(accountId: string): Promise<void> {
-    await this.change(accountId, 'deleteAccount', async (db) => {
-      await db.deleteFrom('platform_group_members').where('account_id', '=', accountId).execute();
-      await db.deleteFrom('platform_policies').where('account_id', '=', accountId).execute();
-      return this.setAccount(db, accountId, { deleted_at: this.now() }, (eb) => eb('deleted_at', 'is', null));
+  async deleteAccount(id: string): Promise<void> {
+    await this.change({ id, operation: 'deleteAccount' }, async (db) => {
+      await db.deleteFrom('platform_group_members').where('account_id', '=', id).execute();
+      await db.deleteFrom('platform_policies').where('account_id', '=', id).execute();
+      return this.set(id, { deleted_at: this.now() }, (eb) => eb('deleted_at', 'is', null))(db);
     });
   }
 
-  async beginSync(accountId: string): Promise<void> {
-    await this.changeAccount(accountId, 'beginSync', { sync_started_at: this.now() }, (eb) =>
-      eb('sync_started_at', 'is', null),
+  async beginSync(id: string): Promise<void> {
+    const unsynced = (eb: Accounts) => eb('sync_started_at', 'is', null);
+    await this.change(
+      { id, operation: 'beginSync' },
+      this.set(id, { sync_started_at: this.now() }, unsynced),
     );
   }
 
-  async syncStatus(accountId: string): Promise<{ complete: boolean }> {
+  async syncStatus(id: string): Promise<{ complete: boolean }> {
     const now = this.now();
-    await this.record(this.sql.db, now, accountId, 'syncStatus');
-    const live = await this.live(accountId);
-    return { complete: simulatedSyncComplete(live?.sync_started_at, now, this.settings) };
+    await this.record(this.sql.db, { id, operation: 'syncStatus' }, now);
+    return { complete: simulatedSyncComplete((await this.live(id))?.sync_started_at, now, this.settings) };
   }
 
-  async addToGroup(accountId: string, group: string): Promise<void> {
-    const member = { group_name: group, account_id: accountId, added_at: this.now() };
+  async addToGroup(id: string, group: string): Promise<void> {
+    const member = { group_name: group, account_id: id, added_at: this.now() };
     await this.change(
-      accountId,
-      'addToGroup',
-      (db) =>
-        db
-          .insertInto('platform_group_members')
-          .values(member)
-          .onConflict((oc) => oc.doNothing())
-          .executeTakeFirstOrThrow(),
-      group,
+      { id, operation: 'addToGroup', detail: group },
+      insertNew('platform_group_members', member),
     );
   }
 
-  async removeFromGroup(accountId: string, group: string): Promise<void> {
-    const member = { group_name: group, account_id: accountId };
-    await this.change(
-      accountId,
-      'removeFromGroup',
-      (db) =>
-        db
-          .deleteFrom('platform_group_members')
-          .where((eb) => eb.and(member))
-          .executeTakeFirstOrThrow(),
-      group,
-    );
+  async removeFromGroup(id: string, group: string): Promise<void> {
+    const member = (eb: ExpressionBuilder<Database, 'platform_group_members'>) =>
+      eb.and({ group_name: group, account_id: id });
+    const remove = (db: Db) =>
+      db.deleteFrom('platform_group_members').where(member).executeTakeFirstOrThrow();
+    await this.change({ id, operation: 'removeFromGroup', detail: group }, remove);
   }
 
-  async assignPolicy(accountId: string, policy: string): Promise<void> {
-    const assign = (db: Db) =>
+  async assignPolicy(id: string, policy: string): Promise<void> {
+    await this.change({ id, operation: 'assignPolicy', detail: policy }, (db) =>
       db
         .insertInto('platform_policies')
-        .values({ account_id: accountId, policy })
+        .values({ account_id: id, policy })
         .onConflict((oc) =>
           oc
             .column('account_id')
             .doUpdateSet({ policy: (eb) => eb.ref('excluded.policy') })
             .where('platform_policies.policy', '<>', (eb) => eb.ref('excluded.policy')),
         )
-        .executeTakeFirstOrThrow();
-    await this.change(accountId, 'assignPolicy', assign, policy);
+        .executeTakeFirst(),
+    );
   }
 
-  async disable(accountId: string, reason: string): Promise<void> {
-    const set = { enabled: 0, disabled_reason: reason };
-    await this.changeAccount(accountId, 'disable', set, (eb) => eb('enabled', '=', 1), reason);
+  async disable(id: string, reason: string): Promise<void> {
+    const set = this.set(id, { enabled: 0, disabled_reason: reason }, (eb) => eb('enabled', '=', 1));
+    await this.change({ id, operation: 'disable', detail: reason }, set);
   }
 
-  async enable(accountId: string): Promise<void> {
-    const set = { enabled: 1, disabled_reason: null };
-    await this.changeAccount(accountId, 'enable', set, (eb) => eb('enabled', '=', 0));
+  async enable(id: string): Promise<void> {
+    const set = this.set(id, { enabled: 1, disabled_reason: null }, (eb) => eb('enabled', '=', 0));
+    await this.change({ id, operation: 'enable' }, set);
   }
 
-  async inspect(accountId: string): Promise<PlatformInspection> {
+  async inspect(id: string): Promise<PlatformInspection> {
     const { db } = this.sql;
-    const account = await db
-      .selectFrom('platform_accounts')
-      .selectAll()
-      .where('id', '=', accountId)
-      .executeTakeFirst();
-    const groups = await db
-      .selectFrom('platform_group_members')
-      .select('group_name')
-      .where('account_id', '=', accountId)
-      .execute();
-    const policy = await db
-      .selectFrom('platform_policies')
-      .select('policy')
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
+    const account = await this.account(id);
+    const groups = db.selectFrom('platform_group_members').select('group_name').where('account_id', '=', id);
+    const policy = db.selectFrom('platform_policies').select('policy').where('account_id', '=', id);
     return {
       exists: !!account && account.deleted_at === null,
       organisationCode: account?.organisation_code ?? null,
       enabled: account?.enabled === 1,
       disabledReason: account?.disabled_reason ?? null,
       // Sorted here, character by character, as the two databases collate text differently.
-      groups: groups.map((g) => g.group_name).sort(),
-      policy: policy?.policy ?? null,
+      groups: (await groups.execute()).map((g) => g.group_name).sort(),
+      policy: (await policy.executeTakeFirst())?.policy ?? null,
       passwordMatches: (password: string) => !!account && verifyPassword(password, account.password_hash),
     };
   }
 
-  async operations(accountId: string, operation?: string): Promise<PlatformOperation[]> {
-    const rows = await this.sql.db
-      .selectFrom('platform_operations')
-      .select(['at', 'account_id', 'operation', 'detail'])
-      .where((eb) => eb.and({ account_id: accountId, operation }))
+  async operations(id: string, operation?: string): Promise<PlatformOperation[]> {
+    const calls = this.sql.db.selectFrom('platform_operations').selectAll().where('account_id', '=', id);
+    const rows = await (operation ? calls.where('operation', '=', operation) : calls)
       .orderBy('seq')
       .execute();
     return rows.map((r) => ({
-      at: new Date(r.at).toISOString(),
+      at: iso(r.at),
       accountId: r.account_id,
       operation: r.operation,
       detail: r.detail,
@@ -267,63 +234,45 @@ export class SqlSimulatedMailPlatform implements SimulatedMailPlatform {
     return this.clock().getTime();
   }
 
-  private live(accountId: string) {
-    return this.sql.db
-      .selectFrom('platform_accounts')
-      .select(['requested_at', 'sync_started_at'])
-      .where((eb) => eb.and({ id: accountId, deleted_at: null }))
-      .executeTakeFirst();
+  private async live(id: string) {
+    const account = await this.account(id);
+    return account?.deleted_at === null ? account : undefined;
   }
 
-  /** Makes a change and records the operation if it changed a row (or `always`), in one transaction. */
-  private async change(
-    accountId: string,
-    operation: string,
-    change: (db: Db) => Promise<Parameters<typeof changed>[0]>,
-    detail?: string,
-    always = false,
-  ) {
+  private account(id: string) {
+    return this.sql.db.selectFrom('platform_accounts').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Sets the account's columns, where `only` holds. */
+  private set(id: string, set: AccountUpdate | ((eb: Accounts) => AccountUpdate), only?: Only) {
+    return (db: Db) => {
+      const account = db.updateTable('platform_accounts').set(set).where('id', '=', id);
+      return (only ? account.where(only) : account).executeTakeFirstOrThrow();
+    };
+  }
+
+  private async change(change: Change, statement: Statement): Promise<void> {
     const at = this.now();
     await this.sql.transaction(async (db) => {
-      if (changed(await change(db)) || always) await this.record(db, at, accountId, operation, detail);
+      if (changed(await statement(db)) || change.always) await this.record(db, change, at);
     });
   }
 
-  /** Sets the account's columns where `only` holds, as one recorded change. */
-  private changeAccount(
-    accountId: string,
-    operation: string,
-    set: AccountUpdate | ((eb: Accounts) => AccountUpdate),
-    only?: (eb: Accounts) => Expression<SqlBool>,
-    detail?: string,
-    always = false,
-  ) {
-    return this.change(
-      accountId,
-      operation,
-      (db) => this.setAccount(db, accountId, set, only),
-      detail,
-      always,
-    );
-  }
-
-  private setAccount(
-    db: Db,
-    accountId: string,
-    set: AccountUpdate | ((eb: Accounts) => AccountUpdate),
-    only?: (eb: Accounts) => Expression<SqlBool>,
-  ) {
-    return db
-      .updateTable('platform_accounts')
-      .set(set)
-      .where((eb) => (only ? eb.and([eb('id', '=', accountId), only(eb)]) : eb('id', '=', accountId)))
-      .executeTakeFirstOrThrow();
-  }
-
-  private async record(db: Db, at: number, accountId: string, operation: string, detail?: string) {
-    await db
-      .insertInto('platform_operations')
-      .values({ at, account_id: accountId, operation, detail: detail ?? null })
-      .execute();
+  private async record(db: Db, { id, operation, detail }: Change, at = this.now()): Promise<void> {
+    const call = { at, account_id: id, operation, detail: detail ?? null };
+    await db.insertInto('platform_operations').values(call).execute();
   }
 }
+
+/** Inserts the row unless its key is taken (then nothing changed, and nothing is recorded). */
+function insertNew<T extends Once>(table: T, row: Insertable<Database[T]>) {
+  return (db: Db) =>
+    db
+      .insertInto(table)
+      .values(row as never)
+      .onConflict(doNothing)
+      .executeTakeFirst();
+}
+
+const doNothing = <T extends Once>(oc: OnConflictBuilder<Database, T>) => oc.doNothing();
+const iso = (ms: number) => new Date(ms).toISOString();

@@ -91,12 +91,11 @@ function sqliteDatabase(raw: Database.Database): SqlDatabase {
           acquireConnection: async () => connection,
           releaseConnection: async () => undefined,
           destroy: async () => undefined,
-          beginTransaction: () => Promise.reject(new Error('transactions are SqlDatabase.transaction')),
-          commitTransaction: () => Promise.reject(new Error('transactions are SqlDatabase.transaction')),
-          rollbackTransaction: () => Promise.reject(new Error('transactions are SqlDatabase.transaction')),
+          ...{ beginTransaction: ours, commitTransaction: ours, rollbackTransaction: ours },
         }),
       },
     });
+  const ours = () => Promise.reject(new Error('a transaction is SqlDatabase.transaction'));
   const streamQuery = () => {
     throw new Error('not streamed');
   };
