@@ -78,3 +78,28 @@ describe('The embedded database: statements', () => {
     }
   });
 });
+
+describe('The embedded database: one connection, shared', () => {
+  it('Issue 23, one SQL layer: a statement from outside a transaction waits for it, so that a rollback never takes it along', async () => {
+    const db = await openSqlite(':memory:');
+    try {
+      await sql`CREATE TABLE t (x TEXT)`.execute(db.db);
+      let inside!: () => void;
+      const begun = new Promise<void>((resolve) => (inside = resolve));
+      const failing = db.transaction(async (trx) => {
+        await sql`INSERT INTO t VALUES ('inside')`.execute(trx);
+        inside();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        throw new Error('the transaction fails');
+      });
+      await begun;
+      const outside = sql`INSERT INTO t VALUES ('outside')`.execute(db.db);
+      await assert.rejects(failing, /fails/);
+      await outside;
+      const { rows } = await sql<{ x: string }>`SELECT x FROM t`.execute(db.db);
+      assert.deepEqual(rows, [{ x: 'outside' }], 'the transaction rolled back alone');
+    } finally {
+      await db.close();
+    }
+  });
+});

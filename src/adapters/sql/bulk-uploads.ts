@@ -146,27 +146,15 @@ export class SqlBulkUploads implements BulkUploads {
 
 type BulkRow = Selectable<Database['bulk_rows']>;
 
-function recordOf({
-  line,
-  fields,
-  body,
-  row_key,
-  errors,
-  state,
-  result,
-  account_id,
-}: BulkRow): BulkRowRecord {
-  const json = {
-    fields: JSON.parse(fields) as BulkRowRecord['fields'],
-    body: body && (JSON.parse(body) as unknown),
-  };
+function recordOf(row: BulkRow): BulkRowRecord {
   return {
-    ...json,
-    line,
-    state,
-    result,
-    rowKey: row_key,
-    accountId: account_id,
-    errors: JSON.parse(errors) as [],
+    line: row.line,
+    fields: JSON.parse(row.fields) as BulkRowRecord['fields'],
+    body: row.body === null ? null : (JSON.parse(row.body) as unknown),
+    rowKey: row.row_key,
+    errors: JSON.parse(row.errors) as BulkRowRecord['errors'],
+    state: row.state,
+    result: row.result,
+    accountId: row.account_id,
   };
 }

@@ -80,6 +80,7 @@ function sqliteDatabase(raw: Database.Database): SqlDatabase {
     while (held) await held;
     return execute<Row>(query);
   };
+  const ours = () => Promise.reject(new Error('a transaction is SqlDatabase.transaction'));
   const kysely = (connection: DatabaseConnection) =>
     new Kysely<Tables>({
       dialect: {
@@ -91,11 +92,12 @@ function sqliteDatabase(raw: Database.Database): SqlDatabase {
           acquireConnection: async () => connection,
           releaseConnection: async () => undefined,
           destroy: async () => undefined,
-          ...{ beginTransaction: ours, commitTransaction: ours, rollbackTransaction: ours },
+          beginTransaction: ours,
+          commitTransaction: ours,
+          rollbackTransaction: ours,
         }),
       },
     });
-  const ours = () => Promise.reject(new Error('a transaction is SqlDatabase.transaction'));
   const streamQuery = () => {
     throw new Error('not streamed');
   };
@@ -104,7 +106,7 @@ function sqliteDatabase(raw: Database.Database): SqlDatabase {
   return {
     dialect: 'sqlite',
     db,
-    run: (on, query) => (on === inside || !held ? Promise.resolve(execute(query)) : outside(query)),
+    run: async (on, query) => (on === inside || !held ? execute(query) : outside(query)),
     async transaction(work) {
       while (held) await held;
       let release = () => {};
