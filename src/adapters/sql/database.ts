@@ -16,8 +16,8 @@ export interface SqlDatabase {
    * (transaction-scoped), and runs it again after a deadlock or a serialization failure.
    */
   transaction<T>(work: (db: Db) => Promise<T>, locks?: readonly Lock[]): Promise<T>;
-  /** Runs a compiled statement on `db` (the database's, or a transaction's). */
-  run<Row>(db: Db, query: CompiledQuery): Promise<QueryResult<Row>>;
+  /** Runs a compiled statement with its values on `db` (the database's, or a transaction's). */
+  run<Row>(db: Db, sql: string, parameters: readonly unknown[]): Promise<QueryResult<Row>>;
   /** Runs a script of several statements (a migration's) on `db`, a transaction's connection. */
   script(db: Db, sql: string): Promise<void>;
   close(): Promise<void>;
@@ -43,8 +43,7 @@ export function compiled<Row>(database: SqlDatabase, build: (slot: Slot) => Comp
   const { sql, parameters } = build((name) => new Bound(name) as never).compile(database.db);
   const bind = (values: Record<string, unknown>) =>
     parameters.map((p) => (p instanceof Bound ? values[p.name] : p));
-  return (on: Db, values: Record<string, unknown>) =>
-    database.run<Row>(on, CompiledQuery.raw(sql, bind(values)));
+  return (on: Db, values: Record<string, unknown>) => database.run<Row>(on, sql, bind(values));
 }
 
 /** Whether an insert, update or delete changed a row. */

@@ -1,6 +1,6 @@
-import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import type { Db, SqlDatabase } from './database';
+import type { Db, Lock, SqlDatabase } from './database';
 import { migrate, MIGRATIONS } from './migrations';
 import type { Database } from './schema';
 
@@ -17,6 +17,9 @@ types.setTypeParser(JSON, (value: string) => value);
 types.setTypeParser(JSONB, (value: string) => value);
 types.setTypeParser(BOOL, (value: string) => (value === 't' ? 1 : 0));
 
+/** Takes transaction-scoped advisory locks in one round trip, in the order given (each its class, its key's hash). */
+const lockAll = (locks: readonly Lock[]) =>
+  `SELECT ${locks.map((_, i) => `pg_advisory_xact_lock($${2 * i + 1}, hashtext($${2 * i + 2}))`).join(', ')}`;
 /** SQLSTATE codes a transaction is simply run again after: serialization_failure, deadlock_detected. */
 const TRANSIENT = new Set(['40001', '40P01']);
 
@@ -46,9 +49,7 @@ export async function openPostgres(
       for (let attempt = 1; ; attempt++) {
         try {
           return await db.transaction().execute(async (trx) => {
-            for (const [kind, key] of locks) {
-              await sql`SELECT pg_advisory_xact_lock(${kind}, hashtext(${key}))`.execute(trx);
-            }
+            if (locks.length > 0) await trx.executeQuery(CompiledQuery.raw(lockAll(locks), locks.flat()));
             return work(trx);
           });
         } catch (err) {
@@ -56,7 +57,8 @@ export async function openPostgres(
         }
       }
     },
-    run: <Row>(on: Db, query: CompiledQuery) => on.executeQuery(query as CompiledQuery<Row>),
+    run: <Row>(on: Db, text: string, parameters: readonly unknown[]) =>
+      on.executeQuery(CompiledQuery.raw(text, [...parameters]) as CompiledQuery<Row>),
     script: async (on, text) => void (await sql.raw(text).execute(on)),
     close: () => db.destroy(),
   };

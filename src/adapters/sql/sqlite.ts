@@ -22,6 +22,8 @@ const MIGRATION_WAIT_MS = 10 * 60 * 1000;
 /** Enough for every fixed statement of the stores; a search's filters make more texts, the oldest dropped. */
 const MOST_STATEMENTS = 500;
 
+type Query = { sql: string; parameters: readonly unknown[] };
+
 const BEGIN = CompiledQuery.raw('BEGIN IMMEDIATE');
 const COMMIT = CompiledQuery.raw('COMMIT');
 const ROLLBACK = CompiledQuery.raw('ROLLBACK');
@@ -71,12 +73,12 @@ export async function openSqlite(file: string, migrations = MIGRATIONS): Promise
  */
 function sqliteDatabase(raw: Database.Database): SqlDatabase {
   let held: Promise<void> | undefined;
-  const execute = <Row>({ sql, parameters }: CompiledQuery): QueryResult<Row> => {
+  const execute = <Row>({ sql, parameters }: Query): QueryResult<Row> => {
     const statement = raw.prepare(sql);
     if (statement.reader) return { rows: statement.all(parameters) as Row[] };
     return { rows: [], numAffectedRows: BigInt(statement.run(parameters).changes) };
   };
-  const outside = async <Row>(query: CompiledQuery): Promise<QueryResult<Row>> => {
+  const outside = async <Row>(query: Query): Promise<QueryResult<Row>> => {
     while (held) await held;
     return execute<Row>(query);
   };
@@ -106,7 +108,8 @@ function sqliteDatabase(raw: Database.Database): SqlDatabase {
   return {
     dialect: 'sqlite',
     db,
-    run: async (on, query) => (on === inside || !held ? execute(query) : outside(query)),
+    run: async (on, sql, parameters) =>
+      on === inside || !held ? execute({ sql, parameters }) : outside({ sql, parameters }),
     async transaction(work) {
       while (held) await held;
       let release = () => {};
