@@ -19,6 +19,7 @@ import type { Logger } from './logger';
 import { EngineMetrics } from './metrics/engine-metrics';
 import { startMetricsServer } from './metrics/metrics-server';
 import { startDevServer } from './servers/dev-server';
+import { ensurePortsFree, portOrFree, PortTaken } from './servers/ports';
 import { connectionOptions } from './temporal/connection';
 import { ensureReconciliationSchedule } from './temporal/reconciliation-schedule';
 import { registerSearchAttributes } from './temporal/register-search-attributes';
@@ -79,6 +80,15 @@ export async function startEngine(
     dataDir: temporal.dataDir,
     uiPort: temporal.devServer.uiPort,
   });
+  await ensurePortsFree([
+    ...(roles.includes('api') ? [{ setting: 'PORT', host: config.host, port: config.port }] : []),
+    ...(embedded
+      ? [
+          { setting: 'TEMPORAL_DEV_SERVER_PORT', host: temporal.devServer.ip, port: temporal.devServer.port },
+          { setting: 'TEMPORAL_UI_PORT', host: temporal.devServer.ip, port: temporal.devServer.uiPort },
+        ]
+      : []),
+  ]);
   const stops: Array<() => Promise<unknown>> = [];
   const stopping = new AbortController();
   const stop = async () => {
@@ -240,7 +250,12 @@ export async function startEngine(
         },
       });
       const server = await new Promise<http.Server>((resolve, reject) => {
-        const s = app.listen(config.port, config.host, () => resolve(s)).on('error', reject);
+        const s = app
+          .listen(config.port, config.host, () => resolve(s))
+          .on('error', (err) => {
+            const taken = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+            reject(taken ? new PortTaken({ setting: 'PORT', host: config.host, port: config.port }) : err);
+          });
       });
       const closed = new Promise<void>((resolve) => server.once('close', resolve));
       stops.push(() => new Promise((resolve) => server.close(resolve)));
@@ -254,7 +269,17 @@ export async function startEngine(
       const listener = await startMetricsServer(
         metrics.registry,
         scrapers,
-        { host: config.metrics.workerHost, port: config.metrics.workerPort },
+        {
+          host: config.metrics.workerHost,
+          port: await portOrFree(
+            {
+              setting: 'WORKER_METRICS_PORT',
+              host: config.metrics.workerHost,
+              port: config.metrics.workerPort,
+            },
+            env.WORKER_METRICS_PORT !== undefined,
+          ),
+        },
         log,
       );
       stops.push(() => listener.close());
