@@ -110,8 +110,10 @@ export async function startEngine(
 
     let devServer: TestWorkflowEnvironment | undefined;
     if (embedded) {
-      const { ip, port, dbFile } = temporal.devServer;
-      log.info(`starting Temporal: a dev server on ${ip}:${port}, its database ${dbFile}`);
+      const { ip, port, dbFile, logFile } = temporal.devServer;
+      log.info(
+        `starting Temporal: a dev server on ${ip}:${port}, its database ${dbFile}, its own log ${logFile}`,
+      );
       devServer = await startDevServer(temporal, (m) => log.info(m), {
         codecEndpoint: config.codec.trustLoopback ? `http://localhost:${config.port}/codec` : undefined,
       });
