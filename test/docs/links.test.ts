@@ -23,9 +23,7 @@ const anchorOf = (heading: string) =>
 const prose = (text: string) => text.replace(/^```[^\n]*\n[\s\S]*?^```/gm, '');
 
 const anchorsOf = (file: string) =>
-  new Set(
-    [...prose(fs.readFileSync(file, 'utf8')).matchAll(/^#{1,6} +(.+)$/gm)].map((m) => anchorOf(m[1]!)),
-  );
+  new Set([...prose(fs.readFileSync(file, 'utf8')).matchAll(/^#{1,6} +(.+)$/gm)].map((m) => anchorOf(m[1]!)));
 
 const REPOSITORY_PATH = /^(?:src|test|scripts|docs|config|temporal-config|\.ci)\/[\w./-]*[\w/]$/;
 
