@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import nunjucks from 'nunjucks';
 import { PROJECT_ROOT } from '../../project-root';
 import type { Principal } from '../../access/principals';
+import type { PolicyInWords } from '../../domain/policy-in-words';
 import { formatTime } from './format-time';
 import { sessionOf } from './session';
 
@@ -29,6 +30,7 @@ function withSession(res: Response, context: Record<string, unknown>): Record<st
     ...context,
     principal: res.locals.principal as Principal | undefined,
     csrfToken: sessionOf(res)?.csrfToken,
+    durations: res.locals.durations as PolicyInWords | undefined,
   };
 }
 
@@ -50,7 +52,7 @@ export function renderPage(
  * digest in the form of an RFC 9530 Content-Digest: the page compares digests to know whether it changed.
  */
 export function livePart(res: Response, view: string, context: Record<string, unknown>) {
-  const html = env.render(view, withSession(res, context));
+  const html = renderPart(res, view, context);
   return { html, digest: `sha-256=:${crypto.createHash('sha256').update(html).digest('base64')}:` };
 }
 
@@ -58,7 +60,7 @@ export function sendLivePart(res: Response, part: { html: string; digest: string
   res.set('Content-Digest', part.digest).type('html').send(part.html);
 }
 
-/** A fragment of a page, for the live parts (the account's status). */
-export function renderFragment(view: string, context: Record<string, unknown>): string {
-  return env.render(view, context);
+/** A part of a page with what its forms need, for a page's live refresh (an upload's progress). */
+export function renderPart(res: Response, view: string, context: Record<string, unknown>): string {
+  return env.render(view, withSession(res, context));
 }

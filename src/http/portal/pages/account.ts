@@ -3,7 +3,8 @@ import type { AccountView } from '../../../domain/lifecycle-state';
 import { statusInWords } from '../../../domain/status-in-words';
 import { toProblem } from '../../problem-of';
 import type { Principal } from '../../../access/principals';
-import type { AnyAccountChange } from '../../../operations/account-change-row';
+import { worded, type AnyAccountChange } from '../../../operations/account-change-row';
+import { policyInWords } from '../../../domain/policy-in-words';
 import { CHANGE_ROWS, type ChangeName } from '../../../operations/account-changes';
 import { makeChange } from '../../../operations/make-change';
 import { readAccount, readHistory } from '../../../operations/read-account';
@@ -40,6 +41,7 @@ function withPassword(answer: unknown): { view: AccountView; temporaryPassword: 
  */
 export function accountPage(deps: PortalDeps): Router {
   const router = Router();
+  const durations = policyInWords(deps.policy);
 
   /** What the page shows of the account now: its status, details, MFA and policy, actions and history. */
   async function content(principal: Principal, id: string) {
@@ -50,7 +52,7 @@ export function accountPage(deps: PortalDeps): Router {
       words: statusInWords(view, deps.policy, formatTime),
       summaryRows: summaryRows(view),
       history: historyRows(history),
-      actions: accountActions(view, principal),
+      actions: accountActions(view, principal, durations),
     };
   }
 
@@ -123,7 +125,7 @@ export function accountPage(deps: PortalDeps): Router {
         view,
         temporaryPassword,
         warnings: view.warnings,
-        explanation: portal.done.showPassword.explanation,
+        explanation: worded(portal.done.showPassword.explanation, durations),
       });
     });
   }

@@ -17,9 +17,9 @@ import type { BulkProgress } from '../../../workflows/bulk-definitions';
 import { formChoices } from '../form-choices';
 import { isFormProblem } from '../page-errors';
 import type { PortalDeps } from '../portal-deps';
-import { sessionOf, setFlash, takeFlash } from '../session';
+import { setFlash, takeFlash } from '../session';
 import { signedInPrincipal } from '../signed-in';
-import { NO_ERRORS, renderFragment, renderPage, type PageErrors } from '../views';
+import { NO_ERRORS, renderPart, renderPage, type PageErrors } from '../views';
 
 /** Lines of a Validate shown on the page; the rest are counted. */
 const ERRORS_SHOWN = 500;
@@ -138,11 +138,10 @@ export function bulkUploadPage(deps: PortalDeps): Router {
     const principal = signedInPrincipal(res);
     const progress = await uploadProgress(deps, principal, req.params.id);
     res.type('html').send(
-      renderFragment('partials/bulk-progress.njk', {
+      renderPart(res, 'partials/bulk-progress.njk', {
         progress,
         words: progressWords(progress),
         passwords: await heldPasswords(deps, principal, req.params.id),
-        csrfToken: sessionOf(res).csrfToken,
       }),
     );
   });
