@@ -352,10 +352,7 @@ describe('Portal: journeys in a real browser', function () {
       await page.getByRole('radio', { name: 'Short term (24 hours)' }).check();
       await page.getByRole('button', { name: 'Start MFA exception' }).click();
       await assert.doesNotReject(page.locator('.nhsuk-error-summary').waitFor());
-      assert.equal(
-        await errorUnder(page, 'riskAssessmentRef'),
-        'A risk assessment reference is required (R22)',
-      );
+      assert.equal(await errorUnder(page, 'riskAssessmentRef'), 'A risk assessment reference is required');
       assert.equal(await page.getByRole('radio', { name: 'Short term (24 hours)' }).isChecked(), true);
       await look(page, 'account-mfa-needs-risk-assessment');
 

@@ -6,6 +6,7 @@ import { PROJECT_ROOT } from '../../project-root';
 import type { Principal } from '../../access/principals';
 import type { PolicyInWords } from '../../domain/policy-in-words';
 import { formatTime } from './format-time';
+import { pageWithoutRuleIds } from './without-rule-ids';
 import { sessionOf } from './session';
 
 const nhsukDist = path.join(path.dirname(require.resolve('nhsuk-frontend/package.json')), 'dist');
@@ -44,7 +45,7 @@ export function renderPage(
   res
     .status(status)
     .type('html')
-    .send(env.render(view, withSession(res, context)));
+    .send(pageWithoutRuleIds(env.render(view, withSession(res, context))));
 }
 
 /**
@@ -62,5 +63,5 @@ export function sendLivePart(res: Response, part: { html: string; digest: string
 
 /** A part of a page with what its forms need, for a page's live refresh (an upload's progress). */
 export function renderPart(res: Response, view: string, context: Record<string, unknown>): string {
-  return env.render(view, withSession(res, context));
+  return pageWithoutRuleIds(env.render(view, withSession(res, context)));
 }
