@@ -4,6 +4,8 @@ import { HOUR, MINUTE } from '../helpers/lifecycle-harness';
 import { TOKENS, bearer, newPerson } from '../helpers/api-harness';
 import { inRealBrowser, look } from '../helpers/browser';
 import { portalHarness, signInAs } from '../helpers/portal-harness';
+import { apiHarness } from '../helpers/api-harness';
+import { signedInAgent } from '../helpers/portal-agent';
 
 /** The value of a row of the Account page's summary list. */
 async function row(page: Page, key: string): Promise<string> {
@@ -61,6 +63,28 @@ describe('Portal: the Account page refreshes itself', function () {
       // The refreshed forms work: the typed notes are saved with the refreshed form's token.
       await page.getByRole('button', { name: 'Save notes' }).click();
       await assert.doesNotReject(page.getByText('Notes saved.').waitFor());
+    });
+  });
+
+  it('Issue 27 item 2: the page and its live part agree on the content digest while nothing changes, so an idle page is not redrawn; a change gives another digest', async () => {
+    const h = await apiHarness({ portal: true });
+    await h.run(async () => {
+      const created = await h.api.post('/v1/accounts').set(bearer(TOKENS.gstt)).send(newPerson());
+      const agent = await signedInAgent(h.app);
+      const account = `/accounts/${encodeURIComponent(created.body.id as string)}`;
+      const page = await agent.get(account);
+      const shown = /data-content-digest="([^"]+)"/.exec(page.text)?.[1];
+      assert.match(shown ?? '', /^sha-256=:[A-Za-z0-9+/=]+:$/);
+      const live = await agent.get(`${account}/content`).set('X-Live-Refresh', '1');
+      assert.equal(live.headers['content-digest'], shown);
+      assert.equal((await agent.get(`${account}/content`)).headers['content-digest'], shown);
+      await h.api
+        .put(`/v1/accounts/${created.body.id}/notes`)
+        .set(bearer(TOKENS.gstt))
+        .send({ notes: 'Changed elsewhere' });
+      const after = await agent.get(`${account}/content`);
+      assert.notEqual(after.headers['content-digest'], shown);
+      assert.match(after.text, /Changed elsewhere/);
     });
   });
 });
