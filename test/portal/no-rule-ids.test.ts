@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { pageWithoutRuleIds, withoutRuleIds } from '../../src/http/portal/without-rule-ids';
+import { withoutRuleIds } from '../../src/domain/rule-citations';
+import { pageWithoutRuleIds } from '../../src/http/portal/without-rule-ids';
 import { accountWorkflowId } from '../../src/workflows/workflow-id';
 import { TOKENS, apiHarness, bearer, newPerson } from '../helpers/api-harness';
 import { HOUR, MINUTE } from '../helpers/lifecycle-harness';
 import { csrfOf, signedInAgent } from '../helpers/portal-agent';
-import { csv, line } from '../bulk/bulk-helpers';
+import { csv, finished, line } from '../bulk/bulk-helpers';
 
 /** A rule id standing alone (R1..R32, R14a), not a code such as R8001 or R0A. */
 const RULE_ID = /\bR([1-9]|[12]\d|3[0-2])[a-z]?\b/;
@@ -149,13 +150,15 @@ describe('Portal: rule ids are for the docs, not for administrators', () => {
         .post('/v1/bulk-uploads?organisation=RJ1&mode=create')
         .set(bearer(TOKENS.gstt))
         .set('Content-Type', 'text/csv')
-        .send(csv([line()]));
-      scan(
-        'an upload’s progress',
-        await agent.get(`/bulk-upload/${encodeURIComponent(started.body.uploadId as string)}`),
-      );
+        .send(csv([line(), line({ Mobile: '+33 6 12 34 56 78' })]));
+      const uploadId = encodeURIComponent(started.body.uploadId as string);
+      scan('an upload’s progress', await agent.get(`/bulk-upload/${uploadId}`));
+      await finished(h, started.body.uploadId as string);
+      const results = await agent.get(`/bulk-upload/${uploadId}/results.csv`).buffer(true);
+      assert.match(results.text, /Not created: Mobile: Mobile must be a UK mobile number/);
+      scan('the results file', results);
       scan('an error page', await agent.get('/accounts/nobody.here%40nhs.net'));
-      assert.equal(seen.length, 17);
+      assert.equal(seen.length, 18);
     });
   });
 });
