@@ -2,9 +2,11 @@ import { stringify } from 'csv-stringify/sync';
 import type { BulkRowRecord } from '../ports/bulk-uploads';
 import { BULK_COLUMNS } from './bulk-file';
 import { spreadsheetSafe } from './spreadsheet-safe';
+import { withoutRuleIds } from '../domain/rule-citations';
 
 /**
- * R31: the uploaded file with a Result column per line: the address created, or why not. For the uploader,
+ * R31: the uploaded file with a Result column per line: the address created, or why not (in words, without
+ * the rules' numbers). For the uploader,
  * a TemporaryPassword column holds each new account's password until they confirm they have saved them (R13).
  * Security: every cell is made safe for a spreadsheet (a formula's start is quoted), and every cell is
  * written between double quotes, so that a spreadsheet splitting on ";" or a tab keeps each cell whole.
@@ -27,9 +29,9 @@ function resultOf(row: BulkRowRecord): string {
     case 'created':
       return row.result!;
     case 'failed':
-      return `Not created: ${row.result}`;
+      return `Not created: ${withoutRuleIds(row.result!)}`;
     case 'invalid':
-      return `Not created: ${row.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`;
+      return `Not created: ${row.errors.map((e) => `${e.path}: ${withoutRuleIds(e.message)}`).join('; ')}`;
     case 'pending':
       return 'Not created: the upload was cancelled or has not reached this line yet';
   }

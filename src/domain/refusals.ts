@@ -5,7 +5,7 @@ import {
   type GateName,
   type IdentityEvent,
 } from './identity-events';
-import { inWords } from './durations';
+import { policyInWords } from './policy-in-words';
 import { isEditable, type AccountState, type MfaExceptionTerm } from './lifecycle-state';
 import type { LifecyclePolicy } from './policy';
 
@@ -38,8 +38,7 @@ export function editRefusal(state: AccountState, policy: LifecyclePolicy): Refus
       'The account cannot be edited until it is Active with a mailbox location of Exchange Online: editing ' +
       `attributes while the mailbox is provisioning may disrupt it. It is ${state.status}` +
       (state.provisioning.requestedAt ? ` since ${state.provisioning.requestedAt}` : '') +
-      `; mailboxes usually take ${inWords(policy.mailboxFirstPollAfterMs)} to ` +
-      `${inWords(policy.provisioningOverdueAfterMs)}. Notes can be changed now (R17).`,
+      `; mailboxes usually take ${policyInWords(policy).pendingWait}. Notes can be changed now (R17).`,
   };
 }
 

@@ -1,5 +1,6 @@
 import { PREREQUISITES, type GateName } from './identity-events';
 import { inWords } from './durations';
+import { policyInWords } from './policy-in-words';
 import type { AccountView } from './lifecycle-state';
 import type { LifecyclePolicy } from './policy';
 
@@ -48,7 +49,7 @@ export function statusInWords(
       } else {
         lines.push(
           `Waiting for the mailbox to be created in Exchange Online: requested at ${at(p.requestedAt)}; ` +
-            `mailboxes take ${inWords(policy.mailboxFirstPollAfterMs)} to ${inWords(policy.provisioningOverdueAfterMs)} (R15).`,
+            `mailboxes take ${policyInWords(policy).pendingWait} (R15).`,
         );
       }
       if (d['mailbox-poll']) lines.push(`Next check of the mailbox: ${at(d['mailbox-poll'])}.`);

@@ -2,6 +2,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import type { Principal } from '../access/principals';
 import type { AccountView } from '../domain/lifecycle-state';
+import type { PolicyInWords } from '../domain/policy-in-words';
 import type { Located } from '../ports/directory';
 import type { ActorRequest } from '../workflows/definitions';
 import type { AccountDeps, AccountTarget } from './account-access';
@@ -21,12 +22,18 @@ export interface ChangeAnswers {
 }
 export type AnswerKind = keyof ChangeAnswers;
 
+/** A text for administrators: as it is, or stating durations of the policy in force ("1 to 24 hours"). */
+export type Worded = string | ((durations: PolicyInWords) => string);
+
+export const worded = (text: Worded, durations: PolicyInWords): string =>
+  typeof text === 'string' ? text : text(durations);
+
 /** A change as the portal offers it on the Account page. */
 export interface PortalAction<A> {
   /** Among the page's other actions, a button, when `offered`; none: a form of its own on the page. */
   button?: {
     text: string;
-    explanation: string;
+    explanation: Worded;
     warning?: true;
     offered(view: AccountView, principal: Principal): boolean;
   };
@@ -37,7 +44,7 @@ export interface PortalAction<A> {
   /** Done: what the page then says (times written by `at`), or the new temporary password's page. */
   done:
     | { say(answer: A, at: (iso: string | null | undefined) => string): string }
-    | { showPassword: { heading: string; explanation: string } };
+    | { showPassword: { heading: string; explanation: Worded } };
 }
 
 /**

@@ -32,7 +32,7 @@ export const notesBody = z.strictObject({ notes });
 
 /** R22, R23: a short or long exception, with the reference of the local risk assessment. */
 export const mfaExceptionBody = z.strictObject({
-  term: z.enum(['short', 'long'], { error: 'Term must be "short" (24 hours) or "long" (6 months)' }),
+  term: z.enum(['short', 'long'], { error: 'Term must be "short" or "long"' }),
   riskAssessmentRef: reference(
     'Risk assessment reference',
     100,
@@ -191,7 +191,8 @@ export const ACCOUNT_CHANGES = {
       done: {
         showPassword: {
           heading: 'Provisioning retried',
-          explanation: 'The account is Pending again while its mailbox is created: 1 to 24 hours (R15, R16).',
+          explanation: (d) =>
+            `The account is Pending again while its mailbox is created: ${d.pendingWait} (R15, R16).`,
         },
       },
     },
@@ -241,9 +242,9 @@ export const ACCOUNT_CHANGES = {
     portal: {
       button: {
         text: 'Mark as leaver',
-        explanation:
-          'The user keeps using mail for 30 days while another organisation can accept them as a joiner; then the ' +
-          'account is deleted (R28).',
+        explanation: (d) =>
+          `The user keeps using mail for ${d.leaverWindow} while another organisation can accept them as a ` +
+          'joiner; then the account is deleted (R28).',
         offered: (view) => view.status === 'Active',
       },
       section: '#actions-heading',

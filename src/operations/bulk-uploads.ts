@@ -16,6 +16,7 @@ import { bulkUpload } from '../workflows/bulk-upload';
 import { cancelBulkUploadUpdate, getBulkUploadQuery, type BulkProgress } from '../workflows/bulk-definitions';
 import { bulkUploadWorkflowId } from '../workflows/workflow-id';
 import { withinDeadline } from '../temporal/deadline';
+import { bulkRunSummary } from './run-summaries';
 import type { AccountDeps } from './account-access';
 
 export interface BulkDeps extends AccountDeps {
@@ -132,6 +133,12 @@ export async function startUpload(
       taskQueue: deps.taskQueue,
       workflowId: bulkUploadWorkflowId(org),
       args: [{ uploadId: id, rows: rows.length, invalid: rows.length - valid.length, startedAt }],
+      ...bulkRunSummary({
+        uploadId: id,
+        organisation: referenceData.organisation(org)!,
+        rows: rows.length,
+        uploadedBy: principal.name,
+      }),
     });
   } catch (err) {
     await deps.bulkUploads.finish(id, 'Cancelled', new Date().toISOString());

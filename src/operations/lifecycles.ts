@@ -15,6 +15,7 @@ import type { LifecycleInput } from '../workflows/account-lifecycle';
 import { initialSearchAttributes } from '../domain/account-search-attributes';
 import { initialState } from '../domain/lifecycle-state';
 import { accountWorkflowId } from '../workflows/workflow-id';
+import { lifecycleRunSummary } from './run-summaries';
 import { BulkUploadId } from '../../temporal-config/search-attributes';
 
 /** Where account lifecycles run: the Temporal client and the task queue of their workers. */
@@ -37,7 +38,7 @@ const START_WAIT_MS = 10_000;
 /**
  * How an account's lifecycle is started, after its reservation: its ID is the account's address, its input
  * the account; it starts with the search attributes of its initial state, whose directory entry the
- * reservation wrote, so that its first step publishes neither again.
+ * reservation wrote, so that its first step publishes neither again; Temporal Web shows its summary.
  */
 function startOptions({ taskQueue }: Lifecycles, account: NewAccount, policy: LifecyclePolicy) {
   const input: LifecycleInput = { account, policy, startedFromReservation: true };
@@ -50,6 +51,7 @@ function startOptions({ taskQueue }: Lifecycles, account: NewAccount, policy: Li
       ...initialSearchAttributes(initialState(account, new Date())),
       ...(account.bulkUploadId ? [{ key: BulkUploadId, value: account.bulkUploadId }] : []),
     ],
+    ...lifecycleRunSummary(account),
   };
 }
 

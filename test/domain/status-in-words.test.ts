@@ -55,7 +55,7 @@ describe('Status in plain words', () => {
       text,
       /Waiting for the mailbox to be created in Exchange Online: requested at 2026-01-05T09:00:00.000Z/,
     );
-    assert.match(text, /mailboxes take 1 hour to 24 hours \(R15\)/);
+    assert.match(text, /mailboxes take 1 to 24 hours \(R15\)/);
     assert.match(text, /Next check of the mailbox: 2026-01-05T10:00:00.000Z/);
     assert.match(text, /Overdue, with an incident, at 2026-01-06T09:00:00.000Z/);
     assert.match(text, /Provisioning fails at 2026-01-08T09:00:00.000Z/);

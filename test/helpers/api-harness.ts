@@ -8,7 +8,8 @@ import { metricsAccess } from '../../src/http/security/metrics-access';
 import type { TrustProxy } from '../../src/http/security/trust-proxy';
 import type { HostName } from '../../src/http/security/host-names';
 import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
-import { DEFAULT_POLICY } from '../../src/domain/policy';
+import { DEFAULT_POLICY, type LifecyclePolicy } from '../../src/domain/policy';
+import type { SimulationSettings } from '../../src/ports/simulated-mail-platform';
 import { createLogger } from '../../src/logger';
 import { EngineMetrics } from '../../src/metrics/engine-metrics';
 import { PROJECT_ROOT } from '../../src/project-root';
@@ -56,11 +57,14 @@ export async function apiHarness(
     activityWrapper?: <T>(activities: T) => T;
     /** The worker without the workflow cache: for a test that restarts it (lifecycleHarness). */
     workerRestartable?: boolean;
+    /** The lifecycle policy the engine runs with (a demonstration's), and the simulated platform's delays. */
+    policy?: LifecyclePolicy;
+    simulation?: Partial<SimulationSettings>;
   } = {},
 ) {
   const faults = { failStarts: 0 };
   const metrics = new EngineMetrics();
-  const h = await lifecycleHarness({}, options.activityWrapper, metrics, {
+  const h = await lifecycleHarness(options.simulation, options.activityWrapper, metrics, {
     restartable: options.workerRestartable,
   });
   const logs: string[] = [];
@@ -118,7 +122,7 @@ export async function apiHarness(
       trustLoopback: options.codecTrustLoopback ?? false,
     },
     taskQueue: h.taskQueue,
-    policy: DEFAULT_POLICY,
+    policy: options.policy ?? DEFAULT_POLICY,
     logger,
     bodyLimit: '64kb',
     isWorkerRunning: () => true,

@@ -84,7 +84,7 @@ describe('Portal: journeys in a real browser', function () {
     });
   });
 
-  it('R4, R3: Add user with nothing filled shows the summary and an error under Title, First Name, Last Name, Email Alias and Organisation, and creates nothing', async () => {
+  it('R4, R3, issue 27 item 7: Add user with nothing filled shows the summary and an error under Title, First Name and Last Name (the only organisation and alias are chosen), and creates nothing', async () => {
     const h = await portalHarness(browser());
     await h.runInBrowser(async () => {
       const page = await h.newPage();
@@ -97,8 +97,16 @@ describe('Portal: journeys in a real browser', function () {
           .getByRole('combobox', { name: 'Organisation', exact: true })
           .locator('option')
           .allInnerTexts(),
-        ['Select an organisation', "Guy's and St Thomas' NHS Foundation Trust (RJ1)"],
-        'R1: only the organisations the caller administers',
+        ["Guy's and St Thomas' NHS Foundation Trust (RJ1)"],
+        'R1: only the organisations the caller administers; the only one is chosen',
+      );
+      assert.deepEqual(
+        await page
+          .getByRole('combobox', { name: 'Email Alias', exact: true })
+          .locator('option')
+          .allInnerTexts(),
+        ['nhs.net'],
+        'the only alias is chosen',
       );
       await page.getByRole('button', { name: 'Create' }).click();
 
@@ -108,22 +116,18 @@ describe('Portal: journeys in a real browser', function () {
         'Title is required',
         'First name is required',
         'Last name is required',
-        'Email alias is required',
-        'Organisation is required',
       ]);
       for (const [field, message] of [
         ['title', 'Title is required'],
         ['firstName', 'First name is required'],
         ['lastName', 'Last name is required'],
-        ['emailAlias', 'Email alias is required'],
-        ['organisation', 'Organisation is required'],
       ]) {
         assert.equal(await errorUnder(page, field!), message);
       }
-      await summary.getByRole('link', { name: 'Email alias is required' }).click();
+      await summary.getByRole('link', { name: 'Last name is required' }).click();
       assert.equal(
         await page.evaluate('document.activeElement?.id'),
-        'emailAlias',
+        'lastName',
         'the summary links to the field',
       );
       await look(page, 'add-user-nothing-filled');
@@ -352,10 +356,7 @@ describe('Portal: journeys in a real browser', function () {
       await page.getByRole('radio', { name: 'Short term (24 hours)' }).check();
       await page.getByRole('button', { name: 'Start MFA exception' }).click();
       await assert.doesNotReject(page.locator('.nhsuk-error-summary').waitFor());
-      assert.equal(
-        await errorUnder(page, 'riskAssessmentRef'),
-        'A risk assessment reference is required (R22)',
-      );
+      assert.equal(await errorUnder(page, 'riskAssessmentRef'), 'A risk assessment reference is required');
       assert.equal(await page.getByRole('radio', { name: 'Short term (24 hours)' }).isChecked(), true);
       await look(page, 'account-mfa-needs-risk-assessment');
 

@@ -69,7 +69,7 @@ describe('Portal: every page and form guarded', () => {
       for (const expected of [
         'GET /',
         'GET /users/new',
-        'GET /accounts/:id/status',
+        'GET /accounts/:id/content',
         'GET /bulk-upload/:id/progress',
       ]) {
         assert.ok(

@@ -79,7 +79,7 @@ describe('Portal: server-side sessions', () => {
       assert.equal((await again.agent.get(account)).status, 200);
       const lastUse = now;
       now = lastUse + 20 * MINUTE;
-      const refresh = () => again.agent.get(`${account}/status`).set(LIVE_REFRESH_HEADER, '1');
+      const refresh = () => again.agent.get(`${account}/content`).set(LIVE_REFRESH_HEADER, '1');
       assert.equal((await refresh()).status, 200, 'a refresh within the idle time');
       now = lastUse + 30 * MINUTE;
       signedOut(await refresh(), 'a refresh 30 minutes after the last use');

@@ -1,5 +1,6 @@
 import type { Principal } from '../../access/principals';
-import type { AnyAccountChange } from '../../operations/account-change-row';
+import { worded, type AnyAccountChange } from '../../operations/account-change-row';
+import type { PolicyInWords } from '../../domain/policy-in-words';
 import { CHANGE_ROWS, type ChangeName } from '../../operations/account-changes';
 import type { AccountView } from '../../domain/lifecycle-state';
 
@@ -29,12 +30,19 @@ export const ACTION_PATHS = Object.fromEntries(
  * rows that offer themselves, and the page's own forms. The lifecycle still decides (its refusals are shown
  * in its words); this only leaves out what cannot apply.
  */
-export function accountActions(view: AccountView, principal: Principal) {
+export function accountActions(view: AccountView, principal: Principal, durations: PolicyInWords) {
   const buttons: ActionButton[] = CHANGE_ROWS.flatMap(([, change]) => {
     const button = change.portal?.button;
     if (!button?.offered(view, principal)) return [];
     const { text, explanation, warning } = button;
-    return [{ path: portalPathOf(change), text, explanation, ...(warning ? { warning } : {}) }];
+    return [
+      {
+        path: portalPathOf(change),
+        text,
+        explanation: worded(explanation, durations),
+        ...(warning ? { warning } : {}),
+      },
+    ];
   });
   const s = view.status;
   const living = s !== 'Deleted';

@@ -4,22 +4,24 @@ import type { Principal } from '../../access/principals';
 import { organisationsFor } from '../../operations/organisations-for';
 import { referenceData } from '../../reference/reference-data';
 
-const withPrompt = (prompt: string, items: { value: string; text: string }[]) => [
-  { value: '', text: prompt },
-  ...items,
-];
+type Item = { value: string; text: string };
+
+const withPrompt = (prompt: string, items: Item[]) => [{ value: '', text: prompt }, ...items];
+
+/** A choice the caller must make: prompted among several; the only one, chosen already. */
+const choice = (prompt: string, items: Item[]) => (items.length === 1 ? items : withPrompt(prompt, items));
 
 /** The lists a form offers the caller (R1, R9, R10): their own organisations, their units and sites. */
 export function formChoices(principal: Principal) {
   const organisations: Organisation[] = organisationsFor(principal);
   const domains = [...new Set(organisations.flatMap((o) => o.emailDomains))];
   return {
-    organisations: withPrompt(
+    organisations: choice(
       'Select an organisation',
       organisations.map((o) => ({ value: o.code, text: `${o.name} (${o.code})` })),
     ),
     organisationTrees: organisations,
-    emailAliases: withPrompt(
+    emailAliases: choice(
       'Select an email alias',
       domains.map((d) => ({ value: d, text: d })),
     ),

@@ -1,4 +1,5 @@
 import express, { Router, type RequestHandler } from 'express';
+import { policyInWords } from '../../domain/policy-in-words';
 import { notFound } from '../problem';
 import { assetRoutes } from './assets';
 import { bulkUploadForm } from './bulk-upload-form';
@@ -28,6 +29,11 @@ export function portalRoutes(
 ): Router {
   const router = Router();
   router.use(assetRoutes());
+  const durations = policyInWords(deps.policy);
+  router.use((_req, res, next) => {
+    res.locals.durations = durations;
+    next();
+  });
   router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 500 }));
   router.use(loadSession(deps.portal, deps.portalSessions));
   router.use(bulkUploadForm());

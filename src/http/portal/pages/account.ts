@@ -3,7 +3,8 @@ import type { AccountView } from '../../../domain/lifecycle-state';
 import { statusInWords } from '../../../domain/status-in-words';
 import { toProblem } from '../../problem-of';
 import type { Principal } from '../../../access/principals';
-import type { AnyAccountChange } from '../../../operations/account-change-row';
+import { worded, type AnyAccountChange } from '../../../operations/account-change-row';
+import { policyInWords } from '../../../domain/policy-in-words';
 import { CHANGE_ROWS, type ChangeName } from '../../../operations/account-changes';
 import { makeChange } from '../../../operations/make-change';
 import { readAccount, readHistory } from '../../../operations/read-account';
@@ -15,8 +16,9 @@ import { isFormProblem, pageErrors } from '../page-errors';
 import type { PortalDeps } from '../portal-deps';
 import { setFlash, takeFlash } from '../session';
 import { signedInPrincipal } from '../signed-in';
-import { NO_ERRORS, renderFragment, renderPage, type PageErrors } from '../views';
+import { NO_ERRORS, livePart, renderPage, sendLivePart, type PageErrors } from '../views';
 
+const LIVE_PART = 'partials/account-content.njk';
 const ACTION_FIELDS = ['notes', 'term', 'riskAssessmentRef'];
 
 export const accountPath = (id: string) => `/accounts/${encodeURIComponent(id)}`;
@@ -39,6 +41,20 @@ function withPassword(answer: unknown): { view: AccountView; temporaryPassword: 
  */
 export function accountPage(deps: PortalDeps): Router {
   const router = Router();
+  const durations = policyInWords(deps.policy);
+
+  /** What the page shows of the account now: its status, details, MFA and policy, actions and history. */
+  async function content(principal: Principal, id: string) {
+    const view = await readAccount(deps, principal, id);
+    const history = await readHistory(deps, principal, id);
+    return {
+      view,
+      words: statusInWords(view, deps.policy, formatTime),
+      summaryRows: summaryRows(view),
+      history: historyRows(history),
+      actions: accountActions(view, principal, durations),
+    };
+  }
 
   async function show(
     res: Response,
@@ -46,19 +62,15 @@ export function accountPage(deps: PortalDeps): Router {
     id: string,
     extra: { errors?: PageErrors; values?: Record<string, unknown>; status?: number } = {},
   ) {
-    const view = await readAccount(deps, principal, id);
-    const history = await readHistory(deps, principal, id);
+    const now = await content(principal, id);
     renderPage(
       res,
       'account.njk',
       {
         nav: 'users',
         flash: await takeFlash(res),
-        view,
-        words: statusInWords(view, deps.policy, formatTime),
-        summaryRows: summaryRows(view),
-        history: historyRows(history),
-        actions: accountActions(view, principal),
+        ...now,
+        liveDigest: livePart(res, LIVE_PART, now).digest,
         errors: extra.errors ?? NO_ERRORS,
         values: extra.values ?? {},
       },
@@ -70,11 +82,10 @@ export function accountPage(deps: PortalDeps): Router {
     await show(res, signedInPrincipal(res), req.params.id);
   });
 
-  /** The status part alone, for the page's live refresh. */
-  router.get('/accounts/:id/status', async (req, res) => {
-    const view = await readAccount(deps, signedInPrincipal(res), req.params.id);
-    const words = statusInWords(view, deps.policy, formatTime);
-    res.type('html').send(renderFragment('partials/account-status.njk', { view, words }));
+  /** The page's content as it is now, for the page's live refresh: every part agrees with the status. */
+  router.get('/accounts/:id/content', async (req, res) => {
+    const principal = signedInPrincipal(res);
+    sendLivePart(res, livePart(res, LIVE_PART, await content(principal, req.params.id)));
   });
 
   /**
@@ -114,7 +125,7 @@ export function accountPage(deps: PortalDeps): Router {
         view,
         temporaryPassword,
         warnings: view.warnings,
-        explanation: portal.done.showPassword.explanation,
+        explanation: worded(portal.done.showPassword.explanation, durations),
       });
     });
   }

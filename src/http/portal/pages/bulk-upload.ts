@@ -18,8 +18,9 @@ import { formChoices } from '../form-choices';
 import { isFormProblem } from '../page-errors';
 import type { PortalDeps } from '../portal-deps';
 import { sessionOf, setFlash, takeFlash } from '../session';
+import { ValidatedFiles } from '../validated-files';
 import { signedInPrincipal } from '../signed-in';
-import { NO_ERRORS, renderFragment, renderPage, type PageErrors } from '../views';
+import { NO_ERRORS, renderPart, renderPage, type PageErrors } from '../views';
 
 /** Lines of a Validate shown on the page; the rest are counted. */
 const ERRORS_SHOWN = 500;
@@ -53,6 +54,7 @@ function progressWords(p: BulkProgress) {
  */
 export function bulkUploadPage(deps: PortalDeps): Router {
   const router = Router();
+  const validatedFiles = new ValidatedFiles();
 
   function showForm(
     res: Response,
@@ -62,6 +64,8 @@ export function bulkUploadPage(deps: PortalDeps): Router {
       errors?: PageErrors;
       validation?: Validation;
       fileName?: string;
+      /** The id of the file Validate kept, which Create uses unless another file is chosen. */
+      validatedFile?: string;
     },
     status = 200,
   ) {
@@ -75,6 +79,7 @@ export function bulkUploadPage(deps: PortalDeps): Router {
         values: extra.values ?? {},
         errors: extra.errors ?? NO_ERRORS,
         fileName: extra.fileName,
+        validatedFile: extra.validatedFile,
         validation,
         lineErrors: validation?.errors.slice(0, ERRORS_SHOWN) ?? [],
         moreErrors: Math.max(0, (validation?.errors.length ?? 0) - ERRORS_SHOWN),
@@ -95,21 +100,34 @@ export function bulkUploadPage(deps: PortalDeps): Router {
     const principal = signedInPrincipal(res);
     const form = (req.body ?? {}) as Record<string, string | undefined>;
     const values = { organisation: form.organisation ?? '' };
-    const fileName = req.file?.originalname;
+    const owner = sessionOf(res).sid;
+    const chosen =
+      req.file && !(req.file.size === 0 && !req.file.originalname)
+        ? { name: req.file.originalname, file: req.file.buffer }
+        : undefined;
+    // Create after Validate: the file Validate kept for this session, unless another one was chosen.
+    const keptId = chosen ? undefined : form.validatedFile;
+    const kept = keptId && owner ? validatedFiles.find(owner, keptId) : undefined;
+    const upload = chosen ?? kept;
+    const fileName = upload?.name ?? req.file?.originalname;
     const refuse = (errors: PageErrors, status = 400) =>
-      showForm(res, principal, { values, errors, fileName }, status);
+      showForm(res, principal, { values, errors, fileName, validatedFile: kept && keptId }, status);
     const problem = res.locals.formProblem as string | undefined;
     if (problem) return refuse({ list: [{ text: problem, href: '#file' }], byField: { file: problem } });
-    if (!req.file || (req.file.size === 0 && !req.file.originalname)) {
-      const text = 'Select a CSV file to upload';
+    if (!upload) {
+      const text = keptId
+        ? 'The validated file is no longer held here: choose it again'
+        : 'Select a CSV file to upload';
       return refuse({ list: [{ text, href: '#file' }], byField: { file: text } });
     }
     try {
       if (form.mode !== 'create') {
-        const validation = await validateUpload(deps, principal, form.organisation, req.file.buffer);
-        return showForm(res, principal, { values, validation, fileName });
+        const validation = await validateUpload(deps, principal, form.organisation, upload.file);
+        const validatedFile = owner ? validatedFiles.keep(owner, upload) : undefined;
+        return showForm(res, principal, { values, validation, fileName, validatedFile });
       }
-      const started = await startUpload(deps, principal, form.organisation, req.file.buffer);
+      const started = await startUpload(deps, principal, form.organisation, upload.file);
+      if (kept && keptId) validatedFiles.forget(keptId);
       await setFlash(res, `Upload ${started.uploadId} started: ${started.remaining} accounts to create.`);
       res.redirect(303, uploadPath(started.uploadId));
     } catch (err) {
@@ -138,11 +156,10 @@ export function bulkUploadPage(deps: PortalDeps): Router {
     const principal = signedInPrincipal(res);
     const progress = await uploadProgress(deps, principal, req.params.id);
     res.type('html').send(
-      renderFragment('partials/bulk-progress.njk', {
+      renderPart(res, 'partials/bulk-progress.njk', {
         progress,
         words: progressWords(progress),
         passwords: await heldPasswords(deps, principal, req.params.id),
-        csrfToken: sessionOf(res).csrfToken,
       }),
     );
   });

@@ -48,6 +48,7 @@ export function userManagementPage(deps: PortalDeps): Router {
         nav: 'users',
         flash: await takeFlash(res),
         query: given,
+        searched: Object.values(given).some((v) => v !== '') || cursor !== undefined,
         errors,
         choices: formChoices(principal),
         rows: entries.map((e) => ({ ...e, overdue: overdue.has(e.id) })),
