@@ -93,7 +93,7 @@ export async function startEngine(
     const sealer = new PasswordSealer(keyRing);
     // The worker too: a bulk upload checks its uploader's rights again for each chunk (Security 14).
     const principals = Principals.fromFile(config.principalsFile);
-    const stores = await openStores(config.stores, config.simulation, serverTime);
+    const stores = await openStores(config.stores, config.simulation, serverTime, keyRing);
     stops.push(() => stores.close());
     const metrics = new EngineMetrics();
     const scrapers = metricsAccess(config.metrics.token);
