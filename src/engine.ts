@@ -215,6 +215,7 @@ export async function startEngine(
         principals,
         idempotency: stores.idempotency,
         bulkUploads: stores.bulkUploads,
+        audit: stores.audit,
         portalSessions: stores.portalSessions,
         bulk: config.bulk,
         sealer,

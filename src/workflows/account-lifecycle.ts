@@ -9,13 +9,14 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { SYSTEM, type AuditEntry, type NewAccount } from '../domain/account';
+import { SYSTEM, type NewAccount } from '../domain/account';
 import { DEADLINE_SUMMARY, deadlinesOf, dueAt, earliest, type DeadlineKind } from '../domain/deadlines';
 import { initialState, viewOf, type AccountState, type AccountView } from '../domain/lifecycle-state';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../domain/policy';
 import { untilDeadline } from './deadline-timer';
 import { shielded } from './shielded';
 import { getAccountHistoryQuery, getAccountQuery, takeTemporaryPasswordUpdate } from './definitions';
+import { AuditTrail, type CarriedTrail } from './lifecycle/audit-trail';
 import { record, refuseIf, type Change, type Lifecycle, type PasswordToShow } from './lifecycle/context';
 import * as firstLogin from './lifecycle/first-login';
 import * as hygiene from './lifecycle/hygiene';
@@ -35,9 +36,8 @@ export interface LifecycleInput {
    */
   startedFromReservation?: boolean;
   /** Set when the lifecycle continues as new: everything it knew, so nothing is lost. */
-  carried?: {
+  carried?: CarriedTrail & {
     state: AccountState;
-    audit: AuditEntry[];
     /** A temporary password not yet shown, sealed (R13). */
     password: PasswordToShow;
     /** The directory entry as last published. */
@@ -96,7 +96,7 @@ async function lifecycle(input: LifecycleInput, { skipsIdleSteps, timersDecide }
   const policy: LifecyclePolicy = { ...DEFAULT_POLICY, ...input.policy };
   const lc: Lifecycle = {
     state: carried?.state ?? initialState(input.account, new Date()),
-    audit: carried?.audit ?? [],
+    trail: new AuditTrail(carried),
     policy,
     password: carried?.password ?? { sealed: null, toShow: true },
   };
@@ -107,12 +107,15 @@ async function lifecycle(input: LifecycleInput, { skipsIdleSteps, timersDecide }
   const lock = new Lock();
   const deadlines = () => deadlinesOf(state, policy);
   const view = (): AccountView => viewOf(state, policy);
-  /** Runs one step under the lock, protected from cancellation, then publishes what it changed. */
+  /**
+   * Runs one step under the lock, protected from cancellation, then publishes what it changed and writes
+   * what it recorded to the audit trail (R2), both at once.
+   */
   const step = <T>(work: () => Promise<T> | T) =>
     shielded(() =>
       lock.run(async () => {
         const result = await work();
-        await outputs.publish(state);
+        await Promise.all([outputs.publish(state), lc.trail.write(state.id, state.organisation.code)]);
         return result;
       }),
     );
@@ -138,7 +141,7 @@ async function lifecycle(input: LifecycleInput, { skipsIdleSteps, timersDecide }
   }
 
   setHandler(getAccountQuery, view);
-  setHandler(getAccountHistoryQuery, () => lc.audit);
+  setHandler(getAccountHistoryQuery, () => lc.trail.pending);
   setHandler(takeTemporaryPasswordUpdate, () => provisioning.takeTemporaryPassword(lc), {
     validator: () => refuseIf(provisioning.passwordRefusal(lc)),
   });
@@ -227,6 +230,11 @@ async function lifecycle(input: LifecycleInput, { skipsIdleSteps, timersDecide }
   await continueAsNew<typeof accountLifecycleV2>({
     account: input.account,
     policy,
-    carried: { state, audit: lc.audit, password: lc.password, publishedEntry: outputs.publishedEntry },
+    carried: {
+      state,
+      ...lc.trail.carried(),
+      password: lc.password,
+      publishedEntry: outputs.publishedEntry,
+    },
   });
 }
