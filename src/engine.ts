@@ -27,12 +27,15 @@ import { connectWorker, createWorker } from './temporal/worker';
 import { Aborted, untilConnected } from './temporal/until-connected';
 import { devPrincipalsFrom, sessionPasswordsFrom } from './http/portal/portal-options';
 import { purgePasswordsEvery } from './bulk/password-purge';
+import { purgeAuditTrailEvery } from './operations/purge-audit-trail';
 import { closeBulkChecks } from './bulk/bulk-checks';
 
 const searchAttributeNames = searchAttributes.map((a) => a.name).join(', ');
 
 /** Security 13: how often an API process deletes the bulk uploads' temporary passwords that expired. */
 const PASSWORD_PURGE_EVERY_MS = 60 * 60 * 1000;
+/** R2: the audit trail's retention purge runs daily. */
+const AUDIT_PURGE_EVERY_MS = 24 * 60 * 60 * 1000;
 
 /** What one process runs: `npm start` runs both; `npm run api` and `npm run worker` one each. */
 export type EngineRole = 'api' | 'worker';
@@ -247,6 +250,7 @@ export async function startEngine(
       stops.push(() => new Promise((resolve) => server.close(resolve)));
       running ??= closed;
       stops.push(purgePasswordsEvery(PASSWORD_PURGE_EVERY_MS, { ...stores, bulk: config.bulk }, log));
+      stops.push(purgeAuditTrailEvery(AUDIT_PURGE_EVERY_MS, stores.audit, config.auditKeptForMs, log));
       stops.push(closeBulkChecks);
       apiUrl = `http://${config.host}:${(server.address() as AddressInfo).port}`;
     }
