@@ -35,6 +35,11 @@ export interface LifecycleInput {
    * the search attributes of that state were set at the start: the first step publishes only what it changes.
    */
   startedFromReservation?: boolean;
+  /**
+   * R2: the lifecycle writes its audit trail to the audit store from its start, without the patch that
+   * runs started before the store take it up by (which would cost every new run a marker).
+   */
+  writesAuditStore?: boolean;
   /** Set when the lifecycle continues as new: everything it knew, so nothing is lost. */
   carried?: CarriedTrail & {
     state: AccountState;
@@ -58,7 +63,8 @@ interface Behaviours {
  * as every account is started now: every behaviour on, so a run records no patch marker for them (each would
  * cost its history a marker and a TemporalChangeVersion search attribute update). Behaviours that came after
  * it are patches in both types, each recorded once per run where the run first reaches it:
- * `asks-last-sign-in` (R30, hygiene.ts) and `platform-holds-profile` (profile.ts).
+ * `asks-last-sign-in` (R30, hygiene.ts), `platform-holds-profile` (profile.ts) and `writes-audit-store` (R2,
+ * audit-trail.ts).
  */
 export function accountLifecycleV2(input: LifecycleInput): Promise<void> {
   return lifecycle(input, { skipsIdleSteps: true, timersDecide: true });
@@ -96,7 +102,7 @@ async function lifecycle(input: LifecycleInput, { skipsIdleSteps, timersDecide }
   const policy: LifecyclePolicy = { ...DEFAULT_POLICY, ...input.policy };
   const lc: Lifecycle = {
     state: carried?.state ?? initialState(input.account, new Date()),
-    trail: new AuditTrail(carried),
+    trail: new AuditTrail(carried, input.writesAuditStore),
     policy,
     password: carried?.password ?? { sealed: null, toShow: true },
   };

@@ -128,8 +128,9 @@ describe('Operators: Temporal Web, cancellation, and a history that stays bounde
       assert.equal((await earlier.describe()).type, 'accountLifecycle');
       assert.equal(
         patchEvents(await earlier.fetchHistory()),
-        4,
-        'a run of accountLifecycle records its two patches, each a marker and a TemporalChangeVersion update',
+        6,
+        'a run of accountLifecycle records its three patches (skip-idle-steps, timers-decide and, R2, ' +
+          'writes-audit-store), each a marker and a TemporalChangeVersion update',
       );
     });
   });

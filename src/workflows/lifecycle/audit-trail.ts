@@ -4,8 +4,10 @@ import type { AuditEntry } from '../../domain/account';
 import type { TrailEntry } from '../../domain/lifecycle-state';
 
 /**
- * Lifecycles take up writing their trail to the audit store by this patch, at the end of the first step
- * that records an entry on code that has it: a run from before it writes its whole trail then, once.
+ * Lifecycles started before the audit store take up writing their trail to it by this patch, at the end of
+ * the first step that records an entry on code that has it: such a run writes its whole trail then, once.
+ * Runs started since, and runs continued as new by code that writes (they carry `auditWritten`), write
+ * without it, and record no marker.
  */
 export const WRITES_AUDIT_STORE = 'writes-audit-store';
 
@@ -32,9 +34,13 @@ export class AuditTrail {
   /** The seq of the first unwritten entry: how many the store already holds. */
   private written: number;
 
-  constructor(carried?: CarriedTrail) {
+  /** Whether this run writes to the store whatever the patch says. */
+  private readonly writes: boolean;
+
+  constructor(carried?: CarriedTrail, startedWriting = false) {
     this.unwritten = [...(carried?.audit ?? [])];
     this.written = carried?.auditWritten ?? 0;
+    this.writes = startedWriting || carried?.auditWritten !== undefined;
   }
 
   record(entry: AuditEntry, organisation: string): void {
@@ -52,7 +58,7 @@ export class AuditTrail {
    */
   async write(accountId: string, organisation: string): Promise<void> {
     const count = this.unwritten.length;
-    if (count === 0 || !patched(WRITES_AUDIT_STORE)) return;
+    if (count === 0 || !(this.writes || patched(WRITES_AUDIT_STORE))) return;
     await writeAuditEntries(
       this.pending.slice(0, count).map((entry) => ({
         ...entry,
