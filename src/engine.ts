@@ -28,12 +28,15 @@ import { connectWorker, createWorker } from './temporal/worker';
 import { Aborted, untilConnected } from './temporal/until-connected';
 import { devPrincipalsFrom, sessionPasswordsFrom } from './http/portal/portal-options';
 import { purgePasswordsEvery } from './bulk/password-purge';
+import { purgeAuditTrailEvery } from './operations/purge-audit-trail';
 import { closeBulkChecks } from './bulk/bulk-checks';
 
 const searchAttributeNames = searchAttributes.map((a) => a.name).join(', ');
 
 /** Security 13: how often an API process deletes the bulk uploads' temporary passwords that expired. */
 const PASSWORD_PURGE_EVERY_MS = 60 * 60 * 1000;
+/** R2: the audit trail's retention purge runs daily. */
+const AUDIT_PURGE_EVERY_MS = 24 * 60 * 60 * 1000;
 
 /** What one process runs: `npm start` runs both; `npm run api` and `npm run worker` one each. */
 export type EngineRole = 'api' | 'worker';
@@ -103,7 +106,7 @@ export async function startEngine(
     const sealer = new PasswordSealer(keyRing);
     // The worker too: a bulk upload checks its uploader's rights again for each chunk (Security 14).
     const principals = Principals.fromFile(config.principalsFile);
-    const stores = await openStores(config.stores, config.simulation, serverTime);
+    const stores = await openStores(config.stores, config.simulation, serverTime, keyRing);
     stops.push(() => stores.close());
     const metrics = new EngineMetrics();
     const scrapers = metricsAccess(config.metrics.token);
@@ -227,6 +230,7 @@ export async function startEngine(
         principals,
         idempotency: stores.idempotency,
         bulkUploads: stores.bulkUploads,
+        audit: stores.audit,
         portalSessions: stores.portalSessions,
         bulk: config.bulk,
         sealer,
@@ -263,6 +267,7 @@ export async function startEngine(
       stops.push(() => new Promise((resolve) => server.close(resolve)));
       running ??= closed;
       stops.push(purgePasswordsEvery(PASSWORD_PURGE_EVERY_MS, { ...stores, bulk: config.bulk }, log));
+      stops.push(purgeAuditTrailEvery(AUDIT_PURGE_EVERY_MS, stores.audit, config.auditKeptForMs, log));
       stops.push(closeBulkChecks);
       apiUrl = `http://${config.host}:${(server.address() as AddressInfo).port}`;
     }

@@ -53,7 +53,13 @@ export interface Stack {
 export async function startStack(
   runDir: string,
   log: (message: string) => void,
-  options: { cluster: boolean },
+  options: {
+    cluster: boolean;
+    /** Settings of the engine's processes besides the stack's own (a shorter policy, say). */
+    engineEnv?: NodeJS.ProcessEnv;
+    /** The cluster's TEMPORAL_CLUSTER_RETENTION; its default unless given. */
+    retention?: string;
+  },
 ): Promise<Stack> {
   const main = path.join(PROJECT_ROOT, 'dist/src/main.js');
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
@@ -88,6 +94,7 @@ export async function startStack(
         TEMPORAL_CLUSTER_PORT: String(frontendPort),
         TEMPORAL_CLUSTER_POSTGRES_PORT: String(temporalPgPort),
         TEMPORAL_CLUSTER_DIR: path.join(runDir, 'cluster'),
+        ...(options.retention ? { TEMPORAL_CLUSTER_RETENTION: options.retention } : {}),
       }),
       log,
     );
@@ -140,6 +147,7 @@ export async function startStack(
     TEMPORAL_METRICS_ADDRESS: 'off',
     ...stores,
     ...FAST_LIFECYCLE,
+    ...options.engineEnv,
   };
   const engine = (role: 'api' | 'worker', n: number, extra: NodeJS.ProcessEnv = {}) => {
     const name = count > 1 ? `${role} ${n + 1}` : role;

@@ -1,9 +1,13 @@
+import { AuditSealer } from '../crypto/audit-sealer';
+import type { KeyRing } from '../crypto/key-ring';
+import type { AuditStore } from '../ports/audit-store';
 import type { BulkUploads } from '../ports/bulk-uploads';
 import type { Directory } from '../ports/directory';
 import type { IdempotencyKeys } from '../ports/idempotency-keys';
 import type { Incidents } from '../ports/incidents';
 import type { PortalSessions } from '../ports/portal-sessions';
 import type { SimulatedMailPlatform, SimulationSettings } from '../ports/simulated-mail-platform';
+import { SqlAuditStore } from './sql/audit-store';
 import { SqlBulkUploads } from './sql/bulk-uploads';
 import { SqlDirectory } from './sql/directory';
 import { SqlIdempotencyKeys } from './sql/idempotency-keys';
@@ -19,7 +23,7 @@ export type StoresLocation =
 
 /**
  * What the API and the workers share: the simulated mail platform, the directory, incidents, idempotency
- * keys, bulk uploads and the portal's sessions.
+ * keys, bulk uploads, the portal's sessions and the audit trail.
  */
 export interface Stores {
   platform: SimulatedMailPlatform;
@@ -28,17 +32,20 @@ export interface Stores {
   idempotency: IdempotencyKeys;
   bulkUploads: BulkUploads;
   portalSessions: PortalSessions;
+  audit: AuditStore;
   close(): Promise<void>;
 }
 
 /**
  * Opens the stores, their schema migrated. `clock` is the time the simulation and incidents record (the
- * activities' server time); reservations, idempotency keys and sessions use the wall clock.
+ * activities' server time); reservations, idempotency keys and sessions use the wall clock. The audit
+ * trail's entries are sealed under `keys`.
  */
 export async function openStores(
   location: StoresLocation,
   simulation: SimulationSettings,
   clock: () => Date,
+  keys: KeyRing,
 ): Promise<Stores> {
   const database = await (location.kind === 'postgres'
     ? openPostgres({ url: location.url, poolSize: location.poolSize })
@@ -50,6 +57,7 @@ export async function openStores(
     idempotency: new SqlIdempotencyKeys(database),
     bulkUploads: new SqlBulkUploads(database),
     portalSessions: new SqlPortalSessions(database),
+    audit: new SqlAuditStore(database, new AuditSealer(keys)),
     close: () => database.close(),
   };
 }

@@ -10,6 +10,7 @@ import { PROJECT_ROOT } from '../project-root';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../domain/policy';
 import type { StoresLocation } from '../adapters/stores';
 import { DEFAULT_BULK_SETTINGS, type BulkSettings } from '../bulk/bulk-settings';
+import { DEFAULT_AUDIT_KEPT_FOR_MS } from '../operations/purge-audit-trail';
 import type { SimulationSettings } from '../ports/simulated-mail-platform';
 import type { ReconciliationSettings } from '../temporal/reconciliation-schedule';
 import { OIDC_PRINCIPAL_CLAIMS, type OidcPrincipalClaim } from '../http/portal/portal-options';
@@ -81,6 +82,7 @@ const envSchema = z.object({
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
   WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   BULK_PASSWORDS_KEPT_FOR: duration('BULK_PASSWORDS_KEPT_FOR'),
+  AUDIT_KEPT_FOR: duration('AUDIT_KEPT_FOR'),
   BULK_REQUESTS_AT_ONCE: z.coerce.number().int().min(1).max(100).optional(),
   PORTAL_PUBLIC_URL: z
     .url({ error: 'PORTAL_PUBLIC_URL must be a URL, such as https://admin.example.nhs.uk' })
@@ -154,6 +156,8 @@ export interface AppConfig {
   };
   portal: PortalConfig;
   bulk: BulkSettings;
+  /** R2: how long an audit entry is kept after it was recorded. */
+  auditKeptForMs: number;
 }
 
 const OIDC_VARIABLES = [
@@ -327,5 +331,6 @@ export function loadAppConfig(
       passwordsKeptForMs: e.BULK_PASSWORDS_KEPT_FOR ?? DEFAULT_BULK_SETTINGS.passwordsKeptForMs,
       requestsAtOnce: e.BULK_REQUESTS_AT_ONCE ?? DEFAULT_BULK_SETTINGS.requestsAtOnce,
     },
+    auditKeptForMs: e.AUDIT_KEPT_FOR ?? DEFAULT_AUDIT_KEPT_FOR_MS,
   };
 }

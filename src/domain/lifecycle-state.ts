@@ -2,6 +2,7 @@ import {
   EXCHANGE_ONLINE,
   type AccountStatus,
   type Actor,
+  type AuditEntry,
   type DisabledReason,
   type MailboxLocation,
   type NewAccount,
@@ -52,6 +53,16 @@ export interface Deletion {
   statusBefore: AccountStatus;
   /** Set when the restore window has ended: the account is closed for good. */
   closedAt: string | null;
+}
+
+/**
+ * An entry of an account's audit trail as its lifecycle holds it until the audit store has it (R2): its
+ * place in the trail (`seq`, from 0) and the organisation the account was in when it was recorded. Runs
+ * from before the audit store recorded neither: their whole trail is carried, its seq its position.
+ */
+export interface TrailEntry extends AuditEntry {
+  seq?: number;
+  organisation?: string;
 }
 
 /** Everything a lifecycle knows of its account; carried whole across continue-as-new. Times are ISO strings. */

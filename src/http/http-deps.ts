@@ -6,6 +6,7 @@ import type { PasswordSealer } from '../crypto/password-sealer';
 import type { LifecyclePolicy } from '../domain/policy';
 import type { Logger } from '../logger';
 import type { EngineMetrics } from '../metrics/engine-metrics';
+import type { AuditStore } from '../ports/audit-store';
 import type { BulkUploads } from '../ports/bulk-uploads';
 import type { Directory } from '../ports/directory';
 import type { IdempotencyKeys } from '../ports/idempotency-keys';
@@ -24,6 +25,8 @@ export interface HttpDeps {
   principals: Principals;
   idempotency: IdempotencyKeys;
   bulkUploads: BulkUploads;
+  /** The audit trail (R2): accounts' histories and the trail's search read it. */
+  audit: AuditStore;
   /** The bulk upload's settings; their defaults unless given. */
   bulk?: BulkSettings;
   sealer: PasswordSealer;

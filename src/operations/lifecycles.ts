@@ -41,7 +41,7 @@ const START_WAIT_MS = 10_000;
  * reservation wrote, so that its first step publishes neither again; Temporal Web shows its summary.
  */
 function startOptions({ taskQueue }: Lifecycles, account: NewAccount, policy: LifecyclePolicy) {
-  const input: LifecycleInput = { account, policy, startedFromReservation: true };
+  const input: LifecycleInput = { account, policy, startedFromReservation: true, writesAuditStore: true };
   return {
     taskQueue,
     workflowId: accountWorkflowId(account.email),

@@ -3,8 +3,10 @@ import type { AccountView } from '../domain/lifecycle-state';
 import { ADMINS } from '../access/rights';
 import { withinDeadline } from '../temporal/deadline';
 import type { Principal } from '../access/principals';
-import { getAccountQuery, getAccountHistoryQuery } from '../workflows/definitions';
+import type { AuditStore } from '../ports/audit-store';
+import { getAccountQuery } from '../workflows/definitions';
 import { reachAccount, type AccountDeps } from './account-access';
+import { accountTrail } from './account-trail';
 
 type ReadDeps = Pick<AccountDeps, 'client' | 'taskQueue' | 'directory'>;
 
@@ -14,8 +16,12 @@ export async function readAccount(deps: ReadDeps, principal: Principal, id: unkn
   return withinDeadline(deps.client, () => handle.query(getAccountQuery));
 }
 
-/** R2: who did what to the account, and when, in domain words. */
-export async function readHistory(deps: ReadDeps, principal: Principal, id: unknown): Promise<AuditEntry[]> {
-  const { handle } = await reachAccount(deps, principal, id, ADMINS);
-  return withinDeadline(deps.client, () => handle.query(getAccountHistoryQuery));
+/** R2: who did what to the account, and when, in domain words; also after its lifecycle has gone. */
+export async function readHistory(
+  deps: ReadDeps & { audit: AuditStore },
+  principal: Principal,
+  id: unknown,
+): Promise<AuditEntry[]> {
+  const account = await reachAccount(deps, principal, id, ADMINS);
+  return accountTrail(deps.client, account.handle, deps.audit, account.id);
 }

@@ -9,13 +9,14 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { SYSTEM, type AuditEntry, type NewAccount } from '../domain/account';
+import { SYSTEM, type NewAccount } from '../domain/account';
 import { DEADLINE_SUMMARY, deadlinesOf, dueAt, earliest, type DeadlineKind } from '../domain/deadlines';
 import { initialState, viewOf, type AccountState, type AccountView } from '../domain/lifecycle-state';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../domain/policy';
 import { untilDeadline } from './deadline-timer';
 import { shielded } from './shielded';
 import { getAccountHistoryQuery, getAccountQuery, takeTemporaryPasswordUpdate } from './definitions';
+import { AuditTrail, type CarriedTrail } from './lifecycle/audit-trail';
 import { record, refuseIf, type Change, type Lifecycle, type PasswordToShow } from './lifecycle/context';
 import * as firstLogin from './lifecycle/first-login';
 import * as hygiene from './lifecycle/hygiene';
@@ -34,10 +35,14 @@ export interface LifecycleInput {
    * the search attributes of that state were set at the start: the first step publishes only what it changes.
    */
   startedFromReservation?: boolean;
+  /**
+   * R2: the lifecycle writes its audit trail to the audit store from its start, without the patch that
+   * runs started before the store take it up by (which would cost every new run a marker).
+   */
+  writesAuditStore?: boolean;
   /** Set when the lifecycle continues as new: everything it knew, so nothing is lost. */
-  carried?: {
+  carried?: CarriedTrail & {
     state: AccountState;
-    audit: AuditEntry[];
     /** A temporary password not yet shown, sealed (R13). */
     password: PasswordToShow;
     /** The directory entry as last published. */
@@ -58,7 +63,8 @@ interface Behaviours {
  * as every account is started now: every behaviour on, so a run records no patch marker for them (each would
  * cost its history a marker and a TemporalChangeVersion search attribute update). Behaviours that came after
  * it are patches in both types, each recorded once per run where the run first reaches it:
- * `asks-last-sign-in` (R30, hygiene.ts) and `platform-holds-profile` (profile.ts).
+ * `asks-last-sign-in` (R30, hygiene.ts), `platform-holds-profile` (profile.ts) and `writes-audit-store` (R2,
+ * audit-trail.ts).
  */
 export function accountLifecycleV2(input: LifecycleInput): Promise<void> {
   return lifecycle(input, { skipsIdleSteps: true, timersDecide: true });
@@ -96,7 +102,7 @@ async function lifecycle(input: LifecycleInput, { skipsIdleSteps, timersDecide }
   const policy: LifecyclePolicy = { ...DEFAULT_POLICY, ...input.policy };
   const lc: Lifecycle = {
     state: carried?.state ?? initialState(input.account, new Date()),
-    audit: carried?.audit ?? [],
+    trail: new AuditTrail(carried, input.writesAuditStore),
     policy,
     password: carried?.password ?? { sealed: null, toShow: true },
   };
@@ -107,12 +113,15 @@ async function lifecycle(input: LifecycleInput, { skipsIdleSteps, timersDecide }
   const lock = new Lock();
   const deadlines = () => deadlinesOf(state, policy);
   const view = (): AccountView => viewOf(state, policy);
-  /** Runs one step under the lock, protected from cancellation, then publishes what it changed. */
+  /**
+   * Runs one step under the lock, protected from cancellation, then publishes what it changed and writes
+   * what it recorded to the audit trail (R2), both at once.
+   */
   const step = <T>(work: () => Promise<T> | T) =>
     shielded(() =>
       lock.run(async () => {
         const result = await work();
-        await outputs.publish(state);
+        await Promise.all([outputs.publish(state), lc.trail.write(state.id, state.organisation.code)]);
         return result;
       }),
     );
@@ -138,7 +147,7 @@ async function lifecycle(input: LifecycleInput, { skipsIdleSteps, timersDecide }
   }
 
   setHandler(getAccountQuery, view);
-  setHandler(getAccountHistoryQuery, () => lc.audit);
+  setHandler(getAccountHistoryQuery, () => lc.trail.pending);
   setHandler(takeTemporaryPasswordUpdate, () => provisioning.takeTemporaryPassword(lc), {
     validator: () => refuseIf(provisioning.passwordRefusal(lc)),
   });
@@ -227,6 +236,11 @@ async function lifecycle(input: LifecycleInput, { skipsIdleSteps, timersDecide }
   await continueAsNew<typeof accountLifecycleV2>({
     account: input.account,
     policy,
-    carried: { state, audit: lc.audit, password: lc.password, publishedEntry: outputs.publishedEntry },
+    carried: {
+      state,
+      ...lc.trail.carried(),
+      password: lc.password,
+      publishedEntry: outputs.publishedEntry,
+    },
   });
 }

@@ -1,7 +1,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, AuditEntry, JoinerChanges, ProfileChanges } from '../domain/account';
+import type { Actor, JoinerChanges, ProfileChanges } from '../domain/account';
 import type { IdentityEvent } from '../domain/identity-events';
-import type { AccountView, MfaExceptionTerm } from '../domain/lifecycle-state';
+import type { AccountView, MfaExceptionTerm, TrailEntry } from '../domain/lifecycle-state';
 import type { OrganisationSnapshot } from '../domain/organisation';
 
 /**
@@ -36,7 +36,11 @@ export interface AcceptJoinerRequest extends ActorRequest {
 }
 
 export const getAccountQuery = defineQuery<AccountView>('getAccount');
-export const getAccountHistoryQuery = defineQuery<AuditEntry[]>('getAuditTrail');
+/**
+ * R2: the entries of the audit trail the lifecycle holds: those the audit store does not have yet, each with
+ * its seq; a run from before the store answers its whole trail, without seqs.
+ */
+export const getAccountHistoryQuery = defineQuery<TrailEntry[]>('getAuditTrail');
 
 export const editAccountUpdate = defineUpdate<AccountView, [EditAccountRequest]>('editAttributes');
 export const setNotesUpdate = defineUpdate<AccountView, [SetNotesRequest]>('setNotes');

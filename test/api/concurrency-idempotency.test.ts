@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { getAccountHistoryQuery } from '../../src/workflows/definitions';
 import { activeAccount, passFirstGates } from '../helpers/lifecycle-harness';
 import { TOKENS, apiHarness, bearer, newPerson } from '../helpers/api-harness';
 
@@ -130,7 +129,7 @@ describe('API: concurrent and repeated creates', () => {
         answers[0]!.body.mfa.exceptionEndsAt,
         'a late repeat moves nothing',
       );
-      const trail = await handle.query(getAccountHistoryQuery);
+      const trail = await h.trail(handle);
       assert.equal(trail.filter((e) => e.action.startsWith('MFA exception')).length, 1, 'one audit entry');
 
       const reused = await h.api
@@ -157,7 +156,7 @@ describe('API: concurrent and repeated creates', () => {
         answers.map((a) => a.status),
         [200, 200, 200],
       );
-      const trail = await handle.query(getAccountHistoryQuery);
+      const trail = await h.trail(handle);
       assert.equal(trail.filter((e) => e.action === 'PasswordChanged reported').length, 1);
       const other = await h.api
         .post(`/v1/accounts/${id}/events`)
@@ -165,7 +164,7 @@ describe('API: concurrent and repeated creates', () => {
         .set('Idempotency-Key', 'evt-1')
         .send({ type: 'AupAccepted' });
       assert.equal(other.status, 422);
-      assert.equal((await handle.query(getAccountHistoryQuery)).length, trail.length, 'nothing applied');
+      assert.equal((await h.trail(handle)).length, trail.length, 'nothing applied');
     });
   });
 });

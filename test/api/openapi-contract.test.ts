@@ -428,6 +428,9 @@ describe('API: the OpenAPI document is the contract', () => {
       const leavers = await h.api.get('/v1/leavers?q=Testa').set(bearer(TOKENS.uclhManchester));
       assert.ok(leavers.body.items.length >= 1);
       conforms(leavers, 'get', '/v1/leavers');
+      conforms(await h.api.get('/v1/audit?limit=2').set(admin), 'get', '/v1/audit');
+      conforms(await h.api.get('/v1/audit?from=yesterday&limit=0').set(admin), 'get', '/v1/audit');
+      conforms(await h.api.get('/v1/audit').set(bearer(TOKENS.identity)), 'get', '/v1/audit');
       conforms(await h.api.get('/v1/leavers?q=%20a%20').set(admin), 'get', '/v1/leavers');
       conforms(
         await h.api

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { getAccountHistoryQuery } from '../../src/workflows/definitions';
 import { reconcileReservations } from '../../src/workflows';
 import type { ReconciliationReport } from '../../src/workflows/reconcile-reservations';
 import { accountWorkflowId } from '../../src/workflows/workflow-id';
@@ -84,7 +83,7 @@ describe('No account left behind: a reservation always gets its lifecycle', () =
       assert.equal(third.status, 201);
       assert.equal(third.headers['idempotent-replayed'], 'true');
       assert.equal(third.body.temporaryPassword, null, 'shown once only');
-      const trail = await h.client.workflow.getHandle(accountWorkflowId(id)).query(getAccountHistoryQuery);
+      const trail = await h.trail(h.client.workflow.getHandle(accountWorkflowId(id)));
       assert.equal(trail.filter((e) => e.action === 'Account created').length, 1);
     });
   });

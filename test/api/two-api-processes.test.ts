@@ -57,6 +57,7 @@ describe('Two API processes on one PostgreSQL and one Temporal', () => {
         { kind: 'postgres', url: databaseUrl, poolSize: 2 },
         { mailboxDelayMs: HOUR, syncDelayMs: HOUR },
         () => new Date(),
+        testKeyRing,
       ),
     ]);
     const client = server.client;

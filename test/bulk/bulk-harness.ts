@@ -78,6 +78,7 @@ export async function bulkHarness(
       platform: stores.platform,
       directory: stores.directory,
       incidents: stores.incidents,
+      audit: stores.audit,
       sealer,
       lifecycles: { client, taskQueue },
       reconcileAfterMs: 0,

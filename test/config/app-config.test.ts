@@ -33,6 +33,12 @@ describe('Configuration', () => {
     assert.equal(config.simulation.syncDelayMs, null);
   });
 
+  it('R2: keeps the audit trail 8 years unless AUDIT_KEPT_FOR says otherwise, a bad value named', () => {
+    assert.equal(loadAppConfig({}, embedded).auditKeptForMs, 8 * 365.25 * 24 * 60 * 60 * 1000);
+    assert.equal(loadAppConfig({ AUDIT_KEPT_FOR: '10y' }, embedded).auditKeptForMs, 10 * 365.25 * 864e5);
+    assert.throws(() => loadAppConfig({ AUDIT_KEPT_FOR: 'forever' }, embedded), /AUDIT_KEPT_FOR/);
+  });
+
   it('names each setting at fault', () => {
     assert.throws(
       () => loadAppConfig({ POLICY_POLL_INTERVAL: 'soon', PORT: 'x' }, embedded),

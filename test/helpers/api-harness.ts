@@ -114,6 +114,7 @@ export async function apiHarness(
     principals: options.principals ?? Principals.fromFile(`${PROJECT_ROOT}/config/dev-principals.json`),
     idempotency,
     bulkUploads: h.bulkUploads,
+    audit: h.audit,
     portalSessions: options.portalSessions ?? new SqlPortalSessions(h.db),
     sealer: h.sealer,
     codec: new AesGcmPayloadCodec(testKeyRing),

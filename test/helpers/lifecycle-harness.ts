@@ -4,6 +4,8 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createBulkActivities } from '../../src/activities/bulk';
+import { accountTrail } from '../../src/operations/account-trail';
+import { SqlAuditStore } from '../../src/adapters/sql/audit-store';
 import { SqlBulkUploads } from '../../src/adapters/sql/bulk-uploads';
 import type { SqlDatabase } from '../../src/adapters/sql/database';
 import { SqlDirectory } from '../../src/adapters/sql/directory';
@@ -14,6 +16,7 @@ import { openSqlite } from '../../src/adapters/sql/sqlite';
 import { serverTime } from '../../src/activities/server-time';
 import type { SimulationSettings } from '../../src/ports/simulated-mail-platform';
 import type { MailPlatform } from '../../src/ports/mail-platform';
+import { AuditSealer } from '../../src/crypto/audit-sealer';
 import { PasswordSealer } from '../../src/crypto/password-sealer';
 import type { Actor, Profile } from '../../src/domain/account';
 import type { IdentityEvent, PhoneReport } from '../../src/domain/identity-events';
@@ -87,6 +90,7 @@ export async function lifecycleHarness(
   const sealer = new PasswordSealer(testKeyRing);
   const idempotency = new SqlIdempotencyKeys(db);
   const bulkUploads = new SqlBulkUploads(db);
+  const audit = new SqlAuditStore(db, new AuditSealer(testKeyRing));
   const taskQueue = `lifecycle-${process.pid}-${++queues}`;
   const started: WorkflowHandle[] = [];
   // The lifecycles the activities start (a bulk upload's lines, the reconciliation's repairs) are the
@@ -126,6 +130,7 @@ export async function lifecycleHarness(
       platform: mailPlatform ?? platform,
       directory,
       incidents,
+      audit,
       sealer,
       lifecycles,
       metrics,
@@ -203,6 +208,10 @@ export async function lifecycleHarness(
     platform,
     directory,
     incidents,
+    audit,
+    /** R2: the account's whole audit trail, as the API reads it: the store's and what the lifecycle holds. */
+    trail: (handle: WorkflowHandle) =>
+      accountTrail(env.client, handle, audit, handle.workflowId.replace(/^account:/, '')),
     sealer,
     idempotency,
     bulkUploads,

@@ -1,3 +1,4 @@
+import { SqlAuditStore } from '../../src/adapters/sql/audit-store';
 import { SqlBulkUploads } from '../../src/adapters/sql/bulk-uploads';
 import type { SqlDatabase } from '../../src/adapters/sql/database';
 import { SqlDirectory } from '../../src/adapters/sql/directory';
@@ -7,6 +8,8 @@ import { SqlPortalSessions } from '../../src/adapters/sql/portal-sessions';
 import { openPostgres } from '../../src/adapters/sql/postgres';
 import { SqlSimulatedMailPlatform } from '../../src/adapters/sql/simulated-mail-platform';
 import { openSqlite } from '../../src/adapters/sql/sqlite';
+import { AuditSealer } from '../../src/crypto/audit-sealer';
+import type { AuditStore } from '../../src/ports/audit-store';
 import type { BulkUploads } from '../../src/ports/bulk-uploads';
 import type { Directory } from '../../src/ports/directory';
 import type { IdempotencyKeys } from '../../src/ports/idempotency-keys';
@@ -14,6 +17,7 @@ import type { Incidents } from '../../src/ports/incidents';
 import type { PortalSessions } from '../../src/ports/portal-sessions';
 import type { SimulatedMailPlatform, SimulationSettings } from '../../src/ports/simulated-mail-platform';
 import { postgresDatabase } from './postgres-fixture';
+import { testKeyRing } from './test-keys';
 
 export interface TestStores {
   directory: Directory;
@@ -22,6 +26,9 @@ export interface TestStores {
   platform: SimulatedMailPlatform;
   bulkUploads: BulkUploads;
   portalSessions: PortalSessions;
+  audit: AuditStore;
+  /** The database under the stores, for a test that reads what a store wrote. */
+  database: SqlDatabase;
   close(): Promise<void>;
 }
 
@@ -54,6 +61,8 @@ function storesOf(
     platform: new SqlSimulatedMailPlatform(db, { ...simulation }, clock),
     bulkUploads: new SqlBulkUploads(db),
     portalSessions: new SqlPortalSessions(db, () => clock().getTime()),
+    audit: new SqlAuditStore(db, new AuditSealer(testKeyRing)),
+    database: db,
     close: () => db.close(),
   };
 }

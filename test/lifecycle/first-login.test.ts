@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { IdentityEvent } from '../../src/domain/identity-events';
-import { editAccountUpdate, getAccountQuery, getAccountHistoryQuery } from '../../src/workflows/definitions';
+import { editAccountUpdate, getAccountQuery } from '../../src/workflows/definitions';
 import {
   ADMIN,
   HOUR,
@@ -137,9 +137,7 @@ describe('First login', () => {
         'the warning says which country the number was taken to be',
       );
       assert.ok(
-        (await handle.query(getAccountHistoryQuery)).some((e) =>
-          /registered a number of France/.test(e.action),
-        ),
+        (await h.trail(handle)).some((e) => /registered a number of France/.test(e.action)),
         'and so does the history',
       );
       assert.equal(view.gates.MfaRegistered.passed, false);

@@ -5,12 +5,7 @@ import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../src/activities';
 import { CENTRAL_MFA_GROUP } from '../../src/domain/organisation';
 import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
-import {
-  getAccountQuery,
-  getAccountHistoryQuery,
-  startMfaExceptionUpdate,
-  setNotesUpdate,
-} from '../../src/workflows/definitions';
+import { getAccountQuery, startMfaExceptionUpdate, setNotesUpdate } from '../../src/workflows/definitions';
 import {
   ADMIN,
   HOUR,
@@ -84,7 +79,7 @@ describe('Temporal history', () => {
       assert.equal(view.status, 'Active');
       assert.equal(view.gates.SecretSet.passed, true);
       assert.equal(view.mfa.exceptionEndsAt, started.mfa.exceptionEndsAt);
-      const trail = await handle.query(getAccountHistoryQuery);
+      const trail = await h.trail(handle);
       assert.equal(trail[0]!.action, 'Account created', 'the audit trail is carried over');
       assert.equal(trail.filter((e) => e.action === 'Notes changed').length, 40, 'no Update lost');
 

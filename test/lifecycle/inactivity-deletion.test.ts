@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import {
   getAccountQuery,
-  getAccountHistoryQuery,
   reactivateAccountUpdate,
   restoreAccountUpdate,
 } from '../../src/workflows/definitions';
@@ -115,7 +114,7 @@ describe('R30, R32: inactivity, deletion and restore', () => {
       assert.equal(view.deletion, null);
       assert.equal((await h.platform.inspect(id)).exists, true);
       assert.ok(
-        (await handle.query(getAccountHistoryQuery)).some((e) =>
+        (await h.trail(handle)).some((e) =>
           /^Signed in at .*: the account is Active again \(R30\)$/.test(e.action),
         ),
       );
@@ -135,11 +134,7 @@ describe('R30, R32: inactivity, deletion and restore', () => {
         args: [{ actor: ADMIN }],
       });
       assert.equal(reactivated.status, 'Active');
-      assert.ok(
-        (await second.handle.query(getAccountHistoryQuery)).some(
-          (e) => e.action === 'Account reactivated (R30)',
-        ),
-      );
+      assert.ok((await h.trail(second.handle)).some((e) => e.action === 'Account reactivated (R30)'));
       await h.sleep(29 * DAY);
       assert.equal((await first.handle.query(getAccountQuery)).status, 'Active', 'the clock started again');
       assert.match(
@@ -179,7 +174,7 @@ describe('R30, R32: inactivity, deletion and restore', () => {
       assert.equal((await h.platform.inspect(id)).exists, true);
       assert.deepEqual((await h.platform.inspect(id)).groups, ['NHSmail-MFA-Standard-CA']);
       assert.equal((await h.directory.get(id))?.status, 'Inactive');
-      const trail = await handle.query(getAccountHistoryQuery);
+      const trail = await h.trail(handle);
       assert.equal(trail[0]!.action, 'Account created');
       assert.ok(trail.some((e) => e.action === 'Account restored as Inactive (R32)'));
       await h.sleep(29 * DAY);

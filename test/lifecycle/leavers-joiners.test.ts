@@ -5,7 +5,6 @@ import { referenceData } from '../../src/reference/reference-data';
 import {
   acceptJoinerUpdate,
   getAccountQuery,
-  getAccountHistoryQuery,
   markLeaverUpdate,
   startMfaExceptionUpdate,
   withdrawLeaverMarkUpdate,
@@ -122,7 +121,7 @@ describe('R28: leavers and joiners', () => {
       assert.equal(view.canSendEmail, false);
       assert.equal(view.gates.SecretSet.passed, true, 'the passed gates are kept');
       assert.ok((await h.platform.inspect(id)).passwordMatches(password), 'the password is kept');
-      const trail = await handle.query(getAccountHistoryQuery);
+      const trail = await h.trail(handle);
       assert.equal(trail[0]!.action, 'Account created', 'the whole history is kept');
       assert.ok(trail.some((e) => e.action.startsWith('MFA exception ended: the account moved')));
       assert.equal(trail.filter((e) => e.action.startsWith('Joined ')).length, 2);

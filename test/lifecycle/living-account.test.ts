@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import {
   editAccountUpdate,
   getAccountQuery,
-  getAccountHistoryQuery,
   setDirectoryVisibilityUpdate,
 } from '../../src/workflows/definitions';
 import { ADMIN, activeAccount, lifecycleHarness, ukTestMobile } from '../helpers/lifecycle-harness';
@@ -95,7 +94,7 @@ describe('Living with the account', () => {
       });
       assert.equal(view.phonesHiddenInDirectory, false);
       assert.equal((await h.directory.get(id))?.mobile, mobile);
-      const trail = await handle.query(getAccountHistoryQuery);
+      const trail = await h.trail(handle);
       assert.ok(trail.some((e) => e.action === 'Phone numbers hidden in the directory'));
     });
   });

@@ -4,7 +4,6 @@ import { CENTRAL_MFA_GROUP } from '../../src/domain/organisation';
 import {
   endMfaExceptionUpdate,
   getAccountQuery,
-  getAccountHistoryQuery,
   startMfaExceptionUpdate,
 } from '../../src/workflows/definitions';
 import {
@@ -205,7 +204,7 @@ describe('MFA', () => {
     await h.run(async () => {
       const { handle, id } = await readyForException(h);
       await Promise.all([exception(handle, 'short', 'RA-A'), exception(handle, 'long', 'RA-B')]);
-      const trail = await handle.query(getAccountHistoryQuery);
+      const trail = await h.trail(handle);
       const actions = trail.map((e) => e.action).filter((a) => a.startsWith('MFA exception'));
       assert.deepEqual(actions, ['MFA exception started: left the MFA group', 'MFA exception replaced']);
       assert.equal((await h.platform.operations(id, 'removeFromGroup')).length, 1);

@@ -4,7 +4,6 @@ import { EXCHANGE_ONLINE } from '../../src/domain/account';
 import {
   editAccountUpdate,
   getAccountQuery,
-  getAccountHistoryQuery,
   retryProvisioningUpdate,
   setNotesUpdate,
   takeTemporaryPasswordUpdate,
@@ -165,7 +164,7 @@ describe('Mailbox provisioning', () => {
       const view = await handle.executeUpdate(setNotesUpdate, { args: [{ actor: ADMIN, notes }] });
       assert.equal(view.status, 'Pending');
       assert.equal((await handle.query(getAccountQuery)).notes, notes);
-      const entry = (await handle.query(getAccountHistoryQuery)).find((e) => e.action === 'Notes changed');
+      const entry = (await h.trail(handle)).find((e) => e.action === 'Notes changed');
       assert.equal(entry?.actor.id, ADMIN.id);
     });
   });
@@ -210,7 +209,7 @@ describe('Mailbox provisioning', () => {
       await handle.executeUpdate(editAccountUpdate, {
         args: [{ actor: ADMIN, changes: { lastName: 'Smythe' } }],
       });
-      const trail = await handle.query(getAccountHistoryQuery);
+      const trail = await h.trail(handle);
       assert.equal(trail[0]!.action, 'Account created');
       assert.equal(trail[0]!.actor.id, ADMIN.id);
       const edit = trail.find((e) => e.action === 'Attributes edited')!;

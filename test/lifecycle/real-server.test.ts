@@ -7,6 +7,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { loadTemporalConfig } from '../../temporal-config';
 import { createActivities } from '../../src/activities';
+import { SqlAuditStore } from '../../src/adapters/sql/audit-store';
+import { AuditSealer } from '../../src/crypto/audit-sealer';
 import { SqlDirectory } from '../../src/adapters/sql/directory';
 import { SqlIncidents } from '../../src/adapters/sql/incidents';
 import { SqlSimulatedMailPlatform } from '../../src/adapters/sql/simulated-mail-platform';
@@ -72,6 +74,7 @@ describe('On a real Temporal server', () => {
         platform: new SqlSimulatedMailPlatform(db, { mailboxDelayMs: 0, syncDelayMs: 0 }),
         directory,
         incidents: new SqlIncidents(db),
+        audit: new SqlAuditStore(db, new AuditSealer(testKeyRing)),
         sealer: new PasswordSealer(testKeyRing),
         lifecycles: { client, taskQueue },
         reconcileAfterMs: 0,

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import {
   editAccountUpdate,
   getAccountQuery,
-  getAccountHistoryQuery,
   resecureAccountUpdate,
   takeTemporaryPasswordUpdate,
 } from '../../src/workflows/definitions';
@@ -59,7 +58,7 @@ describe('R29: resecure', () => {
       assert.equal(after.resecure, null);
       assert.equal(after.canSendEmail, true, 'mail again, without a second sync');
       assert.equal((await h.platform.operations(id, 'beginSync')).length, syncs);
-      const trail = (await handle.query(getAccountHistoryQuery)).map((e) => e.action);
+      const trail = (await h.trail(handle)).map((e) => e.action);
       assert.ok(trail.some((a) => a.startsWith('Account resecured')));
       assert.ok(trail.includes('The user re-secured the account (R29)'));
     });

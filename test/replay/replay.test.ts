@@ -31,9 +31,11 @@ const FIXTURES = path.resolve(__dirname, '../fixtures/histories');
  * lifecycles whose timers decide what is due (untilDeadline); `-v4`, lifecycles started as
  * accountLifecycleV2, which records no patch (those before are accountLifecycle); `-v5`, lifecycles that ask the
  * platform for the last sign-in at the inactivity deadlines and send every profile field it holds (patches
- * asks-last-sign-in and platform-holds-profile), recorded for the path that takes them (asked-sign-ins).
+ * asks-last-sign-in and platform-holds-profile), recorded for the path that takes them (asked-sign-ins); `-v6`,
+ * lifecycles that write their audit trail to the audit store at the end of each step and carry none of it
+ * across continue-as-new (patch writes-audit-store, R2).
  */
-const GENERATION = '-v5';
+const GENERATION = '-v6';
 const recording = (name: string) =>
   process.env.RECORD_HISTORIES === '1' || (process.env.RECORD_HISTORIES ?? '').split(',').includes(name);
 

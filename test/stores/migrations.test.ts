@@ -13,6 +13,7 @@ import { openPostgres } from '../../src/adapters/sql/postgres';
 import { openSqlite } from '../../src/adapters/sql/sqlite';
 import type { DirectoryEntry } from '../../src/domain/directory-entry';
 import { postgresDatabase } from '../helpers/postgres-fixture';
+import { testKeyRing } from '../helpers/test-keys';
 
 const FIXTURES = path.join(__dirname, '../fixtures/databases');
 const broken: Migration = {
@@ -32,7 +33,12 @@ const applicable = (dialect: 'sqlite' | 'postgres') =>
  */
 async function assertCarriedOver(location: StoresLocation) {
   const clock = () => new Date('2026-11-29T09:00:00.000Z');
-  const stores: Stores = await openStores(location, { mailboxDelayMs: 0, syncDelayMs: 0 }, clock);
+  const stores: Stores = await openStores(
+    location,
+    { mailboxDelayMs: 0, syncDelayMs: 0 },
+    clock,
+    testKeyRing,
+  );
   try {
     const mary = 'mary.seacole@nhs.net';
     const entry = await stores.directory.get(mary);

@@ -177,7 +177,32 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'simulated last sign-in',
     ddl: (t) => `ALTER TABLE platform_accounts ADD COLUMN last_sign_in_at ${t.epoch};`,
   },
+  {
+    version: 7,
+    // R2: the audit trail, append-only: an entry per account and seq, written once, never updated (the
+    // trigger refuses it), deleted only by the retention purge. Searched by organisation, actor and time.
+    name: 'audit trail',
+    ddl: (t) => `
+      CREATE TABLE audit_entries (
+        account_id text NOT NULL, seq integer NOT NULL, at ${t.time} NOT NULL, organisation_code text NOT NULL,
+        actor_kind text NOT NULL, actor_id text NOT NULL, sealed text NOT NULL, PRIMARY KEY (account_id, seq));
+      CREATE INDEX audit_entries_organisation ON audit_entries (organisation_code, at);
+      CREATE INDEX audit_entries_actor ON audit_entries (actor_id, at);
+      CREATE INDEX audit_entries_at ON audit_entries (at);
+      ${t.dialect === 'sqlite' ? SQLITE_APPEND_ONLY : POSTGRES_APPEND_ONLY}`,
+  },
 ];
+
+/** R2: an audit entry is never changed once written. */
+const SQLITE_APPEND_ONLY = `
+  CREATE TRIGGER audit_entries_append_only BEFORE UPDATE ON audit_entries BEGIN
+    SELECT RAISE(ABORT, 'audit entries are never changed (R2)');
+  END;`;
+const POSTGRES_APPEND_ONLY = `
+  CREATE FUNCTION audit_entries_refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'audit entries are never changed (R2)'; END $$;
+  CREATE TRIGGER audit_entries_append_only BEFORE UPDATE ON audit_entries
+    FOR EACH ROW EXECUTE FUNCTION audit_entries_refuse_update();`;
 
 /** PostgreSQL's indexes of the first migration (SQLite's came with the second). */
 const POSTGRES_INDEXES = `

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { AccountStatus } from '../../domain/account';
+import type { AccountStatus, Actor } from '../../domain/account';
 import type { BulkRowState, BulkUploadStatus } from '../../ports/bulk-uploads';
 import type { Incident, IncidentKind } from '../../ports/incidents';
 
@@ -103,5 +103,15 @@ export interface Database {
     signed_in_at: Epoch;
     last_seen_at: Epoch;
     revoked_at: Epoch | null;
+  };
+  /** R2: the audit trail; `sealed` is what the entry says, sealed (AuditSealer). */
+  audit_entries: {
+    account_id: string;
+    seq: number;
+    at: Time;
+    organisation_code: string;
+    actor_kind: Actor['kind'];
+    actor_id: string;
+    sealed: string;
   };
 }

@@ -11,6 +11,7 @@ import { openApiDocument } from './openapi';
 import { reply } from './reply';
 import { RouteTable } from './route-table';
 import { accountRoutes } from './routes/accounts';
+import { auditRoutes } from './routes/audit';
 import { apiReferenceRoutes } from './routes/api-reference';
 import { bulkUploadRoutes } from './routes/bulk-uploads';
 import { codecRoutes } from './routes/codec';
@@ -70,6 +71,7 @@ export function apiRouter(
   v1.use(express.json({ limit: deps.bodyLimit, type: JSON_TYPES }));
   const routers: [string, express.Router][] = [
     ['/accounts', accountRoutes(deps)],
+    ['/audit', auditRoutes(deps.audit)],
     ['/bulk-uploads', bulkUploadRoutes(deps)],
     ['/leavers', leaverRoutes(deps.directory)],
     ['/reference', referenceRoutes()],

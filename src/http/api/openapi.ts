@@ -7,6 +7,7 @@ import {
 import { z } from 'zod';
 import {
   accountView,
+  auditPage,
   bulkPasswordsConfirmed,
   bulkProgress,
   bulkValidation,
@@ -24,6 +25,7 @@ import {
 } from './schemas/responses';
 import type { AnyAccountChange } from '../../operations/account-change-row';
 import { CHANGE_ROWS } from '../../operations/account-changes';
+import { auditQuery } from '../../operations/schemas/audit-query';
 import {
   bulkUploadQuery,
   createAccountBody,
@@ -245,6 +247,20 @@ export const OPERATIONS: Operation[] = [
     problems: [403, 404, 503],
   },
   ...CHANGE_ROWS.map(([name, c]) => changeOperation(name, c)),
+  {
+    method: 'get',
+    path: '/v1/audit',
+    operationId: 'searchAuditTrail',
+    tag: 'Accounts',
+    summary: 'Search the audit trail by actor, organisation, account and time (R2)',
+    description:
+      'Newest first, kept for AUDIT_KEPT_FOR (8 years unless set), also after the account’s lifecycle has ' +
+      'closed. A local administrator sees the entries recorded while the account was in one of their ' +
+      'organisations only (R1).',
+    request: { query: auditQuery },
+    success: { 200: json('A page of audit entries', auditPage) },
+    problems: [400, 403],
+  },
   {
     method: 'get',
     path: '/v1/leavers',

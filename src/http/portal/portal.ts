@@ -2,6 +2,7 @@ import express, { Router, type RequestHandler } from 'express';
 import { policyInWords } from '../../domain/policy-in-words';
 import { notFound } from '../problem';
 import { assetRoutes } from './assets';
+import { auditTrailPage } from './pages/audit-trail';
 import { bulkUploadForm } from './bulk-upload-form';
 import { csrfProtection } from './csrf';
 import { errorPage } from './page-errors';
@@ -48,6 +49,7 @@ export function portalRoutes(
   router.use(editAccountPage(deps));
   router.use(joinersPage(deps));
   router.use(bulkUploadPage(deps));
+  router.use(auditTrailPage(deps));
   router.use((req) => {
     throw notFound(`There is no page at ${req.path}.`);
   });

@@ -218,7 +218,7 @@ export type JoinerBody = z.output<typeof joinerBody>;
  * A whole number in a query, written in decimal digits only: `Number()` would also take `0x10`, `1e1`,
  * ` 16` or an empty value. The document describes it as the integer it is.
  */
-const queryInteger = (name: string, min: number, max: number, fallback: number) =>
+export const queryInteger = (name: string, min: number, max: number, fallback: number) =>
   z
     .string({ error: `${name} must be a whole number from ${min} to ${max}` })
     .regex(/^[0-9]{1,9}$/, `${name} must be a whole number from ${min} to ${max}`)
@@ -234,7 +234,7 @@ const queryInteger = (name: string, min: number, max: number, fallback: number) 
     .meta({ type: 'integer', minimum: min, maximum: max, default: fallback });
 
 /** A page's nextCursor, as it was answered: base64url. */
-const cursor = z
+export const cursor = z
   .string({ error: 'cursor must be text' })
   .max(200, { message: 'cursor must be at most 200 characters', abort: true })
   .regex(/^[A-Za-z0-9_-]*$/, 'cursor must be the nextCursor of the page before')

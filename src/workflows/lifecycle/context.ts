@@ -5,6 +5,7 @@ import type { AccountState, AccountView } from '../../domain/lifecycle-state';
 import type { LifecyclePolicy } from '../../domain/policy';
 import type { Refusal } from '../../domain/refusals';
 import { REFUSED, UNCHANGED } from '../definitions';
+import type { AuditTrail } from './audit-trail';
 
 /** A temporary password not yet shown, sealed (R13): the lifecycle holds it until the API takes it, once. */
 export interface PasswordToShow {
@@ -15,7 +16,7 @@ export interface PasswordToShow {
 /** What every concern of a lifecycle works on: the account's state, its audit trail and its policy. */
 export interface Lifecycle {
   readonly state: AccountState;
-  readonly audit: AuditEntry[];
+  readonly trail: AuditTrail;
   readonly policy: LifecyclePolicy;
   readonly password: PasswordToShow;
 }
@@ -26,7 +27,7 @@ export function record(
   action: string,
   extra: Omit<AuditEntry, 'at' | 'actor' | 'action'> = {},
 ): void {
-  lc.audit.push({ at: now(), actor, action, ...extra });
+  lc.trail.record({ at: now(), actor, action, ...extra }, lc.state.organisation.code);
 }
 
 export const now = () => new Date().toISOString();

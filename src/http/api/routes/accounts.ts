@@ -7,6 +7,7 @@ import type { Created } from '../../../operations/create-account';
 import { makeChange } from '../../../operations/make-change';
 import { readAccount, readHistory } from '../../../operations/read-account';
 import { searchAccounts } from '../../../operations/search-accounts';
+import type { AuditStore } from '../../../ports/audit-store';
 import { IdempotencyKeys } from '../../../ports/idempotency-keys';
 import { IDEMPOTENCY_KEY } from '../../../operations/schemas/requests';
 import { badRequest } from '../../problem';
@@ -20,7 +21,7 @@ import {
   history,
 } from '../schemas/responses';
 
-export type AccountRoutesDeps = AccountDeps;
+export type AccountRoutesDeps = AccountDeps & { audit: AuditStore };
 
 function sendCreated(res: Response, created: Created, replayed: boolean, status = 201): void {
   if (replayed) res.set('Idempotent-Replayed', 'true');

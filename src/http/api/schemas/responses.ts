@@ -259,6 +259,17 @@ const auditEntry = z
 /** GET /v1/accounts/{id}/history (R2). */
 export const history = z.strictObject({ items: z.array(auditEntry) });
 
+const auditRecord = auditEntry
+  .extend({
+    accountId: z.string().describe("The account's id (its primary address)"),
+    seq: z.number().int().describe("The entry's place in the account's trail, from 0"),
+    organisation: z.string().describe('The organisation the account was in when the entry was recorded'),
+  })
+  .meta({ id: 'AuditRecord' });
+
+/** GET /v1/audit (R2, R1): newest first. */
+export const auditPage = z.strictObject({ items: z.array(auditRecord), nextCursor });
+
 const leaverFound = z
   .strictObject({
     id: z.string(),
