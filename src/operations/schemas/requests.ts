@@ -138,48 +138,70 @@ export const editAccountBody = z
 export type EditAccountBody = z.output<typeof editAccountBody>;
 
 /** A phone number the identity platform reports; any country, so a non-UK one can be acted on (R7). */
-const reportedPhone = phoneText(
-  'Phone number',
-  'Phone number is not a valid phone number: give it in international format, such as +44 7400 123456',
-  z.string({ error: 'Phone number must be text' }),
-).transform((value, ctx) => {
-  const phone = parsePhone(value);
-  if (!phone) {
-    ctx.addIssue({
-      code: 'custom',
-      message: /^\s*(\+\s*44|0)\s*7/.test(value)
-        ? 'Phone number is not a valid UK mobile number: give one such as +44 7400 123456'
-        : 'Phone number is not a valid phone number: give it in international format, such as +44 7400 123456',
-    });
-    return z.NEVER;
-  }
-  return phone;
-});
+const reportedPhone = (required = 'Phone number must be text') =>
+  phoneText(
+    'Phone number',
+    'Phone number is not a valid phone number: give it in international format, such as +44 7400 123456',
+    z.string({ error: (i) => (i.input === undefined ? required : 'Phone number must be text') }),
+  ).transform((value, ctx) => {
+    const phone = parsePhone(value);
+    if (!phone) {
+      ctx.addIssue({
+        code: 'custom',
+        message: /^\s*(\+\s*44|0)\s*7/.test(value)
+          ? 'Phone number is not a valid UK mobile number: give one such as +44 7400 123456'
+          : 'Phone number is not a valid phone number: give it in international format, such as +44 7400 123456',
+      });
+      return z.NEVER;
+    }
+    return phone;
+  });
+
+/** R18: MFA registered by text or call, with the number registered, or by an authenticator app. */
+const mfaRegistered = z
+  .discriminatedUnion(
+    'method',
+    [
+      z
+        .strictObject({
+          type: z.literal('MfaRegistered'),
+          method: z.enum(['sms', 'voice']),
+          phoneNumber: reportedPhone('A phone number is required for sms and voice registration'),
+        })
+        .meta({ id: 'MfaRegisteredByPhoneEvent' }),
+      z
+        .strictObject({
+          type: z.literal('MfaRegistered'),
+          method: z.literal('authenticator-app'),
+          phoneNumber: reportedPhone().optional(),
+        })
+        .meta({ id: 'MfaRegisteredByAppEvent' }),
+    ],
+    { error: 'Method must be sms, voice or authenticator-app' },
+  )
+  .meta({ id: 'MfaRegisteredEvent' });
+
+/** A first-login step with no more to say than its name (R18), or a sign-in (R30). */
+const step = <T extends string>(type: T) =>
+  z.strictObject({ type: z.literal(type) }).meta({ id: `${type}Event` });
 
 /** POST /v1/accounts/{id}/events (R18), from the identity platform only. */
-export const identityEventBody = z.discriminatedUnion(
-  'type',
-  [
-    z.strictObject({ type: z.literal('PasswordChanged') }),
-    z.strictObject({ type: z.literal('AupAccepted') }),
-    z.strictObject({ type: z.literal('SecretSet') }),
-    z
-      .strictObject({
-        type: z.literal('MfaRegistered'),
-        method: z.enum(['sms', 'voice', 'authenticator-app'], {
-          error: 'Method must be sms, voice or authenticator-app',
-        }),
-        phoneNumber: reportedPhone.optional(),
-      })
-      .refine((e) => e.method === 'authenticator-app' || e.phoneNumber !== undefined, {
-        path: ['phoneNumber'],
-        message: 'A phone number is required for sms and voice registration',
-      }),
-    z.strictObject({ type: z.literal('ProfileUpdated'), mobile: reportedPhone.optional() }),
-    z.strictObject({ type: z.literal('SignedIn') }),
-  ],
-  { error: `Type must be one of ${IDENTITY_EVENT_TYPES.join(', ')}` },
-);
+export const identityEventBody = z
+  .discriminatedUnion(
+    'type',
+    [
+      step('PasswordChanged'),
+      step('AupAccepted'),
+      step('SecretSet'),
+      mfaRegistered,
+      z
+        .strictObject({ type: z.literal('ProfileUpdated'), mobile: reportedPhone().optional() })
+        .meta({ id: 'ProfileUpdatedEvent' }),
+      step('SignedIn'),
+    ],
+    { error: `Type must be one of ${IDENTITY_EVENT_TYPES.join(', ')}` },
+  )
+  .meta({ id: 'IdentityEvent' });
 
 const organisationCode = chosen('Organisation', 20);
 
