@@ -70,15 +70,13 @@ export const problemSchemas = Object.fromEntries(
   }),
 ) as unknown as Record<ProblemType, z.ZodType>;
 
-/** Any problem, for a status an operation does not list (the `default` answer): its type tells which. */
+/**
+ * Any problem, for a status an operation does not list (the `default` answer): one of the problem types,
+ * told apart by `type`, so that a client narrows every problem an operation answers by its `type` alone.
+ */
 export const anyProblem = z
-  .object({
-    type: z.string().describe('A problem type URI (docs/api.md), or about:blank'),
-    title: z.string(),
-    status: z.number().int().min(400).max(599),
-    detail: z.string().optional(),
-  })
+  .discriminatedUnion('type', Object.values(problemSchemas) as unknown as [z.ZodObject, z.ZodObject])
   .meta({
     id: 'Problem',
-    description: 'Any problem (RFC 9457); `type` says which, and which members it has.',
+    description: 'Any problem (RFC 9457): `type` says which, and which members it has (docs/api.md).',
   });
