@@ -205,8 +205,9 @@ export function documentedTextFields(): { operationId: string; name: string; sch
     const again = found.some(
       (f) => f.operationId === operationId && f.name === name && f.schema.pattern === node.pattern,
     );
-    if (types.includes('string') && !node.enum && !node.format && !again)
-      found.push({ operationId, name, schema: node });
+    // A code of a list is listed (enum) and keeps its pattern, as the API still reads it as text.
+    const text = !node.format && (!node.enum || node.pattern !== undefined);
+    if (types.includes('string') && text && !again) found.push({ operationId, name, schema: node });
   };
   const doc = openApiDocument() as unknown as {
     components: { schemas: Record<string, SchemaNode> };

@@ -126,7 +126,7 @@ export const reference = (label: string, max: number, required: string) =>
 /** R10: a multi-select of reference codes; unknown codes are refused, duplicates collapsed. */
 const codeList = (label: string, known: Set<string>) =>
   z
-    .array(plainText(text(`${label} code`), `${label} code`, 20), {
+    .array(plainText(text(`${label} code`), `${label} code`, 20).meta({ enum: [...known] }), {
       error: `${label} must be a list of codes`,
     })
     .max(20, `At most 20 ${label} codes`)

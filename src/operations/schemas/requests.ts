@@ -72,12 +72,18 @@ const chosen = (label: string, max: number) =>
     max,
   ).min(1, `${label} is required`);
 
+/** An organisation code of the register (R9): the document lists them, the check names an unknown one. */
+const organisationCode = chosen('Organisation', 20).meta({
+  enum: referenceData.organisations.map((o) => o.code),
+  description: 'An organisation code of the register (GET /v1/reference/organisations)',
+});
+
 /** POST /v1/accounts (R3-R12). */
 export const createAccountBody = z
   .strictObject({
     ...profileFields,
     emailAlias: chosen('Email alias', 253),
-    organisation: chosen('Organisation', 20),
+    organisation: organisationCode,
     notes: notes.optional(),
     confirmNotDuplicate: z.boolean({ error: 'confirmNotDuplicate must be true or false' }).optional(),
   })
@@ -203,8 +209,6 @@ export const identityEventBody = z
   )
   .meta({ id: 'IdentityEvent' });
 
-const organisationCode = chosen('Organisation', 20);
-
 /** POST /v1/accounts/{id}/joiner (R28): the receiving organisation and what it sets, checked as at create (R9, R10). */
 export const joinerBody = z
   .strictObject({
@@ -311,9 +315,8 @@ export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** POST /v1/bulk-uploads query (R31): the upload's organisation, and Validate or Create. */
 export const bulkUploadQuery = z.strictObject({
-  organisation: plainText(z.string({ error: 'organisation is required' }), 'organisation', 20).min(
-    1,
-    'organisation is required',
-  ),
+  organisation: plainText(z.string({ error: 'organisation is required' }), 'organisation', 20)
+    .min(1, 'organisation is required')
+    .meta({ enum: referenceData.organisations.map((o) => o.code) }),
   mode: z.enum(['validate', 'create'], { error: 'mode must be validate or create' }),
 });
