@@ -315,14 +315,17 @@ export const OPERATIONS: Operation[] = [
     tag: 'Bulk uploads',
     summary: 'Validate a CSV file, or create its valid lines as a durable upload (R31)',
     description:
-      'The file is the body, Content-Type text/csv (application/csv and application/vnd.ms-excel are read ' +
-      'too): the header row of GET /v1/bulk-uploads/sample.csv, then up to 10,000 lines, 5 MB at most. One ' +
+      'The file is the body, Content-Type text/csv (application/csv, application/vnd.ms-excel and ' +
+      'application/octet-stream are read too): the header row of GET /v1/bulk-uploads/sample.csv, then up to 10,000 lines, 5 MB at most. One ' +
       'upload per organisation runs at a time (409 names the one running).',
     request: {
       query: bulkUploadQuery,
       body: {
         required: true,
-        content: csv(csvFile('UTF-8 CSV with the header row')),
+        content: {
+          ...csv(csvFile('UTF-8 CSV with the header row')),
+          'application/octet-stream': { schema: csvFile('The same file, sent as bytes') },
+        },
       },
     },
     success: {

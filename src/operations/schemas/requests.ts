@@ -74,6 +74,7 @@ const chosen = (label: string, max: number) =>
 
 /** An organisation code of the register (R9): the document lists them, the check names an unknown one. */
 const organisationCode = chosen('Organisation', 20).meta({
+  id: 'OrganisationCode',
   enum: referenceData.organisations.map((o) => o.code),
   description: 'An organisation code of the register (GET /v1/reference/organisations)',
 });

@@ -30,9 +30,8 @@ const MEMBERS: { [T in ProblemType]?: z.ZodRawShape } = {
     missing: z.array(z.string()).optional().describe('What the lifecycle waits for before the change'),
   },
   duplicate: {
-    existing: existingAccount
-      .optional()
-      .describe('The account, when the caller administers it or it is a leaver (R12, R28)'),
+    // The account, when the caller administers it or it is a leaver (R12, R28).
+    existing: existingAccount.optional(),
     existingInAnotherOrganisation: z
       .literal(true)
       .optional()
