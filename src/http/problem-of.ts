@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger';
 import { OperationError, type OperationErrorKind } from '../operations/errors';
 import { Problem, sendProblem } from './problem';
-import { variantProblem, type ProblemType } from './problem-types';
+import { PROBLEM_TYPES, problemTypeOf, variantProblem, type ProblemType } from './problem-types';
 
 /** Told of each problem answer before it is sent, with the error it came from. */
 export type ProblemObserver = (res: Response, problem: Problem, err: unknown) => void;
@@ -56,6 +56,12 @@ function problemOf(err: OperationError): Problem {
   return new Problem(STATUS[err.kind], err.title, err.detail, err.fields, extra, headers, type);
 }
 
+/** The title of a status's problem type, one problem type having one title. */
+function titleOf(status: number): string {
+  const type = problemTypeOf(status);
+  return type ? PROBLEM_TYPES[type].title : 'Bad request';
+}
+
 const unavailable = (detail: string) =>
   new Problem(
     503,
@@ -95,7 +101,7 @@ export function toProblem(err: unknown): Problem {
     const message = (err as Error).message;
     return bodyError.status === 400
       ? new Problem(400, 'Invalid request', message, [{ path: '(body)', message }])
-      : new Problem(bodyError.status, 'Bad request', message);
+      : new Problem(bodyError.status, titleOf(bodyError.status), message);
   }
   if (isUnavailable(err)) return unavailable('Temporal is not reachable; try again.');
   if (grpcCode(err) === CANCELLED) {
