@@ -3,6 +3,7 @@ import { ACCOUNT_STATUSES } from '../../domain/account';
 import { IDENTITY_EVENT_TYPES } from '../../domain/identity-events';
 import { referenceData } from '../../reference/reference-data';
 import { parsePhone } from './phone';
+import { perOrganisation } from './per-organisation';
 import {
   clinicalRoles,
   clinicalSpecialities,
@@ -118,7 +119,8 @@ export const createAccountBody = z
       when: (payload) =>
         typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
     },
-  );
+  )
+  .meta(perOrganisation(['emailAlias', 'organisationalUnit', 'site']));
 export type CreateAccountBody = z.output<typeof createAccountBody>;
 
 const clearable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
@@ -238,7 +240,8 @@ export const joinerBody = z
       when: (payload) =>
         typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
     },
-  );
+  )
+  .meta(perOrganisation(['organisationalUnit', 'site']));
 export type JoinerBody = z.output<typeof joinerBody>;
 
 /**
