@@ -512,7 +512,8 @@ export function openApiDocument() {
         version: '1.0.0',
         description:
           'One durable Temporal workflow per account, behind this API (rules R1-R32). Every /v1 call carries ' +
-          '`Authorization: Bearer <token>`. Errors are application/problem+json (RFC 9457). A method a path ' +
+          '`Authorization: Bearer <token>`. Errors are application/problem+json (RFC 9457), each kind with its ' +
+          'own `type` URI and schema (the *Problem components; docs/api.md says what to do of each). A method a path ' +
           'does not have is answered 405 with `Allow`.',
       },
       servers: [{ url: '/', description: 'The server this document is served from' }],
