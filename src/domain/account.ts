@@ -63,10 +63,13 @@ export interface NewAccount {
   bulkUploadId?: string;
 }
 
+/** A field's value in the audit trail: text, a list of codes, or null for none. */
+export type AuditValue = string | string[] | null;
+
 export interface AuditEntry {
   at: string;
   actor: Actor;
   action: string;
-  changes?: Record<string, { from: unknown; to: unknown }>;
+  changes?: Record<string, { from: AuditValue; to: AuditValue }>;
   detail?: string;
 }

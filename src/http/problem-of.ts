@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger';
 import { OperationError, type OperationErrorKind } from '../operations/errors';
 import { Problem, sendProblem } from './problem';
+import { PROBLEM_TYPES, problemTypeOf, variantProblem, type ProblemType } from './problem-types';
 
 /** Told of each problem answer before it is sent, with the error it came from. */
 export type ProblemObserver = (res: Response, problem: Problem, err: unknown) => void;
@@ -29,12 +30,49 @@ const STATUS: Record<OperationErrorKind, number> = {
   unavailable: 503,
 };
 
+/** The problem type of each kind of operation error, unless it names a variant of its own. */
+const TYPE: Record<OperationErrorKind, ProblemType | undefined> = {
+  conflict: undefined,
+  invalid: 'invalid-request',
+  forbidden: 'forbidden',
+  'not-found': 'not-found',
+  refused: 'refused',
+  'key-reused': 'idempotency-key-reused',
+  busy: 'too-many-requests',
+  unavailable: 'unavailable',
+};
+
+/** Seconds a client waits before repeating a request answered 503, when nothing says better. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 /** An operation's error as the problem the API answers and the portal shows. */
 function problemOf(err: OperationError): Problem {
+  const retryAfter =
+    err.retryAfterSeconds ?? (err.kind === 'unavailable' ? UNAVAILABLE_RETRY_AFTER_SECONDS : undefined);
   const headers: Record<string, string> =
-    err.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(err.retryAfterSeconds) };
-  return new Problem(STATUS[err.kind], err.title, err.detail, err.fields, err.extra, headers);
+    retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) };
+  const type = err.variant ? variantProblem(err.variant) : TYPE[err.kind];
+  const extra = err.kind === 'refused' && err.rule ? { ...err.extra, rule: err.rule } : err.extra;
+  return new Problem(STATUS[err.kind], err.title, err.detail, err.fields, extra, headers, type);
 }
+
+/** The title of a status's problem type, one problem type having one title. */
+function titleOf(status: number): string {
+  const type = problemTypeOf(status);
+  return type ? PROBLEM_TYPES[type].title : 'Bad request';
+}
+
+const unavailable = (detail: string) =>
+  new Problem(
+    503,
+    'Service unavailable',
+    detail,
+    undefined,
+    {},
+    {
+      'Retry-After': String(UNAVAILABLE_RETRY_AFTER_SECONDS),
+    },
+  );
 
 /**
  * Every error as a problem: an operation's by its kind; Temporal's that mean it did not answer as 503; an
@@ -45,9 +83,7 @@ export function toProblem(err: unknown): Problem {
   if (err instanceof OperationError) return problemOf(err);
   if (err instanceof WorkflowNotFoundError) return new Problem(404, 'Not found', 'No such account.');
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-    return new Problem(
-      503,
-      'Service unavailable',
+    return unavailable(
       "The account's lifecycle did not answer in time (is the worker running?). The change may still be " +
         'applied: read the account before repeating it.',
     );
@@ -61,16 +97,15 @@ export function toProblem(err: unknown): Problem {
   if (bodyError.type === 'entity.too.large')
     return new Problem(413, 'Payload too large', 'The body is too large.');
   if (typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
-    return new Problem(bodyError.status, 'Bad request', (err as Error).message);
+    // The body parser's other refusals (an unsupported charset, a body cut short): the body is named.
+    const message = (err as Error).message;
+    return bodyError.status === 400
+      ? new Problem(400, 'Invalid request', message, [{ path: '(body)', message }])
+      : new Problem(bodyError.status, titleOf(bodyError.status), message);
   }
-  if (isUnavailable(err))
-    return new Problem(503, 'Service unavailable', 'Temporal is not reachable; try again.');
+  if (isUnavailable(err)) return unavailable('Temporal is not reachable; try again.');
   if (grpcCode(err) === CANCELLED) {
-    return new Problem(
-      503,
-      'Service unavailable',
-      "The account's lifecycle did not answer in time (is the worker running?); try again.",
-    );
+    return unavailable("The account's lifecycle did not answer in time (is the worker running?); try again.");
   }
   return new Problem(
     500,

@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import type { FieldError } from '../operations/errors';
+import { problemTypeOf, problemTypeUri, type ProblemType } from './problem-types';
 
 /** An answer other than success, sent as application/problem+json (RFC 9457). */
 export class Problem extends Error {
@@ -11,6 +12,8 @@ export class Problem extends Error {
     readonly extra: Record<string, unknown> = {},
     /** Headers the answer carries, such as Retry-After. */
     readonly headers: Record<string, string> = {},
+    /** Its kind (PROBLEM_TYPES), when the status alone does not say it. */
+    readonly type: ProblemType | undefined = problemTypeOf(status),
   ) {
     super(detail ?? title);
   }
@@ -27,7 +30,7 @@ export function sendProblem(res: Response, error: Problem): void {
     .status(error.status)
     .type('application/problem+json')
     .json({
-      type: 'about:blank',
+      type: error.type ? problemTypeUri(error.type) : 'about:blank',
       title: error.title,
       status: error.status,
       ...(error.detail ? { detail: error.detail } : {}),

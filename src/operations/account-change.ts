@@ -19,6 +19,7 @@ export interface ChangeOptions {
 
 export const closedForGood = () =>
   conflict(
+    'closed',
     'Closed',
     'The account was deleted and its restore window has ended: it is closed for good, and nothing can change ' +
       'it (R32). Its address is never given to another account (R11).',

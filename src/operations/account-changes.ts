@@ -71,7 +71,8 @@ export const ACCOUNT_CHANGES = {
     summary: 'Edit attributes',
     rules: ['R17', 'R25'],
     description:
-      'At least one field; null clears an optional one. Refused (409) while the account is Pending.',
+      'At least one field; null clears an optional one. Precondition (R17): the account is Active with its ' +
+      'mailbox in Exchange Online (as later a Leaver, Disabled or Inactive one); Pending or ProvisioningFailed is refused 409.',
     http: { method: 'patch', path: '', tag: 'Accounts', status: 200 },
     body: { schema: editAccountBody },
     request: editAccountRequest,
@@ -97,6 +98,11 @@ export const ACCOUNT_CHANGES = {
     who: ADMINS,
     summary: 'Start or replace an MFA exception',
     rules: ['R22', 'R23', 'R24'],
+    description:
+      'Preconditions: MFA applies to the account (not a NAS-managed organisation, R21) and it is Active (R22); ' +
+      'before MFA is registered, the user has accepted the AUP and set the account secret (R23). Otherwise ' +
+      "refused 409, with what is `missing`. A short exception lasts the policy's short term (24 hours), a " +
+      'long one six calendar months; at its end the account rejoins its MFA group (R24).',
     http: { method: 'post', path: '/mfa-exceptions', tag: 'Accounts', status: 201 },
     body: { schema: mfaExceptionBody },
     request: ({ term, riskAssessmentRef }) => ({ term, riskAssessmentRef }),
@@ -128,6 +134,12 @@ export const ACCOUNT_CHANGES = {
     who: ['identity-platform'],
     summary: 'Report a first-login step or a sign-in: the identity platform only',
     rules: ['R18', 'R7', 'R30'],
+    description:
+      'Preconditions (R18): the account is Active (first-login steps start once its mailbox exists); ' +
+      'PasswordChanged comes first, SecretSet after AupAccepted, MfaRegistered after both; an Inactive ' +
+      'account takes a SignedIn first (R30). Out of order is refused 409 naming what is `missing`, and ' +
+      'changes nothing; a repeated step is harmless. MfaRegistered by sms or voice gives the phoneNumber; ' +
+      'a number outside the UK disables the account (R7).',
     http: { method: 'post', path: '/events', tag: 'Identity platform', status: 200 },
     body: { schema: identityEventBody },
     request: (parsed): { event: IdentityEvent } => ({
@@ -154,6 +166,8 @@ export const ACCOUNT_CHANGES = {
     who: ADMINS,
     summary: 'Hide or show the phone numbers in the NHS Directory',
     rules: ['R26'],
+    description:
+      'Precondition (R17): the account is Active with its mailbox in Exchange Online; otherwise 409.',
     http: { method: 'put', path: '/directory-visibility', tag: 'Accounts', status: 200 },
     body: { schema: directoryVisibilityBody },
     request: ({ phonesHidden }) => ({ hidden: phonesHidden }),

@@ -68,6 +68,7 @@ async function checked(
     const { line, message } = result;
     throw new OperationError('invalid', 'Invalid file', `${message} Nothing was created.`, {
       fields: [{ path: line === null ? '(file)' : `line ${line}`, message }],
+      variant: 'invalid-file',
     });
   }
   return result;
@@ -171,6 +172,7 @@ async function refuseIfRunning(deps: BulkDeps, organisation: string): Promise<vo
   }
   if (running) {
     throw conflict(
+      'upload-running',
       'Upload running',
       `Upload ${running.uploadId} for ${organisation} is still running (${running.created} created, ` +
         `${running.remaining} to go): one upload per organisation runs at a time, as parallel uploads create ` +
@@ -239,7 +241,11 @@ export async function cancelUpload(deps: BulkDeps, principal: Principal, id: str
   const upload = await reachUpload(deps, principal, id);
   const running = upload.status === 'Running' ? await runningUpload(deps, upload.organisation) : undefined;
   if (running?.uploadId !== id) {
-    throw conflict('Not running', `Upload ${id} is ${upload.status}: there is nothing to cancel.`);
+    throw conflict(
+      'upload-not-running',
+      'Not running',
+      `Upload ${id} is ${upload.status}: there is nothing to cancel.`,
+    );
   }
   const handle = deps.client.workflow.getHandle(bulkUploadWorkflowId(upload.organisation));
   await withinDeadline(deps.client, () => handle.executeUpdate(cancelBulkUploadUpdate));
@@ -316,6 +322,7 @@ export async function confirmPasswordsSaved(
   }
   if (upload.status === 'Running') {
     throw conflict(
+      'upload-still-running',
       'Still running',
       `Upload ${id} is still running: download the results file once it has finished, then confirm.`,
     );

@@ -70,9 +70,14 @@ export async function createAccountOnce(
     return { kind: 'replay', status: claim.status, answer };
   }
   if (claim.state === 'in-progress') {
-    throw conflict('In progress', 'A request with this Idempotency-Key is still being processed.', {
-      retryAfterSeconds: 5,
-    });
+    throw conflict(
+      'in-progress',
+      'In progress',
+      'A request with this Idempotency-Key is still being processed.',
+      {
+        retryAfterSeconds: 5,
+      },
+    );
   }
   if (claim.state === 'mismatch') throw keyReused();
   const { claimId } = claim;

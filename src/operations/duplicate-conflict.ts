@@ -23,6 +23,7 @@ export function duplicateConflict(duplicate: Duplicate, principal: Principal): O
     const { existing } = duplicate;
     if (existing.status === 'Leaver') {
       return conflict(
+        'duplicate',
         'Duplicate account',
         'An account with this mobile number already exists and is a leaver: accept it into your organisation ' +
           `as a joiner with ${routesOf(existing.id).joiner} instead of creating an account (R12, R28).`,
@@ -32,6 +33,7 @@ export function duplicateConflict(duplicate: Duplicate, principal: Principal): O
     if (visible(existing)) {
       const routes = routesOf(existing.id);
       return conflict(
+        'duplicate',
         'Duplicate account',
         'An account with this mobile number already exists. If the person moved from another organisation, ' +
           `their organisation marks it as a leaver (${routes.leaver}) and yours accepts it as a joiner ` +
@@ -40,6 +42,7 @@ export function duplicateConflict(duplicate: Duplicate, principal: Principal): O
       );
     }
     return conflict(
+      'duplicate',
       'Duplicate account',
       'An account with this mobile number already exists in an organisation you do not administer, so it is ' +
         'not shown. Its organisation marks the person as a leaver, and you then find them with GET /v1/leavers ' +
@@ -50,6 +53,7 @@ export function duplicateConflict(duplicate: Duplicate, principal: Principal): O
   const candidates = duplicate.candidates.filter(visible);
   const others = duplicate.candidates.length - candidates.length;
   return conflict(
+    'possible-duplicate',
     'Possible duplicate account',
     'Accounts with the same first and last name exist' +
       (others > 0

@@ -26,6 +26,16 @@ export type OperationErrorKind =
   /** Something the operation needs did not answer now; it may be repeated. */
   | 'unavailable';
 
+/** Which conflict a `conflict` is, for a caller's program to tell apart (each its own problem type). */
+export type ConflictKind =
+  | 'duplicate'
+  | 'possible-duplicate'
+  | 'in-progress'
+  | 'closed'
+  | 'upload-running'
+  | 'upload-not-running'
+  | 'upload-still-running';
+
 export interface OperationErrorDetails {
   fields?: FieldError[];
   /** What the caller is told besides: a duplicate's candidates, the upload running, the reserved id. */
@@ -34,6 +44,8 @@ export interface OperationErrorDetails {
   retryAfterSeconds?: number;
   /** The rule a refusal cites (R1..R32), or "unspecified". */
   rule?: string;
+  /** Which conflict a `conflict` is; 'invalid-file' an `invalid` bulk file refused whole (R31). */
+  variant?: ConflictKind | 'invalid-file';
 }
 
 export class OperationError extends Error {
@@ -41,6 +53,7 @@ export class OperationError extends Error {
   readonly extra: Record<string, unknown>;
   readonly retryAfterSeconds?: number;
   readonly rule?: string;
+  readonly variant?: ConflictKind | 'invalid-file';
 
   constructor(
     readonly kind: OperationErrorKind,
@@ -54,6 +67,7 @@ export class OperationError extends Error {
     this.extra = details.extra ?? {};
     this.retryAfterSeconds = details.retryAfterSeconds;
     this.rule = details.rule;
+    this.variant = details.variant;
   }
 
   /** Whether the same request may succeed later unchanged: it was early, or something did not answer. */
@@ -73,5 +87,9 @@ export const invalid = (fields: FieldError[]) =>
   );
 export const forbidden = (detail: string) => new OperationError('forbidden', 'Forbidden', detail);
 export const notFound = (detail: string) => new OperationError('not-found', 'Not found', detail);
-export const conflict = (title: string, detail: string, details: OperationErrorDetails = {}) =>
-  new OperationError('conflict', title, detail, details);
+export const conflict = (
+  kind: ConflictKind,
+  title: string,
+  detail: string,
+  details: OperationErrorDetails = {},
+) => new OperationError('conflict', title, detail, { ...details, variant: kind });

@@ -1,13 +1,57 @@
 import assert from 'node:assert/strict';
 import { WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { toProblem } from '../../src/http/problem-of';
-import { OperationError, type OperationErrorKind } from '../../src/operations/errors';
+import {
+  OperationError,
+  type OperationErrorDetails,
+  type OperationErrorKind,
+} from '../../src/operations/errors';
+
+/** Each kind of operation error, with what names its variant where it has one. */
+const KINDS: Record<OperationErrorKind, OperationErrorDetails> = {
+  invalid: {},
+  forbidden: {},
+  'not-found': {},
+  refused: {},
+  conflict: { variant: 'possible-duplicate' },
+  'key-reused': {},
+  busy: {},
+  unavailable: {},
+};
 
 describe('API error mapping', () => {
   it('answers 503, not 500, when Temporal or the lifecycle does not answer in time', () => {
     assert.equal(toProblem(new WorkflowUpdateRPCTimeoutOrCancelledError('late')).status, 503);
     assert.equal(toProblem(Object.assign(new Error('down'), { code: 14 })).status, 503);
     assert.equal(toProblem(Object.assign(new Error('wrapped'), { cause: { code: 4 } })).status, 503);
+  });
+
+  it('Issue 27: every 503 says when to repeat the request (Retry-After) and is of the unavailable type; each kind of error has its own type', () => {
+    const unavailable = [
+      toProblem(new WorkflowUpdateRPCTimeoutOrCancelledError('late')),
+      toProblem(Object.assign(new Error('down'), { code: 14 })),
+      toProblem(Object.assign(new Error('cut'), { cause: { code: 1 } })),
+      toProblem(new OperationError('unavailable', 'Service unavailable', 'Not now')),
+    ];
+    for (const problem of unavailable) {
+      assert.equal(problem.type, 'unavailable');
+      assert.match(problem.headers['Retry-After'] ?? '', /^[1-9][0-9]*$/, problem.detail);
+    }
+    const types = (Object.keys(KINDS) as OperationErrorKind[]).map(
+      (kind) => toProblem(new OperationError(kind, 'A title', 'What happened', KINDS[kind])).type,
+    );
+    assert.deepEqual(types, [
+      'invalid-request',
+      'forbidden',
+      'not-found',
+      'refused',
+      'possible-duplicate',
+      'idempotency-key-reused',
+      'too-many-requests',
+      'unavailable',
+    ]);
+    const refused = toProblem(new OperationError('refused', 'Refused', 'Not yet (R17).', { rule: 'R17' }));
+    assert.equal(refused.extra.rule, 'R17', 'a refusal names its rule');
   });
 
   it('answers 503, not 500, when Temporal cancels a query (seen by npm run chaos when a worker is killed)', () => {

@@ -7,6 +7,8 @@ import { openApiDocument } from '../../src/http/api/openapi';
 import { DAY, HOUR, MINUTE } from '../helpers/lifecycle-harness';
 import { TOKENS, apiHarness, bearer, newPerson, type ApiHarness } from '../helpers/api-harness';
 import { csv, finished, line, upload } from '../bulk/bulk-helpers';
+import { createAccountBody, joinerBody } from '../../src/operations/schemas/requests';
+import { referenceData } from '../../src/reference/reference-data';
 
 type Document = ReturnType<typeof openApiDocument>;
 interface Header {
@@ -166,7 +168,13 @@ describe('API: the OpenAPI document is the contract', () => {
         }
       }
       const ops = operations(doc);
-      const patch = ops.get('PATCH /v1/accounts/{id}')!.requestBody!.content['application/json']!.schema;
+      const component = (schema: Record<string, unknown>) =>
+        (doc.components!.schemas as Record<string, Record<string, unknown>>)[
+          String(schema.$ref).replace('#/components/schemas/', '')
+        ]!;
+      const patch = component(
+        ops.get('PATCH /v1/accounts/{id}')!.requestBody!.content['application/json']!.schema,
+      );
       assert.equal(patch.minProperties, 1, 'PATCH changes at least one field');
       for (const list of ['organisations', 'specialities', 'roles', 'work-areas']) {
         const answer = ops.get(`GET /v1/reference/${list}`)!.responses['200']!;
@@ -177,6 +185,38 @@ describe('API: the OpenAPI document is the contract', () => {
       assert.ok(ops.get('POST /v1/bulk-uploads')!.responses['202']!.headers?.Location?.required);
       assert.ok(ops.get('POST /v1/bulk-uploads')!.requestBody!.content['text/csv']);
     });
+  });
+
+  it("R9: the document states what the API checks of a create's and a joiner's alias, unit and site: the schema and the API agree for every organisation", () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema(openApiDocument() as object, 'openapi.json');
+    const { organisationalUnit: _unit, site: _site, ...person } = newPerson();
+    const bodies = [
+      ['CreateAccountRequest', createAccountBody, person],
+      ['AcceptJoinerRequest', joinerBody, {}],
+    ] as const;
+    const { organisations } = referenceData;
+    let refused = 0;
+    for (const [name, schema, base] of bodies) {
+      const documented = ajv.getSchema(`openapi.json#/components/schemas/${name}`)!;
+      for (const org of organisations) {
+        const tried: Record<string, unknown>[] = [{}];
+        for (const other of organisations) {
+          const unit = [...referenceData.unitCodes(other)][0];
+          if (unit) tried.push({ organisationalUnit: unit });
+          tried.push({ site: other.sites[0]!.code });
+        }
+        if (name === 'CreateAccountRequest') tried.push({ emailAlias: 'NHS.net' }, { emailAlias: 'nhs.uk' });
+        for (const fields of tried) {
+          const body = { ...base, organisation: org.code, ...fields };
+          const accepted = schema.safeParse(body).success;
+          if (!accepted) refused++;
+          assert.equal(documented(body), accepted, `${name} ${JSON.stringify(body)}`);
+        }
+      }
+    }
+    assert.ok(refused > 20, 'other organisations’ units and sites are refused');
   });
 
   it('answers a method a path does not have 405 with Allow, and OPTIONS with the methods', async () => {

@@ -74,12 +74,20 @@ describe('Bodies without JSON (the newcomer’s curl)', () => {
     });
   });
 
-  it('R31: a bulk upload takes its CSV body (text/csv) past the JSON rule, and names text/csv when sent JSON', async () => {
+  it('R31: a bulk upload takes its CSV body (text/csv, or bytes) past the JSON rule, and names text/csv when sent JSON', async () => {
     const h = await apiHarness();
     await h.run(async () => {
       const checked = await upload(h, csv([line()]), 'validate');
       assert.equal(checked.status, 200, JSON.stringify(checked.body));
       assert.equal(checked.body.valid, 1);
+      // Issue 27: as bytes, as a generated client (openapi-python-client) sends a file.
+      const bytes = await h.api
+        .post('/v1/bulk-uploads?organisation=RJ1&mode=validate')
+        .set(bearer(TOKENS.gstt))
+        .set('Content-Type', 'application/octet-stream')
+        .send(Buffer.from(csv([line()])));
+      assert.equal(bytes.status, 200, JSON.stringify(bytes.body));
+      assert.equal(bytes.body.valid, 1);
       const json = await h.api
         .post('/v1/bulk-uploads?organisation=RJ1&mode=validate')
         .set(bearer(TOKENS.gstt))

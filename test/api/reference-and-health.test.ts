@@ -64,7 +64,8 @@ describe('API: reference data, health and description', () => {
       assert.equal(doc.status, 200);
       assert.equal(doc.body.openapi, '3.1.0');
       const create = doc.body.paths['/v1/accounts'].post;
-      const schema = create.requestBody.content['application/json'].schema;
+      const { $ref } = create.requestBody.content['application/json'].schema;
+      const schema = doc.body.components.schemas[$ref.replace('#/components/schemas/', '')];
       assert.deepEqual(schema.required, ['title', 'firstName', 'lastName', 'emailAlias', 'organisation']);
       assert.equal(schema.additionalProperties, false);
       assert.ok(doc.body.paths['/v1/accounts/{id}/mfa-exceptions'].post);

@@ -185,6 +185,7 @@ interface SchemaNode {
   items?: SchemaNode;
   oneOf?: SchemaNode[];
   anyOf?: SchemaNode[];
+  $ref?: string;
 }
 
 /**
@@ -193,16 +194,23 @@ interface SchemaNode {
  */
 export function documentedTextFields(): { operationId: string; name: string; schema: SchemaNode }[] {
   const found: { operationId: string; name: string; schema: SchemaNode }[] = [];
-  const walk = (operationId: string, name: string, node: SchemaNode | undefined) => {
+  const walk = (operationId: string, name: string, node: SchemaNode | undefined): void => {
     if (!node) return;
+    if (node.$ref) return walk(operationId, name, doc.components.schemas[node.$ref.split('/').pop()!]);
     for (const branch of [...(node.oneOf ?? []), ...(node.anyOf ?? [])]) walk(operationId, name, branch);
     for (const [key, property] of Object.entries(node.properties ?? {})) walk(operationId, key, property);
     if (node.items) walk(operationId, `${name}[]`, node.items);
     const types = [node.type].flat();
-    if (types.includes('string') && !node.enum && !node.format)
-      found.push({ operationId, name, schema: node });
+    // A field of several variants (MfaRegistered's phoneNumber, by phone or app) is listed once per pattern.
+    const again = found.some(
+      (f) => f.operationId === operationId && f.name === name && f.schema.pattern === node.pattern,
+    );
+    // A code of a list is listed (enum) and keeps its pattern, as the API still reads it as text.
+    const text = !node.format && (!node.enum || node.pattern !== undefined);
+    if (types.includes('string') && text && !again) found.push({ operationId, name, schema: node });
   };
   const doc = openApiDocument() as unknown as {
+    components: { schemas: Record<string, SchemaNode> };
     paths: Record<
       string,
       Record<

@@ -19,12 +19,13 @@ import {
   changeAnswers,
   leaversPage,
   organisations,
-  problem,
   readiness,
   type AnswerSchema,
 } from './schemas/responses';
+import { anyProblem, problemSchemas } from './schemas/problems';
+import { PROBLEM_TYPES, type ProblemType } from '../problem-types';
 import type { AnyAccountChange } from '../../operations/account-change-row';
-import { CHANGE_ROWS } from '../../operations/account-changes';
+import { CHANGE_ROWS, emptyBody } from '../../operations/account-changes';
 import { auditQuery } from '../../operations/schemas/audit-query';
 import {
   bulkUploadQuery,
@@ -36,45 +37,69 @@ import {
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
+/** What each status's problems mean, in general; each problem type's schema says more. */
 const PROBLEM_TEXT: Record<number, string> = {
   400: 'Invalid request: `errors` names each field at fault, one error per field (R4); nothing was changed',
   401: 'No bearer token, or one that is not known',
   403: 'Not allowed to this principal, or for this organisation (R1)',
   404: 'No such account or upload, or none this caller may know of',
-  409: "Refused by the account's lifecycle (with what is `missing`), a duplicate (R12), or a conflicting request",
+  409: 'A conflict with what is there: its `type` says which, and what to do',
   413: 'The body is larger than the API reads',
   415: 'The body is not of a media type this operation reads',
   422: 'This Idempotency-Key was used for a different request',
   429: 'Too many requests by this principal, or failed authentications from this address: wait for Retry-After',
-  503: 'Temporal, or the account’s lifecycle, did not answer in time; the request may be repeated',
+  503: 'Temporal, or the account’s lifecycle, did not answer in time; repeat the request after Retry-After',
 };
 
 const text = (description: string) => ({ description, schema: { type: 'string' as const } });
+const seconds = (description: string) => ({ description, schema: { type: 'integer' as const, minimum: 0 } });
 
-/** The problem answers (RFC 9457) of an operation, with the headers some of them carry. */
-function problems(statuses: number[]): Record<string, ResponseConfig> {
-  return Object.fromEntries(
-    [...new Set(statuses)]
-      .sort((a, b) => a - b)
-      .map((status) => {
-        const headers: Record<string, ReturnType<typeof text> & { required?: boolean }> | undefined =
-          status === 401
-            ? { 'WWW-Authenticate': { ...text('Bearer'), required: true } }
-            : status === 429
-              ? { 'Retry-After': { ...text('Seconds to wait'), required: true } }
-              : status === 409
-                ? { 'Retry-After': text('Seconds to wait, when a request with the key is in progress') }
-                : undefined;
-        return [
-          status,
-          {
-            description: PROBLEM_TEXT[status]!,
-            ...(headers ? { headers } : {}),
-            content: { 'application/problem+json': { schema: problem } },
-          },
-        ];
-      }),
-  );
+/** The headers a problem of a status carries. */
+function problemHeaders(status: number, types: ProblemType[]): ResponseConfig['headers'] {
+  if (status === 401) return { 'WWW-Authenticate': { ...text('Bearer'), required: true } };
+  if (status === 429 || status === 503)
+    return { 'Retry-After': { ...seconds('Seconds to wait'), required: true } };
+  if (types.includes('in-progress'))
+    return { 'Retry-After': seconds('Seconds to wait, when a request with the key is in progress') };
+  return undefined;
+}
+
+/**
+ * The problem answers (RFC 9457) of an operation, by status: one problem type's schema, or those of the
+ * status's types told apart by `type`; and `default`, any other problem (405, 421, 500...).
+ */
+function problems(types: ProblemType[]): Record<string, ResponseConfig> {
+  const byStatus = new Map<number, ProblemType[]>();
+  for (const type of new Set(types)) {
+    const { status } = PROBLEM_TYPES[type];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), type]);
+  }
+  const answers: [string, ResponseConfig][] = [...byStatus]
+    .sort(([a], [b]) => a - b)
+    .map(([status, ofStatus]) => {
+      const schemas = ofStatus.map((t) => problemSchemas[t]);
+      const headers = problemHeaders(status, ofStatus);
+      const schema =
+        schemas.length === 1
+          ? schemas[0]!
+          : z.discriminatedUnion('type', schemas as unknown as [z.ZodObject, z.ZodObject]);
+      return [
+        String(status),
+        {
+          description: `${PROBLEM_TEXT[status]}: ${ofStatus.join(', ')}`,
+          ...(headers ? { headers } : {}),
+          content: { 'application/problem+json': { schema } },
+        },
+      ];
+    });
+  answers.push([
+    'default',
+    {
+      description: 'Any other problem, such as 405 (with Allow), 421 or 500: its `type` says which',
+      content: { 'application/problem+json': { schema: anyProblem } },
+    },
+  ]);
+  return Object.fromEntries(answers);
 }
 
 const json = (description: string, schema: AnswerSchema, extra: Partial<ResponseConfig> = {}) => ({
@@ -112,6 +137,9 @@ const idempotencyHeader = z.object({
 const body = (schema: z.ZodType, required = true) => ({
   body: { required, content: { 'application/json': { schema } } },
 });
+/** A CSV file, as bytes: generators then keep the operation and take or give a file. */
+const csvFile = (description: string) =>
+  z.string().meta({ format: 'binary', contentMediaType: 'text/csv', description });
 const csv = (schema: z.ZodType) => ({ 'text/csv': { schema } });
 
 /**
@@ -134,7 +162,8 @@ interface Operation {
   description?: string;
   request?: RouteConfig['request'];
   success: Record<number, ResponseConfig>;
-  problems: number[];
+  /** The problem types it may answer, besides 401 and 429 (every /v1 operation) and `default`. */
+  problems: ProblemType[];
   /** Health and the document itself need no token. */
   public?: true;
 }
@@ -144,9 +173,23 @@ const change = (schema?: z.ZodType, required = true) => ({
   headers: idempotencyHeader,
   ...(schema ? body(schema, required) : {}),
 });
-/** The problems of a change to an account: its body (400, 413, 415), its lifecycle (409, 503), its key (422). */
-const CHANGE = [400, 403, 404, 409, 413, 415, 422, 503];
-const CHANGE_WITHOUT_BODY = [400, 403, 404, 409, 422, 503];
+/** The problems of a change to an account: its lifecycle (409, 503), its key (400, 422), and its body. */
+const CHANGE_WITHOUT_BODY: ProblemType[] = [
+  'invalid-request',
+  'forbidden',
+  'not-found',
+  'refused',
+  'closed',
+  'idempotency-key-reused',
+  'unavailable',
+];
+const CHANGE: ProblemType[] = [...CHANGE_WITHOUT_BODY, 'payload-too-large', 'unsupported-media-type'];
+
+/** A request body's component name: the operation's, as `AcceptJoinerRequest`; an empty one `EmptyRequest`. */
+const requestName = (operationId: string, schema: z.ZodType) =>
+  schema === emptyBody ? 'EmptyRequest' : `${operationId[0]!.toUpperCase()}${operationId.slice(1)}Request`;
+const named = (operationId: string, schema: z.ZodType) =>
+  z.globalRegistry.get(schema)?.id ? schema : schema.meta({ id: requestName(operationId, schema) });
 
 /** Rules as a summary cites them: a run of three or more in a row as a range (R22-R24). */
 function citing(rules: readonly string[]): string {
@@ -170,7 +213,7 @@ function changeOperation(operationId: string, c: AnyAccountChange): Operation {
     tag: c.http.tag,
     summary: `${c.summary} (${citing(c.rules)})`,
     ...(c.description ? { description: c.description } : {}),
-    request: change(c.body?.schema, !c.body?.optional),
+    request: change(c.body && named(operationId, c.body.schema), !c.body?.optional),
     success: { [c.http.status]: json(c.answer.description, changeAnswers[c.answer.kind]) },
     problems: c.body ? CHANGE : CHANGE_WITHOUT_BODY,
   };
@@ -188,7 +231,7 @@ export const OPERATIONS: Operation[] = [
       'An administrator of the organisation creates the account; it is Pending until its mailbox exists. ' +
       'The temporary password is shown in this answer only. A duplicate (same mobile) or a possible ' +
       'duplicate (same name, unless confirmNotDuplicate) is answered 409 (R12).',
-    request: { headers: idempotencyHeader, ...body(createAccountBody) },
+    request: { headers: idempotencyHeader, ...body(named('createAccount', createAccountBody)) },
     success: {
       201: json('Created, with the temporary password shown once', created, {
         headers: {
@@ -213,7 +256,17 @@ export const OPERATIONS: Operation[] = [
         { headers: { Location: { ...text('The account: /v1/accounts/{id}'), required: true } } },
       ),
     },
-    problems: [400, 403, 409, 413, 415, 422, 503],
+    problems: [
+      'invalid-request',
+      'forbidden',
+      'duplicate',
+      'possible-duplicate',
+      'in-progress',
+      'payload-too-large',
+      'unsupported-media-type',
+      'idempotency-key-reused',
+      'unavailable',
+    ],
   },
   {
     method: 'get',
@@ -224,7 +277,7 @@ export const OPERATIONS: Operation[] = [
     description: "A local administrator's own organisations only; Deleted accounts only with status=Deleted.",
     request: { query: listAccountsQuery },
     success: { 200: json('A page of directory entries, in address order', directoryPage) },
-    problems: [400, 403],
+    problems: ['invalid-request', 'forbidden'],
   },
   {
     method: 'get',
@@ -234,7 +287,7 @@ export const OPERATIONS: Operation[] = [
     summary: "The account's state, from its lifecycle",
     request: { params: accountId },
     success: { 200: json('The account', accountView) },
-    problems: [403, 404, 503],
+    problems: ['forbidden', 'not-found', 'unavailable'],
   },
   {
     method: 'get',
@@ -244,7 +297,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'The audit trail, in domain words (R2)',
     request: { params: accountId },
     success: { 200: json('Who changed what, and when', history) },
-    problems: [403, 404, 503],
+    problems: ['forbidden', 'not-found', 'unavailable'],
   },
   ...CHANGE_ROWS.map(([name, c]) => changeOperation(name, c)),
   {
@@ -259,7 +312,7 @@ export const OPERATIONS: Operation[] = [
       'organisations only (R1).',
     request: { query: auditQuery },
     success: { 200: json('A page of audit entries', auditPage) },
-    problems: [400, 403],
+    problems: ['invalid-request', 'forbidden'],
   },
   {
     method: 'get',
@@ -269,7 +322,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Find leavers to accept, by name, address or mobile number; never their phone numbers (R28)',
     request: { query: leaversQuery },
     success: { 200: json('A page of leavers', leaversPage) },
-    problems: [400, 403],
+    problems: ['invalid-request', 'forbidden'],
   },
   {
     method: 'post',
@@ -278,14 +331,17 @@ export const OPERATIONS: Operation[] = [
     tag: 'Bulk uploads',
     summary: 'Validate a CSV file, or create its valid lines as a durable upload (R31)',
     description:
-      'The file is the body, Content-Type text/csv (application/csv and application/vnd.ms-excel are read ' +
-      'too): the header row of GET /v1/bulk-uploads/sample.csv, then up to 10,000 lines, 5 MB at most. One ' +
+      'The file is the body, Content-Type text/csv (application/csv, application/vnd.ms-excel and ' +
+      'application/octet-stream are read too): the header row of GET /v1/bulk-uploads/sample.csv, then up to 10,000 lines, 5 MB at most. One ' +
       'upload per organisation runs at a time (409 names the one running).',
     request: {
       query: bulkUploadQuery,
       body: {
         required: true,
-        content: csv(z.string().describe('UTF-8 CSV with the header row')),
+        content: {
+          ...csv(csvFile('UTF-8 CSV with the header row')),
+          'application/octet-stream': { schema: csvFile('The same file, sent as bytes') },
+        },
       },
     },
     success: {
@@ -299,7 +355,15 @@ export const OPERATIONS: Operation[] = [
         ),
       }),
     },
-    problems: [400, 403, 409, 413, 415, 503],
+    problems: [
+      'invalid-request',
+      'invalid-file',
+      'forbidden',
+      'upload-running',
+      'payload-too-large',
+      'unsupported-media-type',
+      'unavailable',
+    ],
   },
   {
     method: 'get',
@@ -307,7 +371,7 @@ export const OPERATIONS: Operation[] = [
     operationId: 'getBulkUploadSample',
     tag: 'Bulk uploads',
     summary: 'The sample file: the header row and two example lines (R31)',
-    success: { 200: { description: 'The sample file', content: csv(z.string()) } },
+    success: { 200: { description: 'The sample file', content: csv(csvFile('The sample file')) } },
     problems: [],
   },
   {
@@ -318,7 +382,7 @@ export const OPERATIONS: Operation[] = [
     summary: "An upload's progress (R31)",
     request: { params: uploadId },
     success: { 200: json('The progress', bulkProgress) },
-    problems: [403, 404, 503],
+    problems: ['forbidden', 'not-found', 'unavailable'],
   },
   {
     method: 'delete',
@@ -329,7 +393,7 @@ export const OPERATIONS: Operation[] = [
     description: 'The upload stays readable, with its results file, once cancelled.',
     request: { params: uploadId },
     success: { 200: json('The progress, Cancelled', bulkProgress) },
-    problems: [403, 404, 409, 503],
+    problems: ['forbidden', 'not-found', 'upload-not-running', 'unavailable'],
   },
   {
     method: 'get',
@@ -345,10 +409,10 @@ export const OPERATIONS: Operation[] = [
         headers: {
           'Content-Disposition': { ...text('attachment; filename="{id}-results.csv"'), required: true },
         },
-        content: csv(z.string()),
+        content: csv(csvFile('The results file')),
       },
     },
-    problems: [403, 404],
+    problems: ['forbidden', 'not-found'],
   },
   {
     method: 'post',
@@ -363,7 +427,7 @@ export const OPERATIONS: Operation[] = [
       'is refused (403); a running upload too (409).',
     request: { params: uploadId },
     success: { 200: json('The passwords deleted', bulkPasswordsConfirmed) },
-    problems: [403, 404, 409],
+    problems: ['forbidden', 'not-found', 'upload-still-running'],
   },
   ...(
     [
@@ -379,7 +443,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'Reference lists',
     summary: `The ${list.replace('-', ' ')} of the drop-down lists ${what}`,
     success: { 200: json(`The ${list}`, schema) },
-    problems: [403],
+    problems: ['forbidden'],
   })),
   {
     method: 'get',
@@ -445,36 +509,68 @@ export function openApiDocument() {
       ...(op.description ? { description: op.description } : {}),
       security: op.public ? [] : [{ bearer: [] }],
       ...(op.request ? { request: op.request } : {}),
-      responses: { ...op.success, ...problems(op.public ? op.problems : [401, 429, ...op.problems]) },
+      responses: {
+        ...op.success,
+        ...problems(op.public ? op.problems : ['unauthorized', 'too-many-requests', ...op.problems]),
+      },
     });
   }
-  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
-    openapi: '3.1.0',
-    info: {
-      title: 'NHSmail account provisioning API',
-      version: '1.0.0',
-      description:
-        'One durable Temporal workflow per account, behind this API (rules R1-R32). Every /v1 call carries ' +
-        '`Authorization: Bearer <token>`. Errors are application/problem+json (RFC 9457). A method a path ' +
-        'does not have is answered 405 with `Allow`.',
+  // Every problem type's schema is a component, also those only `default` answers.
+  const problemDefinitions = Object.values(problemSchemas).map((schema) => ({
+    type: 'schema' as const,
+    schema,
+  }));
+  const document = new OpenApiGeneratorV31([...registry.definitions, ...problemDefinitions]).generateDocument(
+    {
+      openapi: '3.1.0',
+      info: {
+        title: 'NHSmail account provisioning API',
+        version: '1.0.0',
+        description:
+          'One durable Temporal workflow per account, behind this API (rules R1-R32). Every /v1 call carries ' +
+          '`Authorization: Bearer <token>`. Errors are application/problem+json (RFC 9457), each kind with its ' +
+          'own `type` URI and schema (the *Problem components; docs/api.md says what to do of each). A method a path ' +
+          'does not have is answered 405 with `Allow`.',
+      },
+      servers: [{ url: '/', description: 'The server this document is served from' }],
+      tags: [...new Set(OPERATIONS.map((op) => op.tag))].map((name) => ({ name })),
     },
-    servers: [{ url: '/', description: 'The server this document is served from' }],
-    tags: [...new Set(OPERATIONS.map((op) => op.tag))].map((name) => ({ name })),
-  });
+  );
   // The generator writes a regex's flags after its source ("...$/u"); JSON Schema patterns are Unicode anyway.
   const serialised = JSON.stringify(document).replace(/("pattern":"(?:[^"\\]|\\.)*)\/u"/g, '$1"');
-  return JSON.parse(serialised, (_key, value: unknown) => {
-    // A nullable enum is written `"type": ["string", "null"], "enum": [...]` without null in the enum,
-    // which makes null invalid: null is added to it.
-    const schema = value as { type?: unknown; enum?: unknown[] } | null;
-    if (
-      Array.isArray(schema?.type) &&
-      schema.type.includes('null') &&
-      Array.isArray(schema.enum) &&
-      !schema.enum.includes(null)
-    ) {
-      schema.enum.push(null);
-    }
-    return value;
-  }) as typeof document;
+  return withAllOf(JSON.parse(serialised) as typeof document, 'AccountWithTemporaryPassword', 'Account');
+}
+
+type Schemas = Record<
+  string,
+  { properties?: Record<string, unknown>; required?: string[]; [keyword: string]: unknown }
+>;
+
+/**
+ * A schema written as its base's by `allOf` and the properties it adds, rather than a copy of the base's:
+ * a generator then makes one type of the other. The base takes other properties (no
+ * `additionalProperties: false`), as `allOf` needs; the derived one refuses those neither names.
+ */
+function withAllOf<D extends { components?: { schemas?: object } }>(
+  doc: D,
+  derived: string,
+  base: string,
+): D {
+  const schemas = doc.components!.schemas as Schemas;
+  const from = schemas[base]!;
+  const to = schemas[derived]!;
+  const added = Object.keys(to.properties ?? {}).filter((key) => !(key in (from.properties ?? {})));
+  delete (from as { additionalProperties?: unknown }).additionalProperties;
+  schemas[derived] = {
+    allOf: [
+      { $ref: `#/components/schemas/${base}` },
+      {
+        type: 'object',
+        properties: Object.fromEntries(added.map((key) => [key, to.properties![key]])),
+        required: added.filter((key) => to.required?.includes(key)),
+      },
+    ],
+    unevaluatedProperties: false,
+  };
+  return doc;
 }

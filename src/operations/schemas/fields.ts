@@ -124,9 +124,9 @@ export const reference = (label: string, max: number, required: string) =>
   trimmed(label, max, required, undefined, z.string({ error: required }));
 
 /** R10: a multi-select of reference codes; unknown codes are refused, duplicates collapsed. */
-const codeList = (label: string, known: Set<string>) =>
+const codeList = (label: string, known: Set<string>, id: string) =>
   z
-    .array(plainText(text(`${label} code`), `${label} code`, 20), {
+    .array(plainText(text(`${label} code`), `${label} code`, 20).meta({ id, enum: [...known] }), {
       error: `${label} must be a list of codes`,
     })
     .max(20, `At most 20 ${label} codes`)
@@ -139,9 +139,13 @@ const codeList = (label: string, known: Set<string>) =>
     .transform((codes) => [...new Set(codes)]);
 
 const codesOf = (items: { code: string }[]) => new Set(items.map((i) => i.code));
-export const clinicalSpecialities = codeList('clinical speciality', codesOf(referenceData.specialities));
-export const clinicalRoles = codeList('clinical role', codesOf(referenceData.roles));
-export const workAreas = codeList('work area', codesOf(referenceData.workAreas));
+export const clinicalSpecialities = codeList(
+  'clinical speciality',
+  codesOf(referenceData.specialities),
+  'ClinicalSpecialityCode',
+);
+export const clinicalRoles = codeList('clinical role', codesOf(referenceData.roles), 'ClinicalRoleCode');
+export const workAreas = codeList('work area', codesOf(referenceData.workAreas), 'WorkAreaCode');
 
 export const organisationalUnit = plainText(text('Organisational unit'), 'Organisational unit', 64).min(1);
 export const site = plainText(text('Site'), 'Site', 64).min(1);

@@ -3,6 +3,7 @@ import { ACCOUNT_STATUSES } from '../../domain/account';
 import { IDENTITY_EVENT_TYPES } from '../../domain/identity-events';
 import { referenceData } from '../../reference/reference-data';
 import { parsePhone } from './phone';
+import { perOrganisation } from './per-organisation';
 import {
   clinicalRoles,
   clinicalSpecialities,
@@ -72,12 +73,19 @@ const chosen = (label: string, max: number) =>
     max,
   ).min(1, `${label} is required`);
 
+/** An organisation code of the register (R9): the document lists them, the check names an unknown one. */
+const organisationCode = chosen('Organisation', 20).meta({
+  id: 'OrganisationCode',
+  enum: referenceData.organisations.map((o) => o.code),
+  description: 'An organisation code of the register (GET /v1/reference/organisations)',
+});
+
 /** POST /v1/accounts (R3-R12). */
 export const createAccountBody = z
   .strictObject({
     ...profileFields,
     emailAlias: chosen('Email alias', 253),
-    organisation: chosen('Organisation', 20),
+    organisation: organisationCode,
     notes: notes.optional(),
     confirmNotDuplicate: z.boolean({ error: 'confirmNotDuplicate must be true or false' }).optional(),
   })
@@ -111,7 +119,8 @@ export const createAccountBody = z
       when: (payload) =>
         typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
     },
-  );
+  )
+  .meta(perOrganisation(['emailAlias', 'organisationalUnit', 'site']));
 export type CreateAccountBody = z.output<typeof createAccountBody>;
 
 const clearable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
@@ -138,50 +147,70 @@ export const editAccountBody = z
 export type EditAccountBody = z.output<typeof editAccountBody>;
 
 /** A phone number the identity platform reports; any country, so a non-UK one can be acted on (R7). */
-const reportedPhone = phoneText(
-  'Phone number',
-  'Phone number is not a valid phone number: give it in international format, such as +44 7400 123456',
-  z.string({ error: 'Phone number must be text' }),
-).transform((value, ctx) => {
-  const phone = parsePhone(value);
-  if (!phone) {
-    ctx.addIssue({
-      code: 'custom',
-      message: /^\s*(\+\s*44|0)\s*7/.test(value)
-        ? 'Phone number is not a valid UK mobile number: give one such as +44 7400 123456'
-        : 'Phone number is not a valid phone number: give it in international format, such as +44 7400 123456',
-    });
-    return z.NEVER;
-  }
-  return phone;
-});
+const reportedPhone = (required = 'Phone number must be text') =>
+  phoneText(
+    'Phone number',
+    'Phone number is not a valid phone number: give it in international format, such as +44 7400 123456',
+    z.string({ error: (i) => (i.input === undefined ? required : 'Phone number must be text') }),
+  ).transform((value, ctx) => {
+    const phone = parsePhone(value);
+    if (!phone) {
+      ctx.addIssue({
+        code: 'custom',
+        message: /^\s*(\+\s*44|0)\s*7/.test(value)
+          ? 'Phone number is not a valid UK mobile number: give one such as +44 7400 123456'
+          : 'Phone number is not a valid phone number: give it in international format, such as +44 7400 123456',
+      });
+      return z.NEVER;
+    }
+    return phone;
+  });
+
+/** R18: MFA registered by text or call, with the number registered, or by an authenticator app. */
+const mfaRegistered = z
+  .discriminatedUnion(
+    'method',
+    [
+      z
+        .strictObject({
+          type: z.literal('MfaRegistered'),
+          method: z.enum(['sms', 'voice']),
+          phoneNumber: reportedPhone('A phone number is required for sms and voice registration'),
+        })
+        .meta({ id: 'MfaRegisteredByPhoneEvent' }),
+      z
+        .strictObject({
+          type: z.literal('MfaRegistered'),
+          method: z.literal('authenticator-app'),
+          phoneNumber: reportedPhone().optional(),
+        })
+        .meta({ id: 'MfaRegisteredByAppEvent' }),
+    ],
+    { error: 'Method must be sms, voice or authenticator-app' },
+  )
+  .meta({ id: 'MfaRegisteredEvent' });
+
+/** A first-login step with no more to say than its name (R18), or a sign-in (R30). */
+const step = <T extends string>(type: T) =>
+  z.strictObject({ type: z.literal(type) }).meta({ id: `${type}Event` });
 
 /** POST /v1/accounts/{id}/events (R18), from the identity platform only. */
-export const identityEventBody = z.discriminatedUnion(
-  'type',
-  [
-    z.strictObject({ type: z.literal('PasswordChanged') }),
-    z.strictObject({ type: z.literal('AupAccepted') }),
-    z.strictObject({ type: z.literal('SecretSet') }),
-    z
-      .strictObject({
-        type: z.literal('MfaRegistered'),
-        method: z.enum(['sms', 'voice', 'authenticator-app'], {
-          error: 'Method must be sms, voice or authenticator-app',
-        }),
-        phoneNumber: reportedPhone.optional(),
-      })
-      .refine((e) => e.method === 'authenticator-app' || e.phoneNumber !== undefined, {
-        path: ['phoneNumber'],
-        message: 'A phone number is required for sms and voice registration',
-      }),
-    z.strictObject({ type: z.literal('ProfileUpdated'), mobile: reportedPhone.optional() }),
-    z.strictObject({ type: z.literal('SignedIn') }),
-  ],
-  { error: `Type must be one of ${IDENTITY_EVENT_TYPES.join(', ')}` },
-);
-
-const organisationCode = chosen('Organisation', 20);
+export const identityEventBody = z
+  .discriminatedUnion(
+    'type',
+    [
+      step('PasswordChanged'),
+      step('AupAccepted'),
+      step('SecretSet'),
+      mfaRegistered,
+      z
+        .strictObject({ type: z.literal('ProfileUpdated'), mobile: reportedPhone().optional() })
+        .meta({ id: 'ProfileUpdatedEvent' }),
+      step('SignedIn'),
+    ],
+    { error: `Type must be one of ${IDENTITY_EVENT_TYPES.join(', ')}` },
+  )
+  .meta({ id: 'IdentityEvent' });
 
 /** POST /v1/accounts/{id}/joiner (R28): the receiving organisation and what it sets, checked as at create (R9, R10). */
 export const joinerBody = z
@@ -211,7 +240,8 @@ export const joinerBody = z
       when: (payload) =>
         typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
     },
-  );
+  )
+  .meta(perOrganisation(['organisationalUnit', 'site']));
 export type JoinerBody = z.output<typeof joinerBody>;
 
 /**
@@ -289,9 +319,8 @@ export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** POST /v1/bulk-uploads query (R31): the upload's organisation, and Validate or Create. */
 export const bulkUploadQuery = z.strictObject({
-  organisation: plainText(z.string({ error: 'organisation is required' }), 'organisation', 20).min(
-    1,
-    'organisation is required',
-  ),
+  organisation: plainText(z.string({ error: 'organisation is required' }), 'organisation', 20)
+    .min(1, 'organisation is required')
+    .meta({ enum: referenceData.organisations.map((o) => o.code) }),
   mode: z.enum(['validate', 'create'], { error: 'mode must be validate or create' }),
 });

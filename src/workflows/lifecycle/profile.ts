@@ -1,5 +1,5 @@
 import { patched } from '@temporalio/workflow';
-import type { Actor, Profile, ProfileChanges } from '../../domain/account';
+import type { Actor, AuditValue, Profile, ProfileChanges } from '../../domain/account';
 import type { AccountChanges } from '../../ports/mail-platform';
 import { displayName } from '../../domain/display-name';
 import { editRefusal } from '../../domain/refusals';
@@ -107,8 +107,8 @@ function applyChanges(profile: Profile, changes: ProfileChanges): Profile {
   return next as unknown as Profile;
 }
 
-function differences(before: Profile, after: Profile): Record<string, { from: unknown; to: unknown }> {
-  const diff: Record<string, { from: unknown; to: unknown }> = {};
+function differences(before: Profile, after: Profile): Record<string, { from: AuditValue; to: AuditValue }> {
+  const diff: Record<string, { from: AuditValue; to: AuditValue }> = {};
   const keys = new Set([...Object.keys(before), ...Object.keys(after)] as (keyof Profile)[]);
   for (const key of keys) {
     if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {

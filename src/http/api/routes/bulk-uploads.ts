@@ -16,7 +16,8 @@ import { bulkUploadQuery } from '../../../operations/schemas/requests';
 import { bulkPasswordsConfirmed, bulkProgress, bulkValidation } from '../schemas/responses';
 import { parseOrReject } from '../../../operations/validation';
 
-const CSV_TYPES = ['text/csv', 'application/csv', 'application/vnd.ms-excel'];
+/** A CSV file's media types; and a file as bytes, as generated clients send one (openapi-python-client). */
+const CSV_TYPES = ['text/csv', 'application/csv', 'application/vnd.ms-excel', 'application/octet-stream'];
 
 /** The uploaded file: a CSV body, up to a little over the 5 MB the file may have (so that limit is named). */
 const csvBody = express.raw({ type: () => true, limit: MAX_BYTES + 1024 * 1024 });

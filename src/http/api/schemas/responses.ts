@@ -26,7 +26,9 @@ import type { CodedItem } from '../../../reference/reference-data';
 export type AnswerSchema = z.ZodType;
 
 const time = z.string().meta({ format: 'date-time' });
-const status = z.enum(ACCOUNT_STATUSES);
+const status = z.enum(ACCOUNT_STATUSES).meta({ id: 'AccountStatus' });
+/** R7: why an account is disabled, or null. */
+const disabledReason = z.union([z.enum(['NonUkMobile']).meta({ id: 'DisabledReason' }), z.null()]);
 
 export const actor = z
   .strictObject({
@@ -70,14 +72,14 @@ export const accountView = z
       nasManaged: z.boolean(),
     }),
     status,
-    disabledReason: z.literal('NonUkMobile').nullable(),
+    disabledReason,
     disabledBecause: z
       .string()
       .optional()
       .describe(
         'R7: what the number that disabled the account was taken to be, such as "a number of France"',
       ),
-    mailboxLocation: z.literal(EXCHANGE_ONLINE).nullable(),
+    mailboxLocation: z.union([z.enum([EXCHANGE_ONLINE]).meta({ id: 'MailboxLocation' }), z.null()]),
     profile,
     notes: z.string(),
     createdAt: time,
@@ -201,7 +203,7 @@ export const identityEventAnswer = z
     type: z.enum(IDENTITY_EVENT_TYPES),
     accepted: z.literal(true),
     status,
-    disabledReason: z.literal('NonUkMobile').nullable(),
+    disabledReason,
     pendingGates: z.array(gateName),
     canSendEmail: z.boolean(),
   })
@@ -244,20 +246,30 @@ const directoryEntry = z
 const nextCursor = z.string().nullable().describe('Pass as cursor for the next page; null on the last');
 
 /** GET /v1/accounts (R26). */
-export const directoryPage = z.strictObject({ items: z.array(directoryEntry), nextCursor });
+export const directoryPage = z
+  .strictObject({ items: z.array(directoryEntry), nextCursor })
+  .meta({ id: 'DirectoryPage' });
+
+/** A field's value in the audit trail: text, a list of codes, or null for none. */
+const auditValue = z
+  .union([z.string(), z.array(z.string()), z.null()])
+  .meta({ id: 'AuditValue', description: 'Text, a list of codes, or null when the field had no value' });
 
 const auditEntry = z
   .strictObject({
     at: time,
     actor,
     action: z.string(),
-    changes: z.record(z.string(), z.strictObject({ from: z.unknown(), to: z.unknown() })).optional(),
+    changes: z
+      .record(z.string(), z.strictObject({ from: auditValue, to: auditValue }).meta({ id: 'AuditChange' }))
+      .optional()
+      .describe('Each field changed, by name, from its value before to its value after'),
     detail: z.string().optional(),
   })
   .meta({ id: 'AuditEntry' });
 
 /** GET /v1/accounts/{id}/history (R2). */
-export const history = z.strictObject({ items: z.array(auditEntry) });
+export const history = z.strictObject({ items: z.array(auditEntry) }).meta({ id: 'AccountHistory' });
 
 const auditRecord = auditEntry
   .extend({
@@ -281,7 +293,9 @@ const leaverFound = z
   .meta({ id: 'LeaverFound' });
 
 /** GET /v1/leavers (R28): never a phone number. */
-export const leaversPage = z.strictObject({ items: z.array(leaverFound), nextCursor });
+export const leaversPage = z
+  .strictObject({ items: z.array(leaverFound), nextCursor })
+  .meta({ id: 'LeaversPage' });
 
 /** POST /v1/bulk-uploads?mode=validate (R31). */
 export const bulkValidation = z
@@ -363,7 +377,8 @@ export const readiness = z.strictObject({
     .describe('Why it is not ready (503 only)'),
 });
 
-const existingAccount = z
+/** An account a create met already (R12): problems.ts's duplicate and possible-duplicate name it. */
+export const existingAccount = z
   .strictObject({
     id: z.string(),
     email: z.string(),
@@ -372,32 +387,6 @@ const existingAccount = z
     status,
   })
   .meta({ id: 'ExistingAccount' });
-
-/**
- * Every answer other than success (RFC 9457), with the members some of them add: a refusal's `missing`
- * steps (409), a duplicate's `existing` account or same-name `candidates` (409, R12), the upload `running`
- * (409, R31), the reserved `id` and `email` of a create whose lifecycle is yet to start (503).
- */
-export const problem = z
-  .strictObject({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string().optional(),
-    errors: z
-      .array(z.strictObject({ path: z.string(), message: z.string() }))
-      .optional()
-      .describe('400: one per field at fault (R4)'),
-    missing: z.array(z.string()).optional(),
-    existing: existingAccount.optional(),
-    existingInAnotherOrganisation: z.literal(true).optional(),
-    candidates: z.array(existingAccount).optional(),
-    otherCandidates: z.number().int().optional(),
-    running: z.string().optional(),
-    id: z.string().optional(),
-    email: z.string().optional(),
-  })
-  .meta({ id: 'Problem' });
 
 // ---- The answers' schemas are the types the code builds: a property more or less fails `npm run typecheck`.
 
