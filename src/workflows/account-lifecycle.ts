@@ -17,6 +17,7 @@ import { untilDeadline } from './deadline-timer';
 import { shielded } from './shielded';
 import { getAccountHistoryQuery, getAccountQuery, takeTemporaryPasswordUpdate } from './definitions';
 import { record, refuseIf, type Change, type Lifecycle, type PasswordToShow } from './lifecycle/context';
+import * as feed from './lifecycle/feed';
 import * as firstLogin from './lifecycle/first-login';
 import * as hygiene from './lifecycle/hygiene';
 import * as leaving from './lifecycle/leaving';
@@ -83,6 +84,7 @@ export const HANDLED_CHANGES = [
   ...mfa.mfaChanges,
   ...leaving.leavingChanges,
   ...hygiene.hygieneChanges,
+  ...feed.feedChanges,
 ];
 
 /**
