@@ -177,6 +177,16 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'simulated last sign-in',
     ddl: (t) => `ALTER TABLE platform_accounts ADD COLUMN last_sign_in_at ${t.epoch};`,
   },
+  {
+    version: 7,
+    // R33: a feed's key of the person, unique per organisation (the reservation checks it under a lock), and
+    // when the entry last changed (ISO text), both filtered by a SCIM client; entries before it have neither.
+    name: 'directory external id and last modified',
+    ddl: () => `
+      ALTER TABLE directory_entries ADD COLUMN external_id text;
+      ALTER TABLE directory_entries ADD COLUMN last_modified text;
+      CREATE INDEX directory_entries_external_id ON directory_entries (organisation_code, external_id);`,
+  },
 ];
 
 /** PostgreSQL's indexes of the first migration (SQLite's came with the second). */
