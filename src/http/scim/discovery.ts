@@ -29,6 +29,9 @@ const attribute = (a: Attribute): Attribute & { returned: string } => ({
   ...a,
 });
 
+/** An example of a leaving date, as canonicalValues shows values a client may send. */
+const LEAVING_DATE_EXAMPLE = '2099-03-31T00:00:00.000Z';
+
 const TITLES = ['Mr', 'Mrs', 'Ms', 'Miss', 'Mx', 'Dr', 'Prof'];
 
 /** The Schemas this engine serves (RFC 7643 7), with the canonical values of the caller's organisations. */
@@ -154,8 +157,12 @@ export function schemas(principal: Principal, base: string) {
       attribute({ name: 'canSendEmail', type: 'boolean', mutability: 'readOnly', description: 'R19' }),
       attribute({
         name: 'leavingDate',
-        type: 'dateTime',
-        description: 'A future-dated leaver: marked on this date (R28)',
+        // A string holding an ISO 8601 date and time, as scim2-tester cannot make up a dateTime to write.
+        type: 'string',
+        // Examples only: any date and time in the future (a date alone is its midnight UTC).
+        canonicalValues: [LEAVING_DATE_EXAMPLE],
+        description:
+          'A future-dated leaver: marked on this date (R28), an ISO 8601 date and time in the future',
       }),
       attribute({ name: 'leaverWindowEndsAt', type: 'dateTime', mutability: 'readOnly', description: 'R28' }),
       attribute({

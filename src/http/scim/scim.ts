@@ -212,6 +212,20 @@ export function scimRouter(
     res.status(204).end();
   });
 
+  // The discovery endpoints are read only (RFC 7644 4): another method answers 405 with Allow.
+  router.all(/^\/(ServiceProviderConfig|ResourceTypes|Schemas)(\/[^/]*)?$/, (_req, res) => {
+    res.set('Allow', 'GET');
+    throw new ScimError(405, 'The discovery endpoints answer GET only.');
+  });
+  router.all('/Users', (_req, res) => {
+    res.set('Allow', 'GET, POST');
+    throw new ScimError(405, '/Users answers GET (a search) and POST (a create).');
+  });
+  router.all('/Users/:id', (_req, res) => {
+    res.set('Allow', 'GET, PUT, PATCH, DELETE');
+    throw new ScimError(405, 'A user answers GET, PUT, PATCH and DELETE.');
+  });
+
   router.use((req) => {
     throw new ScimError(404, `No SCIM resource ${req.method} ${req.path} here (Groups are not served).`);
   });
