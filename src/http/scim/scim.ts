@@ -21,7 +21,15 @@ import { MAX_RESULTS, resourceTypes, schemas, serviceProviderConfig } from './di
 import { projected } from './projection';
 import { SCIM_TYPE, ScimError, scimErrorHandler } from './scim-error';
 import { feedFilterOf } from './scim-filter';
-import { createOf, inputOf, replacementOf, userOf, type ScimUser } from './user-resource';
+import {
+  createOf,
+  ENGINE_SCHEMA,
+  ENTERPRISE_SCHEMA,
+  inputOf,
+  replacementOf,
+  userOf,
+  type ScimUser,
+} from './user-resource';
 
 export const SCIM_BASE = '/scim/v2';
 const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
@@ -193,7 +201,7 @@ export function scimRouter(
     }
     let patched: ScimUser;
     try {
-      patched = scimPatch(current as never, body.Operations as ScimPatchOperation[], {
+      patched = scimPatch(current as never, (body.Operations as ScimPatchOperation[]).map(wholeExtension), {
         mutateDocument: false,
         treatMissingAsAdd: true,
       }) as unknown as ScimUser;
@@ -231,6 +239,14 @@ export function scimRouter(
   });
   router.use(scimErrorHandler(logger, observe));
   return router;
+}
+
+/** An operation on a whole extension (its URN as the path) as one on the resource (RFC 7644 3.5.2's no-path form). */
+function wholeExtension(operation: ScimPatchOperation): ScimPatchOperation {
+  const path = typeof operation.path === 'string' ? operation.path.toLowerCase() : undefined;
+  const urn = [ENTERPRISE_SCHEMA, ENGINE_SCHEMA].find((u) => u.toLowerCase() === path);
+  if (!urn || operation.op.toLowerCase() === 'remove') return operation;
+  return { op: operation.op as 'add', value: { [urn]: (operation as { value?: unknown }).value } };
 }
 
 function listOf(resources: unknown[]) {

@@ -41,7 +41,6 @@ export function userOf({ view, lastModified }: FedAccount, base: string): ScimUs
     ...(view.externalId ? { externalId: view.externalId } : {}),
     userName: view.email,
     name: {
-      formatted: view.displayName,
       givenName: p.firstName,
       familyName: p.lastName,
       honorificPrefix: p.title,

@@ -32,7 +32,7 @@ function feedRefusal(lc: Lifecycle, request: UpdateFromFeedRequest): Refusal | n
 }
 
 const stepsOf = (state: AccountState, leaving: FeedLeaving | undefined): LeaverStep[] =>
-  leaving ? leaverSteps(state, leaving) : [];
+  leaving ? leaverSteps(state, leaving, Date.now()) : [];
 
 /** R33: the feed's key, the attributes (held while Pending), then the leaver mark, each recorded. */
 async function updateFromFeed(lc: Lifecycle, request: UpdateFromFeedRequest): Promise<void> {
