@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { apiHarness, type ApiHarness } from '../helpers/api-harness';
-import { ENGINE, SCIM_TOKEN, entraUser, scim } from './scim-client';
+import { ENGINE, ENTERPRISE, SCIM_TOKEN, entraUser, scim } from './scim-client';
 
 const filtered = (h: ApiHarness, filter: string, extra = '') =>
   scim(h).get(`/Users?filter=${encodeURIComponent(filter)}${extra}`);
@@ -114,6 +114,19 @@ describe('R33: the SCIM protocol (RFC 7644)', () => {
         );
       assert.equal(stale.status, 412, stale.text);
       assert.equal((await scim(h).get(path)).body.title, 'Nurse', 'nothing changed');
+      const whole = await scim(h).patch(path, [
+        {
+          op: 'replace',
+          path: ENTERPRISE,
+          value: { schemas: [ENTERPRISE], employeeNumber: 'ESR-77', department: 'RJ1-ED' },
+        },
+      ]);
+      assert.equal(whole.status, 200, whole.text);
+      assert.deepEqual(
+        whole.body[ENTERPRISE],
+        { organization: 'RJ1', employeeNumber: 'ESR-77', department: 'RJ1-ED' },
+        'a whole extension patched',
+      );
       const some = await scim(h).get(`${path}?attributes=name.givenName,${ENGINE}:status`);
       assert.deepEqual(Object.keys(some.body).sort(), ['id', 'meta', 'name', 'schemas', ENGINE].sort());
       assert.deepEqual(Object.keys(some.body.name), ['givenName']);

@@ -199,17 +199,7 @@ export function scimRouter(
         'invalidSyntax',
       );
     }
-    let patched: ScimUser;
-    try {
-      patched = scimPatch(current as never, (body.Operations as ScimPatchOperation[]).map(wholeExtension), {
-        mutateDocument: false,
-        treatMissingAsAdd: true,
-      }) as unknown as ScimUser;
-    } catch (err) {
-      if (!(err instanceof PatchError)) throw err;
-      const scimType = (err.scimCode ?? 'invalidSyntax') as 'invalidSyntax';
-      throw new ScimError(400, `The PATCH cannot be applied: ${err.message}`, scimType);
-    }
+    const patched = applyPatch(current, body.Operations as ScimPatchOperation[]);
     await replace(req, res, who(res), req.params.id, patched);
   });
 
@@ -241,12 +231,42 @@ export function scimRouter(
   return router;
 }
 
-/** An operation on a whole extension (its URN as the path) as one on the resource (RFC 7644 3.5.2's no-path form). */
-function wholeExtension(operation: ScimPatchOperation): ScimPatchOperation {
-  const path = typeof operation.path === 'string' ? operation.path.toLowerCase() : undefined;
-  const urn = [ENTERPRISE_SCHEMA, ENGINE_SCHEMA].find((u) => u.toLowerCase() === path);
-  if (!urn || operation.op.toLowerCase() === 'remove') return operation;
-  return { op: operation.op as 'add', value: { [urn]: (operation as { value?: unknown }).value } };
+/**
+ * RFC 7644 3.5.2: the operations applied in order by `scim-patch`, but those on a whole extension (its URN as
+ * the path), which it reads as a path inside one: an add merges into the extension, a replace sets it, a
+ * remove removes it.
+ */
+function applyPatch(current: ScimUser, operations: ScimPatchOperation[]): ScimUser {
+  let document = structuredClone(current) as Record<string, unknown>;
+  for (const operation of operations) {
+    const path = typeof operation.path === 'string' ? operation.path.toLowerCase() : undefined;
+    const urn = [ENTERPRISE_SCHEMA, ENGINE_SCHEMA].find((u) => u.toLowerCase() === path);
+    const op = String(operation.op).toLowerCase();
+    if (urn && op === 'remove') {
+      delete document[urn];
+      continue;
+    }
+    if (urn) {
+      const { schemas: _schemas, ...value } = ((operation as { value?: unknown }).value ?? {}) as Record<
+        string,
+        unknown
+      >;
+      const before = (document[urn] ?? {}) as Record<string, unknown>;
+      document[urn] = op === 'add' ? { ...before, ...value } : value;
+      continue;
+    }
+    try {
+      document = scimPatch(document as never, [operation], {
+        mutateDocument: false,
+        treatMissingAsAdd: true,
+      });
+    } catch (err) {
+      if (!(err instanceof PatchError)) throw err;
+      const scimType = (err.scimCode ?? 'invalidSyntax') as 'invalidSyntax';
+      throw new ScimError(400, `The PATCH cannot be applied: ${err.message}`, scimType);
+    }
+  }
+  return document as ScimUser;
 }
 
 function listOf(resources: unknown[]) {
