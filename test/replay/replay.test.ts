@@ -12,6 +12,7 @@ import {
   askedSignIns,
   continuedAsNew,
   failedThenRetried,
+  fedByScim,
   happyPath,
   inactiveToClosed,
   leaverToJoiner,
@@ -31,7 +32,8 @@ const FIXTURES = path.resolve(__dirname, '../fixtures/histories');
  * lifecycles whose timers decide what is due (untilDeadline); `-v4`, lifecycles started as
  * accountLifecycleV2, which records no patch (those before are accountLifecycle); `-v5`, lifecycles that ask the
  * platform for the last sign-in at the inactivity deadlines and send every profile field it holds (patches
- * asks-last-sign-in and platform-holds-profile), recorded for the path that takes them (asked-sign-ins).
+ * asks-last-sign-in and platform-holds-profile), recorded for the path that takes them (asked-sign-ins), and
+ * for an account fed by SCIM (fed-by-scim: held edits and marks, future-dated leavers, a feed's delete, R33).
  */
 const GENERATION = '-v5';
 const recording = (name: string) =>
@@ -59,6 +61,7 @@ describe('Replay', () => {
         ['inactive-to-closed', inactiveToClosed],
         ['continued-as-new', continuedAsNew],
         ['asked-sign-ins', askedSignIns],
+        ['fed-by-scim', fedByScim],
       ] as const) {
         if (!recording(name)) continue;
         const h = await lifecycleHarness();
