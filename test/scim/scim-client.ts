@@ -6,6 +6,7 @@ import { bearer, type ApiHarness } from '../helpers/api-harness';
 export const SCIM_TOKEN = 'dev-scim-client-gstt-0006';
 export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 export const ENGINE = 'urn:nhs:params:scim:schemas:extension:nhsmail:2.0:User';
+export const STATUS = 'urn:nhs:params:scim:schemas:extension:nhsmail:2.0:UserStatus';
 export const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
@@ -54,7 +55,7 @@ export async function untilActive(h: ApiHarness, id: string): Promise<void> {
   await h.sleep(3 * HOUR + 30 * MINUTE);
   for (let i = 0; i < 100; i++) {
     const res = await scim(h).get(`/Users/${encodeURIComponent(id)}`);
-    if (res.body[ENGINE]?.status === 'Active') return;
+    if (res.body[STATUS]?.status === 'Active') return;
     await new Promise((r) => setTimeout(r, 50));
   }
   assert.fail('not Active');

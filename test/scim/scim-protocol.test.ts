@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { apiHarness, type ApiHarness } from '../helpers/api-harness';
-import { ENGINE, ENTERPRISE, SCIM_TOKEN, entraUser, scim } from './scim-client';
+import { ENGINE, ENTERPRISE, entraUser, scim, SCIM_TOKEN, STATUS } from './scim-client';
 
 const filtered = (h: ApiHarness, filter: string, extra = '') =>
   scim(h).get(`/Users?filter=${encodeURIComponent(filter)}${extra}`);
@@ -124,13 +124,13 @@ describe('R33: the SCIM protocol (RFC 7644)', () => {
       assert.equal(whole.status, 200, whole.text);
       assert.deepEqual(
         whole.body[ENTERPRISE],
-        { organization: 'RJ1', employeeNumber: 'ESR-77', department: 'RJ1-ED' },
+        { schemas: [ENTERPRISE], organization: 'RJ1', employeeNumber: 'ESR-77', department: 'RJ1-ED' },
         'a whole extension patched',
       );
-      const some = await scim(h).get(`${path}?attributes=name.givenName,${ENGINE}:status`);
-      assert.deepEqual(Object.keys(some.body).sort(), ['id', 'meta', 'name', 'schemas', ENGINE].sort());
+      const some = await scim(h).get(`${path}?attributes=name.givenName,${STATUS}:status`);
+      assert.deepEqual(Object.keys(some.body).sort(), ['id', 'meta', 'name', 'schemas', STATUS].sort());
       assert.deepEqual(Object.keys(some.body.name), ['givenName']);
-      assert.deepEqual(Object.keys(some.body[ENGINE]), ['status']);
+      assert.deepEqual(Object.keys(some.body[STATUS]), ['status']);
       const less = await scim(h).get(`${path}?excludedAttributes=phoneNumbers,${ENGINE}`);
       assert.equal(less.body.phoneNumbers, undefined);
       assert.equal(less.body[ENGINE], undefined);

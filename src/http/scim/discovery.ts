@@ -1,6 +1,6 @@
 import type { Principal } from '../../access/principals';
 import { referenceData } from '../../reference/reference-data';
-import { ENGINE_SCHEMA, ENTERPRISE_SCHEMA, USER_SCHEMA } from './user-resource';
+import { ENGINE_SCHEMA, ENTERPRISE_SCHEMA, STATUS_SCHEMA, USER_SCHEMA } from './user-resource';
 
 /** The most resources one page holds (RFC 7644 3.4.2.4's count is lowered to it). */
 export const MAX_RESULTS = 100;
@@ -110,7 +110,6 @@ export function schemas(principal: Principal, base: string) {
             canonicalValues: ['mobile', 'work', 'pager', 'fax'],
             description: 'mobile, work (the telephone), pager or fax',
           }),
-          attribute({ name: 'primary', type: 'boolean', description: 'The mobile is primary' }),
         ],
       }),
     ],
@@ -139,22 +138,8 @@ export function schemas(principal: Principal, base: string) {
   const engine = {
     id: ENGINE_SCHEMA,
     name: 'NHSmailUser',
-    description: "This engine's own: what SCIM has no name for (docs/scim.md)",
+    description: "This engine's own: what SCIM has no name for, that a feed sets (docs/scim.md)",
     attributes: [
-      attribute({
-        name: 'status',
-        type: 'string',
-        mutability: 'readOnly',
-        description: 'The account status (R13-R32)',
-      }),
-      attribute({
-        name: 'pendingGates',
-        type: 'string',
-        multiValued: true,
-        mutability: 'readOnly',
-        description: 'The first-login gates not yet passed (R18)',
-      }),
-      attribute({ name: 'canSendEmail', type: 'boolean', mutability: 'readOnly', description: 'R19' }),
       attribute({
         name: 'leavingDate',
         // A string holding an ISO 8601 date and time, as scim2-tester cannot make up a dateTime to write.
@@ -163,30 +148,6 @@ export function schemas(principal: Principal, base: string) {
         canonicalValues: [LEAVING_DATE_EXAMPLE],
         description:
           'A future-dated leaver: marked on this date (R28), an ISO 8601 date and time in the future',
-      }),
-      attribute({ name: 'leaverWindowEndsAt', type: 'dateTime', mutability: 'readOnly', description: 'R28' }),
-      attribute({
-        name: 'mfaException',
-        type: 'complex',
-        mutability: 'readOnly',
-        description: 'A running MFA exception (R22, R23)',
-        subAttributes: [
-          attribute({ name: 'term', type: 'string', mutability: 'readOnly', description: 'short or long' }),
-          attribute({
-            name: 'endsAt',
-            type: 'dateTime',
-            mutability: 'readOnly',
-            description: 'When it ends',
-          }),
-        ],
-      }),
-      attribute({ name: 'restorableUntil', type: 'dateTime', mutability: 'readOnly', description: 'R32' }),
-      attribute({
-        name: 'pendingChanges',
-        type: 'string',
-        multiValued: true,
-        mutability: 'readOnly',
-        description: 'Fields of an edit held until the account is Active (R17, R33)',
       }),
       attribute({
         name: 'site',
@@ -218,19 +179,58 @@ export function schemas(principal: Principal, base: string) {
       attribute({
         name: 'emailAlias',
         type: 'string',
-        mutability: 'writeOnly',
+        mutability: 'immutable',
         canonicalValues: orgs.flatMap((o) => o.emailDomains),
-        description: "At a create: the address's domain (R11); the organisation's first by default",
-      }),
-      attribute({
-        name: 'confirmNotDuplicate',
-        type: 'boolean',
-        mutability: 'writeOnly',
-        description: 'At a create: the person is none of the same-name candidates (R12)',
+        description: "The address's domain (R11), chosen at a create: the organisation's first by default",
       }),
     ],
   };
-  return [user, enterprise, engine].map((schema) => ({
+  const status = {
+    id: STATUS_SCHEMA,
+    name: 'NHSmailUserStatus',
+    description: "This engine's own: what SCIM has no name for, that a feed reads (docs/scim.md)",
+    attributes: [
+      attribute({
+        name: 'status',
+        type: 'string',
+        mutability: 'readOnly',
+        description: 'The account status (R13-R32)',
+      }),
+      attribute({
+        name: 'pendingGates',
+        type: 'string',
+        multiValued: true,
+        mutability: 'readOnly',
+        description: 'The first-login gates not yet passed (R18)',
+      }),
+      attribute({ name: 'canSendEmail', type: 'boolean', mutability: 'readOnly', description: 'R19' }),
+      attribute({ name: 'leaverWindowEndsAt', type: 'dateTime', mutability: 'readOnly', description: 'R28' }),
+      attribute({
+        name: 'mfaException',
+        type: 'complex',
+        mutability: 'readOnly',
+        description: 'A running MFA exception (R22, R23)',
+        subAttributes: [
+          attribute({ name: 'term', type: 'string', mutability: 'readOnly', description: 'short or long' }),
+          attribute({
+            name: 'endsAt',
+            type: 'dateTime',
+            mutability: 'readOnly',
+            description: 'When it ends',
+          }),
+        ],
+      }),
+      attribute({ name: 'restorableUntil', type: 'dateTime', mutability: 'readOnly', description: 'R32' }),
+      attribute({
+        name: 'pendingChanges',
+        type: 'string',
+        multiValued: true,
+        mutability: 'readOnly',
+        description: 'Fields of an edit held until the account is Active (R17, R33)',
+      }),
+    ],
+  };
+  return [user, enterprise, engine, status].map((schema) => ({
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'],
     ...schema,
     meta: { resourceType: 'Schema', location: `${base}/Schemas/${schema.id}` },
@@ -249,6 +249,7 @@ export function resourceTypes(base: string) {
       schemaExtensions: [
         { schema: ENTERPRISE_SCHEMA, required: false },
         { schema: ENGINE_SCHEMA, required: false },
+        { schema: STATUS_SCHEMA, required: false },
       ],
       meta: { resourceType: 'ResourceType', location: `${base}/ResourceTypes/User` },
     },

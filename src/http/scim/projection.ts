@@ -1,6 +1,6 @@
-import { ENGINE_SCHEMA, ENTERPRISE_SCHEMA, USER_SCHEMA, type ScimUser } from './user-resource';
+import { ENGINE_SCHEMA, ENTERPRISE_SCHEMA, STATUS_SCHEMA, USER_SCHEMA, type ScimUser } from './user-resource';
 
-const EXTENSIONS = [ENTERPRISE_SCHEMA, ENGINE_SCHEMA];
+const EXTENSIONS = [ENTERPRISE_SCHEMA, ENGINE_SCHEMA, STATUS_SCHEMA];
 /** Returned whatever `attributes` or `excludedAttributes` say (RFC 7643 7, returned "always"). */
 const ALWAYS = new Set(['id', 'schemas', 'meta']);
 

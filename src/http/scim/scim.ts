@@ -25,6 +25,7 @@ import {
   createOf,
   ENGINE_SCHEMA,
   ENTERPRISE_SCHEMA,
+  STATUS_SCHEMA,
   inputOf,
   replacementOf,
   userOf,
@@ -145,7 +146,8 @@ export function scimRouter(
     });
   };
   router.get('/Users', (req, res) => search(req, res, req.query as Record<string, unknown>));
-  router.post('/Users/.search', (req, res) => {
+  // RFC 7644 3.4.3: a search at the root is one of every resource type, here only Users.
+  router.post(['/Users/.search', '/.search'], (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (Array.isArray(body.schemas) && !body.schemas.includes(SEARCH_SCHEMA)) {
       throw new ScimError(400, `A search request's schemas must include ${SEARCH_SCHEMA}.`, 'invalidSyntax');
@@ -240,7 +242,7 @@ function applyPatch(current: ScimUser, operations: ScimPatchOperation[]): ScimUs
   let document = structuredClone(current) as Record<string, unknown>;
   for (const operation of operations) {
     const path = typeof operation.path === 'string' ? operation.path.toLowerCase() : undefined;
-    const urn = [ENTERPRISE_SCHEMA, ENGINE_SCHEMA].find((u) => u.toLowerCase() === path);
+    const urn = [ENTERPRISE_SCHEMA, ENGINE_SCHEMA, STATUS_SCHEMA].find((u) => u.toLowerCase() === path);
     const op = String(operation.op).toLowerCase();
     if (urn && op === 'remove') {
       delete document[urn];

@@ -6,8 +6,10 @@ import { ScimError } from './scim-error';
 
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const ENTERPRISE_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-/** This engine's own extension, for what SCIM has no name for (docs/scim.md). */
+/** This engine's own extension, for what SCIM has no name for (docs/scim.md): what a feed may set... */
 export const ENGINE_SCHEMA = 'urn:nhs:params:scim:schemas:extension:nhsmail:2.0:User';
+/** ...and what it may only read: the account's status, gates, leaver window, MFA exception, held edit. */
+export const STATUS_SCHEMA = 'urn:nhs:params:scim:schemas:extension:nhsmail:2.0:UserStatus';
 
 /** The phone numbers by SCIM type: R5-R7's mobile, telephone, pager and fax. */
 export const PHONE_TYPES = { mobile: 'mobile', work: 'telephone', pager: 'pager', fax: 'fax' } as const;
@@ -34,36 +36,39 @@ export function userOf({ view, lastModified }: FedAccount, base: string): ScimUs
   const p = profileAhead(view);
   const phones = (Object.entries(PHONE_TYPES) as [string, PhoneField][])
     .filter(([, field]) => p[field])
-    .map(([type, field]) => ({ value: p[field], type, ...(type === 'mobile' ? { primary: true } : {}) }));
+    .map(([type, field]) => ({ value: p[field], type }));
   const body = {
-    schemas: [USER_SCHEMA, ENTERPRISE_SCHEMA, ENGINE_SCHEMA],
+    schemas: [USER_SCHEMA, ENTERPRISE_SCHEMA, ENGINE_SCHEMA, STATUS_SCHEMA],
     id: view.id,
     ...(view.externalId ? { externalId: view.externalId } : {}),
     userName: view.email,
-    name: {
-      givenName: p.firstName,
-      familyName: p.lastName,
-      honorificPrefix: p.title,
-    },
+    name: { givenName: p.firstName, familyName: p.lastName, honorificPrefix: p.title },
     displayName: view.displayName,
     ...(p.jobTitle ? { title: p.jobTitle } : {}),
     active: activeOf(view),
     emails: [{ value: view.email, type: 'work', primary: true }],
     ...(phones.length ? { phoneNumbers: phones } : {}),
+    // Each extension names its schema inside too, as scim2-models reads an extension (harmless to others).
     [ENTERPRISE_SCHEMA]: {
+      schemas: [ENTERPRISE_SCHEMA],
       organization: view.organisation.code,
       ...(p.esrAssignmentNumber ? { employeeNumber: p.esrAssignmentNumber } : {}),
       ...(p.organisationalUnit ? { department: p.organisationalUnit } : {}),
     },
     [ENGINE_SCHEMA]: {
-      status: view.status,
-      pendingGates: view.pendingGates,
-      canSendEmail: view.canSendEmail,
+      schemas: [ENGINE_SCHEMA],
+      emailAlias: view.email.slice(view.email.lastIndexOf('@') + 1),
+      ...(view.leaverDue?.on ? { leavingDate: view.leaverDue.on } : {}),
       ...(p.site ? { site: p.site } : {}),
       clinicalSpecialities: p.clinicalSpecialities,
       clinicalRoles: p.clinicalRoles,
       workAreas: p.workAreas,
-      ...(view.leaverDue?.on ? { leavingDate: view.leaverDue.on } : {}),
+    },
+    [STATUS_SCHEMA]: {
+      schemas: [STATUS_SCHEMA],
+      status: view.status,
+      pendingGates: view.pendingGates,
+      canSendEmail: view.canSendEmail,
       ...(view.leaver ? { leaverWindowEndsAt: view.leaver.windowEndsAt } : {}),
       ...(view.mfa.exception
         ? { mfaException: { term: view.mfa.exception.term, endsAt: view.mfa.exception.endsAt } }
@@ -231,6 +236,10 @@ export function replacementOf(input: UserInput, view: AccountView) {
         'them as a joiner (R28).',
       'mutability',
     );
+  }
+  const domain = view.email.slice(view.email.lastIndexOf('@') + 1);
+  if (typeof input.emailAlias === 'string' && input.emailAlias.toLowerCase() !== domain) {
+    throw new ScimError(400, "emailAlias is the address's domain, chosen at the create (R11).", 'mutability');
   }
   const current = profileAhead(view) as unknown as Record<string, unknown>;
   const changes: Record<string, unknown> = {};
