@@ -82,6 +82,13 @@ describe('R33: the SCIM mapping (docs/scim.md), one test per row', () => {
         (user.phoneNumbers as { type: string }[]).map((p) => p.type),
         ['mobile', 'work', 'pager', 'fax'],
       );
+      const removed = await scim(h).patch(at(user.id), [{ op: 'remove', path: 'phoneNumbers' }]);
+      assert.equal(removed.status, 200, removed.text);
+      assert.equal(
+        removed.body.phoneNumbers,
+        undefined,
+        'a remove of phoneNumbers clears them (held while Pending)',
+      );
       const home = await scim(h).post(
         '/Users',
         entraUser({ phoneNumbers: [{ type: 'home', value: '020 7188 7188' }] }),

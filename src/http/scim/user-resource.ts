@@ -133,6 +133,8 @@ export function inputOf(body: unknown): UserInput {
     jobTitle: attr(body, 'title'),
   };
   const phones = attr(body, 'phoneNumbers');
+  // None sent: none kept by a replace (a create leaves them out).
+  for (const field of Object.values(PHONE_TYPES)) fields[field] = undefined;
   if (phones !== undefined && phones !== null) {
     if (!Array.isArray(phones)) throw new ScimError(400, 'phoneNumbers must be a list.', 'invalidSyntax');
     for (const field of Object.values(PHONE_TYPES)) fields[field] = null;
