@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { apiHarness, type ApiHarness } from '../helpers/api-harness';
+import { DEFAULT_RATE_LIMITS } from '../../src/http/rate-limit';
+import { TOKENS, apiHarness, bearer, type ApiHarness } from '../helpers/api-harness';
 import { ENGINE, ENTERPRISE, entraUser, scim, SCIM_TOKEN, STATUS } from './scim-client';
 
 const filtered = (h: ApiHarness, filter: string, extra = '') =>
@@ -143,6 +144,20 @@ describe('R33: the SCIM protocol (RFC 7644)', () => {
         (await h.api.post('/scim/v2/Schemas').set({ Authorization: `Bearer ${SCIM_TOKEN}` })).status,
         405,
       );
+    });
+  });
+
+  it("R33: a SCIM client has a rate limit of its own (RATE_LIMIT_SCIM_PER_MINUTE), answered 429 in SCIM's shape", async () => {
+    const h = await apiHarness({ rateLimits: { ...DEFAULT_RATE_LIMITS, scimPerClientPerMinute: 2 } });
+    await h.run(async () => {
+      assert.equal((await scim(h).get('/ServiceProviderConfig')).status, 200);
+      assert.equal((await scim(h).get('/ServiceProviderConfig')).status, 200);
+      const third = await scim(h).get('/ServiceProviderConfig');
+      assert.equal(third.status, 429, third.text);
+      assert.equal(third.body.status, '429');
+      assert.ok(third.headers['retry-after'] || third.headers['ratelimit'], 'says when to come back');
+      const admin = await h.api.get('/v1/reference/roles').set(bearer(TOKENS.gstt));
+      assert.equal(admin.status, 200, "the administrators' limit is their own");
     });
   });
 });
