@@ -26,7 +26,7 @@ const LAYERS = [
   },
   {
     target: ['./src/http/security', './src/http/!(app|http-deps).ts'],
-    from: ['./src/http/api', './src/http/portal'],
+    from: ['./src/http/api', './src/http/portal', './src/http/scim'],
     message:
       'What the API and the portal share stands below both: only app.ts mounts them (and http-deps.ts names their settings).',
   },
@@ -39,6 +39,16 @@ const LAYERS = [
     target: './src/http/portal',
     from: './src/http/api',
     message: 'The API and the portal stand side by side: share through src/http or src/operations.',
+  },
+  {
+    target: ['./src/http/api', './src/http/portal'],
+    from: './src/http/scim',
+    message: 'SCIM (R33) stands beside the API and the portal: share through src/http or src/operations.',
+  },
+  {
+    target: './src/http/scim',
+    from: ['./src/http/api', './src/http/portal'],
+    message: 'SCIM (R33) stands beside the API and the portal: share through src/http or src/operations.',
   },
 ];
 

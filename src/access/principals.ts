@@ -7,7 +7,9 @@ import type { Actor } from '../domain/account';
 export type Principal =
   | { kind: 'local-admin'; id: string; name: string; orgs: string[] }
   | { kind: 'national-admin'; id: string; name: string }
-  | { kind: 'identity-platform'; id: string; name: string };
+  | { kind: 'identity-platform'; id: string; name: string }
+  /** R33: a SCIM client (an HR feed, an identity tool) feeding the accounts of its organisations, on /scim/v2 only. */
+  | { kind: 'scim-client'; id: string; name: string; orgs: string[] };
 
 const entrySchema = z
   .object({
@@ -16,7 +18,7 @@ const entrySchema = z
       .string()
       .regex(/^[0-9a-f]{64}$/)
       .optional(),
-    kind: z.enum(['local-admin', 'national-admin', 'identity-platform']),
+    kind: z.enum(['local-admin', 'national-admin', 'identity-platform', 'scim-client']),
     id: z.string().min(1).optional(),
     name: z.string().min(1),
     orgs: z.array(z.string().min(1)).optional(),
@@ -26,6 +28,9 @@ const entrySchema = z
   .refine((e) => !!e.token !== !!e.tokenSha256, { message: 'give exactly one of token and tokenSha256' })
   .refine((e) => e.kind !== 'local-admin' || (e.orgs?.length ?? 0) > 0, {
     message: 'a local-admin needs orgs',
+  })
+  .refine((e) => e.kind !== 'scim-client' || (e.orgs?.length ?? 0) > 0, {
+    message: 'a scim-client needs orgs',
   });
 
 export function hashToken(token: string): string {
@@ -56,7 +61,7 @@ export class Principals {
       const id = e.id ?? e.name;
       const hash = e.tokenSha256 ?? hashToken(e.token!);
       const principal: Principal =
-        e.kind === 'local-admin'
+        e.kind === 'local-admin' || e.kind === 'scim-client'
           ? { kind: e.kind, id, name: e.name, orgs: e.orgs! }
           : { kind: e.kind, id, name: e.name };
       ids.set(id, [...(ids.get(id) ?? []), i]);

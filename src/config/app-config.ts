@@ -66,6 +66,7 @@ const envSchema = z.object({
   SIM_MAILBOX_DELAY: duration('SIM_MAILBOX_DELAY', { never: true }),
   SIM_SYNC_DELAY: duration('SIM_SYNC_DELAY', { never: true }),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
+  RATE_LIMIT_SCIM_PER_MINUTE: z.coerce.number().int().min(1).optional(),
   RATE_LIMIT_AUTH_FAILURES: z.coerce.number().int().min(1).optional(),
   RATE_LIMIT_AUTH_FAILURE_WINDOW: duration('RATE_LIMIT_AUTH_FAILURE_WINDOW'),
   TRUST_PROXY: z.string().optional(),
@@ -283,6 +284,7 @@ export function loadAppConfig(
     },
     rateLimits: {
       perPrincipalPerMinute: e.RATE_LIMIT_PER_MINUTE ?? DEFAULT_RATE_LIMITS.perPrincipalPerMinute,
+      scimPerClientPerMinute: e.RATE_LIMIT_SCIM_PER_MINUTE ?? DEFAULT_RATE_LIMITS.scimPerClientPerMinute,
       authFailures: e.RATE_LIMIT_AUTH_FAILURES ?? DEFAULT_RATE_LIMITS.authFailures,
       authFailureWindowMs: e.RATE_LIMIT_AUTH_FAILURE_WINDOW ?? DEFAULT_RATE_LIMITS.authFailureWindowMs,
     },

@@ -16,7 +16,7 @@ export type MailboxLocation = typeof EXCHANGE_ONLINE | null;
 
 /** Who made a change (R1, R2). */
 export interface Actor {
-  kind: 'local-admin' | 'national-admin' | 'identity-platform' | 'system';
+  kind: 'local-admin' | 'national-admin' | 'identity-platform' | 'scim-client' | 'system';
   id: string;
   name: string;
 }
@@ -38,6 +38,8 @@ export interface Profile {
   clinicalRoles: string[];
   workAreas: string[];
   site?: string;
+  /** R33: the ESR assignment number an HR feed keys the person's post by (SCIM's `employeeNumber`). */
+  esrAssignmentNumber?: string;
 }
 
 /** Fields an edit may change (R25): the profile, all optional; a null clears an optional field. */
@@ -61,6 +63,10 @@ export interface NewAccount {
   createdBy: Actor;
   /** R31: the bulk upload that created it, for Temporal Web's search attribute. */
   bulkUploadId?: string;
+  /** R33: the feed's key of the person, unique in the organisation (SCIM's `externalId`). */
+  externalId?: string;
+  /** R28, R33: created as a leaver to be, on `on` (a future-dated leaver), or as soon as it is Active (null). */
+  leaving?: { on: string | null };
 }
 
 /** A field's value in the audit trail: text, a list of codes, or null for none. */

@@ -14,6 +14,7 @@ export const DEADLINE_KINDS = [
   'inactive',
   'inactive-deleted',
   'restore-window-ends',
+  'leaver-mark-due',
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
@@ -30,6 +31,7 @@ export const DEADLINE_SUMMARY: Record<DeadlineKind, string> = {
   inactive: 'inactive without a sign-in (R30)',
   'inactive-deleted': 'inactive account deleted (R30, R32)',
   'restore-window-ends': 'restore window ends (R32)',
+  'leaver-mark-due': 'future-dated leaver mark (R28)',
 };
 
 export type Deadlines = Partial<Record<DeadlineKind, number>>;
@@ -62,6 +64,10 @@ export function deadlinesOf(state: AccountState, policy: LifecyclePolicy): Deadl
   if (state.status === 'Inactive') {
     deadlines['inactive-deleted'] = Date.parse(state.inactiveSince!) + policy.deleteInactiveAfterMs;
   }
+  const due = state.leaverDue;
+  // R28: marked on its date, or at once when asked while Pending; only an Active account is marked, so the
+  // mark waits while the account is anything else.
+  if (due && state.status === 'Active') deadlines['leaver-mark-due'] = Date.parse(due.on ?? due.requestedAt);
   const d = state.deletion;
   if (state.status === 'Deleted' && !d!.closedAt)
     deadlines['restore-window-ends'] = Date.parse(d!.restorableUntil);

@@ -25,6 +25,8 @@ export interface DirectoryEntry {
   status: AccountStatus;
   /** R28: a leaver's window, for the administrators who may accept it as a joiner. */
   leaverWindowEndsAt?: string;
+  /** R33: the feed's key of the person, which a feed filters by. */
+  externalId?: string;
 }
 
 /** The directory's copy of an account (R25, R26). */
@@ -53,6 +55,7 @@ export function directoryEntryOf(state: AccountState): DirectoryEntry {
     phonesHidden: state.phonesHiddenInDirectory,
     status: state.status,
     ...optional('leaverWindowEndsAt', state.status === 'Leaver' ? state.leaver?.windowEndsAt : undefined),
+    ...optional('externalId', state.externalId),
   };
 }
 

@@ -7,6 +7,7 @@ import {
   type MailboxLocation,
   type NewAccount,
   type Profile,
+  type ProfileChanges,
 } from './account';
 import { DEADLINE_KINDS, deadlinesOf, type DeadlineKind } from './deadlines';
 import { displayName } from './display-name';
@@ -34,6 +35,23 @@ export interface LeaverMark {
   markedBy: Actor;
   /** The organisation that marked it, which it leaves when accepted. */
   organisation: { code: string; name: string };
+}
+
+/**
+ * R28: a leaver mark asked for ahead of time: it takes effect on `on` (a future-dated leaver), or, with no
+ * date, as soon as the account is Active (a feed's mark while it is Pending, R33). Moved or withdrawn before.
+ */
+export interface LeaverDue {
+  on: string | null;
+  requestedAt: string;
+  requestedBy: Actor;
+}
+
+/** R17, R33: a feed's edit of a Pending account, held and applied once the account is Active. */
+export interface HeldEdit {
+  changes: ProfileChanges;
+  since: string;
+  by: Actor;
 }
 
 /** R29: a resecure the user has not yet completed by passing the first three gates again. */
@@ -118,6 +136,12 @@ export interface AccountState {
   leaver: LeaverMark | null;
   resecure: Resecure | null;
   deletion: Deletion | null;
+  /** R33: the feed's key of the person (absent in lifecycles started before feeds). */
+  externalId?: string;
+  /** R28: a mark to come (absent in lifecycles started before future-dated leavers). */
+  leaverDue?: LeaverDue | null;
+  /** R33: a feed's edit held while the account is Pending. */
+  heldEdit?: HeldEdit | null;
 }
 
 export function initialState(account: NewAccount, now: Date): AccountState {
@@ -160,6 +184,16 @@ export function initialState(account: NewAccount, now: Date): AccountState {
     leaver: null,
     resecure: null,
     deletion: null,
+    ...(account.externalId === undefined ? {} : { externalId: account.externalId }),
+    ...(account.leaving
+      ? {
+          leaverDue: {
+            on: account.leaving.on,
+            requestedAt: now.toISOString(),
+            requestedBy: account.createdBy,
+          },
+        }
+      : {}),
   };
 }
 
@@ -256,6 +290,12 @@ export interface AccountView extends LaterLife {
   mfa: AccountState['mfa'] & { exceptionEndsAt: string | null };
   defaultPolicy: string | null;
   phonesHiddenInDirectory: boolean;
+  /** R33: the feed's key of the person. */
+  externalId: string | null;
+  /** R28: a leaver mark to come: on its date, or as soon as the account is Active. */
+  leaverDue: LeaverDue | null;
+  /** R33: a feed's edit held until the account is Active. */
+  heldEdit: HeldEdit | null;
   warnings: string[];
 }
 
@@ -339,6 +379,9 @@ export function viewOf(state: AccountState, policy: LifecyclePolicy): AccountVie
     mfa: { ...state.mfa, exceptionEndsAt: state.mfa.exception?.endsAt ?? null },
     defaultPolicy: state.defaultPolicy,
     phonesHiddenInDirectory: state.phonesHiddenInDirectory,
+    externalId: state.externalId ?? null,
+    leaverDue: state.leaverDue ?? null,
+    heldEdit: state.heldEdit ?? null,
     ...laterLife(state),
     warnings,
   };

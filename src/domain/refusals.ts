@@ -6,6 +6,7 @@ import {
   type IdentityEvent,
 } from './identity-events';
 import { policyInWords } from './policy-in-words';
+import type { Actor } from './account';
 import { isEditable, type AccountState, type MfaExceptionTerm } from './lifecycle-state';
 import type { LifecyclePolicy } from './policy';
 
@@ -20,12 +21,17 @@ export interface Refusal {
 /** R30 decision: at most one sign-in a day is recorded, so that daily use does not grow the history. */
 export const SIGN_IN_RECORDED_EVERY_MS = 24 * 60 * 60 * 1000;
 
+/** R33: a feed (SCIM), whose changes to a Pending account are held until it is Active rather than refused. */
+export const isFeed = (actor: Actor | undefined): boolean => actor?.kind === 'scim-client';
+
 /**
  * R17: attribute edits only once the account is Active with its mailbox in Exchange Online; the phone numbers'
- * visibility in the directory is an attribute too (R26).
+ * visibility in the directory is an attribute too (R26). R33: a feed's edit of a Pending account is accepted
+ * and held until the account is Active, as a feed sends changes moments after a create.
  */
-export function editRefusal(state: AccountState, policy: LifecyclePolicy): Refusal | null {
+export function editRefusal(state: AccountState, policy: LifecyclePolicy, actor?: Actor): Refusal | null {
   if (isEditable(state)) return null;
+  if (state.status === 'Pending' && isFeed(actor)) return null;
   if (state.status === 'ProvisioningFailed') {
     return {
       message:
@@ -154,21 +160,41 @@ export function retryRefusal(state: AccountState): Refusal | null {
     : { message: `Only a failed provisioning can be retried; the account is ${state.status}.` };
 }
 
-/** R28: an Active account may be marked as a leaver by its organisation. */
-export function leaverRefusal(state: AccountState): Refusal | null {
-  if (state.status === 'Active') return null;
+/**
+ * R28: an Active account may be marked as a leaver by its organisation, at once or on a leaving date in the
+ * future (a future-dated leaver: the mark waits for it, and the date can be moved). A mark falls due only on an
+ * Active account: until then it waits. R33: a feed's mark of an account not Active (Pending, say) is held until
+ * the account is Active, rather than refused.
+ */
+export function leaverRefusal(
+  state: AccountState,
+  request: { actor?: Actor; leavingDate?: string } = {},
+): Refusal | null {
+  if (state.status === 'Leaver') {
+    return {
+      message: `The account is already marked as a leaver, until ${state.leaver!.windowEndsAt} (R28).`,
+      missing: ['Active'],
+    };
+  }
+  const { leavingDate } = request;
+  if (leavingDate !== undefined && Date.parse(leavingDate) <= Date.now()) {
+    return {
+      message:
+        `The leaving date ${leavingDate} has passed: mark the leaver now, without a date, or give a date in the ` +
+        'future (R28).',
+    };
+  }
+  const held = state.status !== 'Deleted' && (leavingDate !== undefined || isFeed(request.actor));
+  if (state.status === 'Active' || held) return null;
   return {
-    message:
-      state.status === 'Leaver'
-        ? `The account is already marked as a leaver, until ${state.leaver!.windowEndsAt} (R28).`
-        : `Only an Active account can be marked as a leaver; this account is ${state.status} (R28).`,
+    message: `Only an Active account can be marked as a leaver; this account is ${state.status} (R28).`,
     missing: ['Active'],
   };
 }
 
-/** R28: the mark can be withdrawn within the window. */
+/** R28: the mark can be withdrawn within the window, and a mark to come before it takes effect. */
 export function withdrawLeaverRefusal(state: AccountState): Refusal | null {
-  return state.status === 'Leaver'
+  return state.status === 'Leaver' || state.leaverDue
     ? null
     : { message: `The account is not marked as a leaver; it is ${state.status} (R28).`, missing: ['Leaver'] };
 }
@@ -204,6 +230,13 @@ export function resecureRefusal(state: AccountState, policy: LifecyclePolicy): R
         : `A ${state.status} account cannot be resecured (R29).`,
     missing: ['Active'],
   };
+}
+
+/** R32, R33: a feed deletes an account (restorably); one already deleted is deleted once. */
+export function deletionRefusal(state: AccountState): Refusal | null {
+  return state.status === 'Deleted'
+    ? { message: `The account was deleted on ${state.deletion!.deletedAt} (R32).`, missing: ['not Deleted'] }
+    : null;
 }
 
 /** R30: an administrator reactivates an Inactive account. */

@@ -103,6 +103,19 @@ export function statusInWords(
       break;
     }
   }
+  if (view.leaverDue) {
+    lines.push(
+      view.leaverDue.on
+        ? `To be marked as a leaver on ${at(view.leaverDue.on)} (a future-dated leaver, R28).`
+        : 'To be marked as a leaver as soon as the account is Active (R28, R33).',
+    );
+  }
+  if (view.heldEdit) {
+    lines.push(
+      `An edit by ${view.heldEdit.by.name} waits for the account to be Active: ` +
+        `${Object.keys(view.heldEdit.changes).join(', ')} (R17, R33).`,
+    );
+  }
   return { status: view.status, lines };
 }
 

@@ -18,6 +18,7 @@ import { ASSETS_PREFIX } from './portal/assets';
 import { pageRoutes, type PageRoute } from './portal/page-routes';
 import { portalRoutes } from './portal/portal';
 import { portalContentSecurityPolicy } from './security/content-security-policy';
+import { SCIM_BASE, scimRouter } from './scim/scim';
 
 const ROUTES = new WeakMap<express.Express, RouteTable>();
 const PORTAL_ROUTES = new WeakMap<express.Express, PageRoute[]>();
@@ -56,7 +57,13 @@ export function createApp(deps: HttpDeps): express.Express {
   const countingFailures = authenticationFailureLimit(rateLimits);
   const perPrincipal = perPrincipalLimit(rateLimits);
 
-  // The API and the portal, side by side: the portal answers every path that is not the API's.
+  // SCIM (R33), the API and the portal, side by side: the portal answers every path that is not theirs.
+  const perScimClient = perPrincipalLimit(
+    rateLimits,
+    rateLimits.scimPerClientPerMinute ?? DEFAULT_RATE_LIMITS.scimPerClientPerMinute,
+  );
+  const observe = problemMetrics(metrics);
+  app.use(SCIM_BASE, scimRouter(deps, { countingFailures, perScimClient, observe, logger: deps.logger }));
   const api = apiRouter(deps, { metrics, countingFailures, perPrincipal });
   ROUTES.set(app, api.routes);
   app.use(api.router);
@@ -67,12 +74,14 @@ export function createApp(deps: HttpDeps): express.Express {
       { perPrincipal, countingFailures },
     );
     PORTAL_ROUTES.set(app, pageRoutes(portal));
-    app.use((req, res, next) => (API_PATHS.test(req.path) ? next() : portal(req, res, next)));
+    app.use((req, res, next) =>
+      API_PATHS.test(req.path) || req.path.startsWith(`${SCIM_BASE}/`) ? next() : portal(req, res, next),
+    );
   }
 
   app.use((req) => {
     throw notFound(`No route ${req.method} ${req.path}.`);
   });
-  app.use(errorHandler(deps.logger, problemMetrics(metrics)));
+  app.use(errorHandler(deps.logger, observe));
   return app;
 }

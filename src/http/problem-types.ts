@@ -49,6 +49,12 @@ export const PROBLEM_TYPES = {
     about:
       'Accounts with the same name exist (R12): send the request again with `confirmNotDuplicate: true` if the person is none of the `candidates`',
   },
+  'duplicate-external-id': {
+    status: 409,
+    title: 'Duplicate externalId',
+    about:
+      "The organisation has an account with this feed's key already (R33): `existing.id` is its id; nothing was created",
+  },
   'in-progress': {
     status: 409,
     title: 'In progress',
@@ -120,6 +126,7 @@ const variants: Record<ConflictKind | 'invalid-file', ProblemType> = {
   'invalid-file': 'invalid-file',
   duplicate: 'duplicate',
   'possible-duplicate': 'possible-duplicate',
+  'duplicate-external-id': 'duplicate-external-id',
   'in-progress': 'in-progress',
   closed: 'closed',
   'upload-running': 'upload-running',

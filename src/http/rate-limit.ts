@@ -6,17 +6,20 @@ import { Problem } from './problem';
 export interface RateLimits {
   /** Requests one principal may make to /v1 in a minute. */
   perPrincipalPerMinute: number;
+  /** Requests one SCIM client may make to /scim/v2 in a minute (R33): feeds send bursts at a sync. */
+  scimPerClientPerMinute?: number;
   /** Failed authentications one client address may make in a window; then it is refused until the window ends. */
   authFailures: number;
   authFailureWindowMs: number;
 }
 
 /** Generous: an administrator's screen, a script or a benchmark of a few hundred creates stays well inside. */
-export const DEFAULT_RATE_LIMITS: RateLimits = {
+export const DEFAULT_RATE_LIMITS = {
   perPrincipalPerMinute: 600,
+  scimPerClientPerMinute: 1200,
   authFailures: 50,
   authFailureWindowMs: 15 * 60 * 1000,
-};
+} satisfies Required<RateLimits>;
 
 const tooMany = (detail: string) => new Problem(429, 'Too many requests', detail);
 
@@ -24,16 +27,19 @@ const tooMany = (detail: string) => new Problem(429, 'Too many requests', detail
 const validate = { xForwardedForHeader: false } as const;
 
 /** The per-principal limit on /v1, after authentication; 429 with Retry-After beyond it. */
-export function perPrincipalLimit(limits: RateLimits): RequestHandler {
+export function perPrincipalLimit(
+  limits: RateLimits,
+  perMinute = limits.perPrincipalPerMinute,
+): RequestHandler {
   return rateLimit({
     windowMs: 60 * 1000,
-    limit: limits.perPrincipalPerMinute,
+    limit: perMinute,
     keyGenerator: (_req, res) => principalOf(res).id,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     validate,
     handler: (_req, _res, next) =>
-      next(tooMany(`More than ${limits.perPrincipalPerMinute} requests in a minute: wait for Retry-After.`)),
+      next(tooMany(`More than ${perMinute} requests in a minute: wait for Retry-After.`)),
   });
 }
 

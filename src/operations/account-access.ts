@@ -5,7 +5,7 @@ import type { LifecyclePolicy } from '../domain/policy';
 import { requireKind } from './caller';
 import type { IdempotencyKeys } from '../ports/idempotency-keys';
 import { actorOf, type Principal } from '../access/principals';
-import { administers } from '../access/rights';
+import { administers, feeds } from '../access/rights';
 import { forbidden, notFound } from './errors';
 import { accountId } from './schemas/requests';
 import { accountWorkflowId } from '../workflows/workflow-id';
@@ -46,7 +46,8 @@ export async function reachAccount(
   const located = id ? await deps.directory.locate(id) : undefined;
   if (!id || !located) throw notFound(`No account ${String(rawId)}.`);
   const { organisation } = located;
-  if (principal.kind !== 'identity-platform' && !administers(principal, organisation) && !alsoFor(located)) {
+  const theirs = administers(principal, organisation) || feeds(principal, organisation);
+  if (principal.kind !== 'identity-platform' && !theirs && !alsoFor(located)) {
     throw forbidden(`You do not administer accounts of ${organisation}.`);
   }
   if (located.lifecyclePending) await finishPendingStart(deps, deps.directory, id);

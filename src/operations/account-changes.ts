@@ -25,6 +25,7 @@ import { identityEventAnswer } from './identity-event-answer';
 import { resecuredAnswer } from './resecure-account';
 import { editAccountBody, identityEventBody, joinerBody } from './schemas/requests';
 import { notes, reference } from './schemas/fields';
+import { leavingDate } from './schemas/feed';
 import { withNewPassword } from './temporary-password';
 
 /** R14: the notes, also while Pending. */
@@ -44,6 +45,9 @@ export const mfaExceptionBody = z.strictObject({
 export const directoryVisibilityBody = z.strictObject({
   phonesHidden: z.boolean({ error: 'phonesHidden must be true or false' }),
 });
+
+/** R28: a leaver mark, now or on a leaving date in the future. */
+export const markLeaverBody = z.strictObject({ leavingDate: leavingDate.optional() });
 
 /** Changes that take no body (a leaver mark, a resecure...): nothing, or an empty object. */
 export const emptyBody = z.strictObject({});
@@ -247,11 +251,14 @@ export const ACCOUNT_CHANGES = {
   markLeaver: row({
     update: markLeaverUpdate,
     who: ADMINS,
-    summary: 'Mark an Active account as a leaver, for the leaver window',
+    summary: 'Mark an Active account as a leaver, for the leaver window, now or on a leaving date',
     rules: ['R28'],
+    description:
+      'With a leavingDate in the future, the mark takes effect on that date (a future-dated leaver); marking ' +
+      'again moves the date, and withdrawing the mark before then withdraws it.',
     http: { method: 'post', path: '/leaver', tag: 'Leavers and joiners', status: 200 },
-    body: noBody,
-    request: onlyActor,
+    body: { schema: markLeaverBody, optional: true },
+    request: ({ leavingDate }) => (leavingDate ? { leavingDate } : {}),
     answer: { kind: 'account', description: 'The account, a Leaver' },
     portal: {
       button: {
@@ -262,13 +269,18 @@ export const ACCOUNT_CHANGES = {
         offered: (view) => view.status === 'Active',
       },
       section: '#actions-heading',
-      done: { say: (view, at) => `Marked as a leaver until ${at(view.leaver?.windowEndsAt)}.` },
+      done: {
+        say: (view, at) =>
+          view.leaverDue?.on
+            ? `To be marked as a leaver on ${at(view.leaverDue.on)}.`
+            : `Marked as a leaver until ${at(view.leaver?.windowEndsAt)}.`,
+      },
     },
   }),
   withdrawLeaverMark: row({
     update: withdrawLeaverMarkUpdate,
     who: ADMINS,
-    summary: 'Withdraw the leaver mark within the window',
+    summary: 'Withdraw the leaver mark within the window, or a future-dated one before its date',
     rules: ['R28'],
     http: { method: 'delete', path: '/leaver', tag: 'Leavers and joiners', status: 200 },
     request: onlyActor,

@@ -4,7 +4,14 @@ import { conflict } from './errors';
 import { accountWorkflowId } from '../workflows/workflow-id';
 import type { AccountDeps } from './account-access';
 import { keyReused } from './account-change';
-import { checkCreateRequest, createAccount, ReservedNotStarted, type Created } from './create-account';
+import { FEEDS } from '../access/rights';
+import {
+  checkCreateRequest,
+  createAccount,
+  ReservedNotStarted,
+  type Created,
+  type FeedOrigin,
+} from './create-account';
 import { finishPendingStart, type LifecycleHandle } from './lifecycles';
 import { withTemporaryPassword } from './temporary-password';
 
@@ -26,6 +33,8 @@ export interface CreateOnceOptions {
    * password back from Temporal, so a retried bulk line recovers it (Security 13).
    */
   passwordUpdateId?: string;
+  /** R33: a SCIM client's create, with what the feed gives besides. */
+  feed?: FeedOrigin;
 }
 
 export type CreateOutcome =
@@ -47,9 +56,13 @@ export async function createAccountOnce(
   keyOf: () => string | undefined = () => undefined,
   options: CreateOnceOptions = {},
 ): Promise<CreateOutcome> {
-  const body = checkCreateRequest(principal, raw);
+  const body = checkCreateRequest(principal, raw, options.feed ? FEEDS : undefined);
   const key = keyOf();
-  const origin = { bulkUploadId: options.bulkUploadId, passwordUpdateId: options.passwordUpdateId };
+  const origin = {
+    bulkUploadId: options.bulkUploadId,
+    passwordUpdateId: options.passwordUpdateId,
+    feed: options.feed,
+  };
   if (key === undefined) {
     try {
       return {

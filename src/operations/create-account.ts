@@ -5,7 +5,7 @@ import { displayName } from '../domain/display-name';
 import { connectorWarning } from '../domain/lifecycle-state';
 import { snapshotOf } from '../domain/organisation';
 import type { LifecyclePolicy } from '../domain/policy';
-import { ADMINS } from '../access/rights';
+import { ADMINS, feeds } from '../access/rights';
 import { requireKind } from './caller';
 import { duplicateConflict } from './duplicate-conflict';
 import { actorOf, type Principal } from '../access/principals';
@@ -37,17 +37,30 @@ export interface Created {
  * R1 before R4: an administrator, creating in an organisation they administer (403 and nothing created
  * otherwise), with a body that passes every field's check (400 naming each field at fault).
  */
-export function checkCreateRequest(principal: Principal, raw: unknown): CreateAccountBody {
-  requireKind(principal, ADMINS);
+export function checkCreateRequest(
+  principal: Principal,
+  raw: unknown,
+  kinds: readonly Principal['kind'][] = ADMINS,
+): CreateAccountBody {
+  requireKind(principal, kinds);
   const organisation = (raw as { organisation?: unknown } | undefined)?.organisation;
   if (
     typeof organisation === 'string' &&
     referenceData.organisation(organisation) &&
-    !administers(principal, organisation)
+    !administers(principal, organisation) &&
+    !feeds(principal, organisation)
   ) {
     throw forbidden(`You do not administer ${organisation}: nothing was created (R1).`);
   }
   return parseOrReject(createAccountBody, raw);
+}
+
+/** R33: what a feed gives at a create besides the account's fields. */
+export interface FeedOrigin {
+  externalId?: string;
+  esrAssignmentNumber?: string;
+  /** R28: created to be marked a leaver, on a date, or as soon as it is Active. */
+  leaving?: { on: string | null };
 }
 
 /** Told of the reservation, so a repeat of the request after a crash finds this account (Idempotency-Key). */
@@ -64,12 +77,14 @@ export async function createAccount(
   principal: Principal,
   body: CreateAccountBody,
   hooks: CreateHooks = {},
-  origin: { bulkUploadId?: string; passwordUpdateId?: string } = {},
+  origin: { bulkUploadId?: string; passwordUpdateId?: string; feed?: FeedOrigin } = {},
 ): Promise<Created> {
   const org = referenceData.organisation(body.organisation)!;
   const { emailAlias, organisation: _org, notes, confirmNotDuplicate, ...fields } = body;
+  const { feed } = origin;
   const profile: Profile = {
     ...fields,
+    ...(feed?.esrAssignmentNumber ? { esrAssignmentNumber: feed.esrAssignmentNumber } : {}),
     clinicalSpecialities: fields.clinicalSpecialities ?? [],
     clinicalRoles: fields.clinicalRoles ?? [],
     workAreas: fields.workAreas ?? [],
@@ -80,6 +95,8 @@ export async function createAccount(
     notes: notes ?? '',
     createdBy: actorOf(principal),
     ...(origin.bulkUploadId ? { bulkUploadId: origin.bulkUploadId } : {}),
+    ...(feed?.externalId ? { externalId: feed.externalId } : {}),
+    ...(feed?.leaving ? { leaving: feed.leaving } : {}),
   };
   const warnings = [...connectorWarning(draft.organisation)];
   if (!profile.mobile) {

@@ -19,6 +19,17 @@ const routesOf = (id: string) => {
 export function duplicateConflict(duplicate: Duplicate, principal: Principal): OperationError {
   const visible = (account: ExistingAccount) =>
     administers(principal, account.organisationCode) || account.status === 'Leaver';
+  if (duplicate.kind === 'external-id-taken') {
+    // Only the feeds and administrators of the organisation reach this: the key is the organisation's own.
+    const { existing } = duplicate;
+    return conflict(
+      'duplicate-external-id',
+      'Duplicate externalId',
+      `The organisation already has an account with this externalId, ${existing.id}: nothing was created ` +
+        '(a repeated create never makes a second account, R33).',
+      { extra: { existing: { id: existing.id } }, rule: 'R33' },
+    );
+  }
   if (duplicate.kind === 'duplicate') {
     const { existing } = duplicate;
     if (existing.status === 'Leaver') {

@@ -30,6 +30,7 @@ export type OperationErrorKind =
 export type ConflictKind =
   | 'duplicate'
   | 'possible-duplicate'
+  | 'duplicate-external-id'
   | 'in-progress'
   | 'closed'
   | 'upload-running'
@@ -42,7 +43,7 @@ export interface OperationErrorDetails {
   extra?: Record<string, unknown>;
   /** When the request may be repeated, for a request that is only early. */
   retryAfterSeconds?: number;
-  /** The rule a refusal cites (R1..R32), or "unspecified". */
+  /** The rule a refusal cites (R1..R33), or "unspecified". */
   rule?: string;
   /** Which conflict a `conflict` is; 'invalid-file' an `invalid` bulk file refused whole (R31). */
   variant?: ConflictKind | 'invalid-file';

@@ -18,6 +18,31 @@ export interface DirectorySearch {
   limit: number;
 }
 
+/** R33: what a feed filters accounts by (SCIM's userName or emails.value, externalId, name, active, meta.lastModified). */
+export type FeedAttribute = 'email' | 'externalId' | 'firstName' | 'lastName' | 'active' | 'lastModified';
+export type FeedComparison = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le';
+/** R33: a feed's filter, evaluated by the directory (SCIM's operators, RFC 7644 3.4.2.2). */
+export type FeedFilter =
+  | { op: 'and' | 'or'; filters: FeedFilter[] }
+  | { op: 'not'; filter: FeedFilter }
+  | { op: 'pr'; attribute: FeedAttribute }
+  | { op: FeedComparison; attribute: FeedAttribute; value: string | boolean };
+
+export interface FeedSearch {
+  /** The organisations the feed feeds (R1). */
+  organisations: string[];
+  filter?: FeedFilter;
+  /** 1-based, as SCIM counts. */
+  startIndex: number;
+  count: number;
+}
+
+/** A page of a feed's search: how many match in all, and this page's accounts, in address order. */
+export interface FeedPage {
+  total: number;
+  entries: { id: string; lastModified?: string }[];
+}
+
 export interface DirectoryPage {
   entries: DirectoryEntry[];
   nextCursor: string | null;
@@ -50,6 +75,8 @@ export interface Located {
   organisation: string;
   status: AccountStatus;
   lifecyclePending: boolean;
+  /** R33: when its entry last changed (absent for entries written before feeds). */
+  lastModified?: string;
 }
 
 export interface ExistingAccount {
@@ -63,12 +90,14 @@ export interface ExistingAccount {
 export type ReservationResult =
   | { kind: 'reserved'; id: string; email: string }
   | { kind: 'duplicate'; existing: ExistingAccount }
-  | { kind: 'possible-duplicates'; candidates: ExistingAccount[] };
+  | { kind: 'possible-duplicates'; candidates: ExistingAccount[] }
+  /** R33: the organisation has an account (not deleted) with the feed's key already. */
+  | { kind: 'external-id-taken'; existing: ExistingAccount };
 
 export interface Directory {
   /**
    * R11, R12 in one atomic step: refuses a certain duplicate (same mobile) or, unless confirmed, a possible
-   * one (same first and last name), else allocates the first free address `first.last[n]@domain`.
+   * one (same first and last name), and (R33) an account of the organisation with the same feed key (externalId), else allocates the first free address `first.last[n]@domain`.
    */
   reserve(request: ReservationRequest): Promise<ReservationResult>;
   /** What was recorded to start this account's lifecycle, if it is not yet confirmed started. */
@@ -82,4 +111,6 @@ export interface Directory {
   /** The entry as any directory user sees it: phone numbers left out when hidden; none for a deleted account. */
   get(id: string): Promise<DirectoryEntry | undefined>;
   search(search: DirectorySearch): Promise<DirectoryPage>;
+  /** R33: a feed's filter over its organisations' accounts (not deleted), a page at a time. */
+  feedSearch(search: FeedSearch): Promise<FeedPage>;
 }

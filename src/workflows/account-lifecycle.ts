@@ -18,6 +18,7 @@ import { shielded } from './shielded';
 import { getAccountHistoryQuery, getAccountQuery, takeTemporaryPasswordUpdate } from './definitions';
 import { AuditTrail, type CarriedTrail } from './lifecycle/audit-trail';
 import { record, refuseIf, type Change, type Lifecycle, type PasswordToShow } from './lifecycle/context';
+import * as feed from './lifecycle/feed';
 import * as firstLogin from './lifecycle/first-login';
 import * as hygiene from './lifecycle/hygiene';
 import * as leaving from './lifecycle/leaving';
@@ -89,6 +90,7 @@ export const HANDLED_CHANGES = [
   ...mfa.mfaChanges,
   ...leaving.leavingChanges,
   ...hygiene.hygieneChanges,
+  ...feed.feedChanges,
 ];
 
 /**

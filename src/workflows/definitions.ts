@@ -1,5 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, JoinerChanges, ProfileChanges } from '../domain/account';
+import type { FeedLeaving } from '../domain/feed-leaver';
 import type { IdentityEvent } from '../domain/identity-events';
 import type { AccountView, MfaExceptionTerm, TrailEntry } from '../domain/lifecycle-state';
 import type { OrganisationSnapshot } from '../domain/organisation';
@@ -30,6 +31,20 @@ export interface SetDirectoryVisibilityRequest extends ActorRequest {
   /** Whether the user's phone numbers are hidden from the NHS Directory (`hidden` as histories hold it). */
   hidden: boolean;
 }
+/** R28: marked now, or on a leaving date in the future (a future-dated leaver). */
+export interface MarkLeaverRequest extends ActorRequest {
+  leavingDate?: string;
+}
+/**
+ * R33: what a feed (SCIM) changes in one step, all or nothing: the attributes (R25; held while the account is
+ * Pending), its key of the person, and what it says of the person's leaving (R28).
+ */
+export interface UpdateFromFeedRequest extends ActorRequest {
+  changes?: ProfileChanges;
+  /** The feed's key; null removes it. */
+  externalId?: string | null;
+  leaving?: FeedLeaving;
+}
 export interface AcceptJoinerRequest extends ActorRequest {
   organisation: OrganisationSnapshot;
   changes: JoinerChanges;
@@ -55,12 +70,15 @@ export const setDirectoryVisibilityUpdate = defineUpdate<AccountView, [SetDirect
   'setPhoneVisibility',
 );
 export const retryProvisioningUpdate = defineUpdate<AccountView, [ActorRequest]>('retryProvisioning');
-export const markLeaverUpdate = defineUpdate<AccountView, [ActorRequest]>('markLeaver');
+export const markLeaverUpdate = defineUpdate<AccountView, [MarkLeaverRequest]>('markLeaver');
 export const withdrawLeaverMarkUpdate = defineUpdate<AccountView, [ActorRequest]>('withdrawLeaver');
 export const acceptJoinerUpdate = defineUpdate<AccountView, [AcceptJoinerRequest]>('acceptJoiner');
 export const resecureAccountUpdate = defineUpdate<AccountView, [ActorRequest]>('resecureAccount');
 export const reactivateAccountUpdate = defineUpdate<AccountView, [ActorRequest]>('reactivateAccount');
 export const restoreAccountUpdate = defineUpdate<AccountView, [ActorRequest]>('restoreAccount');
+/** R32, R33: a feed deletes the account, restorably. */
+export const deleteAccountUpdate = defineUpdate<AccountView, [ActorRequest]>('deleteAccount');
+export const updateFromFeedUpdate = defineUpdate<AccountView, [UpdateFromFeedRequest]>('updateFromFeed');
 /** The temporary password, sealed, once per password issued: at provisioning, a retry or a resecure (R13). */
 export const takeTemporaryPasswordUpdate = defineUpdate<{ sealedTemporaryPassword: string }>(
   'takeTemporaryPassword',

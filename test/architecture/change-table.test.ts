@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
 import { CHANGE_ROWS, ACCOUNT_CHANGES } from '../../src/operations/account-changes';
+import { FEED_CHANGES } from '../../src/operations/feed-changes';
 import { HANDLED_CHANGES } from '../../src/workflows/account-lifecycle';
 import { openApiDocument } from '../../src/http/api/openapi';
 import { ACTION_PATHS } from '../../src/http/portal/account-actions';
 
 describe('The table of account changes (src/operations/account-changes.ts)', () => {
-  it('Issue 23: the lifecycle handles the Update of every change of the table, and no change the table lacks', () => {
+  it("Issue 23, R33: the lifecycle handles the Update of every change of the table (and of the feeds' own), and no change they lack", () => {
     const handled: string[] = [];
     for (const change of HANDLED_CHANGES) change.register(({ update }) => handled.push(update.name));
-    const table = Object.values(ACCOUNT_CHANGES).map((c) => c.update.name);
+    const table = [...Object.values(ACCOUNT_CHANGES), ...Object.values(FEED_CHANGES)].map(
+      (c) => c.update.name,
+    );
     assert.deepEqual([...handled].sort(), [...table].sort());
     assert.equal(new Set(handled).size, handled.length, 'each Update handled once');
   });

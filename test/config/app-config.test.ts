@@ -104,18 +104,25 @@ describe('Configuration', () => {
     );
   });
 
-  it('security: rate limits default generously and are configurable, each bad value named', () => {
+  it('security, R33: rate limits default generously and are configurable, each bad value named', () => {
     assert.deepEqual(loadAppConfig({}, embedded).rateLimits, {
       perPrincipalPerMinute: 600,
+      scimPerClientPerMinute: 1200,
       authFailures: 50,
       authFailureWindowMs: 15 * 60 * 1000,
     });
     const config = loadAppConfig(
-      { RATE_LIMIT_PER_MINUTE: '5', RATE_LIMIT_AUTH_FAILURES: '3', RATE_LIMIT_AUTH_FAILURE_WINDOW: '1h' },
+      {
+        RATE_LIMIT_PER_MINUTE: '5',
+        RATE_LIMIT_SCIM_PER_MINUTE: '7',
+        RATE_LIMIT_AUTH_FAILURES: '3',
+        RATE_LIMIT_AUTH_FAILURE_WINDOW: '1h',
+      },
       embedded,
     );
     assert.deepEqual(config.rateLimits, {
       perPrincipalPerMinute: 5,
+      scimPerClientPerMinute: 7,
       authFailures: 3,
       authFailureWindowMs: 60 * 60 * 1000,
     });

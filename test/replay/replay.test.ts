@@ -12,6 +12,7 @@ import {
   askedSignIns,
   continuedAsNew,
   failedThenRetried,
+  fedByScim,
   happyPath,
   inactiveToClosed,
   leaverToJoiner,
@@ -33,7 +34,8 @@ const FIXTURES = path.resolve(__dirname, '../fixtures/histories');
  * platform for the last sign-in at the inactivity deadlines and send every profile field it holds (patches
  * asks-last-sign-in and platform-holds-profile), recorded for the path that takes them (asked-sign-ins); `-v6`,
  * lifecycles that write their audit trail to the audit store at the end of each step and carry none of it
- * across continue-as-new (patch writes-audit-store, R2).
+ * across continue-as-new (patch writes-audit-store, R2), and an account fed by SCIM, which came with it
+ * (fed-by-scim: held edits and marks, future-dated leavers, a feed's delete, R33).
  */
 const GENERATION = '-v6';
 const recording = (name: string) =>
@@ -61,6 +63,7 @@ describe('Replay', () => {
         ['inactive-to-closed', inactiveToClosed],
         ['continued-as-new', continuedAsNew],
         ['asked-sign-ins', askedSignIns],
+        ['fed-by-scim', fedByScim],
       ] as const) {
         if (!recording(name)) continue;
         const h = await lifecycleHarness();

@@ -12,6 +12,8 @@ import {
   restoreAccountUpdate,
   retryProvisioningUpdate,
   setNotesUpdate,
+  deleteAccountUpdate,
+  updateFromFeedUpdate,
 } from '../../src/workflows/definitions';
 import {
   ADMIN,
@@ -187,5 +189,30 @@ export async function continuedAsNew(h: Harness) {
   });
   await h.sleep(25 * HOUR);
   await until(started.handle, (v) => v.mfa.exception === null, 'exception over in the second run');
+  return started;
+}
+
+/**
+ * R33, R28: an account fed by SCIM: an edit and a leaver mark held while Pending and applied once Active, the
+ * mark withdrawn, a future-dated leaver whose date is moved and which takes effect, a feed's delete.
+ */
+export async function fedByScim(h: Harness) {
+  const feed = { kind: 'scim-client' as const, id: 'scim-rj1', name: 'RJ1 ESR feed' };
+  const started = await h.start();
+  await h.temporaryPassword(started.handle, started.id);
+  const fromFeed = (request: Record<string, unknown>) =>
+    started.handle.executeUpdate(updateFromFeedUpdate, { args: [{ actor: feed, ...request }] });
+  await fromFeed({ externalId: 'ESR-1', changes: { jobTitle: 'Staff Nurse' } });
+  await fromFeed({ leaving: { active: false, leavingDate: null } });
+  await h.sleep(3 * HOUR + 30 * MINUTE);
+  await until(started.handle, (v) => v.status === 'Leaver', 'marked once Active');
+  await fromFeed({ leaving: { active: true, leavingDate: null } });
+  const on = (days: number) => h.now().then((now) => new Date(now + days * DAY).toISOString());
+  await fromFeed({ leaving: { active: true, leavingDate: await on(10) } });
+  await h.sleep(2 * DAY);
+  await fromFeed({ leaving: { active: true, leavingDate: await on(5) } });
+  await liveThrough(h, started.handle, 6 * DAY);
+  await until(started.handle, (v) => v.status === 'Leaver', 'marked on the moved date');
+  await started.handle.executeUpdate(deleteAccountUpdate, { args: [{ actor: feed }] });
   return started;
 }

@@ -6,6 +6,8 @@ import type {
   DirectoryEntry,
   DirectoryPage,
   DirectorySearch,
+  FeedPage,
+  FeedSearch,
   Located,
   PendingStart,
   ReservationRequest,
@@ -14,10 +16,12 @@ import type {
 import { existingOf, publicView, searchTextOf } from '../directory-rows';
 import { compiled, type Db, type Lock, type SqlDatabase } from './database';
 import { DirectorySearcher } from './directory-search';
+import { feedPage } from './feed-search';
 
 /** Advisory lock classes (PostgreSQL) of a reservation: its name (first.last) and its mobile. */
 const NAME_LOCK = 0x6e68_0001;
 const MOBILE_LOCK = 0x6e68_0002;
+const EXTERNAL_ID_LOCK = 0x6e68_0003;
 
 /**
  * The NHS Directory, shared by every API and worker process on the database; addresses once allocated are
@@ -50,8 +54,14 @@ export class SqlDirectory implements Directory {
     const localPart = addressLocalPart(entry.firstName, entry.lastName);
     const locks: Lock[] = [[NAME_LOCK, localPart]];
     if (entry.mobile) locks.push([MOBILE_LOCK, entry.mobile]);
+    const { externalId, organisationCode } = entry;
+    if (externalId) locks.push([EXTERNAL_ID_LOCK, `${organisationCode} ${externalId}`]);
     const s = this.statements;
     return this.sql.transaction(async (db): Promise<ReservationResult> => {
+      if (externalId) {
+        const { rows } = await s.sameExternalId(db, { organisation: organisationCode, externalId });
+        if (rows[0]) return { kind: 'external-id-taken', existing: existing(rows[0]) };
+      }
       if (entry.mobile) {
         const { rows } = await s.sameMobile(db, { mobile: entry.mobile });
         if (rows[0]) return { kind: 'duplicate', existing: existing(rows[0]) };
@@ -64,7 +74,7 @@ export class SqlDirectory implements Directory {
       const email = await this.allocate(db, localPart, request.domain, now);
       const id = email;
       await s.insertPending(db, { id, start: JSON.stringify(request.pendingStart), now });
-      await s.write(db, entryRow({ ...entry, id, email }));
+      await s.write(db, entryRow({ ...entry, id, email }, now));
       return { kind: 'reserved', id, email };
     }, locks);
   }
@@ -88,12 +98,19 @@ export class SqlDirectory implements Directory {
   }
 
   async upsert(entry: DirectoryEntry): Promise<void> {
-    await this.statements.write(this.sql.db, entryRow(entry));
+    await this.statements.write(this.sql.db, entryRow(entry, this.clock().toISOString()));
   }
 
   async locate(id: string): Promise<Located | undefined> {
     const [r] = (await this.statements.locate(this.sql.db, { id })).rows;
-    return r && { organisation: r.organisation_code, status: r.status, lifecyclePending: r.pending !== null };
+    return (
+      r && {
+        organisation: r.organisation_code,
+        status: r.status,
+        lifecyclePending: r.pending !== null,
+        ...(r.last_modified ? { lastModified: r.last_modified } : {}),
+      }
+    );
   }
 
   async get(id: string): Promise<DirectoryEntry | undefined> {
@@ -103,6 +120,10 @@ export class SqlDirectory implements Directory {
 
   async search(search: DirectorySearch): Promise<DirectoryPage> {
     return this.searcher.page(search);
+  }
+
+  async feedSearch(search: FeedSearch): Promise<FeedPage> {
+    return feedPage(this.sql, search);
   }
 
   /** R11: the first address `first.last[n]@domain` not yet allocated, now allocated to the new account. */
@@ -130,7 +151,16 @@ export class SqlDirectory implements Directory {
 }
 
 /** The columns of an entry a write sets; its address (`id`, `email`) never changes. */
-const CHANGING = ['name_key', 'mobile', 'organisation_code', 'status', 'search_text', 'data'] as const;
+const CHANGING = [
+  'name_key',
+  'mobile',
+  'organisation_code',
+  'status',
+  'search_text',
+  'data',
+  'external_id',
+  'last_modified',
+] as const;
 
 /** The statements of a reservation and of the calls each create makes, compiled once. */
 function statements(database: SqlDatabase, probe: number) {
@@ -142,6 +172,13 @@ function statements(database: SqlDatabase, probe: number) {
     entries.where(column, '=', slot).where('status', '<>', sql.lit('Deleted'));
   return {
     sameMobile: compiled(database, (slot) => live('mobile', slot('mobile')).limit(sql.lit(1))),
+    sameExternalId: compiled(database, (slot) =>
+      entries
+        .where('organisation_code', '=', slot('organisation'))
+        .where('external_id', '=', slot('externalId'))
+        .where('status', '<>', sql.lit('Deleted'))
+        .limit(sql.lit(1)),
+    ),
     sameName: compiled(database, (slot) =>
       live('name_key', slot('nameKey')).orderBy('email').limit(sql.lit(20)),
     ),
@@ -174,14 +211,14 @@ function statements(database: SqlDatabase, probe: number) {
       db
         .selectFrom('directory_entries as e')
         .leftJoin('directory_pending_starts as p', 'p.account_id', 'e.id')
-        .select(['e.organisation_code', 'e.status', 'p.account_id as pending'])
+        .select(['e.organisation_code', 'e.status', 'e.last_modified', 'p.account_id as pending'])
         .where('e.id', '=', slot('id')),
     ),
     get: compiled(database, (slot) => entries.where('id', '=', slot('id'))),
   };
 }
 
-function entryRow(entry: DirectoryEntry) {
+function entryRow(entry: DirectoryEntry, now: string) {
   const { id, email, status, mobile = null, organisationCode, clinicalRoles: roles } = entry;
   const text = { search_text: searchTextOf(entry), data: JSON.stringify(entry) };
   const nameKey = addressLocalPart(entry.firstName, entry.lastName);
@@ -194,6 +231,8 @@ function entryRow(entry: DirectoryEntry) {
     roles,
     name_key: nameKey,
     organisation_code: organisationCode,
+    external_id: entry.externalId ?? null,
+    last_modified: now,
   };
 }
 

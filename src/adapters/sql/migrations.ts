@@ -191,6 +191,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_entries_at ON audit_entries (at);
       ${t.dialect === 'sqlite' ? SQLITE_APPEND_ONLY : POSTGRES_APPEND_ONLY}`,
   },
+  {
+    version: 8,
+    // R33: a feed's key of the person, unique per organisation (the reservation checks it under a lock), and
+    // when the entry last changed (ISO text), both filtered by a SCIM client; entries before it have neither.
+    name: 'directory external id and last modified',
+    ddl: () => `
+      ALTER TABLE directory_entries ADD COLUMN external_id text;
+      ALTER TABLE directory_entries ADD COLUMN last_modified text;
+      CREATE INDEX directory_entries_external_id ON directory_entries (organisation_code, external_id);`,
+  },
 ];
 
 /** R2: an audit entry is never changed once written. */

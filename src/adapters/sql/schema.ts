@@ -25,6 +25,10 @@ export interface Database {
     roles: ColumnType<string[], string[] | undefined, string[] | undefined>;
     search_text: string;
     data: Json;
+    /** R33: the feed's key of the person. */
+    external_id: ColumnType<string | null, string | null | undefined, string | null | undefined>;
+    /** R33: when the entry last changed, ISO 8601. */
+    last_modified: ColumnType<string | null, string | null | undefined, string | null | undefined>;
   };
   directory_pending_starts: { account_id: string; start: Json; reserved_at: Time };
   incidents: {

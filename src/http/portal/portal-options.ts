@@ -65,7 +65,7 @@ export function devPrincipalsFrom(file: string): DevPrincipal[] {
     kind: string;
   }[];
   return entries
-    .filter((e) => e.token && e.kind !== 'identity-platform')
+    .filter((e) => e.token && e.kind !== 'identity-platform' && e.kind !== 'scim-client')
     .map((e) => ({ token: e.token!, name: e.name, shortName: shortNameOf(e.name) }));
 }
 

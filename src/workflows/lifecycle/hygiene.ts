@@ -2,8 +2,8 @@ import { patched } from '@temporalio/workflow';
 import { SYSTEM, type Actor } from '../../domain/account';
 import type { DeadlineKind } from '../../domain/deadlines';
 import { inWords } from '../../domain/durations';
-import { reactivationRefusal, restorationRefusal } from '../../domain/refusals';
-import { reactivateAccountUpdate, restoreAccountUpdate } from '../definitions';
+import { deletionRefusal, reactivationRefusal, restorationRefusal } from '../../domain/refusals';
+import { deleteAccountUpdate, reactivateAccountUpdate, restoreAccountUpdate } from '../definitions';
 import { act } from './act';
 import { change, isoAt, now, record, type Lifecycle } from './context';
 import { joinMfa, leaveMfa } from './mfa';
@@ -86,9 +86,9 @@ export async function hygieneDue(lc: Lifecycle, due: Set<DeadlineKind>): Promise
  * R32: the mailbox and the platform account are removed (restorably), the directory entry disappears, the
  * address stays retired; the lifecycle waits out the restore window.
  */
-export async function deleteAccount(lc: Lifecycle, reason: string): Promise<void> {
+export async function deleteAccount(lc: Lifecycle, reason: string, actor: Actor = SYSTEM): Promise<void> {
   const { state, policy } = lc;
-  await leaveMfa(lc, SYSTEM, 'the account was deleted');
+  await leaveMfa(lc, actor, 'the account was deleted');
   await act.deletePlatformAccount(state.id);
   const deletedAt = Date.now();
   state.deletion = {
@@ -99,9 +99,17 @@ export async function deleteAccount(lc: Lifecycle, reason: string): Promise<void
     closedAt: null,
   };
   state.status = 'Deleted';
-  record(lc, SYSTEM, `Account deleted: ${reason} (R32)`, {
+  // A mark to come and an edit held belonged to the account's life before; a restore starts without them.
+  if (state.leaverDue) state.leaverDue = null;
+  if (state.heldEdit) state.heldEdit = null;
+  record(lc, actor, `Account deleted: ${reason} (R32)`, {
     detail: `restorable until ${state.deletion.restorableUntil}`,
   });
+}
+
+/** R32, R33: a feed deletes the account (the person left its source): restorable, as every deletion is. */
+export function deleteAccountNow(lc: Lifecycle, { actor }: { actor: Actor }): Promise<void> {
+  return deleteAccount(lc, `deleted by ${actor.name} (R33)`, actor);
 }
 
 /**
@@ -112,9 +120,13 @@ export async function restoreAccount(lc: Lifecycle, { actor }: { actor: Actor })
   const { state, policy } = lc;
   const { statusBefore } = state.deletion!;
   await act.restorePlatformAccount(state.id);
-  state.defaultPolicy = null;
-  await joinDefaultPolicy(lc);
-  if (state.mfa.exception === null) await joinMfa(lc);
+  // An account deleted before its mailbox was active (a feed's delete, R33) has no policy or group to rejoin:
+  // its provisioning carries on.
+  if (statusBefore !== 'Pending' && statusBefore !== 'ProvisioningFailed') {
+    state.defaultPolicy = null;
+    await joinDefaultPolicy(lc);
+    if (state.mfa.exception === null) await joinMfa(lc);
+  }
   state.deletion = null;
   state.status = statusBefore;
   const at = Date.now();
@@ -135,5 +147,10 @@ export const hygieneChanges = [
     update: restoreAccountUpdate,
     refusal: (lc) => restorationRefusal(lc.state),
     apply: restoreAccount,
+  }),
+  change({
+    update: deleteAccountUpdate,
+    refusal: (lc) => deletionRefusal(lc.state),
+    apply: deleteAccountNow,
   }),
 ];

@@ -5,14 +5,18 @@ import { displayName } from '../../domain/display-name';
 import { editRefusal } from '../../domain/refusals';
 import { editAccountUpdate, setDirectoryVisibilityUpdate, setNotesUpdate } from '../definitions';
 import { act } from './act';
-import { change, NEVER_REFUSED, record, type Lifecycle } from './context';
+import { change, NEVER_REFUSED, now, record, type Lifecycle } from './context';
 
-/** R25, R5, R7: an administrator's edit; a UK mobile set on an account disabled for a non-UK one re-enables it. */
+/**
+ * R25, R5, R7: an administrator's edit; a UK mobile set on an account disabled for a non-UK one re-enables it.
+ * R17, R33: a feed's edit of a Pending account is held, and applied once the account is Active.
+ */
 export async function editAccount(
   lc: Lifecycle,
   { actor, changes }: { actor: Actor; changes: ProfileChanges },
 ): Promise<void> {
   const { state } = lc;
+  if (state.status === 'Pending') return holdEdit(lc, actor, changes);
   const profile = applyChanges(state.profile, changes);
   const diff = differences(state.profile, profile);
   const reenable = state.disabledReason === 'NonUkMobile' && !!changes.mobile;
@@ -37,6 +41,27 @@ export async function editAccount(
     record(lc, actor, 'Account re-enabled: a UK mobile number was set (R7)');
   }
 }
+
+/** R17, R33: the edit waits for the mailbox; a later one adds to it, field by field. */
+function holdEdit(lc: Lifecycle, actor: Actor, changes: ProfileChanges): void {
+  const { state } = lc;
+  const held = { ...state.heldEdit?.changes, ...definedOnly(changes) };
+  state.heldEdit = { changes: held, since: state.heldEdit?.since ?? now(), by: actor };
+  record(lc, actor, 'Edit held until the account is Active (R17, R33)', {
+    detail: Object.keys(changes).join(', '),
+  });
+}
+
+/** R17, R33: the edit held while the account was Pending, applied now that it is Active. */
+export async function applyHeldEdit(lc: Lifecycle): Promise<void> {
+  const held = lc.state.heldEdit;
+  if (!held) return;
+  lc.state.heldEdit = null;
+  await editAccount(lc, { actor: held.by, changes: held.changes });
+}
+
+const definedOnly = (changes: ProfileChanges): ProfileChanges =>
+  Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
 
 /** Lifecycles take up sending every profile field the platform holds (not only the name) by this patch. */
 export const PLATFORM_HOLDS_PROFILE = 'platform-holds-profile';
@@ -86,7 +111,7 @@ export function setDirectoryVisibility(
 export const profileChanges = [
   change({
     update: editAccountUpdate,
-    refusal: (lc) => editRefusal(lc.state, lc.policy),
+    refusal: (lc, request) => editRefusal(lc.state, lc.policy, request.actor),
     apply: editAccount,
   }),
   change({ update: setNotesUpdate, refusal: NEVER_REFUSED, apply: setNotes }),

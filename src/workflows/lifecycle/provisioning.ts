@@ -11,6 +11,7 @@ import { retryProvisioningUpdate } from '../definitions';
 import { act } from './act';
 import { change, isoAt, now, record, refusal, type Lifecycle } from './context';
 import { joinMfa } from './mfa';
+import { applyHeldEdit } from './profile';
 
 /** R13, R15: creates the platform account with a temporary password, and requests the mailbox. */
 export async function requestMailbox(lc: Lifecycle): Promise<void> {
@@ -145,6 +146,7 @@ async function activate(lc: Lifecycle): Promise<void> {
   state.activeSince = state.activatedAt;
   await joinDefaultPolicy(lc);
   await joinMfa(lc);
+  await applyHeldEdit(lc); // R33: a feed's edit made while Pending
 }
 
 /** R14a: the organisation's default policy, where that is not the national user policy. */

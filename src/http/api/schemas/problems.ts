@@ -45,6 +45,9 @@ const MEMBERS: { [T in ProblemType]?: z.ZodRawShape } = {
       .min(0)
       .describe('Accounts of the same name in organisations the caller does not administer'),
   },
+  'duplicate-external-id': {
+    existing: z.strictObject({ id: z.string() }).describe('The account that has this externalId'),
+  },
   'upload-running': { running: z.string().describe('The id of the upload running') },
 };
 

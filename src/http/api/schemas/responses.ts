@@ -32,7 +32,7 @@ const disabledReason = z.union([z.enum(['NonUkMobile']).meta({ id: 'DisabledReas
 
 export const actor = z
   .strictObject({
-    kind: z.enum(['local-admin', 'national-admin', 'identity-platform', 'system']),
+    kind: z.enum(['local-admin', 'national-admin', 'identity-platform', 'scim-client', 'system']),
     id: z.string(),
     name: z.string(),
   })
@@ -53,8 +53,33 @@ const profile = z
     clinicalRoles: z.array(z.string()),
     workAreas: z.array(z.string()),
     site: z.string().optional(),
+    esrAssignmentNumber: z
+      .string()
+      .optional()
+      .describe("The ESR assignment number a feed keys the person's post by (R33)"),
   })
   .meta({ id: 'Profile' });
+
+/** R17, R33: the fields of a feed's edit held while the account is Pending; null clears one. */
+const clearable = z.string().nullable().optional();
+const heldChanges = z
+  .strictObject({
+    title: z.string().optional(),
+    firstName: z.string().optional(),
+    lastName: z.string().optional(),
+    mobile: clearable,
+    telephone: clearable,
+    pager: clearable,
+    fax: clearable,
+    jobTitle: clearable,
+    organisationalUnit: clearable,
+    clinicalSpecialities: z.array(z.string()).optional(),
+    clinicalRoles: z.array(z.string()).optional(),
+    workAreas: z.array(z.string()).optional(),
+    site: clearable,
+    esrAssignmentNumber: clearable,
+  })
+  .meta({ id: 'HeldChanges' });
 
 const gate = z.strictObject({ applies: z.boolean(), passed: z.boolean(), at: time.nullable() });
 const gateName = z.enum(GATES);
@@ -167,6 +192,24 @@ export const accountView = z
         closedAt: time.nullable(),
       })
       .nullable(),
+    externalId: z
+      .string()
+      .nullable()
+      .describe("A feed's key of the person, unique in the organisation (R33)"),
+    leaverDue: z
+      .strictObject({
+        on: time.nullable().describe('The leaving date; null: as soon as the account is Active'),
+        requestedAt: time,
+        requestedBy: actor,
+      })
+      .nullable()
+      .describe(
+        "A leaver mark to come: a future-dated leaver, or a feed's mark held while not Active (R28, R33)",
+      ),
+    heldEdit: z
+      .strictObject({ changes: heldChanges, since: time, by: actor })
+      .nullable()
+      .describe("A feed's edit made while Pending, applied once the account is Active (R17, R33)"),
   })
   .meta({ id: 'Account' });
 
@@ -240,6 +283,7 @@ const directoryEntry = z
     phonesHidden: z.boolean(),
     status,
     leaverWindowEndsAt: time.optional(),
+    externalId: z.string().optional().describe("A feed's key of the person (R33)"),
   })
   .meta({ id: 'DirectoryEntry' });
 

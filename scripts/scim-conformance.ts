@@ -1,0 +1,98 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../src/project-root';
+import { startEngineProcess } from './engine-process';
+
+/**
+ * `npm run scim-conformance` (R33): scim2-tester (https://scim2-tester.readthedocs.io), through scim2-cli's
+ * `scim test`, against the running engine's /scim/v2 as the demo SCIM client of RJ1. Starts the embedded
+ * engine (`npm start`'s, built) on free ports with its data in a temporary folder, runs every check, stops
+ * the engine and exits with `scim test`'s status: any check not a success fails the run.
+ *
+ * scim2-tester fills attributes with random values, or with an attribute's canonical values where it has
+ * some. A random phone number is rarely a valid one (R7), and a mobile is unique (R12): the tester is
+ * given the engine's schemas (`scim --schemas`) with 10,000 distinct UK mobiles as the examples of
+ * `phoneNumbers.value`, as schemathesis is given the ids it may use (schemathesis.toml). Nothing else is
+ * changed: every other value it sends is its own.
+ */
+const TOKEN = 'dev-scim-client-gstt-0006';
+
+async function main(): Promise<number> {
+  // `scim`, or the module where pip put no script on the PATH (as with pip install --user).
+  const found = [[process.env.SCIM_CLI ?? 'scim'], ['python3', '-m', 'scim2_cli']].find(
+    ([command, ...args]) => spawnSync(command!, [...args, '--help']).status === 0,
+  );
+  if (!found) {
+    console.error('scim2-cli not found: pip install scim2-cli==0.6.0 scim2-tester==0.5.2');
+    return 2;
+  }
+  const [scim, ...scimArgs] = found as [string, ...string[]];
+  const engine = await startEngineProcess('scim-', {
+    RATE_LIMIT_SCIM_PER_MINUTE: '1000000',
+    // Accounts become Active in seconds, as in npm run fuzz.
+    POLICY_MAILBOX_FIRST_POLL_AFTER: '1s',
+    POLICY_POLL_INTERVAL: '1s',
+    POLICY_POLL_MAX_INTERVAL: '2s',
+    SIM_MAILBOX_DELAY: '2s',
+    POLICY_SYNC_FIRST_POLL_AFTER: '1s',
+    SIM_SYNC_DELAY: '2s',
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void engine.stop().finally(() => process.exit(130)));
+  }
+  try {
+    const url = `${engine.apiUrl}/scim/v2`;
+    const schemasFile = await schemasWithPhones(url);
+    console.log(`scim test against ${url}`);
+    const started = Date.now();
+    const status = await run(
+      scim,
+      [...scimArgs, '--url', url, '--schemas', schemasFile, 'test', ...process.argv.slice(2)],
+      {
+        // The token in the environment, not on the command line (scim --help).
+        SCIM_CLI_HEADERS: `Authorization: Bearer ${TOKEN}`,
+      },
+    );
+    console.log(`scim-conformance: exit ${status} after ${Math.round((Date.now() - started) / 1000)} s`);
+    return status;
+  } finally {
+    await engine.stop();
+  }
+}
+
+/** The engine's schemas, with distinct valid UK mobiles as the examples of phoneNumbers.value. */
+async function schemasWithPhones(url: string): Promise<string> {
+  const res = await fetch(`${url}/Schemas`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  if (!res.ok) throw new Error(`GET /Schemas answered ${res.status}`);
+  type Attribute = { name: string; subAttributes?: Attribute[]; canonicalValues?: string[] };
+  const schemas = ((await res.json()) as { Resources: { attributes: Attribute[] }[] }).Resources;
+  const phones = schemas.flatMap((s) => s.attributes).find((a) => a.name === 'phoneNumbers');
+  const value = phones?.subAttributes?.find((a) => a.name === 'value');
+  if (!value) throw new Error('the User schema has no phoneNumbers.value');
+  value.canonicalValues = Array.from({ length: 10_000 }, (_, i) => `+4474008${String(10_000 + i).slice(-5)}`);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'scim-schemas-')), 'schemas.json');
+  fs.writeFileSync(file, JSON.stringify(schemas));
+  return file;
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(command, args, {
+      cwd: PROJECT_ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+main().then(
+  (status) => process.exit(status),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

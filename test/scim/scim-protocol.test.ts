@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { DEFAULT_RATE_LIMITS } from '../../src/http/rate-limit';
+import { TOKENS, apiHarness, bearer, type ApiHarness } from '../helpers/api-harness';
+import { ENGINE, ENTERPRISE, entraUser, scim, SCIM_TOKEN, STATUS } from './scim-client';
+
+const filtered = (h: ApiHarness, filter: string, extra = '') =>
+  scim(h).get(`/Users?filter=${encodeURIComponent(filter)}${extra}`);
+
+describe('R33: the SCIM protocol (RFC 7644)', () => {
+  it('R33: filters on userName, externalId, emails.value, names, active and meta.lastModified are evaluated by the directory, with and/or/not and paging', async () => {
+    const h = await apiHarness();
+    await h.run(async () => {
+      const family = `Filterson${process.pid}`;
+      const ids: string[] = [];
+      for (const given of ['Alma', 'Bea', 'Cleo']) {
+        const res = await scim(h).post(
+          '/Users',
+          entraUser({ name: { givenName: given, familyName: family, honorificPrefix: 'Ms' } }),
+        );
+        assert.equal(res.status, 201, res.text);
+        ids.push(res.body.id);
+      }
+      const byFamily = await filtered(h, `name.familyName eq "${family.toUpperCase()}"`);
+      assert.equal(byFamily.body.totalResults, 3, 'names compare without regard to case');
+      const page = await filtered(h, `name.familyName eq "${family}"`, '&startIndex=2&count=1');
+      assert.equal(page.body.totalResults, 3);
+      assert.equal(page.body.startIndex, 2);
+      assert.equal(page.body.itemsPerPage, 1);
+      assert.equal(page.body.Resources[0].id, [...ids].sort()[1], 'the second in address order');
+      assert.equal((await filtered(h, `userName eq "${ids[0]}"`)).body.totalResults, 1);
+      assert.equal((await filtered(h, `emails[value eq "${ids[1]}"]`)).body.totalResults, 1);
+      assert.equal((await filtered(h, `emails.value co "${family.toLowerCase()}"`)).body.totalResults, 3);
+      const two = await filtered(
+        h,
+        `name.familyName eq "${family}" and (name.givenName sw "A" or name.givenName ew "o")`,
+      );
+      assert.equal(two.body.totalResults, 2);
+      const notAlma = await filtered(h, `name.familyName eq "${family}" and not (name.givenName eq "Alma")`);
+      assert.equal(notAlma.body.totalResults, 2);
+      assert.equal(
+        (await filtered(h, `name.familyName eq "${family}" and active eq true`)).body.totalResults,
+        3,
+      );
+      assert.equal(
+        (await filtered(h, `name.familyName eq "${family}" and active eq false`)).body.totalResults,
+        0,
+      );
+      assert.equal(
+        (await filtered(h, `name.familyName eq "${family}" and externalId pr`)).body.totalResults,
+        3,
+      );
+      const since = await filtered(
+        h,
+        `name.familyName eq "${family}" and meta.lastModified ge "2000-01-01T00:00:00Z"`,
+      );
+      assert.equal(since.body.totalResults, 3);
+      const future = await filtered(
+        h,
+        `name.familyName eq "${family}" and meta.lastModified gt "2999-01-01T00:00:00Z"`,
+      );
+      assert.equal(future.body.totalResults, 0);
+      const search = await scim(h).post('/Users/.search', {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        filter: `name.familyName eq "${family}"`,
+        attributes: ['userName'],
+        count: 2,
+      });
+      assert.equal(search.status, 200, search.text);
+      assert.equal(search.body.totalResults, 3);
+      assert.equal(search.body.Resources.length, 2);
+      assert.deepEqual(Object.keys(search.body.Resources[0]).sort(), ['id', 'meta', 'schemas', 'userName']);
+      const unknown = await filtered(h, 'title eq "x"');
+      assert.equal(unknown.status, 400);
+      assert.equal(unknown.body.scimType, 'invalidFilter');
+      const broken = await filtered(h, 'userName eq');
+      assert.equal(broken.status, 400);
+      assert.equal(broken.body.scimType, 'invalidFilter');
+    });
+  });
+
+  it('R33: ETag and If-Match: a stale version answers 412 and changes nothing; attributes and excludedAttributes choose what is returned', async () => {
+    const h = await apiHarness();
+    await h.run(async () => {
+      const created = await scim(h).post('/Users', entraUser());
+      const path = `/Users/${encodeURIComponent(created.body.id)}`;
+      const etag = created.headers.etag as string;
+      assert.equal(etag, created.body.meta.version);
+      const changed = await h.api
+        .patch(`/scim/v2${path}`)
+        .set({
+          Authorization: `Bearer ${SCIM_TOKEN}`,
+          'If-Match': etag,
+          'Content-Type': 'application/scim+json',
+        })
+        .send(
+          JSON.stringify({
+            schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+            Operations: [{ op: 'replace', path: 'title', value: 'Nurse' }],
+          }),
+        );
+      assert.equal(changed.status, 200, changed.text);
+      assert.notEqual(changed.headers.etag, etag);
+      const stale = await h.api
+        .patch(`/scim/v2${path}`)
+        .set({
+          Authorization: `Bearer ${SCIM_TOKEN}`,
+          'If-Match': etag,
+          'Content-Type': 'application/scim+json',
+        })
+        .send(
+          JSON.stringify({
+            schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+            Operations: [{ op: 'replace', path: 'title', value: 'Doctor' }],
+          }),
+        );
+      assert.equal(stale.status, 412, stale.text);
+      assert.equal((await scim(h).get(path)).body.title, 'Nurse', 'nothing changed');
+      const whole = await scim(h).patch(path, [
+        {
+          op: 'replace',
+          path: ENTERPRISE,
+          value: { schemas: [ENTERPRISE], employeeNumber: 'ESR-77', department: 'RJ1-ED' },
+        },
+      ]);
+      assert.equal(whole.status, 200, whole.text);
+      assert.deepEqual(
+        whole.body[ENTERPRISE],
+        { schemas: [ENTERPRISE], organization: 'RJ1', employeeNumber: 'ESR-77', department: 'RJ1-ED' },
+        'a whole extension patched',
+      );
+      const some = await scim(h).get(`${path}?attributes=name.givenName,${STATUS}:status`);
+      assert.deepEqual(Object.keys(some.body).sort(), ['id', 'meta', 'name', 'schemas', STATUS].sort());
+      assert.deepEqual(Object.keys(some.body.name), ['givenName']);
+      assert.deepEqual(Object.keys(some.body[STATUS]), ['status']);
+      const less = await scim(h).get(`${path}?excludedAttributes=phoneNumbers,${ENGINE}`);
+      assert.equal(less.body.phoneNumbers, undefined);
+      assert.equal(less.body[ENGINE], undefined);
+      assert.ok(less.body.userName);
+      const config = await scim(h).get('/ServiceProviderConfig');
+      assert.equal(config.body.etag.supported, true);
+      assert.equal(config.body.bulk.supported, false);
+      assert.equal((await scim(h).get('/Groups')).status, 404, 'no Group resource');
+      assert.equal(
+        (await h.api.post('/scim/v2/Schemas').set({ Authorization: `Bearer ${SCIM_TOKEN}` })).status,
+        405,
+      );
+    });
+  });
+
+  it("R33: a SCIM client has a rate limit of its own (RATE_LIMIT_SCIM_PER_MINUTE), answered 429 in SCIM's shape", async () => {
+    const h = await apiHarness({ rateLimits: { ...DEFAULT_RATE_LIMITS, scimPerClientPerMinute: 2 } });
+    await h.run(async () => {
+      assert.equal((await scim(h).get('/ServiceProviderConfig')).status, 200);
+      assert.equal((await scim(h).get('/ServiceProviderConfig')).status, 200);
+      const third = await scim(h).get('/ServiceProviderConfig');
+      assert.equal(third.status, 429, third.text);
+      assert.equal(third.body.status, '429');
+      assert.ok(third.headers['retry-after'] || third.headers['ratelimit'], 'says when to come back');
+      const admin = await h.api.get('/v1/reference/roles').set(bearer(TOKENS.gstt));
+      assert.equal(admin.status, 200, "the administrators' limit is their own");
+    });
+  });
+});
