@@ -132,7 +132,14 @@ export async function startEngine(
           metrics,
           reconcileAfterMs: config.reconciliation.graceMs,
         }),
-        ...createBulkActivities({ ...stores, ...lifecycles, sealer, policy: config.policy, principals }),
+        ...createBulkActivities({
+          ...stores,
+          ...lifecycles,
+          sealer,
+          policy: config.policy,
+          principals,
+          linesAtOnce: config.bulk.linesAtOnce,
+        }),
       };
       log.info(
         `starting the worker on task queue ${temporal.taskQueue} (bundling the workflow code takes up to a minute)`,

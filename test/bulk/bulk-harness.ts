@@ -26,6 +26,8 @@ export async function bulkHarness(
   options: {
     principals?: () => Pick<Principals, 'byId'>;
     activityWrapper?: <T>(activities: T) => T;
+    /** R31: BULK_LINES_AT_ONCE of the worker; its default unless given. */
+    linesAtOnce?: number;
   } = {},
 ) {
   const env = testEnv();
@@ -82,7 +84,11 @@ export async function bulkHarness(
       lifecycles: { client, taskQueue },
       reconcileAfterMs: 0,
     }),
-    ...createBulkActivities({ ...deps, principals: { byId: (id) => principals().byId(id) } }),
+    ...createBulkActivities({
+      ...deps,
+      principals: { byId: (id) => principals().byId(id) },
+      linesAtOnce: options.linesAtOnce,
+    }),
   });
   const worker = await Worker.create({
     connection: env.nativeConnection,
