@@ -6,6 +6,7 @@ import { bulkUploadWorkflowId } from '../src/workflows/workflow-id';
 import { toLetters } from './bench/bench-engine';
 import { mb, sampleMemory } from './bench/engine-memory';
 import { concurrently, httpClient } from './bench/http-client';
+import { processCpu } from './bench/process-cpu';
 import { startEngineProcess } from './engine-process';
 
 /**
@@ -26,6 +27,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const CALLERS = 8;
 /** How often the upload's progress is asked for, as the portal's page does while it runs. */
 const PROGRESS_EVERY_MS = 1000;
+/** How long the engine's CPU is measured idle before the run. */
+const IDLE_MS = 10_000;
 /** The pause after the last create before the engine's memory is read as it ends. */
 const SETTLE_MS = 15_000;
 
@@ -130,27 +133,52 @@ async function main() {
       'warm',
     );
 
+    // What the engine and its Temporal server use idle (timers, visibility, polls), taken off each side's CPU.
+    const idleFrom = processCpu(engine.pid);
+    await new Promise((r) => setTimeout(r, IDLE_MS));
+    const idleTo = processCpu(engine.pid);
+    const idle = {
+      engine: idleFrom && idleTo ? (idleTo.own - idleFrom.own) / IDLE_MS : 0,
+      temporal: idleFrom && idleTo ? (idleTo.children - idleFrom.children) / IDLE_MS : 0,
+    };
     const loadAtStart = os.loadavg();
     const memory = sampleMemory(engine.apiUrl);
     const perRound = Math.floor(ROWS / ROUNDS);
     const took = { single: 0, bulk: 0 };
     const done = { single: 0, bulk: 0 };
+    // CPU seconds of the engine's process and of its Temporal dev server, per side.
+    const cpu = { single: { engine: 0, temporal: 0 }, bulk: { engine: 0, temporal: 0 } };
+    const measured = async <T>(side: 'single' | 'bulk', run: () => Promise<T>): Promise<T> => {
+      const before = processCpu(engine.pid);
+      const value = await run();
+      const after = processCpu(engine.pid);
+      if (before && after) {
+        cpu[side].engine += after.own - before.own;
+        cpu[side].temporal += after.children - before.children;
+      }
+      return value;
+    };
     let uploadId = '';
     for (let round = 0; round < ROUNDS; round++) {
       const lines = round === ROUNDS - 1 ? ROWS - perRound * (ROUNDS - 1) : perRound;
       const first = done.single;
       const halves = [Math.floor(lines / 2), lines - Math.floor(lines / 2)];
       for (const [h, count] of halves.entries()) {
-        const t = performance.now();
         const from = done.single;
-        await concurrently(count, CALLERS, (i) => single(person('Single', from + i)));
+        const t = performance.now();
+        await measured('single', () =>
+          concurrently(count, CALLERS, (i) => single(person('Single', from + i))),
+        );
         took.single += performance.now() - t;
         done.single += count;
         if (h === 0) {
-          const upload = await bulk(
-            Array.from({ length: lines }, (_, i) => person('Bulk', done.bulk + i)),
-            String(round),
+          const upload = await measured('bulk', () =>
+            bulk(
+              Array.from({ length: lines }, (_, i) => person('Bulk', done.bulk + i)),
+              String(round),
+            ),
           );
+          // From the file's POST to the upload's end as the engine recorded it, not to the poll that saw it.
           took.bulk += upload.ms;
           done.bulk += lines;
           uploadId = upload.id;
@@ -192,6 +220,14 @@ async function main() {
     console.log(
       `upload history, ${ROUNDS} upload(s): ${runs.length} runs, ${events} events (largest run ${Math.max(...runs)}; ` +
         `Temporal's limit 51,200)`,
+    );
+    const perCreate = (side: 'single' | 'bulk') => {
+      const of = (who: 'engine' | 'temporal') =>
+        (((cpu[side][who] - idle[who] * took[side]) / done[side]) * 1000).toFixed(1);
+      return `engine ${of('engine')} ms, Temporal ${of('temporal')} ms`;
+    };
+    console.log(
+      `CPU per create, less the idle rate: single create ${perCreate('single')}; bulk line ${perCreate('bulk')}`,
     );
     const sorted = [...progressTimes].sort((a, b) => a - b);
     console.log(

@@ -11,6 +11,7 @@ import { killAllNow } from './chaos/processes';
 import { Random } from './chaos/random';
 import { printReport, seconds } from './chaos/report';
 import { startStack, waitForApi, type Stack } from './chaos/stack';
+import { runBulk } from './chaos/bulk-mode';
 
 /**
  * `npm run chaos`: the fault-injection run. A Temporal dev server, one API process and one worker process;
@@ -29,17 +30,23 @@ async function main(): Promise<number> {
     if (!options.keep) fs.rmSync(runDir, { recursive: true, force: true });
   };
   endOnSignals(removeRunDir);
-  console.log(
-    `Fault injection: ${options.accounts} accounts, ${options.concurrency} callers, ${options.kills} SIGKILLs ` +
-      `each of the worker and the API, ${options.outageSeconds ? `a ${options.outageSeconds} s Temporal outage` : 'no Temporal outage'}, ` +
-      `seed ${options.seed}`,
-  );
+  if (options.bulkLines > 0) {
+    console.log(
+      `Fault injection, R31: a bulk upload of ${options.bulkLines} lines, ${options.kills} SIGKILLs of the worker ` +
+        `and ${Math.ceil(options.kills / 2)} of the API, seed ${options.seed}`,
+    );
+  } else
+    console.log(
+      `Fault injection: ${options.accounts} accounts, ${options.concurrency} callers, ${options.kills} SIGKILLs ` +
+        `each of the worker and the API, ${options.outageSeconds ? `a ${options.outageSeconds} s Temporal outage` : 'no Temporal outage'}, ` +
+        `seed ${options.seed}`,
+    );
   console.log(`run folder ${runDir}${options.keep ? ' (kept)' : ' (removed at the end; --keep keeps it)'}`);
   let stack: Stack | undefined;
   try {
     stack = await startStack(runDir, log);
     log(`Temporal on ${stack.temporalAddress}, API on ${stack.apiUrl}, worker started`);
-    return await run(options, stack);
+    return options.bulkLines > 0 ? await runBulk(options, stack, log) : await run(options, stack);
   } finally {
     if (stack) {
       await Promise.all([stack.api.stop(), stack.worker.stop()]);

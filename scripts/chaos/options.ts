@@ -14,6 +14,8 @@ export interface ChaosOptions {
   keep: boolean;
   /** Seed of the random choices (names aside): the same seed makes the same kill plan. */
   seed: number;
+  /** R31: instead of journeys, one bulk upload of this many lines (0: none); `kills` is then the worker's. */
+  bulkLines: number;
 }
 
 export const USAGE = `npm run chaos -- [--accounts N] [--concurrency C] [--kills K] [--outage SECONDS]
@@ -25,7 +27,9 @@ export const USAGE = `npm run chaos -- [--accounts N] [--concurrency C] [--kills
   --outage SECONDS    stop the Temporal dev server this long in the middle of the run (default: none)
   --deadline SECONDS  time allowed for the journeys (default 900, plus the outage)
   --seed S            seed of the kill plan (default: random, printed)
-  --keep              keep the run's folder (child logs, databases)`;
+  --keep              keep the run's folder (child logs, databases)
+  --bulk LINES        instead of journeys, one bulk upload of LINES people (R31): the worker is SIGKILLed
+                      --kills times (default 2 here) and the API half as many, rounded up`;
 
 export function parseOptions(argv: string[]): ChaosOptions {
   const options: ChaosOptions = {
@@ -36,8 +40,10 @@ export function parseOptions(argv: string[]): ChaosOptions {
     deadlineSeconds: 900,
     keep: false,
     seed: Math.floor(Math.random() * 2 ** 31),
+    bulkLines: 0,
   };
   let deadlineGiven = false;
+  let killsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const number = (min: number) => {
@@ -54,6 +60,10 @@ export function parseOptions(argv: string[]): ChaosOptions {
         break;
       case '--kills':
         options.kills = number(0);
+        killsGiven = true;
+        break;
+      case '--bulk':
+        options.bulkLines = number(1);
         break;
       case '--outage':
         options.outageSeconds = number(0);
@@ -79,5 +89,7 @@ export function parseOptions(argv: string[]): ChaosOptions {
   }
   if (options.accounts > 100_000) throw new Error('--accounts: at most 100000 (the mobile number range)');
   if (!deadlineGiven) options.deadlineSeconds += options.outageSeconds;
+  if (options.bulkLines > 10_000) throw new Error('--bulk: at most 10000 lines (R31)');
+  if (options.bulkLines > 0 && !killsGiven) options.kills = 2;
   return options;
 }

@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Principal, Principals } from '../access/principals';
 import { DEFAULT_BULK_SETTINGS } from '../bulk/bulk-settings';
+import { OperationError } from '../operations/errors';
 import type { BulkUpload, BulkUploads, BulkUploadStatus } from '../ports/bulk-uploads';
 import { createLine, type BulkLineDeps } from './bulk-line';
 import { currentUploader } from './bulk-uploader';
@@ -21,12 +22,23 @@ export const LINES_AT_ONCE = 8;
 /** How often a chunk tells Temporal it is alive, and so learns of a cancel, while its lines are created. */
 const HEARTBEAT_EVERY_MS = 1000;
 
-/** What a chunk did: its lines' outcomes; `stopped` when the upload can go no further (Security 14). */
+/**
+ * What a chunk did: its lines' outcomes; `stopped` when the upload can go no further (Security 14); `later`,
+ * the lines another attempt still holds (one on a worker that died), to be tried again later.
+ */
 export interface ChunkOutcome {
   created: number;
   failed: number;
   stopped?: true;
+  later?: number[];
 }
+
+/**
+ * A line whose idempotency key another attempt holds (one that died with its worker holds it a minute): only
+ * early, so a lane leaves it for later and goes on with its other lines.
+ */
+const heldByAnotherAttempt = (err: unknown) =>
+  err instanceof OperationError && err.kind === 'conflict' && err.transient;
 
 /** R31: the side effects of a bulk upload. Each is idempotent: a line is created once, however often it runs. */
 export function createBulkActivities(deps: BulkActivityDeps) {
@@ -41,7 +53,7 @@ export function createBulkActivities(deps: BulkActivityDeps) {
   async function createLines(
     uploadId: string,
     lines: number[],
-    atOnce: number,
+    { atOnce, defer }: { atOnce: number; defer: boolean },
     gone: (upload: BulkUpload, reason: string) => Promise<ChunkOutcome>,
   ): Promise<ChunkOutcome> {
     const context = Context.current();
@@ -50,15 +62,18 @@ export function createBulkActivities(deps: BulkActivityDeps) {
     const uploader = currentUploader(deps.principals, upload);
     if (typeof uploader === 'string') return gone(upload, uploader);
     const tally = { created: 0, failed: 0 };
+    const later: number[] = [];
     const errors: unknown[] = [];
     let next = 0;
     const worker = async (who: Principal) => {
       while (next < lines.length && errors.length === 0 && !context.cancellationSignal.aborted) {
+        const line = lines[next++]!;
         try {
-          tally[await createLine(deps, upload, who, lines[next++]!, context.info.attempt)]++;
+          tally[await createLine(deps, upload, who, line, context.info.attempt)]++;
           context.heartbeat(tally.created + tally.failed);
         } catch (err) {
-          errors.push(err);
+          if (defer && heldByAnotherAttempt(err)) later.push(line);
+          else errors.push(err);
         }
       }
     };
@@ -74,7 +89,7 @@ export function createBulkActivities(deps: BulkActivityDeps) {
     if (next < lines.length && !context.cancellationDetails?.cancelRequested) {
       throw context.cancellationSignal.reason ?? new Error('the chunk stopped part-way');
     }
-    return tally;
+    return later.length ? { ...tally, later } : tally;
   }
 
   return {
@@ -94,17 +109,20 @@ export function createBulkActivities(deps: BulkActivityDeps) {
 
     /** Uploads started before lanes: a chunk's lines all at once (8); the uploader gone, every line left fails. */
     createBulkLines(uploadId: string, lines: number[]): Promise<ChunkOutcome> {
-      return createLines(uploadId, lines, LINES_AT_ONCE, (upload, reason) =>
+      return createLines(uploadId, lines, { atOnce: LINES_AT_ONCE, defer: false }, (upload, reason) =>
         stopUpload(uploads, upload, lines, reason),
       );
     },
 
     /**
-     * R31: a lane's chunk, its lines one after the other. With the uploader gone (Security 14), its own lines
-     * fail with the reason and it reports the upload stopped; the other lanes' lines are theirs to finish.
+     * R31: a lane's chunk, its lines one after the other; a line another attempt still holds is reported for
+     * later. With the uploader gone (Security 14), its own lines fail with the reason and it reports the upload
+     * stopped; the other lanes' lines are theirs to finish.
      */
     createBulkLane(uploadId: string, lines: number[]): Promise<ChunkOutcome> {
-      return createLines(uploadId, lines, 1, (upload, reason) => failLines(uploads, upload, lines, reason));
+      return createLines(uploadId, lines, { atOnce: 1, defer: true }, (upload, reason) =>
+        failLines(uploads, upload, lines, reason),
+      );
     },
 
     /** Security 14: once every lane has stopped, the lines still pending fail with the reason; how many. */

@@ -10,9 +10,10 @@ export interface WorkerOptions {
 }
 
 /**
- * The worker for the lifecycle workflows, on the configured task queue, with the SDK's workflow cache at its
- * default size: a run's next task and its queries go to the worker that holds it (its sticky queue) and
- * continue it in memory instead of replaying its history. A worker that stops gracefully hands its runs back
+ * The worker for the lifecycle workflows, on the configured task queue, with the SDK's workflow cache of
+ * WORKER_CACHED_WORKFLOWS runs (each costs memory, see the README's Measuring; the least recently used is
+ * evicted first, and replayed from its history at its next task): a run's next task and its queries go to the
+ * worker that holds it (its sticky queue) and continue it in memory instead of replaying its history. A worker that stops gracefully hands its runs back
  * at once; one that crashes leaves them waiting up to 10 s (the sticky queue's timeout) for another worker.
  * The lifecycle judges its deadlines by its timers, not the clock, which a cached run may hold wrong after a
  * crash (see untilDeadline).
@@ -29,6 +30,7 @@ export async function createWorker(
     workflowsPath: require.resolve('../workflows'),
     activities,
     dataConverter,
+    maxCachedWorkflows: config.cachedWorkflows,
   });
   return { worker, connection };
 }

@@ -25,8 +25,9 @@ export interface BulkUploadInput {
   rows: number;
   invalid: number;
   startedAt: string;
-  /** Carried across continue-as-new: every line up to `after` is done. */
+  /** Carried across continue-as-new: every line up to `after` is done, but those `later`. */
   after?: number;
+  later?: number[];
   created?: number;
   failed?: number;
 }
@@ -36,6 +37,8 @@ export interface UploadRun {
   readonly input: BulkUploadInput;
   /** The last line handed to a chunk. */
   after: number;
+  /** Lines another attempt held (one on a worker that died), to be tried again. */
+  later: number[];
   created: number;
   failed: number;
   cancelled: boolean;
@@ -50,6 +53,7 @@ export function newUploadRun(input: BulkUploadInput): UploadRun {
   return {
     input,
     after: input.after ?? 0,
+    later: input.later ?? [],
     created: input.created ?? 0,
     failed: input.failed ?? 0,
     cancelled: false,

@@ -38,8 +38,14 @@ export async function bulkUpload(input: BulkUploadInput): Promise<BulkProgress> 
   if (!run.cancelled && !run.stopped && workflowInfo().historyLength >= HISTORY_LIMIT) {
     await condition(() => run.cancelled || allHandlersFinished());
     if (!run.cancelled) {
-      const { after, created, failed } = run;
-      return continueAsNew<typeof bulkUpload>({ ...input, after, created, failed });
+      const { after, later, created, failed } = run;
+      return continueAsNew<typeof bulkUpload>({
+        ...input,
+        after,
+        created,
+        failed,
+        ...(later.length ? { later } : {}),
+      });
     }
   }
   if (run.stopped && inLanes) run.failed += await act.stopBulkUpload(input.uploadId);
