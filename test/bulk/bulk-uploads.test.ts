@@ -217,6 +217,31 @@ describe('R31: bulk creation from a CSV file', () => {
     });
   });
 
+  it('R31: the progress counts each line as it is created, not a lane’s chunk at a time', async () => {
+    const { gate: g, wrapper } = gated();
+    const h = await apiHarness({ activityWrapper: wrapper });
+    await h.run(async () => {
+      const res = await upload(h, csv(Array.from({ length: 40 }, () => line())), 'create');
+      const id = res.body.id as string;
+      g.allow(3); // three lines created, each the first of its lane's chunk of five
+      for (let i = 0; i < 200 && (await h.bulkUploads.counts(id)).created < 3; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const progress = await h.api.get(`/v1/bulk-uploads/${id}`).set(bearer(TOKENS.gstt));
+      g.allow(1000);
+      assert.deepEqual(
+        {
+          status: progress.body.status,
+          created: progress.body.created,
+          failed: progress.body.failed,
+          remaining: progress.body.remaining,
+        },
+        { status: 'Running', created: 3, failed: 0, remaining: 37 },
+      );
+      assert.equal((await finished(h, id)).created, 40);
+    });
+  });
+
   it('R31: cancelled part-way, then submitted again, no line is created twice', async () => {
     const { gate: g, wrapper, chunks } = gated();
     const h = await apiHarness({ activityWrapper: wrapper });
