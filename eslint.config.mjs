@@ -69,6 +69,21 @@ export default tseslint.config(
     },
   },
   {
+    // The project's plain-JavaScript scripts run in Node.
+    files: ['scripts/**/*.mjs'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        SharedArrayBuffer: 'readonly',
+        Atomics: 'readonly',
+        Int32Array: 'readonly',
+      },
+    },
+  },
+  {
     // The portal's scripts run in the browser, as ES modules.
     files: ['src/http/portal/public/**/*.js'],
     languageOptions: {

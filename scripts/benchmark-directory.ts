@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openPostgres } from '../src/adapters/postgres/database';
+import { openPostgres } from '../src/adapters/sql/postgres';
+import { openSqlite } from '../src/adapters/sql/sqlite';
 import type { ReservationRequest } from '../src/ports/directory';
 import { startThrowawayPostgres } from '../test/helpers/throwaway-postgres';
 import {
   COMMON_WORD,
   entries,
   NO_SUCH_WORD,
-  postgresStore,
   RARE_SURNAME,
-  sqliteStore,
+  sqlStore,
   type Store,
 } from './synthetic-directory';
 
@@ -160,7 +160,9 @@ async function main() {
   if (STORES.includes('sqlite')) {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-directory-'));
     try {
-      rows.push(...(await benchmark(async () => sqliteStore(path.join(folder, 'engine.sqlite')))));
+      rows.push(
+        ...(await benchmark(async () => sqlStore(await openSqlite(path.join(folder, 'engine.sqlite'))))),
+      );
     } finally {
       fs.rmSync(folder, { recursive: true, force: true });
     }
@@ -169,7 +171,7 @@ async function main() {
     const server = await startThrowawayPostgres();
     try {
       const url = await server.createDatabase();
-      rows.push(...(await benchmark(async () => postgresStore(await openPostgres({ url })))));
+      rows.push(...(await benchmark(async () => sqlStore(await openPostgres({ url })))));
     } finally {
       await server.stop();
     }

@@ -4,10 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { ApiClient } from './chaos/api-client';
 import { inspect, settle } from './chaos/audit';
-import { killRepeatedly, temporalOutage, type OutageReport, type Progress } from './chaos/faults';
+import {
+  clusterFaults,
+  killRepeatedly,
+  temporalOutage,
+  type OutageReport,
+  type Progress,
+} from './chaos/faults';
 import { Journeys, newCallerNotes, people, type JourneyResult, type Person } from './chaos/journey';
 import { parseOptions, type ChaosOptions } from './chaos/options';
-import { killAllNow } from './chaos/processes';
+import { killAllNow } from '../src/servers/supervised-process';
 import { Random } from './chaos/random';
 import { printReport, seconds } from './chaos/report';
 import { startStack, waitForApi, type Stack } from './chaos/stack';
@@ -44,14 +50,14 @@ async function main(): Promise<number> {
   console.log(`run folder ${runDir}${options.keep ? ' (kept)' : ' (removed at the end; --keep keeps it)'}`);
   let stack: Stack | undefined;
   try {
-    stack = await startStack(runDir, log);
-    log(`Temporal on ${stack.temporalAddress}, API on ${stack.apiUrl}, worker started`);
+    stack = await startStack(runDir, log, { cluster: options.cluster });
+    log(
+      `Temporal ${options.cluster ? 'cluster' : 'dev server'} on ${stack.temporalAddress}, ` +
+        `API on ${stack.apiUrls.join(' and ')}, ${stack.workers.length} worker(s) started`,
+    );
     return options.bulkLines > 0 ? await runBulk(options, stack, log) : await run(options, stack);
   } finally {
-    if (stack) {
-      await Promise.all([stack.api.stop(), stack.worker.stop()]);
-      await stack.temporal.stop();
-    }
+    await stack?.stop();
     killAllNow();
     removeRunDir();
   }
@@ -59,7 +65,7 @@ async function main(): Promise<number> {
 
 async function run(options: ChaosOptions, stack: Stack): Promise<number> {
   const random = new Random(options.seed);
-  const api = new ApiClient(stack.apiUrl);
+  const api = new ApiClient(stack.apiUrls);
   const persons = people(options.accounts);
   const progress: Progress = { total: persons.length, started: 0, finished: 0 };
   const journeys = new Journeys(
@@ -72,13 +78,20 @@ async function run(options: ChaosOptions, stack: Stack): Promise<number> {
 
   const callers = new Callers(persons, journeys, progress);
   const faults = Promise.all([
-    killRepeatedly(stack.worker, options.kills, progress, random, log),
-    killRepeatedly(stack.api, options.kills, progress, random, log),
+    killRepeatedly(stack.workers[0]!, options.kills, progress, random, log),
+    killRepeatedly(stack.apis[0]!, options.kills, progress, random, log),
     options.outageSeconds > 0
-      ? temporalOutage(stack.temporal, stack.temporalAddress, options.outageSeconds, progress, api, log, () =>
-          callers.start(options.concurrency, 1),
+      ? temporalOutage(
+          stack.temporal!,
+          stack.temporalAddress,
+          options.outageSeconds,
+          progress,
+          api,
+          log,
+          () => callers.start(options.concurrency, 1),
         )
       : undefined,
+    options.cluster ? clusterFaults(stack, options.partitionSeconds, progress, random, log) : undefined,
   ]);
   faults.catch(() => undefined); // a failure is reported where it is awaited, once the journeys are over
   const ticker = setInterval(
@@ -87,18 +100,19 @@ async function run(options: ChaosOptions, stack: Stack): Promise<number> {
   );
   let results: JourneyResult[];
   let outage: OutageReport | undefined;
+  let clusterFaultsDone: string[] | undefined;
   try {
     callers.start(options.concurrency);
     results = await callers.done();
     timings.journeysDoneAt = Date.now();
     log(`journeys over: ${results.filter((r) => r.completed).length} of ${results.length} completed`);
-    [, , outage] = await faults;
+    [, , outage, clusterFaultsDone] = await faults;
   } finally {
     clearInterval(ticker);
   }
 
-  await Promise.all([stack.api.whenRunning(), stack.worker.whenRunning()]);
-  await waitForApi(stack.apiUrl, 60_000);
+  await Promise.all([...stack.apis, ...stack.workers].map((child) => child.whenRunning()));
+  await Promise.all(stack.apiUrls.map((url) => waitForApi(url, 60_000)));
   log('settling: waiting until no reservation awaits its lifecycle');
   const left = await settle(stack, 180_000);
   timings.settledAt = Date.now();
@@ -110,7 +124,16 @@ async function run(options: ChaosOptions, stack: Stack): Promise<number> {
     results.flatMap((r) => (r.id ? [r.id] : [])),
   );
   timings.checkedAt = Date.now();
-  const passed = printReport(findings, results, journeys.notes, api, stack, outage, timings);
+  const passed = printReport(
+    findings,
+    results,
+    journeys.notes,
+    api,
+    stack,
+    outage,
+    timings,
+    clusterFaultsDone,
+  );
   return passed ? 0 : 1;
 }
 

@@ -39,7 +39,11 @@ describe('Billable actions per account', () => {
         ['a year in use, a sign-in every 4 weeks (the platform asked)', await year(monthly.handle)],
         ['for comparison: a year, a sign-in a day pushed as SignedIn', await year(pushed.handle)],
       ] as const;
-      for (const [label, c] of rows) console.log(`${label}: ${c.total} actions ${JSON.stringify(c.byKind)}`);
+      for (const [label, c] of rows)
+        console.log(
+          `${label}: ${c.total} actions ${JSON.stringify(c.byKind)}; ${c.history.events} history events, ` +
+            `${c.history.bytes} bytes, ${c.history.workflowTasks} workflow tasks`,
+        );
       const ratio = rows[1][1].total / rows[2][1].total;
       console.log(`daily sign-ins over a year without them: x${ratio.toFixed(3)}`);
       assert.ok(
@@ -75,9 +79,14 @@ async function historiesOf(handle: WorkflowHandle): Promise<History[]> {
 function count(histories: History[], since: number) {
   const byKind: Record<string, number> = {};
   const add = (kind: string, n = 1) => (byKind[kind] = (byKind[kind] ?? 0) + n);
+  // For the capacity plan (docs/capacity.md): events, their encoded bytes, and workflow tasks.
+  const history = { events: 0, bytes: 0, workflowTasks: 0 };
   for (const event of histories.flatMap((h) => h.events ?? [])) {
     const at = Number(event.eventTime?.seconds ?? 0) * 1000 + Math.floor((event.eventTime?.nanos ?? 0) / 1e6);
     if (at < since) continue;
+    history.events++;
+    history.bytes += temporal.api.history.v1.HistoryEvent.encode(event).finish().length;
+    if (event.eventType === T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) history.workflowTasks++;
     switch (event.eventType) {
       case T.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
         add('start');
@@ -102,5 +111,5 @@ function count(histories: History[], since: number) {
         break;
     }
   }
-  return { total: Object.values(byKind).reduce((a, b) => a + b, 0), byKind };
+  return { total: Object.values(byKind).reduce((a, b) => a + b, 0), byKind, history };
 }

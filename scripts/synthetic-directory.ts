@@ -1,8 +1,7 @@
-import type { Pool } from '../src/adapters/postgres/database';
-import { PostgresDirectory } from '../src/adapters/postgres/postgres-directory';
-import { openDatabase, type Db } from '../src/adapters/sqlite/database';
-import { SqliteDirectory } from '../src/adapters/sqlite/sqlite-directory';
+import { sql } from 'kysely';
 import { searchTextOf } from '../src/adapters/directory-rows';
+import type { SqlDatabase } from '../src/adapters/sql/database';
+import { SqlDirectory } from '../src/adapters/sql/directory';
 import type { AccountStatus } from '../src/domain/account';
 import type { DirectoryEntry } from '../src/domain/directory-entry';
 import { addressLocalPart } from '../src/domain/email-address';
@@ -186,69 +185,43 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export function sqliteStore(file: string): Store {
-  const db: Db = openDatabase(file);
-  const address = db.prepare(
-    'INSERT INTO directory_addresses (address, account_id, allocated_at) VALUES (?, ?, ?)',
-  );
-  const entry = db.prepare(
-    `INSERT INTO directory_entries (id, email, name_key, mobile, organisation_code, status, search_text, data)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const load = db.transaction((batch: DirectoryEntry[]) => {
-    const now = new Date().toISOString();
-    for (const e of batch) {
-      address.run(e.email, e.id, now);
-      entry.run(
-        e.id,
-        e.email,
-        addressLocalPart(e.firstName, e.lastName),
-        e.mobile ?? null,
-        e.organisationCode,
-        e.status,
-        searchTextOf(e),
-        JSON.stringify(e),
-      );
-    }
-  });
-  return {
-    name: 'SQLite',
-    directory: new SqliteDirectory(db),
-    load: async (batch) => load(batch),
-    settle: async () => void db.exec('ANALYZE'),
-    close: async () => void db.close(),
-  };
-}
+/** Entries inserted by one statement, within both databases' limits on parameters. */
+const AT_ONCE = 1000;
 
-export function postgresStore(pool: Pool): Store {
+/** The store of `database`, loaded straight into its tables, as reservations and lifecycles would have. */
+export function sqlStore(database: SqlDatabase): Store {
+  const postgres = database.dialect === 'postgres';
   return {
-    name: 'PostgreSQL',
-    directory: new PostgresDirectory(pool),
-    async load(batch) {
-      const now = new Date();
-      await pool.query(
-        `INSERT INTO directory_addresses (address, account_id, allocated_at)
-         SELECT a, a, $2 FROM unnest($1::text[]) AS a`,
-        [batch.map((e) => e.email), now],
-      );
-      await pool.query(
-        `INSERT INTO directory_entries (id, email, name_key, mobile, organisation_code, status, roles, search_text, data)
-         SELECT e.id, e.id, e.name_key, e.mobile, e.org, e.status, ARRAY[e.role], e.search_text, e.data::jsonb
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-           AS e (id, name_key, mobile, org, status, role, search_text, data)`,
-        [
-          batch.map((e) => e.id),
-          batch.map((e) => addressLocalPart(e.firstName, e.lastName)),
-          batch.map((e) => e.mobile ?? null),
-          batch.map((e) => e.organisationCode),
-          batch.map((e) => e.status),
-          batch.map((e) => e.clinicalRoles[0]!),
-          batch.map(searchTextOf),
-          batch.map((e) => JSON.stringify(e)),
-        ],
-      );
-    },
-    settle: async () => void (await pool.query('VACUUM ANALYZE')),
-    close: () => pool.end(),
+    name: postgres ? 'PostgreSQL' : 'SQLite',
+    directory: new SqlDirectory(database),
+    load: (batch) =>
+      database.transaction(async (db) => {
+        const now = new Date().toISOString();
+        for (let from = 0; from < batch.length; from += AT_ONCE) {
+          const part = batch.slice(from, from + AT_ONCE);
+          await db
+            .insertInto('directory_addresses')
+            .values(part.map((e) => ({ address: e.email, account_id: e.id, allocated_at: now })))
+            .execute();
+          await db
+            .insertInto('directory_entries')
+            .values(
+              part.map((e) => ({
+                id: e.id,
+                email: e.email,
+                name_key: addressLocalPart(e.firstName, e.lastName),
+                mobile: e.mobile ?? null,
+                organisation_code: e.organisationCode,
+                status: e.status,
+                ...(postgres ? { roles: e.clinicalRoles } : {}),
+                search_text: searchTextOf(e),
+                data: JSON.stringify(e),
+              })),
+            )
+            .execute();
+        }
+      }),
+    settle: async () => void (await sql.raw(postgres ? 'VACUUM ANALYZE' : 'ANALYZE').execute(database.db)),
+    close: () => database.close(),
   };
 }

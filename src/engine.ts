@@ -19,11 +19,13 @@ import type { Logger } from './logger';
 import { EngineMetrics } from './metrics/engine-metrics';
 import { startMetricsServer } from './metrics/metrics-server';
 import { startDevServer } from './servers/dev-server';
+import { ensurePortsFree, portOrFree, PortTaken } from './servers/ports';
 import { connectionOptions } from './temporal/connection';
 import { ensureReconciliationSchedule } from './temporal/reconciliation-schedule';
 import { registerSearchAttributes } from './temporal/register-search-attributes';
 import { searchAttributes } from '../temporal-config/search-attributes';
-import { createWorker } from './temporal/worker';
+import { connectWorker, createWorker } from './temporal/worker';
+import { Aborted, untilConnected } from './temporal/until-connected';
 import { devPrincipalsFrom, sessionPasswordsFrom } from './http/portal/portal-options';
 import { purgePasswordsEvery } from './bulk/password-purge';
 import { closeBulkChecks } from './bulk/bulk-checks';
@@ -43,6 +45,14 @@ export interface Engine {
   metricsUrl?: string;
   /** Settles when the process's work ends (the worker stops, or the API closes); rejects if it fails. */
   running: Promise<void>;
+  /**
+   * Against a cluster: resolves once Temporal has answered and the worker (if any) polls. A process
+   * started while Temporal is unreachable serves meanwhile (the API its pages and the directory's reads,
+   * /readyz 503) and connects when Temporal answers.
+   */
+  connected: Promise<void>;
+  /** Whether `connected` had resolved when startEngine returned. */
+  connectedAtStart: boolean;
   /** Stops the API, the worker, the connections and the dev server, in that order. */
   stop(): Promise<void>;
 }
@@ -70,8 +80,19 @@ export async function startEngine(
     dataDir: temporal.dataDir,
     uiPort: temporal.devServer.uiPort,
   });
+  await ensurePortsFree([
+    ...(roles.includes('api') ? [{ setting: 'PORT', host: config.host, port: config.port }] : []),
+    ...(embedded
+      ? [
+          { setting: 'TEMPORAL_DEV_SERVER_PORT', host: temporal.devServer.ip, port: temporal.devServer.port },
+          { setting: 'TEMPORAL_UI_PORT', host: temporal.devServer.ip, port: temporal.devServer.uiPort },
+        ]
+      : []),
+  ]);
   const stops: Array<() => Promise<unknown>> = [];
+  const stopping = new AbortController();
   const stop = async () => {
+    stopping.abort();
     for (const fn of stops.splice(0).reverse())
       await fn().catch((err) => log.error({ err }, 'while stopping'));
   };
@@ -89,8 +110,10 @@ export async function startEngine(
 
     let devServer: TestWorkflowEnvironment | undefined;
     if (embedded) {
-      const { ip, port, dbFile } = temporal.devServer;
-      log.info(`starting Temporal: a dev server on ${ip}:${port}, its database ${dbFile}`);
+      const { ip, port, dbFile, logFile } = temporal.devServer;
+      log.info(
+        `starting Temporal: a dev server on ${ip}:${port}, its database ${dbFile}, its own log ${logFile}`,
+      );
       devServer = await startDevServer(temporal, (m) => log.info(m), {
         codecEndpoint: config.codec.trustLoopback ? `http://localhost:${config.port}/codec` : undefined,
       });
@@ -101,19 +124,33 @@ export async function startEngine(
     }
     const address = temporal.address ?? devServer!.address;
 
-    const connection = await Connection.connect(connectionOptions(temporal, address));
+    // Against a cluster the connection is lazy: the process starts whether or not Temporal answers now.
+    const options = connectionOptions(temporal, address);
+    const connection = embedded ? await Connection.connect(options) : Connection.lazy(options);
     stops.push(() => connection.close());
-    if (!embedded && roles.includes('worker')) {
-      log.info(`registering search attributes: ${searchAttributeNames}`);
-      await registerSearchAttributes(connection, temporal.namespace).catch((err: Error) =>
-        log.warn({ err: err.message }, 'could not register search attributes; register them on the cluster'),
-      );
-    }
+    const role = roles.length > 1 ? 'worker and API' : roles[0]!;
+    const reached: Promise<unknown> = embedded
+      ? Promise.resolve()
+      : untilConnected(
+          () =>
+            connection.withDeadline(Date.now() + 5000, () => connection.workflowService.getSystemInfo({})),
+          { address, role },
+          log,
+          stopping.signal,
+        );
+    const reachedAtStart = await Promise.race([
+      reached.then(
+        () => true,
+        () => false,
+      ),
+      settledSoon(1500),
+    ]);
     const dataConverter = { payloadCodecs: [codec] };
     const client = new Client({ connection, namespace: temporal.namespace, dataConverter });
     const lifecycles = { client, taskQueue: temporal.taskQueue };
 
     let running: Promise<void> | undefined;
+    let workerReady: Promise<void> = Promise.resolve();
     let isWorkerRunning: (() => boolean) | undefined;
     if (roles.includes('worker')) {
       const mail = config.mailPlatform;
@@ -141,24 +178,51 @@ export async function startEngine(
           linesAtOnce: config.bulk.linesAtOnce,
         }),
       };
-      log.info(
-        `starting the worker on task queue ${temporal.taskQueue} (bundling the workflow code takes up to a minute)`,
+      let worker: Awaited<ReturnType<typeof createWorker>> | undefined;
+      let workerRun: Promise<void> | undefined;
+      isWorkerRunning = () => worker?.getState() === 'RUNNING';
+      const workerStarted = (async () => {
+        await reached;
+        if (!embedded) {
+          log.info(`registering search attributes: ${searchAttributeNames}`);
+          await registerSearchAttributes(connection, temporal.namespace).catch((err: Error) =>
+            log.warn(
+              { err: err.message },
+              'could not register search attributes; register them on the cluster',
+            ),
+          );
+        }
+        log.info(
+          `starting the worker on task queue ${temporal.taskQueue} (bundling the workflow code takes up to a minute)`,
+        );
+        const workerConnection = await untilConnected(
+          () => connectWorker(temporal, address),
+          { address, role: 'worker' },
+          log,
+          stopping.signal,
+        );
+        stops.push(async () => {
+          if (worker?.getState() === 'RUNNING') worker.shutdown();
+          await workerRun?.catch(() => undefined);
+          await workerConnection.close();
+        });
+        worker = await createWorker(temporal, { connection: workerConnection, activities, dataConverter });
+        if (stopping.signal.aborted) throw new Aborted('stopped while the worker was being created');
+        workerRun = worker.run();
+        await ensureReconciliationSchedule(client, temporal.taskQueue, config.reconciliation).catch(
+          (err: Error) => log.warn({ err: err.message }, 'could not create the reconciliation schedule'),
+        );
+      })();
+      // Stopping while it waits for Temporal ends the process's work; any other failure fails it.
+      running = workerStarted.then(
+        () => workerRun!,
+        (err: unknown) => {
+          if (!(err instanceof Aborted)) throw err;
+        },
       );
-      const { worker, connection: workerConnection } = await createWorker(temporal, {
-        address,
-        activities,
-        dataConverter,
-      });
-      running = worker.run();
-      isWorkerRunning = () => worker.getState() === 'RUNNING';
-      stops.push(async () => {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running!.catch(() => undefined);
-        await workerConnection.close();
-      });
-      await ensureReconciliationSchedule(client, temporal.taskQueue, config.reconciliation).catch(
-        (err: Error) => log.warn({ err: err.message }, 'could not create the reconciliation schedule'),
-      );
+      workerReady = workerStarted.catch(() => undefined);
+      // Reachable now: start as before, the worker polling before the API opens.
+      if (reachedAtStart) await workerStarted;
     }
 
     let apiUrl: string | undefined;
@@ -195,7 +259,12 @@ export async function startEngine(
         },
       });
       const server = await new Promise<http.Server>((resolve, reject) => {
-        const s = app.listen(config.port, config.host, () => resolve(s)).on('error', reject);
+        const s = app
+          .listen(config.port, config.host, () => resolve(s))
+          .on('error', (err) => {
+            const taken = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+            reject(taken ? new PortTaken({ setting: 'PORT', host: config.host, port: config.port }) : err);
+          });
       });
       const closed = new Promise<void>((resolve) => server.once('close', resolve));
       stops.push(() => new Promise((resolve) => server.close(resolve)));
@@ -209,21 +278,40 @@ export async function startEngine(
       const listener = await startMetricsServer(
         metrics.registry,
         scrapers,
-        { host: config.metrics.workerHost, port: config.metrics.workerPort },
+        {
+          host: config.metrics.workerHost,
+          port: await portOrFree(
+            {
+              setting: 'WORKER_METRICS_PORT',
+              host: config.metrics.workerHost,
+              port: config.metrics.workerPort,
+            },
+            env.WORKER_METRICS_PORT !== undefined,
+          ),
+        },
         log,
       );
       stops.push(() => listener.close());
       metricsUrl = listener.url;
     }
+    const connected = reached.then(() => workerReady);
+    connected.catch(() => undefined);
     return {
       apiUrl,
       temporalWebUrl: embedded ? `http://localhost:${temporal.devServer.uiPort}` : undefined,
       metricsUrl,
       running: running!,
+      connected,
+      connectedAtStart: reachedAtStart,
       stop,
     };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** Resolves false after `ms`: how long start-up waits for Temporal before it goes on without it. */
+function settledSoon(ms: number): Promise<false> {
+  return new Promise((resolve) => setTimeout(() => resolve(false), ms).unref());
 }

@@ -22,7 +22,10 @@ export interface RequestOptions {
   idempotencyKey?: string;
 }
 
-/** The API over HTTP, one attempt per call, every answer tallied by route kind and status code. */
+/**
+ * The API over HTTP, one attempt per call, every answer tallied by route kind and status code; with
+ * several API processes, each request goes to the next, as a load balancer would send it.
+ */
 export class ApiClient {
   readonly tally = new Map<RouteKind, Map<string, number>>(ROUTE_KINDS.map((k) => [k, new Map()]));
   readonly inFlight: Record<RouteKind, number> = { create: 0, get: 0, event: 0, history: 0 };
@@ -30,7 +33,9 @@ export class ApiClient {
   /** Why requests got no answer, with how often. */
   readonly noAnswerReasons = new Map<string, number>();
 
-  constructor(private readonly baseUrl: string) {}
+  private turn = 0;
+
+  constructor(private readonly baseUrls: string[]) {}
 
   async request(kind: RouteKind, method: string, path: string, options: RequestOptions): Promise<Answer> {
     const headers: Record<string, string> = { Authorization: `Bearer ${options.token}` };
@@ -39,7 +44,8 @@ export class ApiClient {
     this.sent[kind]++;
     this.inFlight[kind]++;
     try {
-      const res = await fetch(this.baseUrl + path, {
+      const baseUrl = this.baseUrls[this.turn++ % this.baseUrls.length]!;
+      const res = await fetch(baseUrl + path, {
         method,
         headers,
         body: options.body === undefined ? undefined : JSON.stringify(options.body),

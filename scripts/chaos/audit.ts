@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { loadKeyRing } from '../../src/crypto/key-ring';
 import { AesGcmPayloadCodec } from '../../src/crypto/payload-codec';
@@ -61,7 +62,7 @@ interface EngineTables {
 export async function settle(stack: Stack, ms: number): Promise<number> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const left = readTables(stack.databaseFile).pendingStarts.length;
+    const left = (await readTables(stack).catch(() => undefined))?.pendingStarts.length ?? -1;
     if (left === 0 || Date.now() > deadline) return left;
     await sleep(1000);
   }
@@ -73,7 +74,7 @@ export async function inspect(
   persons: Person[],
   namedIds: string[],
 ): Promise<Findings> {
-  const tables = readTables(stack.databaseFile);
+  const tables = await readTables(stack);
   const ids = new Set(tables.entries.map((e) => e.id));
   const client = await temporalClient(stack);
   try {
@@ -126,20 +127,43 @@ export async function inspect(
   }
 }
 
-function readTables(file: string): EngineTables {
+const TABLE_QUERIES = {
+  entries: 'SELECT data FROM directory_entries ORDER BY email',
+  pendingStarts: 'SELECT account_id AS id FROM directory_pending_starts',
+  platformAccounts: 'SELECT id FROM platform_accounts WHERE deleted_at IS NULL',
+  operations: 'SELECT account_id, operation, detail FROM platform_operations ORDER BY seq',
+};
+
+/** The engine's tables, from its SQLite file or (on a cluster) its PostgreSQL database. */
+async function readTables(stack: Stack): Promise<EngineTables> {
+  if (!stack.databaseUrl) return readSqliteTables(stack.databaseFile!);
+  const client = new pg.Client({ connectionString: stack.databaseUrl });
+  await client.connect();
+  try {
+    const rows = async <T>(sql: string) => (await client.query(sql)).rows as T[];
+    return {
+      entries: (await rows<{ data: DirectoryEntry }>(TABLE_QUERIES.entries)).map((r) => r.data),
+      pendingStarts: (await rows<{ id: string }>(TABLE_QUERIES.pendingStarts)).map((r) => r.id),
+      platformAccounts: (await rows<{ id: string }>(TABLE_QUERIES.platformAccounts)).map((r) => r.id),
+      operations: await rows<EngineTables['operations'][number]>(TABLE_QUERIES.operations),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+function readSqliteTables(file: string): EngineTables {
   const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
   try {
-    const entries = (
-      db.prepare('SELECT data FROM directory_entries ORDER BY email').all() as { data: string }[]
-    ).map((r) => JSON.parse(r.data) as DirectoryEntry);
+    const entries = (db.prepare(TABLE_QUERIES.entries).all() as { data: string }[]).map(
+      (r) => JSON.parse(r.data) as DirectoryEntry,
+    );
     const column = (sql: string) => (db.prepare(sql).all() as { id: string }[]).map((r) => r.id);
     return {
       entries,
-      pendingStarts: column('SELECT account_id AS id FROM directory_pending_starts'),
-      platformAccounts: column('SELECT id FROM platform_accounts WHERE deleted_at IS NULL'),
-      operations: db
-        .prepare('SELECT account_id, operation, detail FROM platform_operations ORDER BY seq')
-        .all() as EngineTables['operations'],
+      pendingStarts: column(TABLE_QUERIES.pendingStarts),
+      platformAccounts: column(TABLE_QUERIES.platformAccounts),
+      operations: db.prepare(TABLE_QUERIES.operations).all() as EngineTables['operations'],
     };
   } finally {
     db.close();

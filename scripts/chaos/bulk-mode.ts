@@ -15,6 +15,9 @@ export async function runBulk(options: ChaosOptions, stack: Stack, log: (message
     seed: options.seed,
     deadlineSeconds: options.deadlineSeconds,
   };
-  const report = await runBulkCrash(stack, stack, plan, log);
+  const { apiUrls, databaseFile, temporalAddress, env, dataDir, workers, apis } = stack;
+  if (!databaseFile) throw new Error('--bulk runs on the dev server, not --cluster');
+  const target = { apiUrl: apiUrls[0]!, databaseFile, temporalAddress, env, dataDir };
+  const report = await runBulkCrash(target, { worker: workers[0]!, api: apis[0]! }, plan, log);
   return printBulkReport(report, plan) ? 0 : 1;
 }

@@ -6,7 +6,7 @@ import { Random, sleep } from './random';
 /** The uploader: a local administrator of RJ1, who alone receives the passwords (R13). */
 export const UPLOADER_TOKEN = 'dev-local-admin-gstt-0001';
 
-/** A process the run SIGKILLs and starts again, as a supervisor would (scripts/chaos/processes.ts). */
+/** A process the run SIGKILLs and starts again, as a supervisor would (src/servers/supervised-process.ts). */
 export interface Killable {
   readonly name: string;
   kill(): Promise<void>;

@@ -1,7 +1,7 @@
 import type { ApiClient } from './api-client';
-import type { Supervised } from './processes';
+import type { Supervised } from '../../src/servers/supervised-process';
 import { sleep, type Random } from './random';
-import { waitForTemporal } from './stack';
+import { waitForTemporal, type Stack } from './stack';
 
 /** How far the journeys are: the faults are placed by it, so that they fall among the journeys. */
 export interface Progress {
@@ -77,4 +77,69 @@ export async function temporalOutage(
   await waitForTemporal(address, 60_000);
   log(`Temporal dev server back on ${address}; ${createsSentDuring} create requests were sent meanwhile`);
   return { seconds, createsInFlight, createsSentDuring };
+}
+
+/** Something that can be crashed and started again: a supervised process, or a PostgreSQL server. */
+interface Restartable {
+  crash(): Promise<void>;
+  start(): void | Promise<void>;
+}
+
+/**
+ * The cluster's faults, each once, placed among the journeys by how many have finished (with the callers'
+ * journeys under way at each): SIGKILL a history process (at 10%) and a matching process (25%), crash the
+ * engine's PostgreSQL (40%) and Temporal's (55%), each started again after a random 2-6 s; and, from 15%,
+ * one worker partitioned (SIGSTOP: its connections open, nothing answered) for `partitionSeconds`, then
+ * resumed. Returns what was done.
+ */
+export async function clusterFaults(
+  stack: Stack,
+  partitionSeconds: number,
+  progress: Progress,
+  random: Random,
+  log: (message: string) => void,
+): Promise<string[]> {
+  const { services, postgres } = stack.cluster!;
+  const done: string[] = [];
+  const crashes: [number, string, Restartable][] = [
+    [
+      0.1,
+      'Temporal history process SIGKILLed',
+      { crash: () => services.history.kill(), start: () => services.history.start() },
+    ],
+    [
+      0.25,
+      'Temporal matching process SIGKILLed',
+      { crash: () => services.matching.kill(), start: () => services.matching.start() },
+    ],
+    [0.4, "the engine's PostgreSQL crashed", stack.enginePostgres!],
+    [0.55, "Temporal's PostgreSQL crashed", postgres!],
+  ];
+  const crashing = (async () => {
+    for (const [share, what, target] of crashes) {
+      await until(() => progress.finished >= Math.floor(progress.total * share));
+      const at = `${progress.finished}/${progress.total} journeys done`;
+      await target.crash();
+      const pause = random.between(2000, 6000);
+      log(`${what} at ${at}; restart in ${(pause / 1000).toFixed(1)} s`);
+      await sleep(pause);
+      await target.start();
+      log(`${what.replace(/ (SIGKILLed|crashed)$/, '')} restarted`);
+      done.push(`${what.padEnd(48)}at ${at}, down ${(pause / 1000).toFixed(1)} s`);
+    }
+  })();
+  const partition = (async () => {
+    const worker = stack.workers[stack.workers.length - 1]!;
+    await until(() => progress.finished >= Math.floor(progress.total * 0.15));
+    await worker.whenRunning();
+    const at = `${progress.finished}/${progress.total} journeys done`;
+    worker.pause();
+    log(`${worker.name} partitioned (SIGSTOP) for ${partitionSeconds} s at ${at}`);
+    await sleep(partitionSeconds * 1000);
+    worker.resume();
+    log(`${worker.name} resumed (SIGCONT)`);
+    done.push(`${`${worker.name} partitioned (SIGSTOP)`.padEnd(48)}at ${at}, for ${partitionSeconds} s`);
+  })();
+  await Promise.all([crashing, partition]);
+  return done;
 }

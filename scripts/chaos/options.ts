@@ -16,10 +16,17 @@ export interface ChaosOptions {
   seed: number;
   /** R31: instead of journeys, one bulk upload of this many lines (0: none); `kills` is then the worker's. */
   bulkLines: number;
+  /**
+   * On a Temporal cluster (its services as processes, on PostgreSQL) with two workers and two APIs on a
+   * PostgreSQL of their own, adding the cluster's faults: a history and a matching process SIGKILLed, both
+   * PostgreSQL servers crashed and restarted, one worker partitioned for `partitionSeconds`.
+   */
+  cluster: boolean;
+  partitionSeconds: number;
 }
 
 export const USAGE = `npm run chaos -- [--accounts N] [--concurrency C] [--kills K] [--outage SECONDS]
-                     [--deadline SECONDS] [--seed S] [--keep]
+                     [--deadline SECONDS] [--seed S] [--keep] [--cluster [--partition SECONDS]] [--bulk LINES]
 
   --accounts N        people to create and onboard (default 200)
   --concurrency C     callers at once (default 8)
@@ -29,7 +36,11 @@ export const USAGE = `npm run chaos -- [--accounts N] [--concurrency C] [--kills
   --seed S            seed of the kill plan (default: random, printed)
   --keep              keep the run's folder (child logs, databases)
   --bulk LINES        instead of journeys, one bulk upload of LINES people (R31): the worker is SIGKILLed
-                      --kills times (default 2 here) and the API half as many, rounded up`;
+                      --kills times (default 2 here) and the API half as many, rounded up
+  --cluster           on a Temporal cluster (npm run cluster's), two workers and two APIs on PostgreSQL;
+                      adds: SIGKILL of a history and a matching process, a crash of the engine's
+                      PostgreSQL and of Temporal's, a worker partitioned (SIGSTOP) for a while
+  --partition SECONDS how long the worker is partitioned (default 60)`;
 
 export function parseOptions(argv: string[]): ChaosOptions {
   const options: ChaosOptions = {
@@ -41,6 +52,8 @@ export function parseOptions(argv: string[]): ChaosOptions {
     keep: false,
     seed: Math.floor(Math.random() * 2 ** 31),
     bulkLines: 0,
+    cluster: false,
+    partitionSeconds: 60,
   };
   let deadlineGiven = false;
   let killsGiven = false;
@@ -78,6 +91,12 @@ export function parseOptions(argv: string[]): ChaosOptions {
       case '--keep':
         options.keep = true;
         break;
+      case '--cluster':
+        options.cluster = true;
+        break;
+      case '--partition':
+        options.partitionSeconds = number(1);
+        break;
       case '--help':
       case '-h':
         console.log(USAGE);
@@ -87,9 +106,16 @@ export function parseOptions(argv: string[]): ChaosOptions {
         throw new Error(`Unknown option ${arg}\n${USAGE}`);
     }
   }
+  if (options.cluster && options.outageSeconds > 0)
+    throw new Error(
+      "--outage stops the dev server; with --cluster, Temporal's PostgreSQL is crashed instead",
+    );
   if (options.accounts > 100_000) throw new Error('--accounts: at most 100000 (the mobile number range)');
-  if (!deadlineGiven) options.deadlineSeconds += options.outageSeconds;
+  if (!deadlineGiven)
+    options.deadlineSeconds += options.outageSeconds + (options.cluster ? options.partitionSeconds : 0);
   if (options.bulkLines > 10_000) throw new Error('--bulk: at most 10000 lines (R31)');
+  if (options.bulkLines > 0 && options.cluster)
+    throw new Error('--bulk runs on the dev server, not --cluster');
   if (options.bulkLines > 0 && !killsGiven) options.kills = 2;
   return options;
 }

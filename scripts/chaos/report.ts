@@ -33,6 +33,7 @@ export function printReport(
   stack: Stack,
   outage: OutageReport | undefined,
   timings: Timings,
+  clusterFaults?: string[],
 ): boolean {
   const lost = count(findings.lost);
   const duplicated = count(findings.duplicated);
@@ -88,11 +89,15 @@ export function printReport(
 
   out();
   out('== Faults');
-  out(`worker SIGKILLed                                ${stack.worker.kills}`);
-  out(`API SIGKILLed                                   ${stack.api.kills}`);
+  const sum = (children: { kills: number; crashes: number }[], of: 'kills' | 'crashes') =>
+    children.reduce((n, child) => n + child[of], 0);
+  const temporalProcesses = stack.temporal ? [stack.temporal] : Object.values(stack.cluster!.services);
+  out(`worker SIGKILLed                                ${sum(stack.workers, 'kills')}`);
+  out(`API SIGKILLed                                   ${sum(stack.apis, 'kills')}`);
+  for (const line of clusterFaults ?? []) out(line);
   out(
-    `exits by themselves (restarted)                 worker ${stack.worker.crashes}, API ${stack.api.crashes}, ` +
-      `Temporal ${stack.temporal.crashes}`,
+    `exits by themselves (restarted)                 worker ${sum(stack.workers, 'crashes')}, ` +
+      `API ${sum(stack.apis, 'crashes')}, Temporal ${sum(temporalProcesses, 'crashes')}`,
   );
   if (outage) {
     out(

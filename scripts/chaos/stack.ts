@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
@@ -9,7 +10,10 @@ import { PROJECT_ROOT } from '../../src/project-root';
 import { resolveTemporalCli } from '../../src/servers/dev-server';
 import { freePort } from '../../test/helpers/free-port';
 import { sleep } from './random';
-import { Supervised } from './processes';
+import { Supervised } from '../../src/servers/supervised-process';
+import { startCluster, type Cluster } from '../../src/servers/cluster/cluster';
+import { PostgresServer } from '../../src/servers/cluster/postgres-server';
+import { loadClusterConfig } from '../../temporal-config/cluster';
 
 /** Durations short enough for a whole lifecycle (mailbox, first-login steps, sync) to take seconds. */
 const FAST_LIFECYCLE = {
@@ -23,56 +27,104 @@ const FAST_LIFECYCLE = {
   RECONCILE_AFTER: '5s',
 };
 
-/** The dev server, one API process and one worker process, as in a deployment with separate processes. */
+/**
+ * The engine's processes and what they run on: a Temporal dev server, one API process and one worker
+ * process sharing a SQLite file; or (--cluster) a Temporal cluster, two of each on a PostgreSQL of their own.
+ */
 export interface Stack {
   temporalAddress: string;
-  apiUrl: string;
-  /** The engine's SQLite file, shared by the API and the worker. */
-  databaseFile: string;
+  apiUrls: string[];
+  /** The engine's SQLite file, shared by the API and the worker (dev server only). */
+  databaseFile?: string;
+  /** The engine's PostgreSQL database (cluster only). */
+  databaseUrl?: string;
   /** What the children were given, for the checks (the encryption keys). */
   env: NodeJS.ProcessEnv;
   dataDir: string;
-  temporal: Supervised;
-  api: Supervised;
-  worker: Supervised;
+  /** The dev server; on a cluster, its services and its PostgreSQL. */
+  temporal?: Supervised;
+  cluster?: Cluster;
+  enginePostgres?: PostgresServer;
+  apis: Supervised[];
+  workers: Supervised[];
+  stop(): Promise<void>;
 }
 
-export async function startStack(runDir: string, log: (message: string) => void): Promise<Stack> {
+export async function startStack(
+  runDir: string,
+  log: (message: string) => void,
+  options: { cluster: boolean },
+): Promise<Stack> {
   const main = path.join(PROJECT_ROOT, 'dist/src/main.js');
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
-  const cli = await temporalCli(log);
-  const temporalPort = await freePort();
-  const apiPort = await freePort();
-  const temporalAddress = `127.0.0.1:${temporalPort}`;
   const dataDir = path.join(runDir, 'data');
   fs.mkdirSync(dataDir, { recursive: true });
+  const count = options.cluster ? 2 : 1;
+  const apiPorts = await Promise.all(Array.from({ length: count }, () => freePort()));
 
-  const temporal = new Supervised(
-    'temporal',
-    cli,
-    [
-      'server',
-      'start-dev',
-      '--headless',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(temporalPort),
-      '--db-filename',
-      path.join(runDir, 'temporal.sqlite'),
-      '--log-level',
-      'warn',
-      ...searchAttributes.flatMap((key) => [
-        '--search-attribute',
-        `${key.name}=${TypedSearchAttributes.toMetadataType(key.type)}`,
-      ]),
-    ],
-    process.env,
-    path.join(runDir, 'temporal.log'),
-    log,
-  );
-  temporal.start();
-  await waitForTemporal(temporalAddress, 60_000);
+  let temporal: Supervised | undefined;
+  let cluster: Cluster | undefined;
+  let enginePostgres: PostgresServer | undefined;
+  let temporalAddress: string;
+  let stores: NodeJS.ProcessEnv;
+  if (options.cluster) {
+    // The PostgreSQL servers run as `postgres` when this runs as root: it must pass through the folder.
+    if (process.getuid?.() === 0) fs.chmodSync(runDir, 0o711);
+    const [frontendPort, temporalPgPort, enginePgPort] = [
+      await freePortBlock(),
+      await freePort(),
+      await freePort(),
+    ];
+    // Durable (fsync, synchronous commit), as a crash must not lose what it acknowledged: without, the crash
+    // lost a platform account its activity had seen committed, and that account's mailbox never came.
+    enginePostgres = new PostgresServer(path.join(runDir, 'engine-postgres'), enginePgPort, log, {
+      durable: true,
+    });
+    await enginePostgres.start();
+    await enginePostgres.ensureDatabase('nhsmail');
+    cluster = await startCluster(
+      loadClusterConfig({
+        ...inheritedEnv(),
+        TEMPORAL_CLUSTER_PORT: String(frontendPort),
+        TEMPORAL_CLUSTER_POSTGRES_PORT: String(temporalPgPort),
+        TEMPORAL_CLUSTER_DIR: path.join(runDir, 'cluster'),
+      }),
+      log,
+    );
+    temporalAddress = cluster.address;
+    stores = { DATABASE_URL: enginePostgres.url('nhsmail'), DATABASE_POOL_SIZE: '5' };
+  } else {
+    const cli = await temporalCli(log);
+    const temporalPort = await freePort();
+    temporalAddress = `127.0.0.1:${temporalPort}`;
+    temporal = new Supervised(
+      'temporal',
+      cli,
+      [
+        'server',
+        'start-dev',
+        '--headless',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(temporalPort),
+        '--db-filename',
+        path.join(runDir, 'temporal.sqlite'),
+        '--log-level',
+        'warn',
+        ...searchAttributes.flatMap((key) => [
+          '--search-attribute',
+          `${key.name}=${TypedSearchAttributes.toMetadataType(key.type)}`,
+        ]),
+      ],
+      process.env,
+      path.join(runDir, 'temporal.log'),
+      log,
+    );
+    temporal.start();
+    await waitForTemporal(temporalAddress, 60_000);
+    stores = {};
+  }
 
   const env: NodeJS.ProcessEnv = {
     ...inheritedEnv(),
@@ -81,32 +133,64 @@ export async function startStack(runDir: string, log: (message: string) => void)
     PRINCIPALS_FILE: path.join(PROJECT_ROOT, 'config/dev-principals.json'),
     ENCRYPTION_KEYS: `chaos:${crypto.randomBytes(32).toString('base64')}`,
     API_HOST: '127.0.0.1',
-    PORT: String(apiPort),
     LOG_LEVEL: 'warn',
-    // The audit reads the SQLite file in DATA_DIR; the worker's metrics listeners on ports of their own
+    // The audit reads the engine's tables itself; the worker's metrics listeners on ports of their own
     // would collide with anything else on this machine using the default ones, and nothing here reads them.
     WORKER_METRICS_PORT: '0',
     TEMPORAL_METRICS_ADDRESS: 'off',
+    ...stores,
     ...FAST_LIFECYCLE,
   };
-  const engine = (role: 'api' | 'worker') =>
-    new Supervised(role, process.execPath, [main, role], env, path.join(runDir, `${role}.log`), log);
-  const worker = engine('worker');
-  const api = engine('api');
-  worker.start();
-  api.start();
-  const apiUrl = `http://127.0.0.1:${apiPort}`;
-  await waitForApi(apiUrl, 60_000);
+  const engine = (role: 'api' | 'worker', n: number, extra: NodeJS.ProcessEnv = {}) => {
+    const name = count > 1 ? `${role} ${n + 1}` : role;
+    const logFile = path.join(runDir, `${name.replace(' ', '-')}.log`);
+    return new Supervised(name, process.execPath, [main, role], { ...env, ...extra }, logFile, log);
+  };
+  const workers = Array.from({ length: count }, (_, n) => engine('worker', n));
+  const apis = apiPorts.map((port, n) => engine('api', n, { PORT: String(port) }));
+  for (const child of [...workers, ...apis]) child.start();
+  const apiUrls = apiPorts.map((port) => `http://127.0.0.1:${port}`);
+  await Promise.all(apiUrls.map((url) => waitForApi(url, 60_000)));
   return {
     temporalAddress,
-    apiUrl,
-    databaseFile: path.join(dataDir, 'engine.sqlite'),
+    apiUrls,
+    databaseFile: options.cluster ? undefined : path.join(dataDir, 'engine.sqlite'),
+    databaseUrl: stores.DATABASE_URL,
     env,
     dataDir,
     temporal,
-    api,
-    worker,
+    cluster,
+    enginePostgres,
+    apis,
+    workers,
+    async stop() {
+      await Promise.all([...apis, ...workers].map((child) => child.stop()));
+      await temporal?.stop();
+      await cluster?.stop();
+      await enginePostgres?.stop();
+    },
   };
+}
+
+/**
+ * A base port whose cluster ports (base+0..3, +10..13, +20, +30..33) are all free: a random one in
+ * 20000-29999, tried until one fits.
+ */
+export async function freePortBlock(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 9_900);
+    const ports = [0, 1, 2, 3, 10, 11, 12, 13, 20, 30, 31, 32, 33].map((offset) => base + offset);
+    if ((await Promise.all(ports.map(portIsFree))).every(Boolean)) return base;
+  }
+  throw new Error('No block of free ports found for the cluster');
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 /** The environment without any engine setting of the caller's, so that the run is the same everywhere. */

@@ -55,6 +55,10 @@ export async function createLine(
       bulkUploadId: uploadId,
       passwordUpdateId,
     });
+    if (outcome.kind === 'accepted') {
+      // Reserved, but Temporal did not start its lifecycle: the activity retries, and the line's key finishes it.
+      throw ApplicationFailure.retryable(`The lifecycle of line ${line} is not started yet`);
+    }
     const answer = outcome.kind === 'created' ? outcome.created : (outcome.answer as Created);
     const ours = outcome.kind === 'created' || (await createdBy(deps, answer.id)) === uploadId;
     if (!ours) {

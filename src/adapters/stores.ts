@@ -1,23 +1,17 @@
 import type { BulkUploads } from '../ports/bulk-uploads';
 import type { Directory } from '../ports/directory';
 import type { IdempotencyKeys } from '../ports/idempotency-keys';
-import type { PortalSessions } from '../ports/portal-sessions';
 import type { Incidents } from '../ports/incidents';
+import type { PortalSessions } from '../ports/portal-sessions';
 import type { SimulatedMailPlatform, SimulationSettings } from '../ports/simulated-mail-platform';
-import { openPostgres } from './postgres/database';
-import { PostgresBulkUploads } from './postgres/postgres-bulk-uploads';
-import { PostgresDirectory } from './postgres/postgres-directory';
-import { PostgresIdempotencyKeys } from './postgres/postgres-idempotency-keys';
-import { PostgresIncidents } from './postgres/postgres-incidents';
-import { PostgresPortalSessions } from './postgres/postgres-portal-sessions';
-import { PostgresSimulatedMailPlatform } from './postgres/postgres-simulated-mail-platform';
-import { openDatabase } from './sqlite/database';
-import { SqliteBulkUploads } from './sqlite/sqlite-bulk-uploads';
-import { SqliteDirectory } from './sqlite/sqlite-directory';
-import { SqliteIdempotencyKeys } from './sqlite/sqlite-idempotency-keys';
-import { SqliteIncidents } from './sqlite/sqlite-incidents';
-import { SqlitePortalSessions } from './sqlite/sqlite-portal-sessions';
-import { SqliteSimulatedMailPlatform } from './sqlite/sqlite-simulated-mail-platform';
+import { SqlBulkUploads } from './sql/bulk-uploads';
+import { SqlDirectory } from './sql/directory';
+import { SqlIdempotencyKeys } from './sql/idempotency-keys';
+import { SqlIncidents } from './sql/incidents';
+import { SqlPortalSessions } from './sql/portal-sessions';
+import { openPostgres } from './sql/postgres';
+import { SqlSimulatedMailPlatform } from './sql/simulated-mail-platform';
+import { openSqlite } from './sql/sqlite';
 
 /** Where the shared stores live: one SQLite file (one host), or one PostgreSQL database (any number). */
 export type StoresLocation =
@@ -39,33 +33,23 @@ export interface Stores {
 
 /**
  * Opens the stores, their schema migrated. `clock` is the time the simulation and incidents record (the
- * activities' server time); reservations and idempotency keys use the wall clock.
+ * activities' server time); reservations, idempotency keys and sessions use the wall clock.
  */
 export async function openStores(
   location: StoresLocation,
   simulation: SimulationSettings,
   clock: () => Date,
 ): Promise<Stores> {
-  if (location.kind === 'postgres') {
-    const pool = await openPostgres({ url: location.url, poolSize: location.poolSize });
-    return {
-      platform: new PostgresSimulatedMailPlatform(pool, simulation, clock),
-      directory: new PostgresDirectory(pool),
-      incidents: new PostgresIncidents(pool, clock),
-      idempotency: new PostgresIdempotencyKeys(pool),
-      bulkUploads: new PostgresBulkUploads(pool),
-      portalSessions: new PostgresPortalSessions(pool),
-      close: () => pool.end(),
-    };
-  }
-  const db = openDatabase(location.file);
+  const database = await (location.kind === 'postgres'
+    ? openPostgres({ url: location.url, poolSize: location.poolSize })
+    : openSqlite(location.file));
   return {
-    platform: new SqliteSimulatedMailPlatform(db, simulation, clock),
-    directory: new SqliteDirectory(db),
-    incidents: new SqliteIncidents(db, clock),
-    idempotency: new SqliteIdempotencyKeys(db),
-    bulkUploads: new SqliteBulkUploads(db),
-    portalSessions: new SqlitePortalSessions(db),
-    close: async () => void db.close(),
+    platform: new SqlSimulatedMailPlatform(database, simulation, clock),
+    directory: new SqlDirectory(database),
+    incidents: new SqlIncidents(database, clock),
+    idempotency: new SqlIdempotencyKeys(database),
+    bulkUploads: new SqlBulkUploads(database),
+    portalSessions: new SqlPortalSessions(database),
+    close: () => database.close(),
   };
 }

@@ -9,7 +9,7 @@ import { OperationError } from '../operations/errors';
 const CREATE = 'POST /v1/accounts';
 
 interface Noted {
-  problem?: { title: string; reserved: boolean };
+  problem?: { title: string };
 }
 const noted = (res: Response) => res.locals as Noted;
 
@@ -34,7 +34,7 @@ export function httpMetrics(metrics: EngineMetrics): RequestHandler {
 /** Notes each problem answer for the create's outcome, and counts the lifecycle's refusals by rule. */
 export function problemMetrics(metrics: EngineMetrics): ProblemObserver {
   return (res: Response, problem: Problem, err: unknown) => {
-    noted(res).problem = { title: problem.title, reserved: 'id' in problem.extra };
+    noted(res).problem = { title: problem.title };
     if (err instanceof OperationError && err.kind === 'refused') {
       metrics.lifecycleRefusal(err.rule ?? 'unspecified');
     }
@@ -45,12 +45,12 @@ function createOutcome(res: Response): CreateOutcome {
   const status = res.statusCode;
   const problem = noted(res).problem;
   if (status === 201) return res.get('Idempotent-Replayed') === 'true' ? 'replayed' : 'created';
+  if (status === 202) return 'reserved-lifecycle-pending';
   if (status === 409) {
     if (problem?.title === 'Duplicate account') return 'duplicate';
     if (problem?.title === 'Possible duplicate account') return 'possible-duplicate';
     if (problem?.title === 'In progress') return 'in-progress';
   }
-  if (status === 503 && problem?.reserved) return 'reserved-lifecycle-pending';
   if (status === 403) return 'not-allowed';
   if (status >= 400 && status < 500) return 'invalid';
   return 'failed';

@@ -4,7 +4,7 @@ import { conflict } from './errors';
 import { accountWorkflowId } from '../workflows/workflow-id';
 import type { AccountDeps } from './account-access';
 import { keyReused } from './account-change';
-import { checkCreateRequest, createAccount, type Created } from './create-account';
+import { checkCreateRequest, createAccount, ReservedNotStarted, type Created } from './create-account';
 import { finishPendingStart, type LifecycleHandle } from './lifecycles';
 import { withTemporaryPassword } from './temporary-password';
 
@@ -32,7 +32,9 @@ export type CreateOutcome =
   /** Created now, or finished now after a first request with the same key died (`replayed`). */
   | { kind: 'created'; created: Created; replayed: boolean }
   /** The answer the first request with this key got, as it was then (without the password). */
-  | { kind: 'replay'; status: number; answer: Created };
+  | { kind: 'replay'; status: number; answer: Created }
+  /** Reserved, its lifecycle to start when Temporal is back: 202, never a failure to repeat (R11). */
+  | { kind: 'accepted'; answer: Created };
 
 /**
  * A create (R1, R3-R13), made once per idempotency key: a repeat with the same key and body gets the first
@@ -49,11 +51,16 @@ export async function createAccountOnce(
   const key = keyOf();
   const origin = { bulkUploadId: options.bulkUploadId, passwordUpdateId: options.passwordUpdateId };
   if (key === undefined) {
-    return {
-      kind: 'created',
-      created: await createAccount(deps, principal, body, {}, origin),
-      replayed: false,
-    };
+    try {
+      return {
+        kind: 'created',
+        created: await createAccount(deps, principal, body, {}, origin),
+        replayed: false,
+      };
+    } catch (err) {
+      if (err instanceof ReservedNotStarted) return { kind: 'accepted', answer: err.answer };
+      throw err;
+    }
   }
   const scope = options.scope ?? principal.id;
   const claim = await deps.idempotency.claim(scope, key, IdempotencyKeys.hash(body));
@@ -81,7 +88,9 @@ export async function createAccountOnce(
           origin,
         );
   } catch (err) {
+    // The account stays noted with the key: a repeat finishes its start and shows the password.
     await deps.idempotency.release(scope, key, claimId);
+    if (err instanceof ReservedNotStarted) return { kind: 'accepted', answer: err.answer };
     throw err;
   }
   await deps.idempotency.complete(scope, key, claimId, 201, repeated(created));
@@ -97,7 +106,11 @@ async function finishCreate(
   reserved: Created,
   passwordUpdateId?: string,
 ): Promise<Created> {
-  await finishPendingStart(deps, deps.directory, reserved.id);
+  try {
+    await finishPendingStart(deps, deps.directory, reserved.id);
+  } catch (err) {
+    throw new ReservedNotStarted(reserved, { cause: err });
+  }
   const handle: LifecycleHandle = deps.client.workflow.getHandle(accountWorkflowId(reserved.id));
   return withTemporaryPassword(deps, handle, reserved, undefined, passwordUpdateId);
 }

@@ -10,7 +10,7 @@ import { requireKind } from './caller';
 import { duplicateConflict } from './duplicate-conflict';
 import { actorOf, type Principal } from '../access/principals';
 import { administers } from '../access/rights';
-import { forbidden, OperationError } from './errors';
+import { forbidden } from './errors';
 import { createAccountBody, type CreateAccountBody } from './schemas/requests';
 import { parseOrReject } from './validation';
 import { referenceData } from '../reference/reference-data';
@@ -104,7 +104,8 @@ export async function createAccount(
       passwordUpdateId: origin.passwordUpdateId,
     });
   } catch (err) {
-    if (err instanceof LifecycleNotStarted) throw notStartedYet(err.account);
+    if (err instanceof LifecycleNotStarted)
+      throw new ReservedNotStarted(answerFor(err.account), { cause: err });
     throw err;
   }
   if (opening.kind !== 'opened') throw duplicateConflict(opening, principal);
@@ -112,14 +113,20 @@ export async function createAccount(
   return withTemporaryPassword(deps, opening.handle, created, opening.password, origin.passwordUpdateId);
 }
 
-function notStartedYet(account: NewAccount): OperationError {
-  return new OperationError(
-    'unavailable',
-    'Service unavailable',
-    `The address ${account.email} is reserved for this account, but its lifecycle could not be started now ` +
-      '(Temporal did not answer). It will be started automatically within minutes. Repeat the request with the ' +
-      'same Idempotency-Key to get its answer and temporary password; a repeat without one finds the account ' +
-      'as a duplicate.',
-    { extra: { id: account.id, email: account.email } },
-  );
+const STARTING =
+  'The account is reserved but Temporal did not answer, so its lifecycle is not started yet: it starts by ' +
+  'itself as soon as Temporal is back (within minutes). Do not create it again. Its temporary password is ' +
+  'shown once by a repeat of this request with the same Idempotency-Key; without a key, resecure the account ' +
+  'once it is Active (R29).';
+
+/**
+ * The address is reserved for this account, but Temporal did not answer the start: the account exists, and
+ * its lifecycle starts as soon as Temporal is back (reconciliation). A success, not a failure to repeat.
+ */
+export class ReservedNotStarted extends Error {
+  readonly answer: Created;
+  constructor(reserved: Created, options?: ErrorOptions) {
+    super(`The lifecycle of ${reserved.email} is not started yet`, options);
+    this.answer = { ...reserved, temporaryPassword: null, warnings: [...reserved.warnings, STARTING] };
+  }
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TemporalConfig } from '../../temporal-config';
 import { ownerOnlyFolder } from '../owner-only-folder';
+import { outputToFile } from './output-to-file';
 import { searchAttributes } from '../../temporal-config/search-attributes';
 import { commandWorks, resolveExecutable, runCommand, type Log, type ResolvedExecutable } from './tools';
 
@@ -48,7 +49,7 @@ export const DEV_SERVER_HELP =
 export interface DevServerOptions {
   /** Where Temporal Web asks for decoded payloads. */
   codecEndpoint?: string;
-  /** The server's own log level (it writes to this process's output); the SDK's default unless given. */
+  /** The server's own log level (it writes to its log file in the data folder); warn unless given. */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -67,7 +68,7 @@ export async function startDevServer(
   try {
     const server = await TestWorkflowEnvironment.createLocal({
       server: {
-        executable,
+        executable: outputToFile(executable, config.devServer.logFile),
         dbFilename: config.devServer.dbFile,
         namespace: config.namespace,
         ip: config.devServer.ip,
@@ -76,7 +77,7 @@ export async function startDevServer(
         uiPort: config.devServer.uiPort,
         searchAttributes,
         extraArgs: options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : [],
-        ...(options.logLevel ? { log: { format: 'pretty', level: options.logLevel } } : {}),
+        log: { format: 'json', level: options.logLevel ?? 'warn' },
       },
     });
     ownerOnlyDatabase(config.devServer.dbFile);

@@ -7,9 +7,14 @@ import { connectionOptions } from './connection';
 export const HEARTBEAT_THROTTLE = '1 second';
 
 export interface WorkerOptions {
-  address: string;
+  connection: NativeConnection;
   activities: object;
   dataConverter: DataConverter;
+}
+
+/** The worker's own connection to Temporal; rejects when Temporal does not answer. */
+export function connectWorker(config: TemporalConfig, address: string): Promise<NativeConnection> {
+  return NativeConnection.connect(connectionOptions(config, address));
 }
 
 /**
@@ -21,12 +26,11 @@ export interface WorkerOptions {
  * The lifecycle judges its deadlines by its timers, not the clock, which a cached run may hold wrong after a
  * crash (see untilDeadline).
  */
-export async function createWorker(
+export function createWorker(
   config: TemporalConfig,
-  { address, activities, dataConverter }: WorkerOptions,
+  { connection, activities, dataConverter }: WorkerOptions,
 ) {
-  const connection = await NativeConnection.connect(connectionOptions(config, address));
-  const worker = await Worker.create({
+  return Worker.create({
     connection,
     namespace: config.namespace,
     taskQueue: config.taskQueue,
@@ -38,5 +42,4 @@ export async function createWorker(
     // sent: every second, rather than 0.8 of their heartbeat timeout, so that a cancel stops them at once.
     maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
   });
-  return { worker, connection };
 }

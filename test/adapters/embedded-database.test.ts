@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../../src/adapters/sqlite/database';
+import Database from 'better-sqlite3';
+import { sql } from 'kysely';
+import { cacheStatements, openSqlite } from '../../src/adapters/sql/sqlite';
 import { loadKeyRing } from '../../src/crypto/key-ring';
 
 const modeOf = (file: string) => fs.statSync(file).mode & 0o777;
@@ -19,14 +21,13 @@ describe('The embedded database on disk', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  it('security: the data folder is 0700 and the database, its WAL and shared memory 0600', () => {
+  it('security: the data folder is 0700 and the database, its WAL and shared memory 0600', async () => {
     const dataDir = path.join(root, 'data');
     const file = path.join(dataDir, 'engine.sqlite');
-    const db = openDatabase(file);
+    const db = await openSqlite(file);
     try {
-      db.exec(
-        "CREATE TABLE people (name TEXT, mobile TEXT); INSERT INTO people VALUES ('A', '+447400123456')",
-      );
+      await sql`CREATE TABLE people (name TEXT, mobile TEXT)`.execute(db.db);
+      await sql`INSERT INTO people VALUES ('A', '+447400123456')`.execute(db.db);
       assert.equal(modeOf(dataDir), 0o700, 'the folder');
       for (const f of [file, `${file}-wal`, `${file}-shm`]) {
         assert.ok(fs.existsSync(f), `${path.basename(f)} exists`);
@@ -35,33 +36,34 @@ describe('The embedded database on disk', () => {
       loadKeyRing({}, dataDir);
       assert.equal(modeOf(dataDir), 0o700, 'the development key leaves the folder private');
     } finally {
-      db.close();
+      await db.close();
     }
   });
 
-  it('security: a data folder and database left readable by an earlier run are tightened', () => {
+  it('security: a data folder and database left readable by an earlier run are tightened', async () => {
     const dataDir = path.join(root, 'data');
     const file = path.join(dataDir, 'engine.sqlite');
     fs.mkdirSync(dataDir, { mode: 0o755 });
-    const before = openDatabase(file);
-    before.exec('CREATE TABLE t (x)');
-    before.close();
+    const before = await openSqlite(file);
+    await sql`CREATE TABLE t (x)`.execute(before.db);
+    await before.close();
     fs.chmodSync(dataDir, 0o755);
     fs.chmodSync(file, 0o644);
-    const db = openDatabase(file);
+    const db = await openSqlite(file);
     try {
-      db.exec('INSERT INTO t VALUES (1)');
+      await sql`INSERT INTO t VALUES (1)`.execute(db.db);
       assert.equal(modeOf(dataDir), 0o700);
       for (const f of [file, `${file}-wal`, `${file}-shm`]) assert.equal(modeOf(f), 0o600, path.basename(f));
     } finally {
-      db.close();
+      await db.close();
     }
   });
 });
 
 describe('The embedded database: statements', () => {
   it('compiles each statement once, keeps at most 500, and answers from a kept one as from a new one', () => {
-    const db = openDatabase(':memory:');
+    const db = new Database(':memory:');
+    cacheStatements(db);
     try {
       db.exec("CREATE TABLE people (name TEXT); INSERT INTO people VALUES ('A'), ('B')");
       const count = 'SELECT count(*) AS n FROM people';
@@ -73,6 +75,31 @@ describe('The embedded database: statements', () => {
       assert.notEqual(db.prepare(count), first, 'the oldest is dropped past 500, and compiled again');
     } finally {
       db.close();
+    }
+  });
+});
+
+describe('The embedded database: one connection, shared', () => {
+  it('Issue 23, one SQL layer: a statement from outside a transaction waits for it, so that a rollback never takes it along', async () => {
+    const db = await openSqlite(':memory:');
+    try {
+      await sql`CREATE TABLE t (x TEXT)`.execute(db.db);
+      let inside!: () => void;
+      const begun = new Promise<void>((resolve) => (inside = resolve));
+      const failing = db.transaction(async (trx) => {
+        await sql`INSERT INTO t VALUES ('inside')`.execute(trx);
+        inside();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        throw new Error('the transaction fails');
+      });
+      await begun;
+      const outside = sql`INSERT INTO t VALUES ('outside')`.execute(db.db);
+      await assert.rejects(failing, /fails/);
+      await outside;
+      const { rows } = await sql<{ x: string }>`SELECT x FROM t`.execute(db.db);
+      assert.deepEqual(rows, [{ x: 'outside' }], 'the transaction rolled back alone');
+    } finally {
+      await db.close();
     }
   });
 });

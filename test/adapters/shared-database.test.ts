@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { openDatabase, whileBusy } from '../../src/adapters/sqlite/database';
+import { sql } from 'kysely';
+import { openSqlite, whileBusy } from '../../src/adapters/sql/sqlite';
 
 /**
  * Found by `npm run chaos`: the API process died at start with SQLITE_BUSY "database is locked" when the
@@ -31,9 +32,10 @@ describe('The SQLite file the API and worker processes share', () => {
     );
     assert.deepEqual(await once(other, 'message'), ['locked']);
 
-    const db = openDatabase(file); // waits (blocking this thread) until the other releases its lock
-    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
-    db.close();
+    const db = await openSqlite(file); // waits (blocking this thread) until the other releases its lock
+    const { rows } = await sql<{ journal_mode: string }>`PRAGMA journal_mode`.execute(db.db);
+    assert.deepEqual(rows, [{ journal_mode: 'wal' }]);
+    await db.close();
     await other.terminate();
   });
 

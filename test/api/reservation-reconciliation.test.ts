@@ -35,9 +35,12 @@ async function createDuringOutage(h: ApiHarness, key: string, person = newPerson
     .set(bearer(TOKENS.gstt))
     .set('Idempotency-Key', key)
     .send(person);
-  assert.equal(res.status, 503, JSON.stringify(res.body));
+  assert.equal(res.status, 202, JSON.stringify(res.body));
   const id = res.body.id as string;
-  assert.match(res.body.detail, /reserved.*started automatically within minutes/s);
+  assert.equal(res.headers.location, `/v1/accounts/${encodeURIComponent(id)}`);
+  assert.equal(res.body.status, 'Pending');
+  assert.equal(res.body.temporaryPassword, null);
+  assert.match(res.body.warnings.at(-1), /reserved.*starts by itself as soon as Temporal is back/s);
   assert.equal(await lifecycleExists(h, id), false, 'the window is open: an address without a lifecycle');
   return { id, person };
 }
@@ -114,6 +117,60 @@ describe('No account left behind: a reservation always gets its lifecycle', () =
       assert.equal(get.status, 200, 'the account route starts a lifecycle the outage left unstarted');
       h.track(h.client.workflow.getHandle(accountWorkflowId(id)));
       assert.equal((await reconcile(h)).started.includes(id), false, 'nothing left for reconciliation');
+    });
+  });
+
+  it('R11: a create whose start Temporal did not answer is a success (202), so a client retrying without a key makes no second account', async () => {
+    const h = await apiHarness();
+    await h.run(async () => {
+      const person = { ...newPerson(), confirmNotDuplicate: true };
+      h.faults.failStarts = 1;
+      const first = await h.api.post('/v1/accounts').set(bearer(TOKENS.gstt)).send(person);
+      assert.equal(first.status, 202, JSON.stringify(first.body));
+      assert.match(
+        first.body.warnings.at(-1),
+        /Do not create it again.*resecure the account once it is Active/s,
+      );
+      // Every HTTP client and retry library repeats a 5xx; none repeats a 2xx. Here a careless one repeats anyway:
+      const again = await h.api.post('/v1/accounts').set(bearer(TOKENS.gstt)).send(person);
+      assert.equal(again.status, 409, 'a repeat finds the reserved account (R12), it makes no second one');
+      assert.equal(again.body.existing.id, first.body.id);
+      const report = await reconcile(h);
+      assert.ok(report.started.includes(first.body.id), JSON.stringify(report));
+      h.track(h.client.workflow.getHandle(accountWorkflowId(first.body.id)));
+      const listed = await h.api
+        .get('/v1/accounts')
+        .query({ q: `${person.firstName} ${person.lastName}` })
+        .set(bearer(TOKENS.gstt));
+      assert.deepEqual(
+        listed.body.items.map((a: { id: string }) => a.id),
+        [first.body.id],
+        'one account for the person',
+      );
+    });
+  });
+
+  it('R11: a repeat with the same key while Temporal still does not answer is 202 again, then 201 with the password once it does', async () => {
+    const h = await apiHarness();
+    await h.run(async () => {
+      const { id, person } = await createDuringOutage(h, 'outage-4');
+      h.faults.failStarts = 1;
+      const during = await h.api
+        .post('/v1/accounts')
+        .set(bearer(TOKENS.gstt))
+        .set('Idempotency-Key', 'outage-4')
+        .send(person);
+      assert.equal(during.status, 202, JSON.stringify(during.body));
+      assert.equal(during.body.id, id);
+      const after = await h.api
+        .post('/v1/accounts')
+        .set(bearer(TOKENS.gstt))
+        .set('Idempotency-Key', 'outage-4')
+        .send(person);
+      assert.equal(after.status, 201, JSON.stringify(after.body));
+      assert.ok(after.body.temporaryPassword, 'shown now, once (R13)');
+      h.track(h.client.workflow.getHandle(accountWorkflowId(id)));
+      assert.equal(h.starts(), 1, 'one lifecycle');
     });
   });
 

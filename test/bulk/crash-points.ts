@@ -33,7 +33,8 @@ Database.prototype.prepare = function (this: Database.Database, sql: string) {
   const run = statement.run.bind(statement) as (...args: unknown[]) => Database.RunResult;
   statement.run = ((...args: unknown[]) => {
     const result = run(...args);
-    const bulk = args.some((a) => typeof a === 'string' && a.startsWith('bulk-upload:'));
+    // The values come one by one or, as the engine's SQLite driver passes them, in one array.
+    const bulk = args.flat().some((a) => typeof a === 'string' && a.startsWith('bulk-upload:'));
     if (result.changes > 0 && (bulk || !point.bulkOnly) && !dealt().includes(point.name)) {
       const n = (counts.get(point.name) ?? 0) + 1;
       counts.set(point.name, n);

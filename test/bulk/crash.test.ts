@@ -7,7 +7,7 @@ import { loadTemporalConfig } from '../../temporal-config';
 import { PROJECT_ROOT } from '../../src/project-root';
 import { startDevServer } from '../../src/servers/dev-server';
 import { runBulkCrash } from '../../scripts/chaos/bulk-run';
-import { Supervised } from '../../scripts/chaos/processes';
+import { Supervised } from '../../src/servers/supervised-process';
 import { waitForApi } from '../../scripts/chaos/stack';
 import { freePort } from '../helpers/free-port';
 import { testKeyRing } from '../helpers/test-keys';

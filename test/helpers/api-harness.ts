@@ -12,7 +12,7 @@ import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
 import { EngineMetrics } from '../../src/metrics/engine-metrics';
 import { PROJECT_ROOT } from '../../src/project-root';
-import { SqlitePortalSessions } from '../../src/adapters/sqlite/sqlite-portal-sessions';
+import { SqlPortalSessions } from '../../src/adapters/sql/portal-sessions';
 import type { PortalSessions } from '../../src/ports/portal-sessions';
 import {
   devPrincipalsFrom,
@@ -110,7 +110,7 @@ export async function apiHarness(
     principals: options.principals ?? Principals.fromFile(`${PROJECT_ROOT}/config/dev-principals.json`),
     idempotency,
     bulkUploads: h.bulkUploads,
-    portalSessions: options.portalSessions ?? new SqlitePortalSessions(h.db),
+    portalSessions: options.portalSessions ?? new SqlPortalSessions(h.db),
     sealer: h.sealer,
     codec: new AesGcmPayloadCodec(testKeyRing),
     codecAccess: {

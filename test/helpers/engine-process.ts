@@ -17,12 +17,14 @@ export interface EngineProcess {
 
 /**
  * `npm run api`, `npm run worker` or (`all`) `npm start` as a process of its own (from the sources, through
- * tsx), with `env` added to this one's; resolves once it logged "ready", or stops it after `readyWithinMs`.
+ * tsx), with `env` added to this one's; resolves once it logged "ready" (or `readyMessage`), or stops it after
+ * `readyWithinMs`.
  */
 export async function startEngineProcess(
   role: 'api' | 'worker' | 'all',
   env: Record<string, string>,
   readyWithinMs = 60_000,
+  readyMessage = /^ready/,
 ): Promise<EngineProcess> {
   const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts', role], {
     cwd: PROJECT_ROOT,
@@ -46,7 +48,7 @@ export async function startEngineProcess(
         const logged = found ? undefined : logLine(line);
         if (!logged) continue;
         messages.push(logged.msg);
-        if (!logged.msg.startsWith('ready')) continue;
+        if (!readyMessage.test(logged.msg)) continue;
         found = true;
         resolve({
           apiUrl: logged.api,

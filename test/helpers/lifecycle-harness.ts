@@ -4,13 +4,14 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createBulkActivities } from '../../src/activities/bulk';
-import { SqliteBulkUploads } from '../../src/adapters/sqlite/sqlite-bulk-uploads';
-import { SqliteIdempotencyKeys } from '../../src/adapters/sqlite/sqlite-idempotency-keys';
+import { SqlBulkUploads } from '../../src/adapters/sql/bulk-uploads';
+import type { SqlDatabase } from '../../src/adapters/sql/database';
+import { SqlDirectory } from '../../src/adapters/sql/directory';
+import { SqlIdempotencyKeys } from '../../src/adapters/sql/idempotency-keys';
+import { SqlIncidents } from '../../src/adapters/sql/incidents';
+import { SqlSimulatedMailPlatform } from '../../src/adapters/sql/simulated-mail-platform';
+import { openSqlite } from '../../src/adapters/sql/sqlite';
 import { serverTime } from '../../src/activities/server-time';
-import { openDatabase } from '../../src/adapters/sqlite/database';
-import { SqliteSimulatedMailPlatform } from '../../src/adapters/sqlite/sqlite-simulated-mail-platform';
-import { SqliteDirectory } from '../../src/adapters/sqlite/sqlite-directory';
-import { SqliteIncidents } from '../../src/adapters/sqlite/sqlite-incidents';
 import type { SimulationSettings } from '../../src/ports/simulated-mail-platform';
 import type { MailPlatform } from '../../src/ports/mail-platform';
 import { PasswordSealer } from '../../src/crypto/password-sealer';
@@ -44,7 +45,7 @@ export const IDENTITY: Actor = { kind: 'identity-platform', id: 'idp', name: 'NH
 
 let queues = 0;
 /** One database for the whole run, as addresses (and so workflow IDs) are unique across all tests. */
-let sharedDb: ReturnType<typeof openDatabase> | undefined;
+let sharedDb: Promise<SqlDatabase> | undefined;
 
 export interface AccountSpec {
   organisation?: string;
@@ -75,17 +76,17 @@ export async function lifecycleHarness(
   } = {},
 ) {
   const env = testEnv();
-  const db = (sharedDb ??= openDatabase(':memory:'));
-  const platform = new SqliteSimulatedMailPlatform(
+  const db = await (sharedDb ??= openSqlite(':memory:'));
+  const platform = new SqlSimulatedMailPlatform(
     db,
     { mailboxDelayMs: 3 * HOUR, syncDelayMs: 30 * MINUTE, ...simulation },
     serverTime,
   );
-  const directory = new SqliteDirectory(db);
-  const incidents = new SqliteIncidents(db, serverTime);
+  const directory = new SqlDirectory(db);
+  const incidents = new SqlIncidents(db, serverTime);
   const sealer = new PasswordSealer(testKeyRing);
-  const idempotency = new SqliteIdempotencyKeys(db);
-  const bulkUploads = new SqliteBulkUploads(db);
+  const idempotency = new SqlIdempotencyKeys(db);
+  const bulkUploads = new SqlBulkUploads(db);
   const taskQueue = `lifecycle-${process.pid}-${++queues}`;
   const started: WorkflowHandle[] = [];
   // The lifecycles the activities start (a bulk upload's lines, the reconciliation's repairs) are the

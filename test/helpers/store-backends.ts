@@ -1,17 +1,12 @@
-import { openPostgres } from '../../src/adapters/postgres/database';
-import { PostgresBulkUploads } from '../../src/adapters/postgres/postgres-bulk-uploads';
-import { PostgresDirectory } from '../../src/adapters/postgres/postgres-directory';
-import { PostgresIdempotencyKeys } from '../../src/adapters/postgres/postgres-idempotency-keys';
-import { PostgresIncidents } from '../../src/adapters/postgres/postgres-incidents';
-import { PostgresPortalSessions } from '../../src/adapters/postgres/postgres-portal-sessions';
-import { PostgresSimulatedMailPlatform } from '../../src/adapters/postgres/postgres-simulated-mail-platform';
-import { openDatabase } from '../../src/adapters/sqlite/database';
-import { SqliteBulkUploads } from '../../src/adapters/sqlite/sqlite-bulk-uploads';
-import { SqliteDirectory } from '../../src/adapters/sqlite/sqlite-directory';
-import { SqliteIdempotencyKeys } from '../../src/adapters/sqlite/sqlite-idempotency-keys';
-import { SqliteIncidents } from '../../src/adapters/sqlite/sqlite-incidents';
-import { SqlitePortalSessions } from '../../src/adapters/sqlite/sqlite-portal-sessions';
-import { SqliteSimulatedMailPlatform } from '../../src/adapters/sqlite/sqlite-simulated-mail-platform';
+import { SqlBulkUploads } from '../../src/adapters/sql/bulk-uploads';
+import type { SqlDatabase } from '../../src/adapters/sql/database';
+import { SqlDirectory } from '../../src/adapters/sql/directory';
+import { SqlIdempotencyKeys } from '../../src/adapters/sql/idempotency-keys';
+import { SqlIncidents } from '../../src/adapters/sql/incidents';
+import { SqlPortalSessions } from '../../src/adapters/sql/portal-sessions';
+import { openPostgres } from '../../src/adapters/sql/postgres';
+import { SqlSimulatedMailPlatform } from '../../src/adapters/sql/simulated-mail-platform';
+import { openSqlite } from '../../src/adapters/sql/sqlite';
 import type { BulkUploads } from '../../src/ports/bulk-uploads';
 import type { Directory } from '../../src/ports/directory';
 import type { IdempotencyKeys } from '../../src/ports/idempotency-keys';
@@ -47,36 +42,31 @@ const DEFAULT_SIMULATION: SimulationSettings = {
   syncDelayMs: 60 * 60 * 1000,
 };
 
+/** The stores, one per port, over one database. */
+function storesOf(
+  db: SqlDatabase,
+  { clock = () => new Date(), simulation = DEFAULT_SIMULATION }: StoreOptions,
+) {
+  return {
+    directory: new SqlDirectory(db, clock),
+    incidents: new SqlIncidents(db, clock),
+    idempotency: new SqlIdempotencyKeys(db, () => clock().getTime()),
+    platform: new SqlSimulatedMailPlatform(db, { ...simulation }, clock),
+    bulkUploads: new SqlBulkUploads(db),
+    portalSessions: new SqlPortalSessions(db, () => clock().getTime()),
+    close: () => db.close(),
+  };
+}
+
 export const sqliteBackend: StoreBackend = {
   name: 'SQLite',
-  async open(_test, { clock = () => new Date(), simulation = DEFAULT_SIMULATION } = {}) {
-    const db = openDatabase(':memory:');
-    return {
-      directory: new SqliteDirectory(db, clock),
-      incidents: new SqliteIncidents(db, clock),
-      idempotency: new SqliteIdempotencyKeys(db, () => clock().getTime()),
-      platform: new SqliteSimulatedMailPlatform(db, { ...simulation }, clock),
-      bulkUploads: new SqliteBulkUploads(db),
-      portalSessions: new SqlitePortalSessions(db, () => clock().getTime()),
-      close: async () => void db.close(),
-    };
-  },
+  open: async (_test, options = {}) => storesOf(await openSqlite(':memory:'), options),
 };
 
 export const postgresBackend: StoreBackend = {
   name: 'PostgreSQL',
-  async open(test, { clock = () => new Date(), simulation = DEFAULT_SIMULATION } = {}) {
-    const pool = await openPostgres({ url: await postgresDatabase(test), poolSize: 10 });
-    return {
-      directory: new PostgresDirectory(pool, clock),
-      incidents: new PostgresIncidents(pool, clock),
-      idempotency: new PostgresIdempotencyKeys(pool, () => clock().getTime()),
-      platform: new PostgresSimulatedMailPlatform(pool, { ...simulation }, clock),
-      bulkUploads: new PostgresBulkUploads(pool),
-      portalSessions: new PostgresPortalSessions(pool, () => clock().getTime()),
-      close: () => pool.end(),
-    };
-  },
+  open: async (test, options = {}) =>
+    storesOf(await openPostgres({ url: await postgresDatabase(test), poolSize: 10 }), options),
 };
 
 /** Each contract suite runs once per implementation. */

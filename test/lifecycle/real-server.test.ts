@@ -7,10 +7,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { loadTemporalConfig } from '../../temporal-config';
 import { createActivities } from '../../src/activities';
-import { openDatabase } from '../../src/adapters/sqlite/database';
-import { SqliteSimulatedMailPlatform } from '../../src/adapters/sqlite/sqlite-simulated-mail-platform';
-import { SqliteDirectory } from '../../src/adapters/sqlite/sqlite-directory';
-import { SqliteIncidents } from '../../src/adapters/sqlite/sqlite-incidents';
+import { SqlDirectory } from '../../src/adapters/sql/directory';
+import { SqlIncidents } from '../../src/adapters/sql/incidents';
+import { SqlSimulatedMailPlatform } from '../../src/adapters/sql/simulated-mail-platform';
+import { openSqlite } from '../../src/adapters/sql/sqlite';
 import { PasswordSealer } from '../../src/crypto/password-sealer';
 import type { Profile } from '../../src/domain/account';
 import { snapshotOf } from '../../src/domain/organisation';
@@ -61,17 +61,17 @@ describe('On a real Temporal server', () => {
     });
     server = await startDevServer(config, () => {});
     const client = new Client({ connection: server.client.connection, dataConverter: testDataConverter });
-    const db = openDatabase(':memory:');
-    const directory = new SqliteDirectory(db);
+    const db = await openSqlite(':memory:');
+    const directory = new SqlDirectory(db);
     const taskQueue = 'real-server';
     const worker = await Worker.create({
       connection: server.nativeConnection,
       taskQueue,
       workflowBundle: await workflowBundle(),
       activities: createActivities({
-        platform: new SqliteSimulatedMailPlatform(db, { mailboxDelayMs: 0, syncDelayMs: 0 }),
+        platform: new SqlSimulatedMailPlatform(db, { mailboxDelayMs: 0, syncDelayMs: 0 }),
         directory,
-        incidents: new SqliteIncidents(db),
+        incidents: new SqlIncidents(db),
         sealer: new PasswordSealer(testKeyRing),
         lifecycles: { client, taskQueue },
         reconcileAfterMs: 0,

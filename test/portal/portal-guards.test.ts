@@ -31,7 +31,7 @@ async function snapshot(h: ApiHarness, accountId: string, lastName: string) {
     account: account.body as unknown,
     history: (history.body as { items: unknown[] }).items.length,
     people: (await h.directory.search({ q: lastName, limit: 10 })).entries.length,
-    uploads: (h.db.prepare('SELECT count(*) AS n FROM bulk_uploads').get() as { n: number }).n,
+    uploads: (await h.db.db.selectFrom('bulk_uploads').selectAll().execute()).length,
   };
 }
 

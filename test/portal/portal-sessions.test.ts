@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { unsealData } from 'iron-session';
 import supertest from 'supertest';
-import { openDatabase } from '../../src/adapters/sqlite/database';
-import { SqlitePortalSessions } from '../../src/adapters/sqlite/sqlite-portal-sessions';
+import { SqlPortalSessions } from '../../src/adapters/sql/portal-sessions';
+import { openSqlite } from '../../src/adapters/sql/sqlite';
 import { sessionPasswordsFrom } from '../../src/http/portal/portal-options';
 import { LIVE_REFRESH_HEADER } from '../../src/http/portal/session';
 import { TOKENS, apiHarness, bearer, newPerson } from '../helpers/api-harness';
@@ -51,7 +51,7 @@ describe('Portal: server-side sessions', () => {
 
   it('Security 3: a session ends 8 hours after sign-in however busy (messages do not extend it), and 30 minutes after its last use (a page’s own refresh is not use)', async () => {
     let now = Date.parse('2026-03-02T09:00:00Z');
-    const sessions = new SqlitePortalSessions(openDatabase(':memory:'), () => now);
+    const sessions = new SqlPortalSessions(await openSqlite(':memory:'), () => now);
     const h = await apiHarness({ portal: true, portalSessions: sessions });
     await h.run(async () => {
       const created = await h.api.post('/v1/accounts').set(bearer(TOKENS.gstt)).send(newPerson());

@@ -6,6 +6,14 @@ import { PROJECT_ROOT } from '../../src/project-root';
 import { startEngineProcess } from '../helpers/engine-process';
 import { freePort } from '../helpers/free-port';
 
+const isJson = (line: string) => {
+  try {
+    return typeof JSON.parse(line) === 'object';
+  } catch {
+    return false;
+  }
+};
+
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 describe('Start-up says what it is doing (npm start)', () => {
@@ -20,7 +28,7 @@ describe('Start-up says what it is doing (npm start)', () => {
     }
   });
 
-  it('operations: the engine says it starts Temporal, registers the search attributes, starts the worker and the API, then where the portal, the API and Temporal Web are', async function () {
+  it("operations: the engine says it starts Temporal, registers the search attributes, starts the worker and the API, then where the portal, the API and Temporal Web are; the dev server's own output in its log file, not among the engine's lines", async function () {
     this.timeout(240_000);
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'start-up-'));
     const [port, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
@@ -61,6 +69,14 @@ describe('Start-up says what it is doing (npm start)', () => {
       for (const url of [`${api}/sign-in`, `${api}/healthz`, `http://localhost:${uiPort}/`]) {
         assert.equal((await fetch(url)).status, 200, url);
       }
+      await engine.stop();
+      const notJson = engine
+        .output()
+        .split('\n')
+        .filter((line) => line.trim() && !isJson(line));
+      assert.deepEqual(notJson, [], 'every line the engine wrote, to a pipe, is a JSON log line');
+      const serverLog = fs.readFileSync(path.join(dataDir, 'temporal-server.log'), 'utf8');
+      assert.match(serverLog, /Server: +localhost:\d+/, "the dev server's banner went to its own log");
     } finally {
       await engine.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });

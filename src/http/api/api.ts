@@ -48,7 +48,12 @@ export function apiRouter(
       .then(() => true)
       .catch(() => false);
     const worker = deps.isWorkerRunning?.() ?? 'separate';
-    reply(res, readiness, { temporal, worker }, temporal && worker ? 200 : 503);
+    const reason = !temporal
+      ? 'waiting for Temporal: it does not answer'
+      : !worker
+        ? 'the worker is not running'
+        : undefined;
+    reply(res, readiness, { temporal, worker, ...(reason ? { reason } : {}) }, reason ? 503 : 200);
   });
   const openapi = openApiDocument();
   probes.get('/openapi.json', (_req, res) => void res.json(openapi));

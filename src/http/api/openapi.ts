@@ -203,6 +203,13 @@ export const OPERATIONS: Operation[] = [
           ]),
         ),
       }),
+      202: json(
+        'Reserved, but Temporal did not answer the start: the account exists (do not create it again) and its ' +
+          'lifecycle starts by itself when Temporal is back. The temporary password is shown once by a repeat ' +
+          'with the same Idempotency-Key, or by a resecure once the account is Active (R29).',
+        created,
+        { headers: { Location: { ...text('The account: /v1/accounts/{id}'), required: true } } },
+      ),
     },
     problems: [400, 403, 409, 413, 415, 422, 503],
   },

@@ -60,11 +60,9 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
 
   router.post('/', async (req, res) => {
     const outcome = await createAccountOnce(deps, who(res), req.body, () => idempotencyKeyOf(req));
-    if (outcome.kind === 'replay') {
-      sendCreated(res, outcome.answer, true, outcome.status);
-      return;
-    }
-    sendCreated(res, outcome.created, outcome.replayed);
+    if (outcome.kind === 'replay') sendCreated(res, outcome.answer, true, outcome.status);
+    else if (outcome.kind === 'accepted') sendCreated(res, outcome.answer, false, 202);
+    else sendCreated(res, outcome.created, outcome.replayed);
   });
 
   router.get('/', async (req, res) => {

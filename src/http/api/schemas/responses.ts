@@ -346,6 +346,10 @@ export const health = z.strictObject({ status: z.enum(['ok', 'worker not running
 export const readiness = z.strictObject({
   temporal: z.boolean(),
   worker: z.union([z.boolean(), z.literal('separate')]).describe('"separate": the worker runs elsewhere'),
+  reason: z
+    .enum(['waiting for Temporal: it does not answer', 'the worker is not running'])
+    .optional()
+    .describe('Why it is not ready (503 only)'),
 });
 
 const existingAccount = z

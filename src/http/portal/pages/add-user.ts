@@ -74,7 +74,14 @@ export function addUserPage(deps: PortalDeps): Router {
       ? text(form, 'formKey')
       : newKey();
     try {
-      const outcome = await createAccountOnce(deps, principal, createRequestFrom(form), () => formKey);
+      const request = createRequestFrom(form);
+      const outcome = await createAccountOnce(deps, principal, request, () => formKey);
+      if (outcome.kind === 'accepted') {
+        // Reserved, its lifecycle to start when Temporal is back: the same request again shows the password.
+        const repeat = { formKey, fields: hiddenFieldsOf(request) };
+        renderPage(res, 'created.njk', { nav: 'add', created: outcome.answer, repeat }, 202);
+        return;
+      }
       const created = outcome.kind === 'created' ? outcome.created : outcome.answer;
       renderPage(res, 'created.njk', { nav: 'add', created }, 201);
     } catch (err) {
@@ -96,4 +103,13 @@ export function addUserPage(deps: PortalDeps): Router {
     }
   });
   return router;
+}
+
+/** A create request as the hidden fields of a form that sends it again, as it was sent. */
+function hiddenFieldsOf(request: Record<string, unknown>): { name: string; value: string }[] {
+  return Object.entries(request).flatMap(([name, value]) =>
+    Array.isArray(value)
+      ? value.map((v) => ({ name, value: String(v) }))
+      : [{ name, value: value === true ? 'yes' : String(value) }],
+  );
 }

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../src/project-root';
+
+/** `npm run build`'s script, compiling by a command that takes 2 s: its exit code and what it printed. */
+function build(exitCode: number): Promise<{ code: number | null; out: string }> {
+  const compile = [process.execPath, '-e', `setTimeout(() => process.exit(${exitCode}), 2000)`];
+  const child = spawn(process.execPath, ['scripts/build-once.mjs', ...compile], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out })));
+}
+
+describe('npm run api and npm run worker started together from one checkout', () => {
+  for (const exitCode of [0, 2]) {
+    it(`operations: two builds do not compile into dist/ at once: one compiles, the other waits and takes its outcome (exit ${exitCode})`, async function () {
+      this.timeout(60_000);
+      const [a, b] = await Promise.all([build(exitCode), build(exitCode === 0 ? 1 : 0)]);
+      const waited = [a, b].filter((r) => /Another build of the engine is under way/.test(r.out));
+      assert.equal(waited.length, 1, `exactly one waited:\n${a.out}\n${b.out}`);
+      const compiled = waited[0] === a ? b : a;
+      assert.equal(waited[0]!.code, compiled.code, 'the waiter ends as the build it waited for');
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      assert.equal(fs.existsSync(path.join(PROJECT_ROOT, 'dist.build-lock')), false, 'the lock is gone');
+    });
+  }
+});
