@@ -9,7 +9,7 @@ import {
 import { createInChunks } from './bulk-chunks';
 import { cancelBulkUploadUpdate, getBulkUploadQuery, type BulkProgress } from './bulk-definitions';
 import { createInLanes } from './bulk-lanes';
-import { act, HISTORY_LIMIT, newUploadRun, progressOf, type BulkUploadInput } from './bulk-run';
+import { act, historyFull, newUploadRun, progressOf, type BulkUploadInput } from './bulk-run';
 
 export type { BulkUploadInput } from './bulk-run';
 
@@ -35,7 +35,7 @@ export async function bulkUpload(input: BulkUploadInput): Promise<BulkProgress> 
 
   const inLanes = patched(LANES);
   await (inLanes ? createInLanes(run) : createInChunks(run));
-  if (!run.cancelled && !run.stopped && workflowInfo().historyLength >= HISTORY_LIMIT) {
+  if (!run.cancelled && !run.stopped && historyFull(run, workflowInfo().historyLength)) {
     await condition(() => run.cancelled || allHandlersFinished());
     if (!run.cancelled) {
       const { after, later, created, failed } = run;
