@@ -17,6 +17,7 @@ import { killAllNow } from '../src/servers/supervised-process';
 import { Random } from './chaos/random';
 import { printReport, seconds } from './chaos/report';
 import { startStack, waitForApi, type Stack } from './chaos/stack';
+import { runBulk } from './chaos/bulk-mode';
 
 /**
  * `npm run chaos`: the fault-injection run. A Temporal dev server, one API process and one worker process;
@@ -35,11 +36,17 @@ async function main(): Promise<number> {
     if (!options.keep) fs.rmSync(runDir, { recursive: true, force: true });
   };
   endOnSignals(removeRunDir);
-  console.log(
-    `Fault injection: ${options.accounts} accounts, ${options.concurrency} callers, ${options.kills} SIGKILLs ` +
-      `each of the worker and the API, ${options.outageSeconds ? `a ${options.outageSeconds} s Temporal outage` : 'no Temporal outage'}, ` +
-      `seed ${options.seed}`,
-  );
+  if (options.bulkLines > 0) {
+    console.log(
+      `Fault injection, R31: a bulk upload of ${options.bulkLines} lines, ${options.kills} SIGKILLs of the worker ` +
+        `and ${Math.ceil(options.kills / 2)} of the API, seed ${options.seed}`,
+    );
+  } else
+    console.log(
+      `Fault injection: ${options.accounts} accounts, ${options.concurrency} callers, ${options.kills} SIGKILLs ` +
+        `each of the worker and the API, ${options.outageSeconds ? `a ${options.outageSeconds} s Temporal outage` : 'no Temporal outage'}, ` +
+        `seed ${options.seed}`,
+    );
   console.log(`run folder ${runDir}${options.keep ? ' (kept)' : ' (removed at the end; --keep keeps it)'}`);
   let stack: Stack | undefined;
   try {
@@ -48,7 +55,7 @@ async function main(): Promise<number> {
       `Temporal ${options.cluster ? 'cluster' : 'dev server'} on ${stack.temporalAddress}, ` +
         `API on ${stack.apiUrls.join(' and ')}, ${stack.workers.length} worker(s) started`,
     );
-    return await run(options, stack);
+    return options.bulkLines > 0 ? await runBulk(options, stack, log) : await run(options, stack);
   } finally {
     await stack?.stop();
     killAllNow();

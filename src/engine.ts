@@ -172,7 +172,14 @@ export async function startEngine(
           metrics,
           reconcileAfterMs: config.reconciliation.graceMs,
         }),
-        ...createBulkActivities({ ...stores, ...lifecycles, sealer, policy: config.policy, principals }),
+        ...createBulkActivities({
+          ...stores,
+          ...lifecycles,
+          sealer,
+          policy: config.policy,
+          principals,
+          linesAtOnce: config.bulk.linesAtOnce,
+        }),
       };
       let worker: Awaited<ReturnType<typeof createWorker>> | undefined;
       let workerRun: Promise<void> | undefined;

@@ -14,6 +14,8 @@ export interface ChaosOptions {
   keep: boolean;
   /** Seed of the random choices (names aside): the same seed makes the same kill plan. */
   seed: number;
+  /** R31: instead of journeys, one bulk upload of this many lines (0: none); `kills` is then the worker's. */
+  bulkLines: number;
   /**
    * On a Temporal cluster (its services as processes, on PostgreSQL) with two workers and two APIs on a
    * PostgreSQL of their own, adding the cluster's faults: a history and a matching process SIGKILLed, both
@@ -24,7 +26,7 @@ export interface ChaosOptions {
 }
 
 export const USAGE = `npm run chaos -- [--accounts N] [--concurrency C] [--kills K] [--outage SECONDS]
-                     [--deadline SECONDS] [--seed S] [--keep] [--cluster [--partition SECONDS]]
+                     [--deadline SECONDS] [--seed S] [--keep] [--cluster [--partition SECONDS]] [--bulk LINES]
 
   --accounts N        people to create and onboard (default 200)
   --concurrency C     callers at once (default 8)
@@ -33,6 +35,8 @@ export const USAGE = `npm run chaos -- [--accounts N] [--concurrency C] [--kills
   --deadline SECONDS  time allowed for the journeys (default 900, plus the outage)
   --seed S            seed of the kill plan (default: random, printed)
   --keep              keep the run's folder (child logs, databases)
+  --bulk LINES        instead of journeys, one bulk upload of LINES people (R31): the worker is SIGKILLed
+                      --kills times (default 2 here) and the API half as many, rounded up
   --cluster           on a Temporal cluster (npm run cluster's), two workers and two APIs on PostgreSQL;
                       adds: SIGKILL of a history and a matching process, a crash of the engine's
                       PostgreSQL and of Temporal's, a worker partitioned (SIGSTOP) for a while
@@ -47,10 +51,12 @@ export function parseOptions(argv: string[]): ChaosOptions {
     deadlineSeconds: 900,
     keep: false,
     seed: Math.floor(Math.random() * 2 ** 31),
+    bulkLines: 0,
     cluster: false,
     partitionSeconds: 60,
   };
   let deadlineGiven = false;
+  let killsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const number = (min: number) => {
@@ -67,6 +73,10 @@ export function parseOptions(argv: string[]): ChaosOptions {
         break;
       case '--kills':
         options.kills = number(0);
+        killsGiven = true;
+        break;
+      case '--bulk':
+        options.bulkLines = number(1);
         break;
       case '--outage':
         options.outageSeconds = number(0);
@@ -103,5 +113,9 @@ export function parseOptions(argv: string[]): ChaosOptions {
   if (options.accounts > 100_000) throw new Error('--accounts: at most 100000 (the mobile number range)');
   if (!deadlineGiven)
     options.deadlineSeconds += options.outageSeconds + (options.cluster ? options.partitionSeconds : 0);
+  if (options.bulkLines > 10_000) throw new Error('--bulk: at most 10000 lines (R31)');
+  if (options.bulkLines > 0 && options.cluster)
+    throw new Error('--bulk runs on the dev server, not --cluster');
+  if (options.bulkLines > 0 && !killsGiven) options.kills = 2;
   return options;
 }

@@ -9,7 +9,7 @@ import type { HostName } from '../http/security/host-names';
 import { PROJECT_ROOT } from '../project-root';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../domain/policy';
 import type { StoresLocation } from '../adapters/stores';
-import { DEFAULT_BULK_SETTINGS, type BulkSettings } from '../bulk/bulk-settings';
+import { DEFAULT_BULK_SETTINGS, MAX_LINES_AT_ONCE, type BulkSettings } from '../bulk/bulk-settings';
 import { DEFAULT_AUDIT_KEPT_FOR_MS } from '../operations/purge-audit-trail';
 import type { SimulationSettings } from '../ports/simulated-mail-platform';
 import type { ReconciliationSettings } from '../temporal/reconciliation-schedule';
@@ -85,6 +85,12 @@ const envSchema = z.object({
   BULK_PASSWORDS_KEPT_FOR: duration('BULK_PASSWORDS_KEPT_FOR'),
   AUDIT_KEPT_FOR: duration('AUDIT_KEPT_FOR'),
   BULK_REQUESTS_AT_ONCE: z.coerce.number().int().min(1).max(100).optional(),
+  BULK_LINES_AT_ONCE: z.coerce
+    .number({ error: 'BULK_LINES_AT_ONCE must be a whole number' })
+    .int({ error: 'BULK_LINES_AT_ONCE must be a whole number' })
+    .min(1, { error: `BULK_LINES_AT_ONCE must be 1 to ${MAX_LINES_AT_ONCE}` })
+    .max(MAX_LINES_AT_ONCE, { error: `BULK_LINES_AT_ONCE must be 1 to ${MAX_LINES_AT_ONCE}` })
+    .optional(),
   PORTAL_PUBLIC_URL: z
     .url({ error: 'PORTAL_PUBLIC_URL must be a URL, such as https://admin.example.nhs.uk' })
     .optional(),
@@ -332,6 +338,7 @@ export function loadAppConfig(
     bulk: {
       passwordsKeptForMs: e.BULK_PASSWORDS_KEPT_FOR ?? DEFAULT_BULK_SETTINGS.passwordsKeptForMs,
       requestsAtOnce: e.BULK_REQUESTS_AT_ONCE ?? DEFAULT_BULK_SETTINGS.requestsAtOnce,
+      linesAtOnce: e.BULK_LINES_AT_ONCE ?? DEFAULT_BULK_SETTINGS.linesAtOnce,
     },
     auditKeptForMs: e.AUDIT_KEPT_FOR ?? DEFAULT_AUDIT_KEPT_FOR_MS,
   };

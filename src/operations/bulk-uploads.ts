@@ -205,19 +205,20 @@ async function reachUpload(deps: BulkDeps, principal: Principal, id: string): Pr
   return upload;
 }
 
-/** R31: an upload's progress: from its workflow while it runs, from the store once it has finished. */
+/**
+ * R31: an upload's progress, as the store has it: each line counted as soon as it is created or fails (the
+ * workflow learns of a lane's lines a chunk at a time), without a query that may replay its history.
+ */
 export async function uploadProgress(
   deps: BulkDeps,
   principal: Principal,
   id: string,
 ): Promise<BulkProgress> {
-  const upload = await reachUpload(deps, principal, id);
-  const running = upload.status === 'Running' ? await runningUpload(deps, upload.organisation) : undefined;
-  if (running?.uploadId === id) return running;
+  await reachUpload(deps, principal, id);
   return storedProgress(deps, id);
 }
 
-/** What the store holds of an upload: the whole truth once it has finished. */
+/** What the store holds of an upload: every line's outcome as it is recorded. */
 async function storedProgress(deps: BulkDeps, id: string): Promise<BulkProgress> {
   const latest = (await deps.bulkUploads.get(id))!;
   const counts = await deps.bulkUploads.counts(id);

@@ -26,6 +26,10 @@ export async function bulkHarness(
   options: {
     principals?: () => Pick<Principals, 'byId'>;
     activityWrapper?: <T>(activities: T) => T;
+    /** R31: BULK_LINES_AT_ONCE of the worker; its default unless given. */
+    linesAtOnce?: number;
+    /** The events at which an upload's run continues as new, given to each upload started. */
+    historyLimit?: number;
   } = {},
 ) {
   const env = testEnv();
@@ -36,6 +40,10 @@ export async function bulkHarness(
       if (prop === 'start' || prop === 'executeUpdateWithStart') {
         return async (...args: unknown[]) => {
           const call = Reflect.get(target, prop, target) as (...a: unknown[]) => Promise<unknown>;
+          const start = args[1] as { args?: [Record<string, unknown>] } | undefined;
+          if (prop === 'start' && options.historyLimit && start?.args?.[0]?.uploadId) {
+            start.args = [{ ...start.args[0], historyLimit: options.historyLimit }];
+          }
           try {
             const result = await call.apply(target, args);
             if (prop === 'start') started.push(result as WorkflowHandle);
@@ -83,7 +91,11 @@ export async function bulkHarness(
       lifecycles: { client, taskQueue },
       reconcileAfterMs: 0,
     }),
-    ...createBulkActivities({ ...deps, principals: { byId: (id) => principals().byId(id) } }),
+    ...createBulkActivities({
+      ...deps,
+      principals: { byId: (id) => principals().byId(id) },
+      linesAtOnce: options.linesAtOnce,
+    }),
   });
   const worker = await Worker.create({
     connection: env.nativeConnection,

@@ -6,15 +6,20 @@ import { csv, finished, gate, line, upload } from './bulk-helpers';
 
 type BulkActivities = ReturnType<typeof createBulkActivities>;
 
-/** Holds every line's create at a gate (a chunk's lines one by one), so a test can stop an upload part-way. */
+/**
+ * Holds every line's create at a gate (a chunk's lines one by one), so a test can stop an upload part-way;
+ * `chunks` counts the chunks started.
+ */
 function gated() {
   const g = gate();
+  let chunks = 0;
   const wrapper = <T>(activities: T): T => {
     const a = activities as T & BulkActivities;
-    const create = a.createBulkLines.bind(a);
+    const create = a.createBulkLane.bind(a);
     return {
       ...a,
-      createBulkLines: async (uploadId: string, lines: number[]) => {
+      createBulkLane: async (uploadId: string, lines: number[]) => {
+        chunks++;
         const tally = { created: 0, failed: 0 };
         for (const n of lines) {
           await g.pass();
@@ -26,7 +31,7 @@ function gated() {
       },
     } as T;
   };
-  return { gate: g, wrapper };
+  return { gate: g, wrapper, chunks: () => chunks };
 }
 
 const resultsOf = async (h: ApiHarness, id: string, token = TOKENS.gstt) => {
@@ -212,8 +217,33 @@ describe('R31: bulk creation from a CSV file', () => {
     });
   });
 
-  it('R31: cancelled part-way, then submitted again, no line is created twice', async () => {
+  it('R31: the progress counts each line as it is created, not a lane’s chunk at a time', async () => {
     const { gate: g, wrapper } = gated();
+    const h = await apiHarness({ activityWrapper: wrapper });
+    await h.run(async () => {
+      const res = await upload(h, csv(Array.from({ length: 40 }, () => line())), 'create');
+      const id = res.body.id as string;
+      g.allow(3); // three lines created, each the first of its lane's chunk of five
+      for (let i = 0; i < 200 && (await h.bulkUploads.counts(id)).created < 3; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const progress = await h.api.get(`/v1/bulk-uploads/${id}`).set(bearer(TOKENS.gstt));
+      g.allow(1000);
+      assert.deepEqual(
+        {
+          status: progress.body.status,
+          created: progress.body.created,
+          failed: progress.body.failed,
+          remaining: progress.body.remaining,
+        },
+        { status: 'Running', created: 3, failed: 0, remaining: 37 },
+      );
+      assert.equal((await finished(h, id)).created, 40);
+    });
+  });
+
+  it('R31: cancelled part-way, then submitted again, no line is created twice', async () => {
+    const { gate: g, wrapper, chunks } = gated();
     const h = await apiHarness({ activityWrapper: wrapper });
     await h.run(async () => {
       const lines = Array.from({ length: 30 }, () => line());
@@ -235,9 +265,12 @@ describe('R31: bulk creation from a CSV file', () => {
       assert.equal(cancelled.body.status, 'Cancelled');
       const createdFirst = cancelled.body.created as number;
       assert.ok(
-        createdFirst >= 5 && createdFirst <= 8,
-        `${createdFirst} created: the 5 let through and the rest of their chunk of 8`,
+        createdFirst >= 5 && createdFirst < lines.length,
+        `${createdFirst} created: the 5 let through and the lanes' chunks under way`,
       );
+      const chunksAtCancel = chunks();
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(chunks(), chunksAtCancel, 'no chunk starts once the cancel has answered');
 
       const second = await upload(h, file, 'create');
       assert.equal(second.status, 202, JSON.stringify(second.body));
@@ -293,10 +326,10 @@ describe('R31: bulk creation from a CSV file', () => {
       workerRestartable: true,
       activityWrapper: <T>(activities: T): T => {
         const a = wrapper(activities) as T & BulkActivities;
-        const create = a.createBulkLines.bind(a);
+        const create = a.createBulkLane.bind(a);
         return {
           ...a,
-          createBulkLines: async (uploadId: string, lines: number[]) => {
+          createBulkLane: async (uploadId: string, lines: number[]) => {
             const outcome = await create(uploadId, lines);
             if (lines.includes(3) && dieOnce) {
               dieOnce = false;

@@ -7,6 +7,7 @@ import {
   uploadProgress,
   uploadResults,
 } from '../../src/operations/bulk-uploads';
+import { DEFAULT_BULK_SETTINGS } from '../../src/bulk/bulk-settings';
 import type { BulkUploads } from '../../src/ports/bulk-uploads';
 import type { IdempotencyKeys } from '../../src/ports/idempotency-keys';
 import { TOKENS, apiHarness, bearer, type ApiHarness } from '../helpers/api-harness';
@@ -105,7 +106,7 @@ describe('Security 13: one-time passwords of a bulk upload are kept until the up
     const stores = await sqliteBackend.open(this);
     try {
       const h = await bulkHarness(stores);
-      h.deps.bulk = { passwordsKeptForMs: 60 * 60 * 1000, requestsAtOnce: 2 };
+      h.deps.bulk = { ...DEFAULT_BULK_SETTINGS, passwordsKeptForMs: 60 * 60 * 1000 };
       await h.run(async () => {
         const first = await startUpload(h.deps, gstt(), 'RJ1', Buffer.from(csv([line(), line()])));
         const done = await untilFinished(h, first.uploadId);

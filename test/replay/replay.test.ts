@@ -38,21 +38,24 @@ const FIXTURES = path.resolve(__dirname, '../fixtures/histories');
  * (fed-by-scim: held edits and marks, future-dated leavers, a feed's delete, R33).
  */
 const GENERATION = '-v6';
+/** Bulk uploads: none, chunk after chunk; `-lanes`, lines created in lanes (patch bulk-lanes). */
+const BULK_GENERATION = '-lanes';
 const recording = (name: string) =>
   process.env.RECORD_HISTORIES === '1' || (process.env.RECORD_HISTORIES ?? '').split(',').includes(name);
 
 describe('Replay', () => {
   if (process.env.RECORD_HISTORIES) {
     it('records the representative lifecycles as fixtures', async () => {
-      if (recording('bulk-upload')) {
-        const history = await bulkUploadHistory();
-        fs.writeFileSync(path.join(FIXTURES, 'bulk-upload.json'), historyToJSON(history));
-        console.log(`    recorded bulk-upload.json: ${history.events!.length} events`);
-      }
-      if (recording('bulk-upload-cancelled-mid-chunk')) {
-        const history = await bulkUploadCancelledMidChunkHistory();
-        fs.writeFileSync(path.join(FIXTURES, 'bulk-upload-cancelled-mid-chunk.json'), historyToJSON(history));
-        console.log(`    recorded bulk-upload-cancelled-mid-chunk.json: ${history.events!.length} events`);
+      // Uploads are recorded under the current generation's name: `bulk-upload` and its cancel are of uploads
+      // that created chunk after chunk, before `bulk-lanes`; their fixtures are kept and replayed.
+      for (const [name, record] of [
+        [`bulk-upload${BULK_GENERATION}`, bulkUploadHistory],
+        [`bulk-upload${BULK_GENERATION}-cancelled-mid-chunk`, bulkUploadCancelledMidChunkHistory],
+      ] as const) {
+        if (!recording(name)) continue;
+        const history = await record();
+        fs.writeFileSync(path.join(FIXTURES, `${name}.json`), historyToJSON(history));
+        console.log(`    recorded ${name}.json: ${history.events!.length} events`);
       }
       for (const [name, drive] of [
         ['happy-path', happyPath],
@@ -83,7 +86,7 @@ describe('Replay', () => {
 
   it('replays the recorded lifecycles and bulk upload with the current workflow code without non-determinism', async () => {
     const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
-    assert.ok(files.length >= 38, 'the representative histories of each generation are present');
+    assert.ok(files.length >= 40, 'the representative histories of each generation are present');
     const histories = files.map((f) => {
       const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8')));
       // Payloads written since the codec binds them to their workflow are read for that workflow only.

@@ -23,7 +23,7 @@ export async function bulkUploadCancelledMidChunkHistory() {
   const h = await apiHarness({
     activityWrapper: <T>(activities: T): T => ({
       ...activities,
-      createBulkLines: async () => {
+      createBulkLane: async () => {
         throw new Error('the store is unreachable (injected)');
       },
     }),
