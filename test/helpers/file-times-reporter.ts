@@ -14,8 +14,8 @@ interface FileTime {
 
 /**
  * Mocha's spec reporter, then where the time went: each file's wall time (its hooks included, which the
- * per-test durations leave out) and its slowest tests, printed and written to test-results/file-times.json.
- * `npx mocha --reporter test/helpers/file-times-reporter.ts 'test/**\/*.test.ts'`
+ * per-test durations leave out) and its slowest tests, printed and written to test-results/file-times.json
+ * (file-times-lane-N.json for each lane of `npm test`): `TEST_REPORTER=test/helpers/file-times-reporter.ts npm test`.
  */
 class FileTimesReporter extends Mocha.reporters.Spec {
   constructor(runner: Mocha.Runner, options?: Mocha.MochaOptions) {
@@ -55,7 +55,7 @@ class FileTimesReporter extends Mocha.reporters.Spec {
       console.log(`\n  Whole run: ${s(Date.now() - began).trim()}`);
       mkdirSync('test-results', { recursive: true });
       writeFileSync(
-        'test-results/file-times.json',
+        `test-results/file-times${process.env.TEST_LANE ? `-lane-${process.env.TEST_LANE}` : ''}.json`,
         JSON.stringify({ wallMs: Date.now() - began, files: all }, null, 2),
       );
     });
