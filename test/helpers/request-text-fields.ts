@@ -9,6 +9,7 @@ import {
   leaversQuery,
   listAccountsQuery,
 } from '../../src/operations/schemas/requests';
+import { auditQuery } from '../../src/operations/schemas/audit-query';
 import { mfaExceptionBody, notesBody } from '../../src/operations/account-changes';
 
 /** One text field of one request: its schema, a valid request around a value, and how errors name it. */
@@ -171,6 +172,10 @@ export const TEXT_FIELDS: TextField[] = [
   query('searchAccounts', listAccountsQuery, 'cursor', 'cursor', cursorAround),
   query('findLeavers', leaversQuery, 'q', 'q', words),
   query('findLeavers', leaversQuery, 'cursor', 'cursor', cursorAround, { q: 'smith' }),
+  query('searchAuditTrail', auditQuery, 'actor', 'actor', (c) => `admin${c}-rj1`),
+  query('searchAuditTrail', auditQuery, 'org', 'org', (c) => `RJ${c}1`),
+  query('searchAuditTrail', auditQuery, 'account', 'account', (c) => `john${c}.smith@nhs.net`),
+  query('searchAuditTrail', auditQuery, 'cursor', 'cursor', cursorAround),
   query('uploadBulkFile', bulkUploadQuery, 'organisation', 'organisation', (c) => `RJ${c}1`, {
     mode: 'validate',
   }),

@@ -11,7 +11,7 @@ export const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 let people = 0;
-/** An Entra ID-shaped create: userName its UPN, the names, a job title, a work phone and a mobile. */
+/** An Entra ID-shaped create: userName its UPN, the names, a job title, a work phone and a mobile (074004..., a range no other test file uses: a lane shares its stores). */
 export function entraUser(overrides: Record<string, unknown> = {}) {
   const n = ++people;
   const letters = String.fromCharCode(97 + (n % 26)) + String.fromCharCode(97 + (Math.floor(n / 26) % 26));
@@ -22,7 +22,7 @@ export function entraUser(overrides: Record<string, unknown> = {}) {
     active: true,
     name: { givenName: 'Feeda', familyName: `Person${letters}${n}`, honorificPrefix: 'Dr' },
     title: 'Staff Nurse',
-    phoneNumbers: [{ type: 'mobile', value: `074003${String(n % 100000).padStart(5, '0')}` }],
+    phoneNumbers: [{ type: 'mobile', value: `074004${String(n % 100000).padStart(5, '0')}` }],
     [ENTERPRISE]: { employeeNumber: `1234567${n}`, department: 'RJ1-CARD-CCU' },
     ...overrides,
   };

@@ -18,6 +18,7 @@ const instant = (name: string, description: string) =>
 const auditCursor = z
   .string({ error: 'cursor must be text' })
   .max(400, { message: 'cursor must be at most 400 characters', abort: true })
+  .regex(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be the nextCursor of the page before', abort: true })
   .transform((value, ctx): AuditPosition => {
     const position = positionOf(value);
     if (!position) {
