@@ -1,7 +1,7 @@
 import { withoutRuleIds } from '../../domain/rule-citations';
 
 /** What an administrator typed, kept as it is: a textarea's text, a field's value. */
-const TYPED = /(<textarea\b[^>]*>[^<]*<\/textarea>|\svalue="[^"]*")/gi;
+const TYPED = /(<textarea\b[^<>]*>[^<]*<\/textarea>|\svalue="[^"]*")/gi;
 
 /**
  * A rendered page without the rules' citations of its words (the status lines, the history, refusals,
