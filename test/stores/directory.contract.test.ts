@@ -143,7 +143,10 @@ for (const backend of STORE_BACKENDS) {
           lifecyclePending: true,
           lastModified: undefined,
         });
-        assert.ok(Math.abs(Date.parse(located!.lastModified!) - now.getTime()) < 60_000, 'R33: when it changed');
+        assert.ok(
+          Math.abs(Date.parse(located!.lastModified!) - now.getTime()) < 60_000,
+          'R33: when it changed',
+        );
         const pending = await stores.directory.pendingStart(email);
         assert.deepEqual(pending && { ...pending, reservedAt: undefined }, {
           id: email,
