@@ -10,6 +10,8 @@ import {
   readForFeed,
 } from '../../operations/feed-accounts';
 import { referenceData } from '../../reference/reference-data';
+import { requireJsonBodies } from '../json-body';
+import { SCIM_BASE } from '../scim-media';
 import type { HttpDeps } from '../http-deps';
 import type { ProblemObserver } from '../problem-of';
 import { Problem } from '../problem';
@@ -33,7 +35,7 @@ import {
   type ScimUser,
 } from './user-resource';
 
-export const SCIM_BASE = '/scim/v2';
+export { SCIM_BASE };
 const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 const SEARCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -120,6 +122,8 @@ export function scimRouter(
   router.use(countingFailures(authenticateScimClient));
   router.use(onlyScimClients);
   router.use(perScimClient);
+  // A body must be JSON (application/scim+json, or application/json): another answers 415, as on /v1.
+  router.use(requireJsonBodies());
   router.use(express.json({ limit: deps.bodyLimit, type: [SCIM_TYPE, 'application/json'] }));
   const who = principalOf;
 
