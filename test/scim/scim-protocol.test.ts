@@ -147,7 +147,7 @@ describe('R33: the SCIM protocol (RFC 7644)', () => {
     });
   });
 
-  it('R33, R28: the schemas declare what every user has (active, organization, emailAlias, the enterprise and engine extensions) required and the status extension read only; a PATCH removing the one or touching the other answers 400 and changes nothing', async () => {
+  it('R33, R28: the schemas declare what every user has (active, organization, emailAlias, the enterprise and engine extensions) required and the status extension read only; a PATCH removing the one or touching the other answers 400 and changes nothing; a body not JSON, 415', async () => {
     const h = await apiHarness();
     await h.run(async () => {
       const types = await scim(h).get('/ResourceTypes/User');
@@ -197,6 +197,13 @@ describe('R33: the SCIM protocol (RFC 7644)', () => {
       assert.equal(after.active, true);
       assert.equal(after.title, 'Staff Nurse', 'nothing changed, not even the operation before');
       assert.equal(after[ENTERPRISE].organization, 'RJ1');
+      const form = await h.api
+        .patch(`/scim/v2${path}`)
+        .set(bearer(SCIM_TOKEN))
+        .set('Content-Type', 'application/x-www-form-urlencoded')
+        .send('active=false');
+      assert.equal(form.status, 415, "a body that is not JSON is refused, in SCIM's shape");
+      assert.equal(form.body.status, '415');
       const leaver = await scim(h).patch(path, [{ op: 'replace', path: 'active', value: false }]);
       assert.equal(leaver.status, 200, leaver.text);
       assert.equal(leaver.body.active, false, 'a leaver is marked by active: false (R28)');
