@@ -5,7 +5,7 @@ import { httpMetrics, problemMetrics } from '../metrics/http-metrics';
 import { errorHandler } from './problem-of';
 import { requestLog } from './request-log';
 import { notFound } from './problem';
-import type { ApiRoute, RouteTable } from './api/route-table';
+import { RouteTable, type ApiRoute } from './api/route-table';
 import { API_PATHS, apiRouter } from './api/api';
 import type { HttpDeps } from './http-deps';
 import { API_REFERENCE_ASSETS } from './api/routes/api-reference';
@@ -20,12 +20,12 @@ import { portalRoutes } from './portal/portal';
 import { portalContentSecurityPolicy } from './security/content-security-policy';
 import { SCIM_BASE, scimRouter } from './scim/scim';
 
-const ROUTES = new WeakMap<express.Express, RouteTable>();
+const ROUTES = new WeakMap<express.Express, ApiRoute[]>();
 const PORTAL_ROUTES = new WeakMap<express.Express, PageRoute[]>();
 
 /** The routes an app made by createApp has, with their methods. */
 export function apiRoutes(app: express.Express): ApiRoute[] {
-  return ROUTES.get(app)?.routes ?? [];
+  return ROUTES.get(app) ?? [];
 }
 
 /** The portal's routes (pages, fragments, forms) in an app made by createApp with a portal. */
@@ -63,9 +63,10 @@ export function createApp(deps: HttpDeps): express.Express {
     rateLimits.scimPerClientPerMinute ?? DEFAULT_RATE_LIMITS.scimPerClientPerMinute,
   );
   const observe = problemMetrics(metrics);
-  app.use(SCIM_BASE, scimRouter(deps, { countingFailures, perScimClient, observe, logger: deps.logger }));
+  const scim = scimRouter(deps, { countingFailures, perScimClient, observe, logger: deps.logger });
+  app.use(SCIM_BASE, scim);
   const api = apiRouter(deps, { metrics, countingFailures, perPrincipal });
-  ROUTES.set(app, api.routes);
+  ROUTES.set(app, [...api.routes.routes, ...new RouteTable().addRouter(SCIM_BASE, scim).routes]);
   app.use(api.router);
   if (deps.portal) {
     if (!deps.portalSessions) throw new Error('The portal needs its session store (portalSessions)');

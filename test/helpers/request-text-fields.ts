@@ -228,7 +228,12 @@ export function documentedTextFields(): { operationId: string; name: string; sch
       >
     >;
   };
-  for (const item of Object.values(doc.paths)) {
+  // The API's requests (/v1). SCIM's (/scim/v2, R33) are described by the engine's SCIM Schemas, not by
+  // patterns: what they hold that is kept reaches the same field rules (names, phones, externalId,
+  // employeeNumber...), which refuse control characters, and the rest (filter, attributes, a PATCH's path) is
+  // parsed, never stored.
+  for (const [path, item] of Object.entries(doc.paths)) {
+    if (path.startsWith('/scim/')) continue;
     for (const op of Object.values(item)) {
       walk(op.operationId, '(body)', op.requestBody?.content['application/json']?.schema);
       for (const p of op.parameters ?? []) if (p.in === 'query') walk(op.operationId, p.name, p.schema);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_RATE_LIMITS } from '../../src/http/rate-limit';
 import { TOKENS, apiHarness, bearer, type ApiHarness } from '../helpers/api-harness';
-import { ENGINE, ENTERPRISE, entraUser, scim, SCIM_TOKEN, STATUS } from './scim-client';
+import { ENGINE, ENTERPRISE, entraUser, scim, SCIM_TOKEN, STATUS, USER } from './scim-client';
 
 const filtered = (h: ApiHarness, filter: string, extra = '') =>
   scim(h).get(`/Users?filter=${encodeURIComponent(filter)}${extra}`);
@@ -144,6 +144,69 @@ describe('R33: the SCIM protocol (RFC 7644)', () => {
         (await h.api.post('/scim/v2/Schemas').set({ Authorization: `Bearer ${SCIM_TOKEN}` })).status,
         405,
       );
+    });
+  });
+
+  it('R33, R28: the schemas declare what every user has (active, organization, emailAlias, the enterprise and engine extensions) required and the status extension read only; a PATCH removing the one or touching the other answers 400 and changes nothing; a body not JSON, 415', async () => {
+    const h = await apiHarness();
+    await h.run(async () => {
+      const types = await scim(h).get('/ResourceTypes/User');
+      assert.deepEqual(types.body.schemaExtensions, [
+        { schema: ENTERPRISE, required: true },
+        { schema: ENGINE, required: true },
+        { schema: STATUS, required: false },
+      ]);
+      const schemas = (await scim(h).get('/Schemas')).body.Resources as {
+        id: string;
+        attributes: { name: string; required: boolean; mutability: string }[];
+      }[];
+      const attribute = (id: string, name: string) =>
+        schemas.find((s) => s.id === id)!.attributes.find((a) => a.name === name)!;
+      assert.equal(attribute(USER, 'active').required, true);
+      assert.equal(attribute(ENTERPRISE, 'organization').required, true);
+      assert.equal(attribute(ENGINE, 'emailAlias').required, true);
+      for (const a of schemas.find((s) => s.id === STATUS)!.attributes)
+        assert.equal(a.mutability, 'readOnly');
+      // A create may still leave them out: active, the organisation and the domain have their defaults.
+      const { active: _active, [ENTERPRISE]: _enterprise, ...bare } = entraUser();
+      const user = (await scim(h).post('/Users', bare)).body;
+      assert.equal(user.active, true);
+      assert.equal(user[ENTERPRISE].organization, 'RJ1');
+      const path = `/Users/${encodeURIComponent(user.id)}`;
+      const refusals: [unknown, string, RegExp][] = [
+        [{ op: 'remove', path: 'active' }, 'invalidValue', /active is required .*false marks a leaver/],
+        [{ op: 'replace', path: 'active', value: null }, 'invalidValue', /active is required/],
+        [{ op: 'remove', path: `${USER}:active` }, 'invalidValue', /active is required/],
+        [{ op: 'remove', path: 'name.givenName' }, 'invalidValue', /name\.givenName is required/],
+        [{ op: 'remove', path: ENTERPRISE }, 'invalidValue', /required extension/],
+        [{ op: 'remove', path: ENGINE }, 'invalidValue', /required extension/],
+        [{ op: 'remove', path: `${ENTERPRISE}:organization` }, 'invalidValue', /organization is required/],
+        [{ op: 'remove', path: `${ENGINE}:emailAlias` }, 'invalidValue', /emailAlias is required/],
+        [{ op: 'remove', path: STATUS }, 'mutability', /read only/],
+        [{ op: 'add', path: STATUS, value: { schemas: [STATUS] } }, 'mutability', /read only/],
+        [{ op: 'replace', path: STATUS, value: { status: 'Active' } }, 'mutability', /read only/],
+        [{ op: 'replace', path: `${STATUS}:status`, value: 'Active' }, 'mutability', /read only/],
+      ];
+      for (const [operation, scimType, detail] of refusals) {
+        const res = await scim(h).patch(path, [{ op: 'replace', path: 'title', value: 'Matron' }, operation]);
+        assert.equal(res.status, 400, `${JSON.stringify(operation)}: ${res.text}`);
+        assert.equal(res.body.scimType, scimType, JSON.stringify(operation));
+        assert.match(res.body.detail, detail);
+      }
+      const after = (await scim(h).get(path)).body;
+      assert.equal(after.active, true);
+      assert.equal(after.title, 'Staff Nurse', 'nothing changed, not even the operation before');
+      assert.equal(after[ENTERPRISE].organization, 'RJ1');
+      const form = await h.api
+        .patch(`/scim/v2${path}`)
+        .set(bearer(SCIM_TOKEN))
+        .set('Content-Type', 'application/x-www-form-urlencoded')
+        .send('active=false');
+      assert.equal(form.status, 415, "a body that is not JSON is refused, in SCIM's shape");
+      assert.equal(form.body.status, '415');
+      const leaver = await scim(h).patch(path, [{ op: 'replace', path: 'active', value: false }]);
+      assert.equal(leaver.status, 200, leaver.text);
+      assert.equal(leaver.body.active, false, 'a leaver is marked by active: false (R28)');
     });
   });
 

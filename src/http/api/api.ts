@@ -6,7 +6,7 @@ import type { HttpDeps } from '../http-deps';
 import type { CountingFailures } from '../rate-limit';
 import { rememberRouteBase } from '../route-template';
 import { authenticate } from './authenticate';
-import { JSON_TYPES, requireJsonBodies } from './json-body';
+import { JSON_TYPES, requireJsonBodies } from '../json-body';
 import { openApiDocument } from './openapi';
 import { reply } from './reply';
 import { RouteTable } from './route-table';

@@ -23,6 +23,7 @@ import {
   type AnswerSchema,
 } from './schemas/responses';
 import { anyProblem, problemSchemas } from './schemas/problems';
+import { SCIM_OPERATIONS, scimErrors } from './openapi-scim';
 import { PROBLEM_TYPES, type ProblemType } from '../problem-types';
 import type { AnyAccountChange } from '../../operations/account-change-row';
 import { CHANGE_ROWS, emptyBody } from '../../operations/account-changes';
@@ -499,6 +500,24 @@ export function openApiDocument() {
     scheme: 'bearer',
     description: 'A principal’s token (R1): an administrator, or the identity platform',
   });
+  registry.registerComponent('securitySchemes', 'scimBearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A SCIM client’s token (R33), bound to the organisations it feeds (R1): /scim/v2 only',
+  });
+  for (const op of SCIM_OPERATIONS) {
+    registry.registerPath({
+      method: op.method,
+      path: op.path,
+      operationId: op.operationId,
+      tags: ['SCIM'],
+      summary: op.summary,
+      ...(op.description ? { description: op.description } : {}),
+      security: [{ scimBearer: [] }],
+      ...(op.request ? { request: op.request } : {}),
+      responses: { ...op.success, ...scimErrors(op.errors) },
+    });
+  }
   for (const op of OPERATIONS) {
     registry.registerPath({
       method: op.method,
@@ -530,10 +549,11 @@ export function openApiDocument() {
           'One durable Temporal workflow per account, behind this API (rules R1-R32). Every /v1 call carries ' +
           '`Authorization: Bearer <token>`. Errors are application/problem+json (RFC 9457), each kind with its ' +
           'own `type` URI and schema (the *Problem components; docs/api.md says what to do of each). A method a path ' +
-          'does not have is answered 405 with `Allow`.',
+          'does not have is answered 405 with `Allow`. SCIM 2.0 (R33, docs/scim.md) is served at /scim/v2 to ' +
+          'SCIM clients only, in application/scim+json, its errors in SCIM’s shape (ScimError).',
       },
       servers: [{ url: '/', description: 'The server this document is served from' }],
-      tags: [...new Set(OPERATIONS.map((op) => op.tag))].map((name) => ({ name })),
+      tags: [...new Set([...OPERATIONS.map((op) => op.tag), 'SCIM'])].map((name) => ({ name })),
     },
   );
   // The generator writes a regex's flags after its source ("...$/u"); JSON Schema patterns are Unicode anyway.

@@ -26,24 +26,37 @@ export class RouteTable {
     for (const layer of router.stack) {
       const route = layer.route;
       if (!route) continue;
-      const path = (prefix + (route.path === '/' ? '' : route.path)).replace(/:(\w+)/g, '{$1}');
-      const methods = new Set(route.stack.map((l) => l.method.toUpperCase()));
-      let entry = this.entries.find((e) => e.path === path);
-      if (!entry) {
-        entry = {
-          path,
-          methods: [],
-          segments: path
-            .split('/')
-            .slice(1)
-            .map((s) => (s.startsWith('{') ? null : s.toLowerCase())),
-          ownOptions: options.ownOptions ?? false,
-        };
-        this.entries.push(entry);
+      // A route for every method (router.all, answering 405) adds none; a route of several paths adds each.
+      const methods = new Set(route.stack.filter((l) => l.method).map((l) => l.method.toUpperCase()));
+      const paths: unknown[] = Array.isArray(route.path) ? route.path : [route.path];
+      if (methods.size === 0) continue;
+      for (const routePath of paths) {
+        if (typeof routePath !== 'string') continue;
+        this.add(
+          (prefix + (routePath === '/' ? '' : routePath)).replace(/:(\w+)/g, '{$1}'),
+          methods,
+          options,
+        );
       }
-      entry.methods = [...new Set([...entry.methods, ...methods])].sort();
     }
     return this;
+  }
+
+  private add(path: string, methods: Set<string>, options: { ownOptions?: boolean }): void {
+    let entry = this.entries.find((e) => e.path === path);
+    if (!entry) {
+      entry = {
+        path,
+        methods: [],
+        segments: path
+          .split('/')
+          .slice(1)
+          .map((s) => (s.startsWith('{') ? null : s.toLowerCase())),
+        ownOptions: options.ownOptions ?? false,
+      };
+      this.entries.push(entry);
+    }
+    entry.methods = [...new Set([...entry.methods, ...methods])].sort();
   }
 
   get routes(): ApiRoute[] {

@@ -84,7 +84,13 @@ export function schemas(principal: Principal, base: string) {
         description: 'First and last name (R5)',
       }),
       attribute({ name: 'title', type: 'string', description: 'Job title (R3)' }),
-      attribute({ name: 'active', type: 'boolean', description: 'false: a leaver (R28)' }),
+      attribute({
+        name: 'active',
+        type: 'boolean',
+        // Every account has it (true unless a leaver, R28): a create without it is active, a remove is refused.
+        required: true,
+        description: 'false: a leaver (R28); true when a create leaves it out; it cannot be removed',
+      }),
       attribute({
         name: 'emails',
         type: 'complex',
@@ -123,6 +129,8 @@ export function schemas(principal: Principal, base: string) {
       attribute({
         name: 'organization',
         type: 'string',
+        // Every account has one (R1); a create may leave it out when the client feeds one organisation.
+        required: true,
         mutability: 'immutable',
         canonicalValues: codes(orgs),
         description: "The organisation's ODS code (R9); a move is R28's leaver and joiner",
@@ -179,6 +187,8 @@ export function schemas(principal: Principal, base: string) {
       attribute({
         name: 'emailAlias',
         type: 'string',
+        // Every address has a domain (R11); a create may leave it out for the organisation's first.
+        required: true,
         mutability: 'immutable',
         canonicalValues: orgs.flatMap((o) => o.emailDomains),
         description: "The address's domain (R11), chosen at a create: the organisation's first by default",
@@ -246,9 +256,13 @@ export function resourceTypes(base: string) {
       endpoint: '/Users',
       description: 'NHSmail accounts (R33)',
       schema: USER_SCHEMA,
+      // Every user has the enterprise and engine extensions (RFC 7643 6, required: "a resource of this type
+      // MUST include this schema extension"), with their required organization and emailAlias: neither can
+      // be removed. A create may leave them out: the organisation and the domain then have their defaults.
       schemaExtensions: [
-        { schema: ENTERPRISE_SCHEMA, required: false },
-        { schema: ENGINE_SCHEMA, required: false },
+        { schema: ENTERPRISE_SCHEMA, required: true },
+        { schema: ENGINE_SCHEMA, required: true },
+        // Always answered, but read only: a request cannot hold it, so it is not required of one.
         { schema: STATUS_SCHEMA, required: false },
       ],
       meta: { resourceType: 'ResourceType', location: `${base}/ResourceTypes/User` },

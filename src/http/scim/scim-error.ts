@@ -3,8 +3,9 @@ import type { Logger } from '../../logger';
 import { OperationError } from '../../operations/errors';
 import { toProblem, type ProblemObserver } from '../problem-of';
 import { Problem } from '../problem';
+import { SCIM_TYPE } from '../scim-media';
 
-export const SCIM_TYPE = 'application/scim+json';
+export { SCIM_TYPE };
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 /** RFC 7644 3.12's scimType: what kind of bad request (400) or conflict (409) it is. */

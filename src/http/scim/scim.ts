@@ -10,6 +10,8 @@ import {
   readForFeed,
 } from '../../operations/feed-accounts';
 import { referenceData } from '../../reference/reference-data';
+import { requireJsonBodies } from '../json-body';
+import { SCIM_BASE } from '../scim-media';
 import type { HttpDeps } from '../http-deps';
 import type { ProblemObserver } from '../problem-of';
 import { Problem } from '../problem';
@@ -26,13 +28,14 @@ import {
   ENGINE_SCHEMA,
   ENTERPRISE_SCHEMA,
   STATUS_SCHEMA,
+  USER_SCHEMA,
   inputOf,
   replacementOf,
   userOf,
   type ScimUser,
 } from './user-resource';
 
-export const SCIM_BASE = '/scim/v2';
+export { SCIM_BASE };
 const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 const SEARCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -119,6 +122,8 @@ export function scimRouter(
   router.use(countingFailures(authenticateScimClient));
   router.use(onlyScimClients);
   router.use(perScimClient);
+  // A body must be JSON (application/scim+json, or application/json): another answers 415, as on /v1.
+  router.use(requireJsonBodies());
   router.use(express.json({ limit: deps.bodyLimit, type: [SCIM_TYPE, 'application/json'] }));
   const who = principalOf;
 
@@ -233,10 +238,65 @@ export function scimRouter(
   return router;
 }
 
+/** The attributes every user has (discovery.ts's `required`): a PATCH cannot remove them. */
+const REQUIRED_PATHS = [
+  'userName',
+  'name',
+  'name.givenName',
+  'name.familyName',
+  'name.honorificPrefix',
+  'active',
+  `${ENTERPRISE_SCHEMA}:organization`,
+  `${ENGINE_SCHEMA}:emailAlias`,
+];
+
+/**
+ * RFC 7644 3.5.2: "a client MUST NOT modify an attribute that has mutability readOnly", and an operation must be
+ * compatible with the attribute's schema. So an operation on the status extension (read only), as a whole or
+ * inside, answers 400 mutability; a remove (or a replace with null) of a required attribute or of a required
+ * extension (RFC 7643 6) answers 400 invalidValue; either changes nothing, where both used to be ignored.
+ * Required: `active` (R28: false marks a leaver, removing it means nothing), the names (R3), userName and
+ * emailAlias (R11), the organisation (R1), and the enterprise and engine extensions that hold the last two.
+ */
+function refuseRemovingRequired(operation: ScimPatchOperation, path: string | undefined, op: string): void {
+  if (path === undefined) return;
+  const core = `${USER_SCHEMA.toLowerCase()}:`;
+  const bare = path.startsWith(core) ? path.slice(core.length) : path;
+  if (bare === STATUS_SCHEMA.toLowerCase() || bare.startsWith(`${STATUS_SCHEMA.toLowerCase()}:`)) {
+    throw new ScimError(
+      400,
+      `${STATUS_SCHEMA} is read only: the account's status, gates, windows and held edit are the engine's ` +
+        '(R13-R32), never a PATCH target.',
+      'mutability',
+    );
+  }
+  const removes = op === 'remove' || (op === 'replace' && (operation as { value?: unknown }).value === null);
+  if (!removes) return;
+  const urn = [ENTERPRISE_SCHEMA, ENGINE_SCHEMA].find((u) => u.toLowerCase() === bare);
+  if (urn) {
+    throw new ScimError(
+      400,
+      `${urn} is a required extension: every user has it (its organisation and address's domain, R9, R11); ` +
+        'remove its attributes one by one instead.',
+      'invalidValue',
+    );
+  }
+  const attribute = REQUIRED_PATHS.find((a) => a.toLowerCase() === bare);
+  if (attribute) {
+    throw new ScimError(
+      400,
+      attribute === 'active'
+        ? 'active is required and cannot be removed: false marks a leaver, true withdraws the mark (R28).'
+        : `${attribute} is required and cannot be removed (R1, R3, R11).`,
+      'invalidValue',
+    );
+  }
+}
+
 /**
  * RFC 7644 3.5.2: the operations applied in order by `scim-patch`, but those on a whole extension (its URN as
- * the path), which it reads as a path inside one: an add merges into the extension, a replace sets it, a
- * remove removes it.
+ * the path), which it reads as a path inside one: an add merges into the extension, a replace sets it. A
+ * remove of what every user has is refused (`refuseRemovingRequired`).
  */
 function applyPatch(current: ScimUser, operations: ScimPatchOperation[]): ScimUser {
   let document = structuredClone(current) as Record<string, unknown>;
@@ -244,10 +304,7 @@ function applyPatch(current: ScimUser, operations: ScimPatchOperation[]): ScimUs
     const path = typeof operation.path === 'string' ? operation.path.toLowerCase() : undefined;
     const urn = [ENTERPRISE_SCHEMA, ENGINE_SCHEMA, STATUS_SCHEMA].find((u) => u.toLowerCase() === path);
     const op = String(operation.op).toLowerCase();
-    if (urn && op === 'remove') {
-      delete document[urn];
-      continue;
-    }
+    refuseRemovingRequired(operation, path, op);
     if (urn) {
       const { schemas: _schemas, ...value } = ((operation as { value?: unknown }).value ?? {}) as Record<
         string,

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { Problem } from '../problem';
+import { Problem } from './problem';
 
 /** The media types the API reads as JSON. */
 export const JSON_TYPES = ['application/json', 'application/*+json'];
