@@ -9,6 +9,7 @@ import { loadTemporalConfig } from '../../temporal-config';
 import { resolveTemporalCli } from '../../src/servers/dev-server';
 import { resolveTestServer, TEST_SERVER_HELP } from '../../src/servers/test-server';
 import { registerSearchAttributes } from '../../src/temporal/register-search-attributes';
+import type { ResolvedExecutable } from '../../src/servers/tools';
 import { stopPostgres } from './postgres-fixture';
 import { testDataConverter } from './test-keys';
 
@@ -30,6 +31,27 @@ export function testEnv(): TestWorkflowEnvironment {
   return env;
 }
 
+/**
+ * The time-skipping environment, its client pinging the test server no more often than the server permits:
+ * the SDK's client pings every 30 s, calls or none, and the test server (grpc-java, which permits one ping
+ * in 5 minutes) answers excess pings by closing the connection (grpc-js logs "rejected by server because of
+ * excess pings"), which a run under load met as calls that never returned. createTimeSkipping takes no
+ * connection options, so this is what it does, with them.
+ */
+function createTimeSkipping(executable: ResolvedExecutable['executable']) {
+  const create = (
+    TestWorkflowEnvironment as unknown as { create(opts: unknown): Promise<TestWorkflowEnvironment> }
+  ).create.bind(TestWorkflowEnvironment);
+  return create({
+    server: { type: 'time-skipping', executable },
+    client: { dataConverter: testDataConverter },
+    supportsTimeSkipping: true,
+    connectionOptions: {
+      channelArgs: { 'grpc.keepalive_time_ms': 310_000, 'grpc.keepalive_permit_without_calls': 0 },
+    },
+  });
+}
+
 export async function mochaGlobalSetup(): Promise<void> {
   Runtime.install({
     logger: new DefaultLogger('ERROR'),
@@ -40,10 +62,7 @@ export async function mochaGlobalSetup(): Promise<void> {
   await resolveTemporalCli(config, log);
   const { executable, source } = await resolveTestServer(config, log);
   try {
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable },
-      client: { dataConverter: testDataConverter },
-    });
+    env = await createTimeSkipping(executable);
   } catch (err) {
     throw new Error(`${TEST_SERVER_HELP}\nFound: ${source}. Cause: ${(err as Error).message}`, {
       cause: err,
