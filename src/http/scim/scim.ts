@@ -14,11 +14,9 @@ import { requireJsonBodies } from '../json-body';
 import { SCIM_BASE } from '../scim-media';
 import type { HttpDeps } from '../http-deps';
 import type { ProblemObserver } from '../problem-of';
-import { Problem } from '../problem';
 import type { CountingFailures } from '../rate-limit';
 import { principalOf } from '../request-principal';
-import { bearerToken } from '../security/bearer-token';
-import { principalsOf, unknownTokenDetail } from '../security/demo-principals';
+import { authenticatePrincipal } from '../security/authenticate-principal';
 import { MAX_RESULTS, resourceTypes, schemas, serviceProviderConfig } from './discovery';
 import { projected } from './projection';
 import { SCIM_TYPE, ScimError, scimErrorHandler } from './scim-error';
@@ -41,21 +39,7 @@ const SEARCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 /** R33: only a SCIM client, by its bearer token; 401 and 403 in SCIM's shape. */
-function authenticateScimClient(req: Request, res: Response): void {
-  const token = bearerToken(req);
-  const principal = token ? principalsOf(res).find(token) : undefined;
-  if (!principal) {
-    res.setHeader('WWW-Authenticate', 'Bearer');
-    throw new Problem(
-      401,
-      'Unauthorized',
-      token
-        ? unknownTokenDetail(res, 'The bearer token is not known.')
-        : 'Send a bearer token: Authorization: Bearer <token>.',
-    );
-  }
-  res.locals.principal = principal;
-}
+const authenticateScimClient = authenticatePrincipal;
 
 function onlyScimClients(_req: Request, res: Response, next: () => void): void {
   if (principalOf(res).kind !== 'scim-client') {
