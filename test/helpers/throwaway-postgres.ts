@@ -1,9 +1,12 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { postgresBinaries, serverUser } from '../../src/servers/cluster/postgres-server';
 import { freePort } from './free-port';
+
+export { postgresBinaries };
 
 export const POSTGRES_HELP =
   'PostgreSQL 15 is needed for the PostgreSQL tests and benchmarks: apt-get install -y postgresql ' +
@@ -15,37 +18,6 @@ export interface ThrowawayPostgres {
   createDatabase(): Promise<string>;
   /** Stops the server and removes its folder. */
   stop(): Promise<void>;
-}
-
-/** The folder of initdb and postgres: PG_BIN, else Debian's newest, else pg_config's; undefined if none. */
-export function postgresBinaries(): string | undefined {
-  const candidates: string[] = [];
-  if (process.env.PG_BIN) candidates.push(process.env.PG_BIN);
-  const debian = '/usr/lib/postgresql';
-  if (fs.existsSync(debian)) {
-    const versions = fs.readdirSync(debian).sort((a, b) => Number(b) - Number(a));
-    candidates.push(...versions.map((v) => path.join(debian, v, 'bin')));
-  }
-  try {
-    candidates.push(execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim());
-  } catch {
-    // no pg_config
-  }
-  return candidates.find((dir) => fs.existsSync(path.join(dir, 'initdb')));
-}
-
-/** initdb refuses to run as root: then the server runs as the `postgres` user the package creates. */
-function serverUser(): { uid: number; gid: number } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  try {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }));
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }));
-    return { uid, gid };
-  } catch {
-    throw new Error(
-      'Running as root, and initdb refuses root: create a non-root "postgres" user (the postgresql package does).',
-    );
-  }
 }
 
 /**

@@ -27,14 +27,16 @@ export function postgresBinaries(env: NodeJS.ProcessEnv = process.env): string |
 }
 
 /** initdb refuses root: then the server runs as the `postgres` user the Debian package creates. */
-function serverUser(): { uid: number; gid: number } | undefined {
+export function serverUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   try {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }));
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }));
     return { uid, gid };
   } catch {
-    throw new Error('Running as root, and initdb refuses root: create a non-root "postgres" user.');
+    throw new Error(
+      'Running as root, and initdb refuses root: create a non-root "postgres" user (the postgresql package does).',
+    );
   }
 }
 
