@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/project-root';
 import { startEngineProcess, type EngineProcess } from './engine-process';
+import { pythonCli } from './python-cli';
 
 /**
  * `npm run fuzz`: schemathesis (https://schemathesis.readthedocs.io) against the running engine. Starts the
@@ -85,15 +86,12 @@ async function seed(apiUrl: string): Promise<{ accounts: string[]; uploads: stri
 }
 
 async function main(): Promise<number> {
-  // `st`, or the module where pip put no script on the PATH (as with pip install --user).
-  const found = [[process.env.SCHEMATHESIS ?? 'st'], ['python3', '-m', 'schemathesis.cli']].find(
-    ([command, ...args]) => spawnSync(command!, [...args, '--version']).status === 0,
-  );
+  const found = pythonCli(process.env.SCHEMATHESIS ?? 'st', 'schemathesis.cli', '--version');
   if (!found) {
     console.error('schemathesis not found: pip install schemathesis==4.32.5');
     return 2;
   }
-  const [st, ...stArgs] = found as [string, ...string[]];
+  const [st, ...stArgs] = found;
   const version = spawnSync(st, [...stArgs, '--version'], { encoding: 'utf8' }).stdout.trim();
   const engine = await startEngine();
   // Stopped by CI's timeout or Ctrl-C: the engine and its dev server are stopped too, not left running.

@@ -1,10 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { STATUS_SCHEMA } from '../src/http/scim/user-resource';
 import { PROJECT_ROOT } from '../src/project-root';
 import { startEngineProcess } from './engine-process';
+import { pythonCli } from './python-cli';
 
 /**
  * `npm run scim-conformance` (R33): scim2-tester (https://scim2-tester.readthedocs.io), through scim2-cli's
@@ -22,15 +23,12 @@ import { startEngineProcess } from './engine-process';
 const TOKEN = 'dev-scim-client-gstt-0006';
 
 async function main(): Promise<number> {
-  // `scim`, or the module where pip put no script on the PATH (as with pip install --user).
-  const found = [[process.env.SCIM_CLI ?? 'scim'], ['python3', '-m', 'scim2_cli']].find(
-    ([command, ...args]) => spawnSync(command!, [...args, '--help']).status === 0,
-  );
+  const found = pythonCli(process.env.SCIM_CLI ?? 'scim', 'scim2_cli', '--help');
   if (!found) {
     console.error('scim2-cli not found: pip install scim2-cli==0.6.0 scim2-tester==0.5.2');
     return 2;
   }
-  const [scim, ...scimArgs] = found as [string, ...string[]];
+  const [scim, ...scimArgs] = found;
   const engine = await startEngineProcess('scim-', {
     RATE_LIMIT_SCIM_PER_MINUTE: '1000000',
     // Accounts become Active in seconds, as in npm run fuzz.
