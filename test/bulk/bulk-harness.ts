@@ -7,6 +7,7 @@ import { PasswordSealer } from '../../src/crypto/password-sealer';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import type { BulkDeps } from '../../src/operations/bulk-uploads';
 import { PROJECT_ROOT } from '../../src/project-root';
+import { endTestWorkflows } from '../helpers/end-test-workflows';
 import { testEnv, workflowBundle } from '../helpers/global-setup';
 import type { TestStores } from '../helpers/store-backends';
 import { testDataConverter, testKeyRing } from '../helpers/test-keys';
@@ -19,7 +20,7 @@ export const devPrincipals = () => Principals.fromFile(`${PROJECT_ROOT}/config/d
 /**
  * Bulk uploads over the given stores (SQLite or PostgreSQL): a worker with the real activities on the
  * shared time-skipping server, and the operations' dependencies, to call them as the API does. Every
- * workflow the test starts is terminated at its end.
+ * workflow the test starts is ended with it (endTestWorkflows).
  */
 export async function bulkHarness(
   stores: TestStores,
@@ -108,13 +109,14 @@ export async function bulkHarness(
     deps,
     stores,
     sealer,
-    run: async <T>(body: () => Promise<T>): Promise<T> => {
-      try {
-        return await worker.runUntil(body);
-      } finally {
-        await Promise.all(started.map((h) => h.terminate('test finished').catch(() => undefined)));
-      }
-    },
+    run: async <T>(body: () => Promise<T>): Promise<T> =>
+      worker.runUntil(async () => {
+        try {
+          return await body();
+        } finally {
+          await endTestWorkflows(started);
+        }
+      }),
   };
 }
 

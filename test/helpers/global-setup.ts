@@ -75,3 +75,30 @@ export async function mochaGlobalTeardown(): Promise<void> {
   await stopPostgres();
   await env?.teardown();
 }
+
+/**
+ * After each test, that the shared server still skips time: 30 s of its time must pass in well under 10 s.
+ * A test that ended a workflow with work under way leaves the server holding time still, and every later
+ * test that waits on a timer would hang until mocha's timeout: named here instead, at the test that did it.
+ */
+async function stillSkipsTime(test: string | undefined): Promise<void> {
+  if (!env) return;
+  let timer: NodeJS.Timeout | undefined;
+  const skipped = await Promise.race([
+    env.sleep(30_000).then(() => true),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 10_000))),
+  ]);
+  clearTimeout(timer);
+  if (!skipped) {
+    throw new Error(
+      `After "${test}", the shared time-skipping server no longer skips time: a workflow the test started ` +
+        'was ended with an activity or a workflow task under way (test/helpers/end-test-workflows.ts).',
+    );
+  }
+}
+
+export const mochaHooks = {
+  async afterEach(this: Mocha.Context) {
+    await stillSkipsTime(this.currentTest?.fullTitle());
+  },
+};

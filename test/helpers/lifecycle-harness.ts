@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import type { WorkflowHandle } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createBulkActivities } from '../../src/activities/bulk';
@@ -35,6 +34,7 @@ import {
   reportIdentityEventUpdate,
   takeTemporaryPasswordUpdate,
 } from '../../src/workflows/definitions';
+import { endTestWorkflows } from './end-test-workflows';
 import { testEnv, workflowBundle } from './global-setup';
 import { testDataConverter, testKeyRing } from './test-keys';
 
@@ -222,23 +222,17 @@ export async function lifecycleHarness(
     temporaryPassword,
     /**
      * Runs the test body with the worker polling (or `runner`, a worker made after the first stopped, as a
-     * restart would), then lets each lifecycle settle and terminates it: a
-     * timer of a lifecycle without a worker, or a workflow task left pending at termination, would stop
-     * the shared test server from skipping time in later tests.
+     * restart would), then ends each lifecycle the test started while the worker still polls
+     * (endTestWorkflows), so that the shared test server skips time for later tests.
      */
-    run: async <T>(body: () => Promise<T>, runner: Worker = worker): Promise<T> => {
-      try {
-        return await runner.runUntil(async () => {
-          try {
-            return await body();
-          } finally {
-            await Promise.all(started.map(settled));
-          }
-        });
-      } finally {
-        await Promise.all(started.map((h) => h.terminate('test finished').catch(() => undefined)));
-      }
-    },
+    run: async <T>(body: () => Promise<T>, runner: Worker = worker): Promise<T> =>
+      runner.runUntil(async () => {
+        try {
+          return await body();
+        } finally {
+          await endTestWorkflows(started);
+        }
+      }),
     /** Skips server time forward, letting the workflow work through every timer on the way. */
     sleep: (ms: number) => env.sleep(ms),
     now: () => env.currentTimeMs(),
@@ -252,32 +246,6 @@ export function ukTestMobile(): string {
 }
 
 export type Harness = Awaited<ReturnType<typeof lifecycleHarness>>;
-
-const BUSY = new Set([
-  'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED',
-  'EVENT_TYPE_WORKFLOW_TASK_STARTED',
-  'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED',
-  'EVENT_TYPE_ACTIVITY_TASK_STARTED',
-]);
-
-/** Waits (briefly) until the lifecycle has no work under way: its history still, its last event not a task. */
-async function settled(handle: WorkflowHandle): Promise<void> {
-  const deadline = Date.now() + 5000;
-  let seen = -1;
-  let stillSince = Date.now();
-  while (Date.now() < deadline) {
-    const events = (await handle.fetchHistory().catch(() => undefined))?.events ?? [];
-    const last = events[events.length - 1]?.eventType;
-    const name = last === undefined || last === null ? undefined : temporal.api.enums.v1.EventType[last];
-    if (events.length !== seen) {
-      seen = events.length;
-      stillSince = Date.now();
-    } else if (Date.now() - stillSince >= 250 && (name === undefined || !BUSY.has(name))) {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Queries until the account view satisfies `check` (work after a timer may still be finishing). */
 export async function until(
