@@ -6,7 +6,6 @@ import { bearer, type ApiHarness } from '../helpers/api-harness';
 export const SCIM_TOKEN = 'dev-scim-client-gstt-0006';
 export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 export const ENGINE = 'urn:nhs:params:scim:schemas:extension:nhsmail:2.0:User';
-export const STATUS = 'urn:nhs:params:scim:schemas:extension:nhsmail:2.0:UserStatus';
 export const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
@@ -51,11 +50,19 @@ export const scim = (h: ApiHarness) => ({
   delete: (path: string) => h.api.delete(`/scim/v2${path}`).set(bearer(SCIM_TOKEN)),
 });
 
+/** The engine's extension with its read-only state (status, gates, windows), which a SCIM GET names to get. */
+export async function engineState(h: ApiHarness, id: string) {
+  const res = await h.api
+    .get(`/scim/v2/Users/${encodeURIComponent(id)}?attributes=${ENGINE}`)
+    .set(bearer(SCIM_TOKEN));
+  assert.equal(res.status, 200, res.text);
+  return res.body[ENGINE];
+}
+
 export async function untilActive(h: ApiHarness, id: string): Promise<void> {
   await h.sleep(3 * HOUR + 30 * MINUTE);
   for (let i = 0; i < 100; i++) {
-    const res = await scim(h).get(`/Users/${encodeURIComponent(id)}`);
-    if (res.body[STATUS]?.status === 'Active') return;
+    if ((await engineState(h, id)).status === 'Active') return;
     await new Promise((r) => setTimeout(r, 50));
   }
   assert.fail('not Active');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_RATE_LIMITS } from '../../src/http/rate-limit';
 import { TOKENS, apiHarness, bearer, type ApiHarness } from '../helpers/api-harness';
-import { ENGINE, ENTERPRISE, entraUser, scim, SCIM_TOKEN, STATUS, USER } from './scim-client';
+import { ENGINE, engineState, ENTERPRISE, entraUser, scim, SCIM_TOKEN, USER } from './scim-client';
 
 const filtered = (h: ApiHarness, filter: string, extra = '') =>
   scim(h).get(`/Users?filter=${encodeURIComponent(filter)}${extra}`);
@@ -108,10 +108,10 @@ describe('R33: the SCIM protocol (RFC 7644)', () => {
         { schemas: [ENTERPRISE], organization: 'RJ1', employeeNumber: 'ESR-77', department: 'RJ1-ED' },
         'a whole extension patched',
       );
-      const some = await scim(h).get(`${path}?attributes=name.givenName,${STATUS}:status`);
-      assert.deepEqual(Object.keys(some.body).sort(), ['id', 'meta', 'name', 'schemas', STATUS].sort());
+      const some = await scim(h).get(`${path}?attributes=name.givenName,${ENGINE}:status`);
+      assert.deepEqual(Object.keys(some.body).sort(), ['id', 'meta', 'name', 'schemas', ENGINE].sort());
       assert.deepEqual(Object.keys(some.body.name), ['givenName']);
-      assert.deepEqual(Object.keys(some.body[STATUS]), ['status']);
+      assert.deepEqual(Object.keys(some.body[ENGINE]), ['status']);
       const less = await scim(h).get(`${path}?excludedAttributes=phoneNumbers,${ENGINE}`);
       assert.equal(less.body.phoneNumbers, undefined);
       assert.equal(less.body[ENGINE], undefined);
@@ -127,15 +127,19 @@ describe('R33: the SCIM protocol (RFC 7644)', () => {
     });
   });
 
-  it('R33, R28: the schemas declare what every user has (active, organization, emailAlias, the enterprise and engine extensions) required and the status extension read only; a PATCH removing the one or touching the other answers 400 and changes nothing; a body not JSON, 415', async () => {
+  it("R33, R28: the schemas declare what every user has (active, organization, emailAlias, the enterprise and engine extensions) required and the engine extension's status attributes read only (returned when asked for); a PATCH removing the one or touching the other answers 400; a PUT holding them ignores them and changes nothing; a body not JSON, 415", async () => {
     const h = await apiHarness();
     await h.run(async () => {
       const types = await scim(h).get('/ResourceTypes/User');
       assert.deepEqual(types.body.schemaExtensions, [
         { schema: ENTERPRISE, required: true },
         { schema: ENGINE, required: true },
-        { schema: STATUS, required: false },
       ]);
+      assert.deepEqual(
+        (await scim(h).get('/Schemas')).body.Resources.map((s: { id: string }) => s.id).sort(),
+        [ENGINE, ENTERPRISE, USER].sort(),
+        'no schema but the three a user has',
+      );
       const schemas = (await scim(h).get('/Schemas')).body.Resources as {
         id: string;
         attributes: { name: string; required: boolean; mutability: string }[];
@@ -145,8 +149,9 @@ describe('R33: the SCIM protocol (RFC 7644)', () => {
       assert.equal(attribute(USER, 'active').required, true);
       assert.equal(attribute(ENTERPRISE, 'organization').required, true);
       assert.equal(attribute(ENGINE, 'emailAlias').required, true);
-      for (const a of schemas.find((s) => s.id === STATUS)!.attributes)
-        assert.equal(a.mutability, 'readOnly');
+      const readOnly = ['status', 'pendingGates', 'canSendEmail', 'leaverWindowEndsAt', 'mfaException'];
+      for (const name of [...readOnly, 'restorableUntil', 'pendingChanges'])
+        assert.equal(attribute(ENGINE, name).mutability, 'readOnly', name);
       // A create may still leave them out: active, the organisation and the domain have their defaults.
       const { active: _active, [ENTERPRISE]: _enterprise, ...bare } = entraUser();
       const user = (await scim(h).post('/Users', bare)).body;
@@ -162,10 +167,14 @@ describe('R33: the SCIM protocol (RFC 7644)', () => {
         [{ op: 'remove', path: ENGINE }, 'invalidValue', /required extension/],
         [{ op: 'remove', path: `${ENTERPRISE}:organization` }, 'invalidValue', /organization is required/],
         [{ op: 'remove', path: `${ENGINE}:emailAlias` }, 'invalidValue', /emailAlias is required/],
-        [{ op: 'remove', path: STATUS }, 'mutability', /read only/],
-        [{ op: 'add', path: STATUS, value: { schemas: [STATUS] } }, 'mutability', /read only/],
-        [{ op: 'replace', path: STATUS, value: { status: 'Active' } }, 'mutability', /read only/],
-        [{ op: 'replace', path: `${STATUS}:status`, value: 'Active' }, 'mutability', /read only/],
+        [{ op: 'replace', path: `${ENGINE}:status`, value: 'Active' }, 'mutability', /:status is read only/],
+        [{ op: 'remove', path: `${ENGINE}:pendingGates` }, 'mutability', /:pendingGates is read only/],
+        [{ op: 'add', path: `${ENGINE}:canSendEmail`, value: true }, 'mutability', /read only/],
+        [
+          { op: 'replace', path: `${ENGINE}:mfaException.term`, value: 'long' },
+          'mutability',
+          /:mfaException is read only/,
+        ],
       ];
       for (const [operation, scimType, detail] of refusals) {
         const res = await scim(h).patch(path, [{ op: 'replace', path: 'title', value: 'Matron' }, operation]);
@@ -177,6 +186,21 @@ describe('R33: the SCIM protocol (RFC 7644)', () => {
       assert.equal(after.active, true);
       assert.equal(after.title, 'Staff Nurse', 'nothing changed, not even the operation before');
       assert.equal(after[ENTERPRISE].organization, 'RJ1');
+      const { meta: _meta, ...echoed } = after;
+      assert.equal(after[ENGINE].status, undefined, 'the state is returned only when asked for');
+      const state = await engineState(h, user.id);
+      assert.equal(state.status, 'Pending');
+      assert.ok(state.pendingGates.length > 0);
+      const put = await scim(h).put(path, {
+        ...echoed,
+        [ENGINE]: { ...after[ENGINE], status: 'Leaver', canSendEmail: true, pendingGates: [] },
+      });
+      assert.equal(put.status, 200, put.text);
+      assert.deepEqual(
+        await engineState(h, user.id),
+        state,
+        'a PUT echoing the user with its read-only attributes changed ignores them (RFC 7644 3.5.1)',
+      );
       const form = await h.api
         .patch(`/scim/v2${path}`)
         .set(bearer(SCIM_TOKEN))

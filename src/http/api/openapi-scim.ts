@@ -366,7 +366,7 @@ export const SCIM_OPERATIONS: ScimOperation[] = [
     summary: 'Patch a User: add, replace, remove, then the replace it makes (R33)',
     description:
       'A remove of what every User has (active, the names, the enterprise and engine extensions) answers ' +
-      '400 invalidValue, an operation on the read-only status extension 400 mutability.',
+      "400 invalidValue, an operation on the engine extension's read-only state 400 mutability.",
     request: { params: userId, headers: ifMatch, query: z.object(projection), ...body(patchRequest) },
     success: {
       200: scim('The User as it is (or will be, an edit held while Pending)', scimUser, { headers: etag }),

@@ -1,6 +1,6 @@
 import type { Principal } from '../../access/principals';
 import { referenceData } from '../../reference/reference-data';
-import { ENGINE_SCHEMA, ENTERPRISE_SCHEMA, STATUS_SCHEMA, USER_SCHEMA } from './user-resource';
+import { ENGINE_SCHEMA, ENTERPRISE_SCHEMA, USER_SCHEMA } from './user-resource';
 
 /** The most resources one page holds (RFC 7644 3.4.2.4's count is lowered to it). */
 export const MAX_RESULTS = 100;
@@ -16,6 +16,7 @@ interface Attribute {
   uniqueness?: 'none' | 'server';
   canonicalValues?: string[];
   subAttributes?: Attribute[];
+  returned?: 'default' | 'request' | 'never';
   description: string;
 }
 
@@ -146,7 +147,8 @@ export function schemas(principal: Principal, base: string) {
   const engine = {
     id: ENGINE_SCHEMA,
     name: 'NHSmailUser',
-    description: "This engine's own: what SCIM has no name for, that a feed sets (docs/scim.md)",
+    description:
+      "This engine's own: what SCIM has no name for, that a feed sets and, read only, reads (docs/scim.md)",
     attributes: [
       attribute({
         name: 'leavingDate',
@@ -193,17 +195,13 @@ export function schemas(principal: Principal, base: string) {
         canonicalValues: orgs.flatMap((o) => o.emailDomains),
         description: "The address's domain (R11), chosen at a create: the organisation's first by default",
       }),
-    ],
-  };
-  const status = {
-    id: STATUS_SCHEMA,
-    name: 'NHSmailUserStatus',
-    description: "This engine's own: what SCIM has no name for, that a feed reads (docs/scim.md)",
-    attributes: [
+      // What a feed reads: read only, so ignored in a PUT and refused as a PATCH's target; returned when
+      // `attributes` names it, so that a feed's replace of the extension neither holds nor gets it back.
       attribute({
         name: 'status',
         type: 'string',
         mutability: 'readOnly',
+        returned: 'request',
         description: 'The account status (R13-R32)',
       }),
       attribute({
@@ -211,14 +209,28 @@ export function schemas(principal: Principal, base: string) {
         type: 'string',
         multiValued: true,
         mutability: 'readOnly',
+        returned: 'request',
         description: 'The first-login gates not yet passed (R18)',
       }),
-      attribute({ name: 'canSendEmail', type: 'boolean', mutability: 'readOnly', description: 'R19' }),
-      attribute({ name: 'leaverWindowEndsAt', type: 'dateTime', mutability: 'readOnly', description: 'R28' }),
+      attribute({
+        name: 'canSendEmail',
+        type: 'boolean',
+        mutability: 'readOnly',
+        returned: 'request',
+        description: 'R19',
+      }),
+      attribute({
+        name: 'leaverWindowEndsAt',
+        type: 'dateTime',
+        mutability: 'readOnly',
+        returned: 'request',
+        description: 'R28',
+      }),
       attribute({
         name: 'mfaException',
         type: 'complex',
         mutability: 'readOnly',
+        returned: 'request',
         description: 'A running MFA exception (R22, R23)',
         subAttributes: [
           attribute({ name: 'term', type: 'string', mutability: 'readOnly', description: 'short or long' }),
@@ -230,17 +242,24 @@ export function schemas(principal: Principal, base: string) {
           }),
         ],
       }),
-      attribute({ name: 'restorableUntil', type: 'dateTime', mutability: 'readOnly', description: 'R32' }),
+      attribute({
+        name: 'restorableUntil',
+        type: 'dateTime',
+        mutability: 'readOnly',
+        returned: 'request',
+        description: 'R32',
+      }),
       attribute({
         name: 'pendingChanges',
         type: 'string',
         multiValued: true,
         mutability: 'readOnly',
+        returned: 'request',
         description: 'Fields of an edit held until the account is Active (R17, R33)',
       }),
     ],
   };
-  return [user, enterprise, engine, status].map((schema) => ({
+  return [user, enterprise, engine].map((schema) => ({
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'],
     ...schema,
     meta: { resourceType: 'Schema', location: `${base}/Schemas/${schema.id}` },
@@ -262,8 +281,6 @@ export function resourceTypes(base: string) {
       schemaExtensions: [
         { schema: ENTERPRISE_SCHEMA, required: true },
         { schema: ENGINE_SCHEMA, required: true },
-        // Always answered, but read only: a request cannot hold it, so it is not required of one.
-        { schema: STATUS_SCHEMA, required: false },
       ],
       meta: { resourceType: 'ResourceType', location: `${base}/ResourceTypes/User` },
     },

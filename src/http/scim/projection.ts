@@ -1,6 +1,12 @@
-import { ENGINE_SCHEMA, ENTERPRISE_SCHEMA, STATUS_SCHEMA, USER_SCHEMA, type ScimUser } from './user-resource';
+import {
+  ENGINE_SCHEMA,
+  ENTERPRISE_SCHEMA,
+  READ_ONLY_ENGINE_ATTRIBUTES,
+  USER_SCHEMA,
+  type ScimUser,
+} from './user-resource';
 
-const EXTENSIONS = [ENTERPRISE_SCHEMA, ENGINE_SCHEMA, STATUS_SCHEMA];
+const EXTENSIONS = [ENTERPRISE_SCHEMA, ENGINE_SCHEMA];
 /** Returned whatever `attributes` or `excludedAttributes` say (RFC 7643 7, returned "always"). */
 const ALWAYS = new Set(['id', 'schemas', 'meta']);
 
@@ -63,7 +69,11 @@ function remove(object: unknown, keys: string[]): void {
 const listOf = (text: unknown) =>
   typeof text === 'string' && text.trim() ? text.split(',').filter((p) => p.trim()) : [];
 
-/** RFC 7644 3.4.2.5: only the `attributes` asked for (and those always returned), or all but `excludedAttributes`. */
+/**
+ * RFC 7644 3.4.2.5: only the `attributes` asked for (and those always returned), or all but
+ * `excludedAttributes` and those returned only on request. The engine's extension named whole in `attributes`
+ * brings all of it.
+ */
 export function projected(user: ScimUser, attributes: unknown, excluded: unknown): Record<string, unknown> {
   const wanted = listOf(attributes);
   if (wanted.length > 0) {
@@ -72,8 +82,8 @@ export function projected(user: ScimUser, attributes: unknown, excluded: unknown
     out.meta = user.meta;
     return out;
   }
-  const unwanted = listOf(excluded);
-  if (unwanted.length === 0) return user;
+  // The engine's read-only attributes are returned "request" (discovery.ts): only when `attributes` names them.
+  const unwanted = [...listOf(excluded), ...READ_ONLY_ENGINE_ATTRIBUTES.map((a) => `${ENGINE_SCHEMA}:${a}`)];
   const out = structuredClone(user) as Record<string, unknown>;
   for (const path of unwanted) remove(out, keysOf(path));
   return out;

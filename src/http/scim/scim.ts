@@ -25,9 +25,9 @@ import {
   createOf,
   ENGINE_SCHEMA,
   ENTERPRISE_SCHEMA,
-  STATUS_SCHEMA,
   USER_SCHEMA,
   inputOf,
+  READ_ONLY_ENGINE_ATTRIBUTES,
   replacementOf,
   userOf,
   type ScimUser,
@@ -236,8 +236,8 @@ const REQUIRED_PATHS = [
 
 /**
  * RFC 7644 3.5.2: "a client MUST NOT modify an attribute that has mutability readOnly", and an operation must be
- * compatible with the attribute's schema. So an operation on the status extension (read only), as a whole or
- * inside, answers 400 mutability; a remove (or a replace with null) of a required attribute or of a required
+ * compatible with the attribute's schema. So an operation on the engine extension's state (read only), or
+ * inside it, answers 400 mutability; a remove (or a replace with null) of a required attribute or of a required
  * extension (RFC 7643 6) answers 400 invalidValue; either changes nothing, where both used to be ignored.
  * Required: `active` (R28: false marks a leaver, removing it means nothing), the names (R3), userName and
  * emailAlias (R11), the organisation (R1), and the enterprise and engine extensions that hold the last two.
@@ -246,11 +246,15 @@ function refuseRemovingRequired(operation: ScimPatchOperation, path: string | un
   if (path === undefined) return;
   const core = `${USER_SCHEMA.toLowerCase()}:`;
   const bare = path.startsWith(core) ? path.slice(core.length) : path;
-  if (bare === STATUS_SCHEMA.toLowerCase() || bare.startsWith(`${STATUS_SCHEMA.toLowerCase()}:`)) {
+  const readOnly = READ_ONLY_ENGINE_ATTRIBUTES.find((a) => {
+    const target = `${ENGINE_SCHEMA}:${a}`.toLowerCase();
+    return bare === target || bare.startsWith(`${target}.`) || bare.startsWith(`${target}[`);
+  });
+  if (readOnly) {
     throw new ScimError(
       400,
-      `${STATUS_SCHEMA} is read only: the account's status, gates, windows and held edit are the engine's ` +
-        '(R13-R32), never a PATCH target.',
+      `${ENGINE_SCHEMA}:${readOnly} is read only: the account's status, gates, windows and held edit are ` +
+        "the engine's (R13-R32), never a PATCH target.",
       'mutability',
     );
   }
@@ -286,7 +290,7 @@ function applyPatch(current: ScimUser, operations: ScimPatchOperation[]): ScimUs
   let document = structuredClone(current) as Record<string, unknown>;
   for (const operation of operations) {
     const path = typeof operation.path === 'string' ? operation.path.toLowerCase() : undefined;
-    const urn = [ENTERPRISE_SCHEMA, ENGINE_SCHEMA, STATUS_SCHEMA].find((u) => u.toLowerCase() === path);
+    const urn = [ENTERPRISE_SCHEMA, ENGINE_SCHEMA].find((u) => u.toLowerCase() === path);
     const op = String(operation.op).toLowerCase();
     refuseRemovingRequired(operation, path, op);
     if (urn) {

@@ -6,10 +6,21 @@ import { ScimError } from './scim-error';
 
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const ENTERPRISE_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-/** This engine's own extension, for what SCIM has no name for (docs/scim.md): what a feed may set... */
+/**
+ * This engine's own extension, for what SCIM has no name for (docs/scim.md): what a feed may set, and, read
+ * only, the account's status, gates, leaver window, MFA exception and held edit.
+ */
 export const ENGINE_SCHEMA = 'urn:nhs:params:scim:schemas:extension:nhsmail:2.0:User';
-/** ...and what it may only read: the account's status, gates, leaver window, MFA exception, held edit. */
-export const STATUS_SCHEMA = 'urn:nhs:params:scim:schemas:extension:nhsmail:2.0:UserStatus';
+/** The engine extension's read-only attributes (discovery.ts): never a PATCH target, ignored in a PUT. */
+export const READ_ONLY_ENGINE_ATTRIBUTES = [
+  'status',
+  'pendingGates',
+  'canSendEmail',
+  'leaverWindowEndsAt',
+  'mfaException',
+  'restorableUntil',
+  'pendingChanges',
+] as const;
 
 /** The phone numbers by SCIM type: R5-R7's mobile, telephone, pager and fax. */
 export const PHONE_TYPES = { mobile: 'mobile', work: 'telephone', pager: 'pager', fax: 'fax' } as const;
@@ -38,7 +49,7 @@ export function userOf({ view, lastModified }: FedAccount, base: string): ScimUs
     .filter(([, field]) => p[field])
     .map(([type, field]) => ({ value: p[field], type }));
   const body = {
-    schemas: [USER_SCHEMA, ENTERPRISE_SCHEMA, ENGINE_SCHEMA, STATUS_SCHEMA],
+    schemas: [USER_SCHEMA, ENTERPRISE_SCHEMA, ENGINE_SCHEMA],
     id: view.id,
     ...(view.externalId ? { externalId: view.externalId } : {}),
     userName: view.email,
@@ -63,9 +74,6 @@ export function userOf({ view, lastModified }: FedAccount, base: string): ScimUs
       clinicalSpecialities: p.clinicalSpecialities,
       clinicalRoles: p.clinicalRoles,
       workAreas: p.workAreas,
-    },
-    [STATUS_SCHEMA]: {
-      schemas: [STATUS_SCHEMA],
       status: view.status,
       pendingGates: view.pendingGates,
       canSendEmail: view.canSendEmail,
