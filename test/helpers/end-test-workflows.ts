@@ -22,29 +22,32 @@ async function underWay(handle: WorkflowHandle): Promise<boolean> {
   return last !== undefined && last !== null && TASK_UNDER_WAY.has(last);
 }
 
-async function allUnderWay(handles: WorkflowHandle[]): Promise<WorkflowHandle[]> {
-  const flags = await Promise.all(handles.map(underWay));
-  return handles.filter((_, i) => flags[i]);
-}
-
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Ends the workflows a test started, so that the shared time-skipping server skips time for the next test:
  * waits, while the test's worker still polls, until none has work under way; a workflow still busy after
  * a few seconds (an activity retrying for ever) is asked to cancel, which ends its activities; then every
- * one still running is terminated. Call it before the worker stops.
+ * one still running is terminated. `started` is read afresh each round, as a running activity may still
+ * start workflows (a bulk upload's lines). Call it before the worker stops.
  */
-export async function endTestWorkflows(handles: WorkflowHandle[]): Promise<void> {
+export async function endTestWorkflows(started: readonly WorkflowHandle[]): Promise<void> {
   const began = Date.now();
-  let cancelled = false;
-  for (let busy = await allUnderWay(handles); busy.length > 0; busy = await allUnderWay(busy)) {
-    if (Date.now() - began > 30_000) break;
-    if (!cancelled && Date.now() - began > 5_000) {
-      cancelled = true;
-      await Promise.all(busy.map((h) => h.cancel().catch(() => undefined)));
+  const cancelled = new Set<WorkflowHandle>();
+  for (;;) {
+    const handles = [...started];
+    const flags = await Promise.all(handles.map(underWay));
+    const busy = handles.filter((_, i) => flags[i]);
+    if (busy.length === 0 || Date.now() - began > 30_000) {
+      await Promise.all(handles.map((h) => h.terminate('test finished').catch(() => undefined)));
+      if (started.length === handles.length) return;
+      continue;
+    }
+    if (Date.now() - began > 5_000) {
+      const fresh = busy.filter((h) => !cancelled.has(h));
+      fresh.forEach((h) => cancelled.add(h));
+      await Promise.all(fresh.map((h) => h.cancel().catch(() => undefined)));
     }
     await pause(50);
   }
-  await Promise.all(handles.map((h) => h.terminate('test finished').catch(() => undefined)));
 }
