@@ -2,52 +2,61 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 
 const { EventType } = temporal.api.enums.v1;
+/** Events after which a task is under way: a workflow task, or an activity, scheduled or started. */
 const TASK_UNDER_WAY = new Set([
   EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
   EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+  EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+  EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED,
 ]);
 
 /**
- * Whether a workflow has work under way that the time-skipping test server holds time still for: an
- * activity (scheduled, running, or waiting to retry) or a workflow task. The server lets time skip again
- * when that work ends, but not if the workflow is terminated first: the work then holds time still for
- * every later test on the shared server, until its timeout passes in real time.
+ * A running workflow's state as far as the time-skipping test server is concerned: whether it has work under
+ * way (an activity scheduled, running or waiting to retry, or a workflow task), and how long its history is.
+ * The server holds time still while such work is under way and lets it skip when the work ends, but not if
+ * the workflow is terminated first: the work then holds time still for every later test on the shared
+ * server, until its timeout passes in real time.
  */
-async function underWay(handle: WorkflowHandle): Promise<boolean> {
+async function stateOf(handle: WorkflowHandle): Promise<{ running: boolean; busy: boolean; length: number }> {
   const description = await handle.describe().catch(() => undefined);
-  if (description?.status.name !== 'RUNNING') return false;
-  if ((description.raw.pendingActivities?.length ?? 0) > 0) return true;
+  if (description?.status.name !== 'RUNNING') return { running: false, busy: false, length: 0 };
   const events = (await handle.fetchHistory().catch(() => undefined))?.events ?? [];
   const last = events[events.length - 1]?.eventType;
-  return last !== undefined && last !== null && TASK_UNDER_WAY.has(last);
+  const busy =
+    (description.raw.pendingActivities?.length ?? 0) > 0 ||
+    (last !== undefined && last !== null && TASK_UNDER_WAY.has(last));
+  return { running: true, busy, length: events.length };
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Ends the workflows a test started, so that the shared time-skipping server skips time for the next test:
- * waits, while the test's worker still polls, until none has work under way; a workflow still busy after
- * a few seconds (an activity retrying for ever) is asked to cancel, which ends its activities; then every
- * one still running is terminated. `started` is read afresh each round, as a running activity may still
- * start workflows (a bulk upload's lines). Call it before the worker stops.
+ * waits, while the test's worker still polls, until every one is still (no work under way, its history
+ * unchanged over two looks 100 ms apart); one still busy after a few seconds (an activity retrying for ever)
+ * is asked to cancel, which ends its activities; then every one still running is terminated. `started` is
+ * read afresh each look, as a running activity may still start workflows (a bulk upload's lines). Call it
+ * before the worker stops.
  */
 export async function endTestWorkflows(started: readonly WorkflowHandle[]): Promise<void> {
   const began = Date.now();
   const cancelled = new Set<WorkflowHandle>();
+  let before = new Map<WorkflowHandle, number>();
   for (;;) {
     const handles = [...started];
-    const flags = await Promise.all(handles.map(underWay));
-    const busy = handles.filter((_, i) => flags[i]);
-    if (busy.length === 0 || Date.now() - began > 30_000) {
+    const states = await Promise.all(handles.map(stateOf));
+    const still = states.every((s, i) => !s.busy && (!s.running || before.get(handles[i]!) === s.length));
+    if (still || Date.now() - began > 30_000) {
       await Promise.all(handles.map((h) => h.terminate('test finished').catch(() => undefined)));
       if (started.length === handles.length) return;
       continue;
     }
+    before = new Map(handles.map((h, i) => [h, states[i]!.length]));
     if (Date.now() - began > 5_000) {
-      const fresh = busy.filter((h) => !cancelled.has(h));
-      fresh.forEach((h) => cancelled.add(h));
-      await Promise.all(fresh.map((h) => h.cancel().catch(() => undefined)));
+      const busy = handles.filter((h, i) => states[i]!.busy && !cancelled.has(h));
+      busy.forEach((h) => cancelled.add(h));
+      await Promise.all(busy.map((h) => h.cancel().catch(() => undefined)));
     }
-    await pause(50);
+    await pause(100);
   }
 }
