@@ -8,7 +8,10 @@ import { PROJECT_ROOT } from '../../src/project-root';
 /** Debian's Chromium, which .ci/run installs; the browser tests skip, saying so, where it is missing. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Where the browser tests save a screenshot of each page they visit, for a person to look at. */
+/**
+ * Where the browser tests save a screenshot of each page they visit, for a person to look at: a folder for
+ * each test file, emptied as the file starts (so the files can run in different lanes at once).
+ */
 export const SCREENSHOTS = path.join(PROJECT_ROOT, 'test-results/portal-screenshots');
 
 export function chromiumAvailable(): boolean {
@@ -41,9 +44,10 @@ export async function launchChromium(): Promise<{ browser: Browser; close: () =>
 
 /**
  * Launches Chromium before the tests of the enclosing describe and closes it after them, or skips them,
- * saying so, where it is missing; the browser is read once they run.
+ * saying so, where it is missing; the browser is read once they run. The test file's screenshot folder is
+ * emptied first.
  */
-export function inRealBrowser(options: { emptyScreenshots?: boolean } = {}): () => Browser {
+export function inRealBrowser(): () => Browser {
   let launched: { browser: Browser; close: () => Promise<void> } | undefined;
   before(async function () {
     if (!chromiumAvailable()) {
@@ -52,30 +56,32 @@ export function inRealBrowser(options: { emptyScreenshots?: boolean } = {}): () 
       );
       this.skip();
     }
-    if (options.emptyScreenshots) resetScreenshots();
+    resetScreenshots(path.basename(this.test?.parent?.file ?? 'pages', '.test.ts'));
     launched = await launchChromium();
   });
   after(async () => launched?.close());
   return () => launched!.browser;
 }
 
+let folder = SCREENSHOTS;
 let shots = 0;
-/** Empties the screenshot folder, so that it holds this run's pages only. */
-export function resetScreenshots(): void {
-  fs.rmSync(SCREENSHOTS, { recursive: true, force: true });
+/** Empties the test file's screenshot folder, so that it holds this run's pages only. */
+function resetScreenshots(file: string): void {
+  folder = path.join(SCREENSHOTS, file);
+  fs.rmSync(folder, { recursive: true, force: true });
   shots = 0;
 }
 
 /**
  * Looks at the page as a checker would: axe finds no violation of impact serious or critical (WCAG 2.2
- * AA rules), and a full-page screenshot is saved under SCREENSHOTS as `NN-name.png`. Axe runs in the page
+ * AA rules), and a full-page screenshot is saved in the test file's folder under SCREENSHOTS as `NN-name.png`. Axe runs in the page
  * alone (the portal's pages have no frames, so its partial run, which opens a second page, adds nothing) and
  * details the violations only.
  */
 export async function look(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  fs.mkdirSync(folder, { recursive: true });
   await page.screenshot({
-    path: path.join(SCREENSHOTS, `${String(++shots).padStart(2, '0')}-${name}.png`),
+    path: path.join(folder, `${String(++shots).padStart(2, '0')}-${name}.png`),
     fullPage: true,
   });
   const results = await new AxeBuilder({ page })

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import type { PortalOptions } from '../../src/http/portal/portal-options';
-import { apiHarness } from './api-harness';
+import { apiHarness, bearer, TOKENS } from './api-harness';
 import { freePort } from './free-port';
 
 /** The engine with its portal, listening on a free loopback port, and a fresh browser context per test. */
@@ -44,4 +44,13 @@ export async function signInAs(page: Page, who: RegExp | string): Promise<void> 
   await page.goto('/sign-in');
   await page.getByRole('button', { name: who }).click();
   await page.waitForURL((url) => url.pathname === '/');
+}
+
+/** Until the API says the account has `status` (a lifecycle's step after a time skip runs in real time). */
+export async function untilStatus(h: PortalHarness, id: string, status: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const got = await h.api.get(`/v1/accounts/${id}`).set(bearer(TOKENS.gstt));
+    if (got.body.status === status) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -4,26 +4,22 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/project-root';
 
 /**
- * `npm test`: the suite's files split into lanes (two unless TEST_LANES says), each a mocha process of its
+ * `npm test`: the suite's files split into lanes (three unless TEST_LANES says), each a mocha process of its
  * own with its own time-skipping server, run side by side: much of the suite waits (on browsers, engine
- * processes, servers), so lanes finish well before one process on two cores. Three were 30 s faster than two
- * (6 min 10 s against 6 min 41 s, 5 December 2026; four, 6 min 38 s), but the load they make on two cores
- * pushed a 100-create race past its 30 s answer: two, as the timed tests are written for. Each lane's spec output is
+ * processes, servers), so lanes finish well before one process on two cores. Each lane's spec output is
  * printed whole as it finishes, then the counts of all lanes, as mocha prints them. With arguments
  * (`npm test -- -g R15`), or one lane, it is plain mocha over every file, as `npm test` was. TEST_REPORTER
- * names each lane's reporter (test/helpers/file-times-reporter.ts for where the time goes).
+ * names each lane's reporter (test/helpers/file-times-reporter.ts for where the time goes, by file).
  */
 const WEIGHTS: Record<string, number> = JSON.parse(
   fs.readFileSync(path.join(__dirname, 'test-weights.json'), 'utf8'),
 ) as Record<string, number>;
 /** Seconds assumed for a file the weights do not list yet (a new one): about a typical harness test's. */
 const UNKNOWN_WEIGHT = 5;
-/** Files that share something on disk run in one lane: the browser tests empty and fill one screenshot folder. */
-const TOGETHER = [/^test\/portal\//];
 
 const mocha = path.join(PROJECT_ROOT, 'node_modules/mocha/bin/mocha.js');
 const args = process.argv.slice(2);
-const laneCount = Number(process.env.TEST_LANES ?? 2);
+const laneCount = Number(process.env.TEST_LANES ?? 3);
 const reporter = process.env.TEST_REPORTER ? ['--reporter', process.env.TEST_REPORTER] : [];
 
 function testFiles(dir = 'test'): string[] {
@@ -38,19 +34,14 @@ function testFiles(dir = 'test'): string[] {
     );
 }
 
-/** The heaviest group first into the lightest lane (longest processing time first). */
-export function lanesOf(files: string[], count: number): string[][] {
-  const groups = new Map<string, string[]>();
-  for (const file of files) {
-    const key = TOGETHER.find((r) => r.test(file))?.source ?? file;
-    groups.set(key, [...(groups.get(key) ?? []), file]);
-  }
-  const weight = (group: string[]) => group.reduce((s, f) => s + (WEIGHTS[f] ?? UNKNOWN_WEIGHT), 0);
+/** The heaviest file first into the lightest lane (longest processing time first). */
+function lanesOf(files: string[], count: number): string[][] {
+  const weight = (file: string) => WEIGHTS[file] ?? UNKNOWN_WEIGHT;
   const lanes = Array.from({ length: count }, () => ({ files: [] as string[], weight: 0 }));
-  for (const group of [...groups.values()].sort((a, b) => weight(b) - weight(a))) {
+  for (const file of [...files].sort((a, b) => weight(b) - weight(a))) {
     const lightest = lanes.reduce((a, b) => (b.weight < a.weight ? b : a));
-    lightest.files.push(...group);
-    lightest.weight += weight(group);
+    lightest.files.push(file);
+    lightest.weight += weight(file);
   }
   return lanes.filter((l) => l.files.length > 0).map((l) => l.files.sort());
 }

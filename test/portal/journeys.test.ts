@@ -4,7 +4,7 @@ import { HOUR, MINUTE } from '../helpers/lifecycle-harness';
 import { TOKENS, bearer, newPerson } from '../helpers/api-harness';
 import { inRealBrowser, look, tabTo } from '../helpers/browser';
 import { fakeOidcProvider } from '../helpers/fake-oidc-provider';
-import { portalHarness, signInAs, type PortalHarness } from '../helpers/portal-harness';
+import { portalHarness, signInAs, untilStatus, type PortalHarness } from '../helpers/portal-harness';
 
 const R17_WORDS =
   'The account cannot be edited until it is Active with a mailbox location of Exchange Online';
@@ -18,18 +18,10 @@ async function apiCreated(h: PortalHarness, overrides: Record<string, unknown> =
 }
 
 /** Follows the account through the API until it has `status` (work after a timer may still be finishing). */
-async function until(h: PortalHarness, id: string, status: string) {
-  for (let i = 0; i < 100; i++) {
-    const got = await h.api.get(`/v1/accounts/${id}`).set(bearer(TOKENS.gstt));
-    if (got.body.status === status) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** The mailbox is ready (the simulated one takes 3 hours) and the user passed the first three gates. */
 async function activeWithFirstGates(h: PortalHarness, id: string) {
   await h.sleep(3 * HOUR + 30 * MINUTE);
-  await until(h, id, 'Active');
+  await untilStatus(h, id, 'Active');
   for (const type of ['PasswordChanged', 'AupAccepted', 'SecretSet']) {
     const res = await h.api.post(`/v1/accounts/${id}/events`).set(bearer(TOKENS.identity)).send({ type });
     assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -47,7 +39,7 @@ async function errorUnder(page: Page, field: string): Promise<string> {
 }
 
 describe('Portal: journeys in a real browser', function () {
-  const browser = inRealBrowser({ emptyScreenshots: true });
+  const browser = inRealBrowser();
 
   it('R1: a local administrator signs in with a development principal, sees only their organisation, and signs out', async () => {
     const h = await portalHarness(browser());
@@ -278,7 +270,7 @@ describe('Portal: journeys in a real browser', function () {
 
       // The mailbox becomes ready while the page is open: the status refreshes itself (R15).
       await h.sleep(3 * HOUR + 30 * MINUTE);
-      await until(h, id, 'Active');
+      await untilStatus(h, id, 'Active');
       await page.clock.fastForward(15_000);
       await page.locator('#account-status .nhsuk-tag', { hasText: 'Active' }).waitFor({ timeout: 10_000 });
       assert.doesNotMatch(await page.locator('#account-status').innerText(), /Waiting for the mailbox/);
