@@ -1,12 +1,29 @@
 import net from 'node:net';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports are taken below Linux's ephemeral range (32768 and up), where no outgoing connection can take one
+ * between this check and its server's listen, and each lane of `npm test` (TEST_LANE) has a block of its
+ * own, so that two lanes never hand out the same port. Within a process they are handed out in turn from a
+ * random place in the block, so a port just handed out is not handed out again while its server starts.
+ */
+const FIRST = 20_000;
+const BLOCK = 1_200;
+const lane = Number(process.env.TEST_LANE ?? 0) % 10;
+let next = Math.floor(Math.random() * BLOCK);
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/** A port nothing listens on, for a server a test starts. */
+export async function freePort(): Promise<number> {
+  for (let tried = 0; tried < BLOCK; tried++) {
+    const port = FIRST + lane * BLOCK + (next++ % BLOCK);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`No free port in ${FIRST + lane * BLOCK} to ${FIRST + (lane + 1) * BLOCK - 1}`);
 }
