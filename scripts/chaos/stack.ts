@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
@@ -8,7 +7,7 @@ import { loadTemporalConfig } from '../../temporal-config';
 import { searchAttributes } from '../../temporal-config/search-attributes';
 import { PROJECT_ROOT } from '../../src/project-root';
 import { resolveTemporalCli } from '../../src/servers/dev-server';
-import { freePort } from '../../test/helpers/free-port';
+import { canListen, freePort, freePortRun } from '../../test/helpers/free-port';
 import { sleep } from './random';
 import { Supervised } from '../../src/servers/supervised-process';
 import { startCluster, type Cluster } from '../../src/servers/cluster/cluster';
@@ -181,24 +180,14 @@ export async function startStack(
 }
 
 /**
- * A base port whose cluster ports (base+0..3, +10..13, +20, +30..33) are all free: a random one in
- * 20000-29999, tried until one fits.
+ * A base port whose cluster ports (base+0..3, +10..13, +20, +30..33) are all free: a random one in the
+ * lane's range of blocks (test/helpers/free-port.ts), tried until one fits.
  */
-export async function freePortBlock(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 9_900);
-    const ports = [0, 1, 2, 3, 10, 11, 12, 13, 20, 30, 31, 32, 33].map((offset) => base + offset);
-    if ((await Promise.all(ports.map(portIsFree))).every(Boolean)) return base;
-  }
-  throw new Error('No block of free ports found for the cluster');
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
+export function freePortBlock(): Promise<number> {
+  const offsets = [0, 1, 2, 3, 10, 11, 12, 13, 20, 30, 31, 32, 33];
+  return freePortRun(34, async (base) =>
+    (await Promise.all(offsets.map((offset) => canListen(base + offset)))).every(Boolean),
+  );
 }
 
 /** The environment without any engine setting of the caller's, so that the run is the same everywhere. */

@@ -11,7 +11,7 @@ const BLOCK = 1_200;
 const lane = Number(process.env.TEST_LANE ?? 0) % 10;
 let next = Math.floor(Math.random() * BLOCK);
 
-function canListen(port: number): Promise<boolean> {
+export function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once('error', () => resolve(false));
@@ -26,4 +26,17 @@ export async function freePort(): Promise<number> {
     if (await canListen(port)) return port;
   }
   throw new Error(`No free port in ${FIRST + lane * BLOCK} to ${FIRST + (lane + 1) * BLOCK - 1}`);
+}
+
+/** Blocks of ports in a row (a cluster's services) come from below the single ports, a range for each lane. */
+const FIRST_BLOCK = 10_000;
+const BLOCKS = 1_000;
+
+/** The first of `span` ports in a row of which `free` says the ports it needs are free. */
+export async function freePortRun(span: number, free: (first: number) => Promise<boolean>): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const first = FIRST_BLOCK + lane * BLOCKS + Math.floor(Math.random() * (BLOCKS - span));
+    if (await free(first)) return first;
+  }
+  throw new Error(`No ${span} free ports in a row from ${FIRST_BLOCK + lane * BLOCKS}`);
 }
