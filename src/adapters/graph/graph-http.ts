@@ -16,9 +16,16 @@ export interface GraphErrorBody {
   details?: { code?: string; target?: string; message?: string }[];
 }
 
-/** An agent trusting the system's certificates and `extraCa` (a test double, a TLS-inspecting proxy). */
+/**
+ * An agent trusting the system's certificates and `extraCa` (a test double, a TLS-inspecting proxy). The
+ * certificates are read once, into one context for every connection: given as `ca`, each connection parsed
+ * the whole list again, and each request named its connection pool by it.
+ */
 export function httpsAgent(extraCa?: string): https.Agent {
-  return new https.Agent({ keepAlive: true, ...(extraCa ? { ca: [...tls.rootCertificates, extraCa] } : {}) });
+  const secureContext = extraCa
+    ? tls.createSecureContext({ ca: [...tls.rootCertificates, extraCa] })
+    : undefined;
+  return new https.Agent({ keepAlive: true, ...(secureContext ? { secureContext } : {}) });
 }
 
 const TIMEOUT_MS = 30_000;
