@@ -171,12 +171,17 @@ describe('On a real Temporal server', () => {
         actions = (await schedule.describe()).info.recentActions.map((a) => a.action) as typeof actions;
         if (actions.length < 2) await sleep(100);
       }
-      assert.equal(actions.length, 2, 'two runs');
+      // Every second: a loaded machine may see more than two before it looks.
+      assert.ok(actions.length >= 2, `two runs or more: ${actions.length}`);
       const reports = await Promise.all(
         actions.map((a) => client.workflow.getHandle(a.workflow.workflowId).result()),
       );
       assert.ok(reports[0]!.started.includes(reserved.id), JSON.stringify(reports));
-      assert.deepEqual(reports[1]!.started, [], 'the second run found nothing left to start');
+      assert.deepEqual(
+        reports.slice(1).map((r) => r.started),
+        reports.slice(1).map(() => []),
+        'the later runs found nothing left to start',
+      );
       await client.schedule.getHandle(RECONCILIATION_ID).delete();
       await lifecycle.terminate('test finished');
     });
