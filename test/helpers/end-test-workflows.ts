@@ -17,15 +17,25 @@ const TASK_UNDER_WAY = new Set([
  * the workflow is terminated first: the work then holds time still for every later test on the shared
  * server, until its timeout passes in real time.
  */
-async function stateOf(handle: WorkflowHandle): Promise<{ running: boolean; busy: boolean; length: number }> {
+async function stateOf(
+  handle: WorkflowHandle,
+): Promise<{ running: boolean; busy: boolean; length: number; doing: string }> {
   const description = await handle.describe().catch(() => undefined);
-  if (description?.status.name !== 'RUNNING') return { running: false, busy: false, length: 0 };
+  if (description?.status.name !== 'RUNNING') return { running: false, busy: false, length: 0, doing: '' };
   const events = (await handle.fetchHistory().catch(() => undefined))?.events ?? [];
   const last = events[events.length - 1]?.eventType;
-  const busy =
-    (description.raw.pendingActivities?.length ?? 0) > 0 ||
-    (last !== undefined && last !== null && TASK_UNDER_WAY.has(last));
-  return { running: true, busy, length: events.length };
+  const pending = description.raw.pendingActivities ?? [];
+  const busy = pending.length > 0 || (last !== undefined && last !== null && TASK_UNDER_WAY.has(last));
+  const doing =
+    `${handle.workflowId}: ${events.length} events, the last ${EventType[last ?? 0]}` +
+    pending
+      .map(
+        (a) =>
+          `; activity ${a.activityType?.name} attempt ${a.attempt}` +
+          (a.lastFailure?.message ? ` (last failure: ${a.lastFailure.message})` : ''),
+      )
+      .join('');
+  return { running: true, busy, length: events.length, doing };
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -34,7 +44,8 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Ends the workflows a test started, so that the shared time-skipping server skips time for the next test:
  * waits, while the test's worker still polls, until every one is still (no work under way, its history
  * unchanged over two looks 100 ms apart); one still busy after a few seconds (an activity retrying for ever)
- * is asked to cancel, which ends its activities; then every one still running is terminated. `started` is
+ * is asked to cancel, which ends its activities; then every one still running is terminated (after a
+ * minute at most, printing what those still busy were doing). `started` is
  * read afresh each look, as a running activity may still start workflows (a bulk upload's lines). Call it
  * before the worker stops.
  */
@@ -46,7 +57,11 @@ export async function endTestWorkflows(started: readonly WorkflowHandle[]): Prom
     const handles = [...started];
     const states = await Promise.all(handles.map(stateOf));
     const still = states.every((s, i) => !s.busy && (!s.running || before.get(handles[i]!) === s.length));
-    if (still || Date.now() - began > 30_000) {
+    if (still || Date.now() - began > 60_000) {
+      if (!still) {
+        const left = states.filter((s, i) => s.busy || before.get(handles[i]!) !== s.length);
+        console.log(`      still busy after 60 s, terminated: ${left.map((s) => s.doing).join(' | ')}`);
+      }
       await Promise.all(handles.map((h) => h.terminate('test finished').catch(() => undefined)));
       if (started.length === handles.length) return;
       continue;
