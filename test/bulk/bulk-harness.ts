@@ -8,7 +8,7 @@ import { DEFAULT_POLICY } from '../../src/domain/policy';
 import type { BulkDeps } from '../../src/operations/bulk-uploads';
 import { PROJECT_ROOT } from '../../src/project-root';
 import { endTestWorkflows } from '../helpers/end-test-workflows';
-import { testEnv, workflowBundle, WORKFLOWS_IN_THIS_THREAD } from '../helpers/global-setup';
+import { testEnv, workflowBundle } from '../helpers/global-setup';
 import type { TestStores } from '../helpers/store-backends';
 import { testDataConverter, testKeyRing } from '../helpers/test-keys';
 
@@ -104,7 +104,6 @@ export async function bulkHarness(
     workflowBundle: await workflowBundle(),
     activities,
     dataConverter: testDataConverter,
-    ...WORKFLOWS_IN_THIS_THREAD,
   });
   return {
     deps,

@@ -44,8 +44,8 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Ends the workflows a test started, so that the shared time-skipping server skips time for the next test:
  * waits, while the test's worker still polls, until every one is still (no work under way, its history
  * unchanged over two looks 100 ms apart); one still busy after a few seconds (an activity retrying for ever)
- * is asked to cancel, which ends its activities; then every one still running is terminated (after a
- * minute at most, printing what those still busy were doing). `started` is
+ * is asked to cancel, which ends its activities; then every one still running is terminated (after
+ * 30 s at most, printing what those still busy were doing). `started` is
  * read afresh each look, as a running activity may still start workflows (a bulk upload's lines). Call it
  * before the worker stops.
  */
@@ -57,10 +57,10 @@ export async function endTestWorkflows(started: readonly WorkflowHandle[]): Prom
     const handles = [...started];
     const states = await Promise.all(handles.map(stateOf));
     const still = states.every((s, i) => !s.busy && (!s.running || before.get(handles[i]!) === s.length));
-    if (still || Date.now() - began > 60_000) {
+    if (still || Date.now() - began > 30_000) {
       if (!still) {
         const left = states.filter((s, i) => s.busy || before.get(handles[i]!) !== s.length);
-        console.log(`      still busy after 60 s, terminated: ${left.map((s) => s.doing).join(' | ')}`);
+        console.log(`      still busy after 30 s, terminated: ${left.map((s) => s.doing).join(' | ')}`);
       }
       await Promise.all(handles.map((h) => h.terminate('test finished').catch(() => undefined)));
       if (started.length === handles.length) return;

@@ -25,14 +25,6 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   return bundle;
 }
 
-/**
- * For a test's worker: its workflows run in the test's own thread (the SDK's debugMode) rather than a worker
- * thread of its own, whose start loaded Node's and the SDK's modules again for each test's worker (a sixth of
- * the lifecycle tests' CPU). They still run in the SDK's sandbox (the same reused V8 context); only the
- * 5-second limit on one activation is lifted, which mocha's timeout stands in for.
- */
-export const WORKFLOWS_IN_THIS_THREAD = { debugMode: true } as const;
-
 /** The one time-skipping environment every test shares (each test runs its worker on its own task queue). */
 export function testEnv(): TestWorkflowEnvironment {
   if (!env) throw new Error('The time-skipping test environment is not started');
@@ -84,41 +76,29 @@ export async function mochaGlobalTeardown(): Promise<void> {
   await env?.teardown();
 }
 
-/** Whether `ms` of the server's time pass within `withinMs` of real time. */
-async function skips(ms: number, withinMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const skipped = await Promise.race([
-    env!.sleep(ms).then(() => true),
-    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), withinMs))),
-  ]);
-  clearTimeout(timer);
-  return skipped;
-}
-
 /**
  * After each test, that the shared server still skips time: 30 s of its time must pass in well under 10 s.
- * A test that ended a workflow with work under way leaves the server holding time still until that work
- * times out in real time, and every later test that waits on a timer would hang until mocha's timeout. A
- * hold that ends within two minutes (an activity's heartbeat timeout) is waited out, saying so, naming the
- * test; one that does not fails here, at the test that made it.
+ * A test that ended a workflow with work under way leaves the server holding time still, and every later
+ * test that waits on a timer would hang until mocha's timeout: named here instead, at the test that did it.
  */
 async function stillSkipsTime(test: string | undefined): Promise<void> {
-  if (!env || (await skips(30_000, 10_000))) return;
-  const began = Date.now();
-  console.log(`      After "${test}", the shared time-skipping server holds time still: waiting for it.`);
-  if (await skips(30_000, 120_000)) {
-    console.log(`      It skips time again after ${Math.round((Date.now() - began) / 1000)} s.`);
-    return;
+  if (!env) return;
+  let timer: NodeJS.Timeout | undefined;
+  const skipped = await Promise.race([
+    env.sleep(30_000).then(() => true),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 10_000))),
+  ]);
+  clearTimeout(timer);
+  if (!skipped) {
+    throw new Error(
+      `After "${test}", the shared time-skipping server no longer skips time: a workflow the test started ` +
+        'was ended with an activity or a workflow task under way (test/helpers/end-test-workflows.ts).',
+    );
   }
-  throw new Error(
-    `After "${test}", the shared time-skipping server no longer skips time: a workflow the test started ` +
-      'was ended with an activity or a workflow task under way (test/helpers/end-test-workflows.ts).',
-  );
 }
 
 export const mochaHooks = {
   async afterEach(this: Mocha.Context) {
-    this.timeout(150_000);
     await stillSkipsTime(this.currentTest?.fullTitle());
   },
 };

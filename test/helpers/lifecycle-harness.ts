@@ -35,7 +35,7 @@ import {
   takeTemporaryPasswordUpdate,
 } from '../../src/workflows/definitions';
 import { endTestWorkflows } from './end-test-workflows';
-import { testEnv, workflowBundle, WORKFLOWS_IN_THIS_THREAD } from './global-setup';
+import { testEnv, workflowBundle } from './global-setup';
 import { testDataConverter, testKeyRing } from './test-keys';
 
 export const SECOND = 1000;
@@ -154,7 +154,6 @@ export async function lifecycleHarness(
       workflowBundle: await workflowBundle(),
       activities,
       dataConverter: testDataConverter,
-      ...WORKFLOWS_IN_THIS_THREAD,
       ...(restartable ? { maxCachedWorkflows: 0 } : {}),
     });
   const worker = await newWorker();
