@@ -1,5 +1,4 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createBulkActivities } from '../../src/activities/bulk';
 import { Principals } from '../../src/access/principals';
@@ -9,6 +8,7 @@ import type { BulkDeps } from '../../src/operations/bulk-uploads';
 import { PROJECT_ROOT } from '../../src/project-root';
 import { endTestWorkflows } from '../helpers/end-test-workflows';
 import { testEnv, workflowBundle } from '../helpers/global-setup';
+import { createTestWorker } from '../helpers/test-worker';
 import type { TestStores } from '../helpers/store-backends';
 import { testDataConverter, testKeyRing } from '../helpers/test-keys';
 
@@ -98,7 +98,7 @@ export async function bulkHarness(
       linesAtOnce: options.linesAtOnce,
     }),
   });
-  const worker = await Worker.create({
+  const worker = await createTestWorker({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),

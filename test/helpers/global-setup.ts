@@ -12,6 +12,7 @@ import { registerSearchAttributes } from '../../src/temporal/register-search-att
 import type { ResolvedExecutable } from '../../src/servers/tools';
 import { stopPostgres } from './postgres-fixture';
 import { testDataConverter } from './test-keys';
+import { stopTestWorkerThreads } from './test-worker';
 
 let env: TestWorkflowEnvironment | undefined;
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -73,6 +74,7 @@ export async function mochaGlobalSetup(): Promise<void> {
 
 export async function mochaGlobalTeardown(): Promise<void> {
   await stopPostgres();
+  await stopTestWorkerThreads();
   await env?.teardown();
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
+import type { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createBulkActivities } from '../../src/activities/bulk';
 import { accountTrail } from '../../src/operations/account-trail';
@@ -36,6 +36,7 @@ import {
 } from '../../src/workflows/definitions';
 import { endTestWorkflows } from './end-test-workflows';
 import { testEnv, workflowBundle } from './global-setup';
+import { createTestWorker } from './test-worker';
 import { testDataConverter, testKeyRing } from './test-keys';
 
 export const SECOND = 1000;
@@ -148,7 +149,7 @@ export async function lifecycleHarness(
   });
   /** A worker for this test's task queue, as a restart would make. */
   const newWorker = async () =>
-    Worker.create({
+    createTestWorker({
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: await workflowBundle(),
