@@ -17,25 +17,37 @@ const TASK_UNDER_WAY = new Set([
  * the workflow is terminated first: the work then holds time still for every later test on the shared
  * server, until its timeout passes in real time.
  */
-async function stateOf(
-  handle: WorkflowHandle,
-): Promise<{ running: boolean; busy: boolean; length: number; doing: string }> {
+interface State {
+  /** Described as closed: it will not run again, and is not looked at again. */
+  closed: boolean;
+  running: boolean;
+  busy: boolean;
+  length: number;
+  last?: temporal.api.enums.v1.EventType | null;
+  pending: temporal.api.workflow.v1.IPendingActivityInfo[];
+}
+
+const CLOSED: State = { closed: true, running: false, busy: false, length: 0, pending: [] };
+
+async function stateOf(handle: WorkflowHandle): Promise<State> {
   const description = await handle.describe().catch(() => undefined);
-  if (description?.status.name !== 'RUNNING') return { running: false, busy: false, length: 0, doing: '' };
+  if (!description) return { ...CLOSED, closed: false };
+  if (description.status.name !== 'RUNNING') return CLOSED;
   const events = (await handle.fetchHistory().catch(() => undefined))?.events ?? [];
   const last = events[events.length - 1]?.eventType;
   const pending = description.raw.pendingActivities ?? [];
   const busy = pending.length > 0 || (last !== undefined && last !== null && TASK_UNDER_WAY.has(last));
-  const doing =
-    `${handle.workflowId}: ${events.length} events, the last ${EventType[last ?? 0]}` +
-    pending
-      .map(
-        (a) =>
-          `; activity ${a.activityType?.name} attempt ${a.attempt}` +
-          (a.lastFailure?.message ? ` (last failure: ${a.lastFailure.message})` : ''),
-      )
-      .join('');
-  return { running: true, busy, length: events.length, doing };
+  return { closed: false, running: true, busy, length: events.length, last, pending };
+}
+
+/** What a busy workflow was doing, for the line printed when it is terminated. */
+function doing(handle: WorkflowHandle, state: State): string {
+  const activities = state.pending.map(
+    (a) =>
+      `; activity ${a.activityType?.name} attempt ${a.attempt}` +
+      (a.lastFailure?.message ? ` (last failure: ${a.lastFailure.message})` : ''),
+  );
+  return `${handle.workflowId}: ${state.length} events, the last ${EventType[state.last ?? 0]}${activities.join('')}`;
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,15 +64,19 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function endTestWorkflows(started: readonly WorkflowHandle[]): Promise<void> {
   const began = Date.now();
   const cancelled = new Set<WorkflowHandle>();
+  const closed = new Set<WorkflowHandle>();
   let before = new Map<WorkflowHandle, number>();
   for (;;) {
     const handles = [...started];
-    const states = await Promise.all(handles.map(stateOf));
+    const states = await Promise.all(handles.map((h) => (closed.has(h) ? CLOSED : stateOf(h))));
+    handles.forEach((h, i) => states[i]!.closed && closed.add(h));
     const still = states.every((s, i) => !s.busy && (!s.running || before.get(handles[i]!) === s.length));
     if (still || Date.now() - began > 30_000) {
       if (!still) {
-        const left = states.filter((s, i) => s.busy || before.get(handles[i]!) !== s.length);
-        console.log(`      still busy after 30 s, terminated: ${left.map((s) => s.doing).join(' | ')}`);
+        const what = handles.flatMap((h, i) =>
+          states[i]!.busy || before.get(h) !== states[i]!.length ? [doing(h, states[i]!)] : [],
+        );
+        console.log(`      still busy after 30 s, terminated: ${what.join(' | ')}`);
       }
       await Promise.all(handles.map((h) => h.terminate('test finished').catch(() => undefined)));
       if (started.length === handles.length) return;

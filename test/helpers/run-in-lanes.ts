@@ -78,8 +78,9 @@ async function main(): Promise<number> {
   const began = Date.now();
   const lanes = lanesOf(testFiles(), laneCount);
   const results = path.join(PROJECT_ROOT, 'test-results');
-  for (const name of fs.existsSync(results) ? fs.readdirSync(results) : []) {
-    if (/^file-times-lane-\d+\.json$/.test(name)) fs.rmSync(path.join(results, name)); // an earlier run's
+  // An earlier measured run's files, which this one replaces; a run not measured keeps them.
+  for (const name of reporter.length && fs.existsSync(results) ? fs.readdirSync(results) : []) {
+    if (/^file-times-lane-\d+\.json$/.test(name)) fs.rmSync(path.join(results, name));
   }
   console.log(
     `  ${lanes.length} lanes of mocha side by side (TEST_LANES=1 for one); each prints as it ends.`,

@@ -7,14 +7,9 @@ import { PROJECT_ROOT } from '../../src/project-root';
 
 /**
  * A copy of `npm run build`'s script in a checkout of its own (its lock beside it, so that a real build in
- * another lane neither waits for these nor takes their outcome).
+ * another lane neither waits for these nor takes their outcome), made before the tests.
  */
-const checkout = fs.mkdtempSync(path.join(os.tmpdir(), 'build-once-'));
-fs.mkdirSync(path.join(checkout, 'scripts'));
-fs.copyFileSync(
-  path.join(PROJECT_ROOT, 'scripts/build-once.mjs'),
-  path.join(checkout, 'scripts/build-once.mjs'),
-);
+let checkout = '';
 
 /** The build script, compiling by a command that takes 1 s: its exit code and what it printed. */
 function build(exitCode: number): Promise<{ code: number | null; out: string }> {
@@ -30,6 +25,14 @@ function build(exitCode: number): Promise<{ code: number | null; out: string }> 
 }
 
 describe('npm run api and npm run worker started together from one checkout', () => {
+  before(() => {
+    checkout = fs.mkdtempSync(path.join(os.tmpdir(), 'build-once-'));
+    fs.mkdirSync(path.join(checkout, 'scripts'));
+    fs.copyFileSync(
+      path.join(PROJECT_ROOT, 'scripts/build-once.mjs'),
+      path.join(checkout, 'scripts/build-once.mjs'),
+    );
+  });
   after(() => fs.rmSync(checkout, { recursive: true, force: true }));
   for (const exitCode of [0, 2]) {
     it(`operations: two builds do not compile into dist/ at once: one compiles, the other waits and takes its outcome (exit ${exitCode})`, async function () {
