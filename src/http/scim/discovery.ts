@@ -1,6 +1,6 @@
 import type { Principal } from '../../access/principals';
 import { referenceData } from '../../reference/reference-data';
-import { ENGINE_SCHEMA, ENTERPRISE_SCHEMA, USER_SCHEMA } from './user-resource';
+import { ENGINE_SCHEMA, ENTERPRISE_SCHEMA, READ_ONLY_ENGINE_ATTRIBUTES, USER_SCHEMA } from './user-resource';
 
 /** The most resources one page holds (RFC 7644 3.4.2.4's count is lowered to it). */
 export const MAX_RESULTS = 100;
@@ -29,6 +29,35 @@ const attribute = (a: Attribute): Attribute & { returned: string } => ({
   uniqueness: 'none',
   ...a,
 });
+
+/** The engine extension's read-only attributes, one for each name in READ_ONLY_ENGINE_ATTRIBUTES. */
+const READ_ONLY: Record<
+  (typeof READ_ONLY_ENGINE_ATTRIBUTES)[number],
+  Omit<Attribute, 'name' | 'mutability' | 'returned'>
+> = {
+  status: { type: 'string', description: 'The account status (R13-R32)' },
+  pendingGates: {
+    type: 'string',
+    multiValued: true,
+    description: 'The first-login gates not yet passed (R18)',
+  },
+  canSendEmail: { type: 'boolean', description: 'R19' },
+  leaverWindowEndsAt: { type: 'dateTime', description: 'R28' },
+  mfaException: {
+    type: 'complex',
+    description: 'A running MFA exception (R22, R23)',
+    subAttributes: [
+      attribute({ name: 'term', type: 'string', mutability: 'readOnly', description: 'short or long' }),
+      attribute({ name: 'endsAt', type: 'dateTime', mutability: 'readOnly', description: 'When it ends' }),
+    ],
+  },
+  restorableUntil: { type: 'dateTime', description: 'R32' },
+  pendingChanges: {
+    type: 'string',
+    multiValued: true,
+    description: 'Fields of an edit held until the account is Active (R17, R33)',
+  },
+};
 
 /** An example of a leaving date, as canonicalValues shows values a client may send. */
 const LEAVING_DATE_EXAMPLE = '2099-03-31T00:00:00.000Z';
@@ -197,66 +226,9 @@ export function schemas(principal: Principal, base: string) {
       }),
       // What a feed reads: read only, so ignored in a PUT and refused as a PATCH's target; returned when
       // `attributes` names it, so that a feed's replace of the extension neither holds nor gets it back.
-      attribute({
-        name: 'status',
-        type: 'string',
-        mutability: 'readOnly',
-        returned: 'request',
-        description: 'The account status (R13-R32)',
-      }),
-      attribute({
-        name: 'pendingGates',
-        type: 'string',
-        multiValued: true,
-        mutability: 'readOnly',
-        returned: 'request',
-        description: 'The first-login gates not yet passed (R18)',
-      }),
-      attribute({
-        name: 'canSendEmail',
-        type: 'boolean',
-        mutability: 'readOnly',
-        returned: 'request',
-        description: 'R19',
-      }),
-      attribute({
-        name: 'leaverWindowEndsAt',
-        type: 'dateTime',
-        mutability: 'readOnly',
-        returned: 'request',
-        description: 'R28',
-      }),
-      attribute({
-        name: 'mfaException',
-        type: 'complex',
-        mutability: 'readOnly',
-        returned: 'request',
-        description: 'A running MFA exception (R22, R23)',
-        subAttributes: [
-          attribute({ name: 'term', type: 'string', mutability: 'readOnly', description: 'short or long' }),
-          attribute({
-            name: 'endsAt',
-            type: 'dateTime',
-            mutability: 'readOnly',
-            description: 'When it ends',
-          }),
-        ],
-      }),
-      attribute({
-        name: 'restorableUntil',
-        type: 'dateTime',
-        mutability: 'readOnly',
-        returned: 'request',
-        description: 'R32',
-      }),
-      attribute({
-        name: 'pendingChanges',
-        type: 'string',
-        multiValued: true,
-        mutability: 'readOnly',
-        returned: 'request',
-        description: 'Fields of an edit held until the account is Active (R17, R33)',
-      }),
+      ...READ_ONLY_ENGINE_ATTRIBUTES.map((name) =>
+        attribute({ name, mutability: 'readOnly', returned: 'request', ...READ_ONLY[name] }),
+      ),
     ],
   };
   return [user, enterprise, engine].map((schema) => ({

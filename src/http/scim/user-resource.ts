@@ -11,7 +11,7 @@ export const ENTERPRISE_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterpr
  * only, the account's status, gates, leaver window, MFA exception and held edit.
  */
 export const ENGINE_SCHEMA = 'urn:nhs:params:scim:schemas:extension:nhsmail:2.0:User';
-/** The engine extension's read-only attributes (discovery.ts): never a PATCH target, ignored in a PUT. */
+/** The engine extension's read-only attributes (described in discovery.ts): never a PATCH target, ignored in a PUT. */
 export const READ_ONLY_ENGINE_ATTRIBUTES = [
   'status',
   'pendingGates',
