@@ -4,6 +4,7 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../src/project-root';
+import { atTeardown } from './global-setup';
 
 /** Debian's Chromium, which .ci/run installs; the browser tests skip, saying so, where it is missing. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -42,13 +43,15 @@ export async function launchChromium(): Promise<{ browser: Browser; close: () =>
   };
 }
 
+let launched: { browser: Browser; close: () => Promise<void> } | undefined;
+
 /**
- * Launches Chromium before the tests of the enclosing describe and closes it after them, or skips them,
- * saying so, where it is missing; the browser is read once they run. The test file's screenshot folder is
- * emptied first.
+ * Chromium for the tests of the enclosing describe, or skips them, saying so, where it is missing; the
+ * browser is read once they run. One browser serves every file of this mocha process (each test has a
+ * browser context of its own), launched by the first and closed when the tests end. The test file's
+ * screenshot folder is emptied first.
  */
 export function inRealBrowser(): () => Browser {
-  let launched: { browser: Browser; close: () => Promise<void> } | undefined;
   before(async function () {
     if (!chromiumAvailable()) {
       console.log(
@@ -57,9 +60,12 @@ export function inRealBrowser(): () => Browser {
       this.skip();
     }
     resetScreenshots(path.basename(this.test?.parent?.file ?? 'pages', '.test.ts'));
-    launched = await launchChromium();
+    if (!launched?.browser.isConnected()) {
+      launched = await launchChromium();
+      const closing = launched;
+      atTeardown(() => closing.close());
+    }
   });
-  after(async () => launched?.close());
   return () => launched!.browser;
 }
 

@@ -12,9 +12,14 @@ import { registerSearchAttributes } from '../../src/temporal/register-search-att
 import type { ResolvedExecutable } from '../../src/servers/tools';
 import { stopPostgres } from './postgres-fixture';
 import { testDataConverter } from './test-keys';
-import { stopTestWorkerThreads } from './test-worker';
 
 let env: TestWorkflowEnvironment | undefined;
+const teardowns: (() => Promise<void>)[] = [];
+
+/** Runs `stop` when every test of this mocha process has run: for what its test files share (a browser). */
+export function atTeardown(stop: () => Promise<void>): void {
+  teardowns.push(stop);
+}
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** The product's workflows, bundled once for the whole run. */
@@ -74,7 +79,7 @@ export async function mochaGlobalSetup(): Promise<void> {
 
 export async function mochaGlobalTeardown(): Promise<void> {
   await stopPostgres();
-  await stopTestWorkerThreads();
+  await Promise.all(teardowns.splice(0).map((stop) => stop()));
   await env?.teardown();
 }
 

@@ -1,5 +1,6 @@
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import type { WorkflowCreator } from '@temporalio/worker/lib/workflow/interface';
+import { atTeardown } from './global-setup';
 
 /** The workflow thread of each bundle (the product's, in practice), by the bundle's code. */
 const threads = new Map<string, Promise<WorkflowCreator>>();
@@ -18,7 +19,11 @@ class TestWorker extends Worker {
     ...args: Parameters<(typeof Worker)['createWorkflowCreator']>
   ): Promise<WorkflowCreator> {
     const code = args[0].code;
-    if (!threads.has(code)) threads.set(code, super.createWorkflowCreator(...args));
+    if (!threads.has(code)) {
+      const thread = super.createWorkflowCreator(...args);
+      threads.set(code, thread);
+      atTeardown(async () => (await thread).destroy());
+    }
     return threads.get(code)!.then((creator) => ({
       createWorkflow: (options) => creator.createWorkflow(options),
       destroy: async () => {},
@@ -28,11 +33,4 @@ class TestWorker extends Worker {
 
 export function createTestWorker(options: WorkerOptions): Promise<Worker> {
   return TestWorker.create(options);
-}
-
-/** Ends the shared workflow threads (mocha's global teardown). */
-export async function stopTestWorkerThreads(): Promise<void> {
-  const creators = await Promise.all(threads.values());
-  threads.clear();
-  await Promise.all(creators.map((creator) => creator.destroy()));
 }
