@@ -2,6 +2,7 @@ import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { TemporalConfig } from '../../temporal-config';
 import { connectionOptions } from './connection';
+import { workflowBundle } from './workflow-bundle';
 
 /** How often at most an activity's heartbeats are sent to Temporal. */
 export const HEARTBEAT_THROTTLE = '1 second';
@@ -26,7 +27,7 @@ export function connectWorker(config: TemporalConfig, address: string): Promise<
  * The lifecycle judges its deadlines by its timers, not the clock, which a cached run may hold wrong after a
  * crash (see untilDeadline).
  */
-export function createWorker(
+export async function createWorker(
   config: TemporalConfig,
   { connection, activities, dataConverter }: WorkerOptions,
 ) {
@@ -34,7 +35,7 @@ export function createWorker(
     connection,
     namespace: config.namespace,
     taskQueue: config.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    workflowBundle: await workflowBundle(require.resolve('../workflows'), config.tools.cacheDir),
     activities,
     dataConverter,
     maxCachedWorkflows: config.cachedWorkflows,

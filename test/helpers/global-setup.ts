@@ -1,14 +1,10 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  Runtime,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
+import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import { loadTemporalConfig } from '../../temporal-config';
 import { resolveTemporalCli } from '../../src/servers/dev-server';
 import { resolveTestServer, TEST_SERVER_HELP } from '../../src/servers/test-server';
 import { registerSearchAttributes } from '../../src/temporal/register-search-attributes';
+import { workflowBundle as productWorkflowBundle } from '../../src/temporal/workflow-bundle';
 import type { ResolvedExecutable } from '../../src/servers/tools';
 import { stopPostgres } from './postgres-fixture';
 import { testDataConverter } from './test-keys';
@@ -20,14 +16,14 @@ const teardowns: (() => Promise<void>)[] = [];
 export function atTeardown(stop: () => Promise<void>): void {
   teardowns.push(stop);
 }
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+let bundle: Promise<WorkflowBundle> | undefined;
 
-/** The product's workflows, bundled once for the whole run. */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows'),
-    logger: Runtime.instance().logger,
-  });
+/** The product's workflows, bundled once for the whole run (and kept for the next, as a worker keeps them). */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= productWorkflowBundle(
+    require.resolve('../../src/workflows'),
+    loadTemporalConfig().tools.cacheDir,
+  );
   return bundle;
 }
 
