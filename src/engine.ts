@@ -196,7 +196,7 @@ export async function startEngine(
           );
         }
         log.info(
-          `starting the worker on task queue ${temporal.taskQueue} (bundling the workflow code takes up to a minute)`,
+          `starting the worker on task queue ${temporal.taskQueue} (bundling the workflow code, once for each version of it, takes up to a minute)`,
         );
         const workerConnection = await untilConnected(
           () => connectWorker(temporal, address),
