@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadClusterConfig } from '../temporal-config/cluster';
-import { PROJECT_ROOT } from '../src/project-root';
 import { loadKeyRing } from '../src/crypto/key-ring';
 import { AesGcmPayloadCodec } from '../src/crypto/payload-codec';
 import { startCluster, type Cluster } from '../src/servers/cluster/cluster';
@@ -84,7 +83,6 @@ async function main(): Promise<number> {
       DATABASE_URL: cluster.postgres!.url('nhsmail'),
       DATABASE_POOL_SIZE: '4',
       DATA_DIR: path.join(runDir, 'data'),
-      PRINCIPALS_FILE: path.join(PROJECT_ROOT, 'config/dev-principals.json'),
       ENCRYPTION_KEYS: `drill:${crypto.randomBytes(32).toString('base64')}`,
       API_HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
@@ -100,7 +98,8 @@ async function main(): Promise<number> {
         `${build.name} ${label}`,
         process.execPath,
         [build.main, role],
-        { ...env, ...extra },
+        // A principals file of a later build may name kinds an older one refuses (a SCIM client).
+        { ...env, PRINCIPALS_FILE: build.principalsFile, ...extra },
         path.join(runDir, `${build.name}-${label}.log`),
         log,
       );
@@ -156,7 +155,6 @@ async function main(): Promise<number> {
       await old.stop();
       log(`${old.name} stopped (SIGTERM)`);
     }
-    const workersUpgradedAt = Date.now();
     for (const [i, kind] of (['standard', 'short'] as const).entries()) {
       await runningApis[i]!.stop();
       runningApis[i] = spawn(newBuild, 'api', `api-${kind}`, {
@@ -193,7 +191,9 @@ async function main(): Promise<number> {
           history: await client.workflow.getHandle(`account:${id}`).fetchHistory(),
         })),
       );
-      const checks = checkHistories(histories, parked, workersUpgradedAt);
+      // Before the deploy only the old build ran; the new workers start beside the old ones, so a build that
+      // completed tasks between the deploy's start and the old workers' stop is not thereby the old one.
+      const checks = checkHistories(histories, parked, deployStartedAt);
       const replay = await replayAll(newBuild, histories, codec);
       return report(oldBuild, newBuild, parked, journeys, checks, replay);
     } finally {

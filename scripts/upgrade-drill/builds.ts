@@ -9,6 +9,8 @@ export interface Build {
   name: 'old' | 'new';
   commit: string;
   main: string;
+  /** Its development principals: each build reads the file of its own tree, as it was deployed with it. */
+  principalsFile: string;
   /** Its workflow code, for replaying histories against it. */
   workflowsPath: string;
 }
@@ -21,6 +23,7 @@ export function currentBuild(): Build {
     name: 'new',
     commit: git(['rev-parse', '--short', 'HEAD']) + (git(['status', '--porcelain']) ? '+changes' : ''),
     main,
+    principalsFile: path.join(PROJECT_ROOT, 'config/dev-principals.json'),
     workflowsPath: path.join(PROJECT_ROOT, 'dist/src/workflows/index.js'),
   };
 }
@@ -52,6 +55,7 @@ export async function buildOf(commit: string, folder: string, log: (m: string) =
     name: 'old',
     commit: full.slice(0, 12),
     main: path.join(folder, 'dist/src/main.js'),
+    principalsFile: path.join(folder, 'config/dev-principals.json'),
     workflowsPath: path.join(folder, 'dist/src/workflows/index.js'),
   };
 }

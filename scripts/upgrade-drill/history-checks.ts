@@ -17,7 +17,7 @@ export interface Parked {
 
 export interface HistoryChecks {
   failedTasks: string[];
-  /** Parked accounts whose tasks after the upgrade ran on a build that ran before it. */
+  /** Parked accounts whose last task ran on a build that ran before the deploy started (the old one). */
   oldCodeAfterUpgrade: string[];
   builds: { before: Set<string>; after: Set<string> };
   /** Patch markers recorded after the upgrade, by patch id, with how many accounts. */
@@ -27,7 +27,7 @@ export interface HistoryChecks {
 export function checkHistories(
   histories: { workflowId: string; history: temporal.api.history.v1.IHistory }[],
   parked: Parked[],
-  upgradedAt: number,
+  deployStartedAt: number,
 ): HistoryChecks {
   const checks: HistoryChecks = {
     failedTasks: [],
@@ -45,9 +45,9 @@ export function checkHistories(
         );
       const completed = event.workflowTaskCompletedEventAttributes;
       const build = completed?.workerVersion?.buildId;
-      if (build) (at < upgradedAt ? checks.builds.before : checks.builds.after).add(build);
+      if (build) (at < deployStartedAt ? checks.builds.before : checks.builds.after).add(build);
       const marker = event.markerRecordedEventAttributes;
-      if (marker?.markerName === 'core_patch' && at >= upgradedAt) {
+      if (marker?.markerName === 'core_patch' && at >= deployStartedAt) {
         const id = patchId(marker.details ?? {});
         checks.patchesAfter.set(id, (checks.patchesAfter.get(id) ?? 0) + 1);
       }
