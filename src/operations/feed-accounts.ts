@@ -11,7 +11,7 @@ import { requireKind } from './caller';
 import { createAccountOnce } from './create-account-once';
 import { FEED_CHANGES } from './feed-changes';
 import { editAccountRequest } from './edit-account';
-import { conflict, notFound } from './errors';
+import { conflict, notFound, OperationError } from './errors';
 import { editAccountBody } from './schemas/requests';
 import { feedFields } from './schemas/feed';
 import { parseOrReject } from './validation';
@@ -125,7 +125,11 @@ export async function deleteFromFeed(deps: AccountDeps, principal: Principal, id
   await applyChange(deps, target, FEED_CHANGES.deleteAccount.update, { actor: target.actor });
 }
 
-/** R33: a feed's search, evaluated by the directory over its organisations, and each account as it is now. */
+/**
+ * R33: a feed's search, evaluated by the directory over its organisations, and each account as it is now.
+ * One the directory still lists but whose lifecycle has just deleted it (R32; the directory is told by an
+ * activity a moment later) is left out of the page and its total, rather than failing the whole list.
+ */
 export async function findForFeed(
   deps: AccountDeps,
   principal: Principal,
@@ -134,11 +138,17 @@ export async function findForFeed(
   requireKind(principal, FEEDS);
   const organisations = principal.kind === 'scim-client' ? principal.orgs : [];
   const page = await deps.directory.feedSearch({ organisations, ...search });
-  const accounts = await Promise.all(
+  const found = await Promise.all(
     page.entries.map(async ({ id, lastModified }) => {
-      const { account } = await reachFed(deps, principal, id);
-      return { ...account, lastModified: lastModified ?? account.lastModified };
+      try {
+        const { account } = await reachFed(deps, principal, id);
+        return [{ ...account, lastModified: lastModified ?? account.lastModified }];
+      } catch (err) {
+        if (err instanceof OperationError && err.kind === 'not-found') return [];
+        throw err;
+      }
     }),
   );
-  return { total: page.total, accounts };
+  const accounts = found.flat();
+  return { total: page.total - (page.entries.length - accounts.length), accounts };
 }

@@ -227,4 +227,38 @@ describe('R33: the SCIM protocol (RFC 7644)', () => {
       assert.equal(admin.status, 200, "the administrators' limit is their own");
     });
   });
+
+  it('R33, R32: a list is answered when an account it finds in the directory was deleted a moment ago (the directory not yet told): that account is left out', async () => {
+    const h = await apiHarness();
+    await h.run(async () => {
+      const family = `Lagson${process.pid}`;
+      const ids: string[] = [];
+      for (const given of ['Ada', 'Bo', 'Cy']) {
+        const res = await scim(h).post(
+          '/Users',
+          entraUser({ name: { givenName: given, familyName: family, honorificPrefix: 'Ms' } }),
+        );
+        assert.equal(res.status, 201, res.text);
+        ids.push(res.body.id);
+      }
+      const [kept, deleted] = [ids[0]!, ids[1]!];
+      const before = await h.directory.get(deleted);
+      assert.ok(before);
+      assert.equal((await scim(h).delete(`/Users/${encodeURIComponent(deleted)}`)).status, 204);
+      for (let i = 0; (await h.directory.locate(deleted))?.status !== 'Deleted'; i++) {
+        assert.ok(i < 100, 'the directory is told of the deletion');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // The directory as it was a moment before it heard: the lifecycle has Deleted, the directory not yet.
+      await h.directory.upsert(before);
+
+      const list = await filtered(h, `name.familyName eq "${family}"`);
+      assert.equal(list.status, 200, list.text);
+      const listed = (list.body.Resources as { id: string }[]).map((r) => r.id);
+      assert.deepEqual(listed, ids.filter((id) => id !== deleted).sort());
+      assert.ok(listed.includes(kept));
+      assert.equal(list.body.totalResults, 2, 'the total counts what is there');
+      assert.equal((await scim(h).get(`/Users/${encodeURIComponent(deleted)}`)).status, 404);
+    });
+  });
 });
