@@ -10,13 +10,13 @@ import { stopPostgres } from './postgres-fixture';
 import { testDataConverter } from './test-keys';
 
 let env: TestWorkflowEnvironment | undefined;
+let bundle: Promise<WorkflowBundle> | undefined;
 const teardowns: (() => Promise<void>)[] = [];
 
 /** Runs `stop` when every test of this mocha process has run: for what its test files share (a browser). */
 export function atTeardown(stop: () => Promise<void>): void {
   teardowns.push(stop);
 }
-let bundle: Promise<WorkflowBundle> | undefined;
 
 /** The product's workflows, bundled once for the whole run (and kept for the next, as a worker keeps them). */
 export function workflowBundle(): Promise<WorkflowBundle> {
