@@ -6,20 +6,26 @@ import { ENGINE, engineState, ENTERPRISE, entraUser, scim, SCIM_TOKEN, USER } fr
 const filtered = (h: ApiHarness, filter: string, extra = '') =>
   scim(h).get(`/Users?filter=${encodeURIComponent(filter)}${extra}`);
 
+/** Creates one user of `family` for each given name, through the feed; their ids in that order. */
+async function usersOf(h: ApiHarness, family: string, givens: string[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const given of givens) {
+    const res = await scim(h).post(
+      '/Users',
+      entraUser({ name: { givenName: given, familyName: family, honorificPrefix: 'Ms' } }),
+    );
+    assert.equal(res.status, 201, res.text);
+    ids.push(res.body.id);
+  }
+  return ids;
+}
+
 describe('R33: the SCIM protocol (RFC 7644)', () => {
   it('R33: filters on userName, externalId, emails.value, names, active and meta.lastModified are evaluated by the directory, with and/or/not and paging', async () => {
     const h = await apiHarness();
     await h.run(async () => {
       const family = `Filterson${process.pid}`;
-      const ids: string[] = [];
-      for (const given of ['Alma', 'Bea', 'Cleo']) {
-        const res = await scim(h).post(
-          '/Users',
-          entraUser({ name: { givenName: given, familyName: family, honorificPrefix: 'Ms' } }),
-        );
-        assert.equal(res.status, 201, res.text);
-        ids.push(res.body.id);
-      }
+      const ids = await usersOf(h, family, ['Alma', 'Bea', 'Cleo']);
       const byFamily = await filtered(h, `name.familyName eq "${family.toUpperCase()}"`);
       assert.equal(byFamily.body.totalResults, 3, 'names compare without regard to case');
       const page = await filtered(h, `name.familyName eq "${family}"`, '&startIndex=2&count=1');
@@ -232,15 +238,7 @@ describe('R33: the SCIM protocol (RFC 7644)', () => {
     const h = await apiHarness();
     await h.run(async () => {
       const family = `Lagson${process.pid}`;
-      const ids: string[] = [];
-      for (const given of ['Ada', 'Bo', 'Cy']) {
-        const res = await scim(h).post(
-          '/Users',
-          entraUser({ name: { givenName: given, familyName: family, honorificPrefix: 'Ms' } }),
-        );
-        assert.equal(res.status, 201, res.text);
-        ids.push(res.body.id);
-      }
+      const ids = await usersOf(h, family, ['Ada', 'Bo', 'Cy']);
       const [kept, deleted] = [ids[0]!, ids[1]!];
       const before = await h.directory.get(deleted);
       assert.ok(before);
