@@ -6,6 +6,8 @@ import { PROJECT_ROOT } from '../project-root';
 
 /** Bundles kept in the cache; the oldest go as a new one is written. */
 const KEPT = 5;
+/** How every bundle webpack makes for the SDK ends: its source map, inline, whole in a bundle not cut short. */
+const SOURCE_MAP = '\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,';
 
 /**
  * The workflows bundled by webpack (some 2 s of CPU at every worker's start), made once for each content of
@@ -15,15 +17,41 @@ const KEPT = 5;
  * own. A bundle that cannot be written is made again at the next start.
  */
 export async function workflowBundle(workflowsPath: string, cacheDir: string): Promise<WorkflowBundle> {
-  const file = path.join(cacheDir, 'workflow-bundles', `${codeHash(workflowsPath)}.js`);
+  const key = codeHash(workflowsPath);
+  const file = path.join(cacheDir, 'workflow-bundles', `${key}.js`);
+  const cached = readComplete(file);
+  if (cached) return { code: cached };
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: Runtime.instance().logger });
+  // A file changed while webpack read the code (a save, a build, a checkout): the bundle may hold either.
+  if (codeHash(workflowsPath) === key) keep(file, code);
+  return { code };
+}
+
+function readComplete(file: string): string | undefined {
+  let code: string;
   try {
-    const code = fs.readFileSync(file, 'utf8');
-    fs.utimesSync(file, new Date(), new Date()); // the last used is the last to go
-    return { code };
+    code = fs.readFileSync(file, 'utf8');
   } catch {
-    const { code } = await bundleWorkflowCode({ workflowsPath, logger: Runtime.instance().logger });
-    keep(file, code);
-    return { code };
+    return undefined;
+  }
+  if (!whole(code)) return undefined;
+  try {
+    fs.utimesSync(file, new Date(), new Date()); // the last used is the last to go
+  } catch {
+    // A cache that can be read but not written (another user's, a read-only file system) still serves.
+  }
+  return code;
+}
+
+/** Whether the bundle ends with its whole source map (a file cut short by a crash is made again). */
+function whole(code: string): boolean {
+  const at = code.lastIndexOf(SOURCE_MAP);
+  if (at < 0) return false;
+  try {
+    JSON.parse(Buffer.from(code.slice(at + SOURCE_MAP.length).trim(), 'base64').toString('utf8'));
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -55,9 +83,9 @@ function filesIn(folder: string): string[] {
 
 /** Writes the bundle whole or not at all (a worker beside may read it), and removes the oldest. */
 function keep(file: string, code: string): void {
+  const partial = `${file}.${process.pid}.partial`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const partial = `${file}.${process.pid}.partial`;
     fs.writeFileSync(partial, code);
     fs.renameSync(partial, file);
     const bundles = fs
@@ -68,5 +96,6 @@ function keep(file: string, code: string): void {
     for (const old of bundles.slice(KEPT)) fs.rmSync(old, { force: true });
   } catch {
     // A cache that cannot be written (a read-only file system): the bundle is made at each start.
+    fs.rm(partial, { force: true }, () => {});
   }
 }

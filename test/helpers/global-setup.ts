@@ -74,9 +74,12 @@ export async function mochaGlobalSetup(): Promise<void> {
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {
-  await stopPostgres();
-  await Promise.all(teardowns.splice(0).map((stop) => stop()));
-  await env?.teardown();
+  try {
+    await stopPostgres();
+    await Promise.allSettled(teardowns.splice(0).map((stop) => stop()));
+  } finally {
+    await env?.teardown();
+  }
 }
 
 /**

@@ -19,13 +19,20 @@ class TestWorker extends Worker {
     ...args: Parameters<(typeof Worker)['createWorkflowCreator']>
   ): Promise<WorkflowCreator> {
     const code = args[0].code;
-    if (!threads.has(code)) {
-      const thread = super.createWorkflowCreator(...args);
-      threads.set(code, thread);
-      atTeardown(async () => (await thread).destroy());
+    let thread = threads.get(code);
+    if (!thread) {
+      const started = super.createWorkflowCreator(...args);
+      threads.set(code, started);
+      atTeardown(async () => (await started).destroy());
+      thread = started;
     }
-    return threads.get(code)!.then((creator) => ({
-      createWorkflow: (options) => creator.createWorkflow(options),
+    // A thread that failed (to start, or later) is not kept: the next worker starts one afresh.
+    const drop = (err: unknown) => {
+      if (threads.get(code) === thread) threads.delete(code);
+      throw err;
+    };
+    return thread.catch(drop).then((creator) => ({
+      createWorkflow: (options) => creator.createWorkflow(options).catch(drop),
       destroy: async () => {},
     }));
   }
