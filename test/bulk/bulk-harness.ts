@@ -7,10 +7,10 @@ import { DEFAULT_POLICY } from '../../src/domain/policy';
 import type { BulkDeps } from '../../src/operations/bulk-uploads';
 import { PROJECT_ROOT } from '../../src/project-root';
 import { endTestWorkflows } from '../helpers/end-test-workflows';
-import { testEnv, workflowBundle } from '../helpers/global-setup';
+import { testEnv } from '../helpers/global-setup';
 import { createTestWorker } from '../helpers/test-worker';
 import type { TestStores } from '../helpers/store-backends';
-import { testDataConverter, testKeyRing } from '../helpers/test-keys';
+import { testKeyRing } from '../helpers/test-keys';
 
 let queues = 0;
 
@@ -98,13 +98,7 @@ export async function bulkHarness(
       linesAtOnce: options.linesAtOnce,
     }),
   });
-  const worker = await createTestWorker({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities,
-    dataConverter: testDataConverter,
-  });
+  const worker = await createTestWorker({ taskQueue, activities });
   return {
     deps,
     stores,

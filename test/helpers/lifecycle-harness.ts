@@ -35,9 +35,9 @@ import {
   takeTemporaryPasswordUpdate,
 } from '../../src/workflows/definitions';
 import { endTestWorkflows } from './end-test-workflows';
-import { testEnv, workflowBundle } from './global-setup';
+import { testEnv } from './global-setup';
 import { createTestWorker } from './test-worker';
-import { testDataConverter, testKeyRing } from './test-keys';
+import { testKeyRing } from './test-keys';
 
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
@@ -150,11 +150,8 @@ export async function lifecycleHarness(
   /** A worker for this test's task queue, as a restart would make. */
   const newWorker = async () =>
     createTestWorker({
-      connection: env.nativeConnection,
       taskQueue,
-      workflowBundle: await workflowBundle(),
       activities,
-      dataConverter: testDataConverter,
       ...(restartable ? { maxCachedWorkflows: 0 } : {}),
     });
   const worker = await newWorker();

@@ -1,9 +1,10 @@
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import type { WorkflowCreator } from '@temporalio/worker/lib/workflow/interface';
-import { atTeardown } from './global-setup';
+import { atTeardown, testEnv, workflowBundle } from './global-setup';
+import { testDataConverter } from './test-keys';
 
-/** The workflow thread of each bundle (the product's, in practice), by the bundle's code. */
-const threads = new Map<string, Promise<WorkflowCreator>>();
+/** The workflow thread every test worker of this mocha process shares, once the first has started it. */
+let thread: Promise<WorkflowCreator> | undefined;
 
 /**
  * A worker whose workflows run in the one workflow thread of this mocha process, started by its first
@@ -11,33 +12,39 @@ const threads = new Map<string, Promise<WorkflowCreator>>();
  * A worker of its own thread would start a Node thread and load the SDK and the bundle there: some 220 ms
  * of CPU for each of the suite's few hundred workers. The thread still runs every workflow in a context of
  * its own, and a worker's shutdown still evicts and disposes its workflows; only the thread outlives it.
- * The thread is made with the first worker's options: workers of one bundle share it, and the workflows
- * schedule no local activity (the one use of the registered activity names in the thread).
+ * The thread is made with the first worker's options: every test worker has the product's bundle, and the
+ * workflows schedule no local activity (the one use of the registered activity names in the thread).
  */
 class TestWorker extends Worker {
   protected static override createWorkflowCreator(
     ...args: Parameters<(typeof Worker)['createWorkflowCreator']>
   ): Promise<WorkflowCreator> {
-    const code = args[0].code;
-    let thread = threads.get(code);
     if (!thread) {
       const started = super.createWorkflowCreator(...args);
-      threads.set(code, started);
       atTeardown(async () => (await started).destroy());
       thread = started;
     }
+    const shared = thread;
     // A thread that failed (to start, or later) is not kept: the next worker starts one afresh.
     const drop = (err: unknown) => {
-      if (threads.get(code) === thread) threads.delete(code);
+      if (thread === shared) thread = undefined;
       throw err;
     };
-    return thread.catch(drop).then((creator) => ({
+    return shared.catch(drop).then((creator) => ({
       createWorkflow: (options) => creator.createWorkflow(options).catch(drop),
       destroy: async () => {},
     }));
   }
 }
 
-export function createTestWorker(options: WorkerOptions): Promise<Worker> {
-  return TestWorker.create(options);
+/** A worker of the product's workflows on the shared test server, its payloads encrypted as the engine's. */
+export async function createTestWorker(
+  options: Omit<WorkerOptions, 'connection' | 'workflowBundle' | 'workflowsPath' | 'dataConverter'>,
+): Promise<Worker> {
+  return TestWorker.create({
+    connection: testEnv().nativeConnection,
+    workflowBundle: await workflowBundle(),
+    dataConverter: testDataConverter,
+    ...options,
+  });
 }
