@@ -25,12 +25,10 @@ const readable = (html: string) =>
 
 /** A results file without its TemporaryPassword column. */
 function withoutPasswords(csvText: string): string {
-  const rows = parse(csvText, { columns: true }) as Record<string, string>[];
-  assert.ok(rows.length > 0 && 'TemporaryPassword' in rows[0]!, 'the file holds the passwords');
-  const kept = (row: Record<string, string>) =>
-    Object.entries(row).flatMap(([column, value]) => (column === 'TemporaryPassword' ? [] : [value]));
-  const header = Object.fromEntries(Object.keys(rows[0]!).map((column) => [column, column]));
-  return [header, ...rows].map((row) => kept(row).join(',')).join('\n');
+  const rows = parse(csvText) as string[][];
+  const column = rows[0]!.indexOf('TemporaryPassword');
+  assert.ok(column >= 0 && rows.length > 1, 'the file holds the passwords');
+  return rows.map((row) => row.filter((_, i) => i !== column).join(',')).join('\n');
 }
 
 describe('Portal: rule ids are for the docs, not for administrators', () => {
